@@ -1,0 +1,3 @@
+from compose_lint.cli import main
+
+main()

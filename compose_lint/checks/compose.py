@@ -1,0 +1,28 @@
+"""CL1xx: Compose configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compose_lint.findings import Location, Severity
+from compose_lint.model import Project
+from compose_lint.registry import rule
+
+Found = Iterator[tuple[Location, str]]
+
+
+@rule(
+    "CL101",
+    "obsolete-version",
+    Severity.WARNING,
+    "The top-level `version` key is obsolete: Compose ignores it.",
+)
+def obsolete_version(project: Project) -> Found:
+    for compose in project.compose_files:
+        data = compose.data
+        if isinstance(data, dict) and "version" in data:
+            yield (
+                compose.key_loc(("version",)),
+                f'the top-level "version: {data["version"]}" is obsolete: Compose ignores it '
+                "and always applies the latest Compose Specification; remove the line",
+            )

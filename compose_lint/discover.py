@@ -1,0 +1,116 @@
+"""Which files make up which projects."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compose_lint.load.files import normalize
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+    }
+)
+
+_COMPOSE = re.compile(r"compose[^/]*\.ya?ml$", re.I)
+_DOCKERFILE = re.compile(
+    r"^(?:dockerfile|containerfile)(?:\..+)?$|\.(?:dockerfile|containerfile)$", re.I
+)
+
+
+def is_compose_name(name: str) -> bool:
+    """compose.yaml, docker-compose.prod.yml, compose.override.yaml, ..."""
+    return bool(_COMPOSE.search(name))
+
+
+def is_dockerfile_name(name: str) -> bool:
+    return bool(_DOCKERFILE.search(name)) and not name.lower().endswith(".dockerignore")
+
+
+def is_ignore_name(name: str) -> bool:
+    return name.lower().endswith(".dockerignore")
+
+
+@dataclass
+class Targets:
+    compose_files: list[Path] = field(default_factory=list)
+    dockerfiles: list[Path] = field(default_factory=list)
+    ignore_files: list[Path] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def discover(paths: list[str]) -> Targets:
+    """Sort the command line's paths into compose files, Dockerfiles and ignore files.
+
+    A directory is searched for compose files; a file is taken whatever its
+    name (a Dockerfile or .dockerignore by name, anything else as compose)."""
+    targets = Targets()
+    seen: set[Path] = set()
+
+    def add(bucket: list[Path], path: Path) -> None:
+        path = normalize(path)
+        if path not in seen:
+            seen.add(path)
+            bucket.append(path)
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for found in _walk(path):
+                add(targets.compose_files, found)
+        elif path.is_file() or path.is_symlink():
+            name = path.name
+            if is_dockerfile_name(name):
+                add(targets.dockerfiles, path)
+            elif is_ignore_name(name):
+                add(targets.ignore_files, path)
+            else:
+                add(targets.compose_files, path)
+        else:
+            targets.missing.append(raw)
+    return targets
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
+        )
+        found.extend(Path(dirpath, f) for f in sorted(filenames) if is_compose_name(f))
+    return found
+
+
+def compose_files_above(path: Path) -> list[Path]:
+    """Compose files in the directories above `path`, nearest first, up to the
+    repository root (a directory holding `.git`) or the filesystem root."""
+    found: list[Path] = []
+    directory = normalize(path).parent
+    while True:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            names = []
+        found.extend(
+            directory / n for n in names if is_compose_name(n) and (directory / n).is_file()
+        )
+        if ".git" in names or directory.parent == directory:
+            return found
+        directory = directory.parent

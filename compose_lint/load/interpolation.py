@@ -1,0 +1,186 @@
+"""Compose's `$VAR` / `${VAR...}` interpolation syntax.
+
+Supported forms, as Docker Compose reads them: `$$` (a literal `$`), `$NAME`,
+`${NAME}`, and `${NAME<op>word}` with op one of `:-` `-` `:?` `?` `:+` `+`,
+where `word` may itself contain interpolations. A `$` followed by anything
+else (`costs $5`) is a literal `$`. Anything else inside `${...}` is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_OPS = (":-", ":?", ":+", "-", "?", "+")
+_NAME_START = frozenset("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str
+    op: str  # "" for $NAME / ${NAME}
+    word: str  # the raw text after the operator
+
+
+class InterpolationError(ValueError):
+    pass
+
+
+def has_interpolation(text: str) -> bool:
+    """True when `text` refers to a variable (not merely an escaped `$$`)."""
+    if "$" not in text:
+        return False
+    try:
+        return bool(references(text))
+    except InterpolationError:
+        return True
+
+
+def references(text: str) -> list[Reference]:
+    """The variables `text` refers to, outermost first. Raises InterpolationError."""
+    found: list[Reference] = []
+    _walk(text, found)
+    return found
+
+
+def check(text: str) -> str | None:
+    """None when `text` is well formed, else a message saying what is wrong."""
+    if "$" not in text:
+        return None
+    try:
+        _walk(text, [])
+    except InterpolationError as exc:
+        return str(exc)
+    return None
+
+
+def substitute(text: str, env: Mapping[str, str]) -> str | None:
+    """Interpolate `text` from `env` and defaults; None when a value stays unknown."""
+    if "$" not in text:
+        return text
+    try:
+        return _substitute(text, env)
+    except (InterpolationError, _Unknown):
+        return None
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _walk(text: str, found: list[Reference]) -> None:
+    i, n = 0, len(text)
+    while i < n:
+        j = text.find("$", i)
+        if j < 0 or j + 1 >= n:
+            return
+        nxt = text[j + 1]
+        if nxt == "$":
+            i = j + 2
+        elif nxt == "{":
+            ref, i = _braced(text, j)
+            found.append(ref)
+            _walk(ref.word, found)
+        elif nxt in _NAME_START:
+            k = j + 1
+            while k < n and text[k] in _NAME_CHARS:
+                k += 1
+            found.append(Reference(text[j + 1 : k], "", ""))
+            i = k
+        else:
+            i = j + 1
+
+
+def _braced(text: str, start: int) -> tuple[Reference, int]:
+    """Parse `${...}` at `start`; return the reference and the index after `}`."""
+    n = len(text)
+    k = start + 2
+    if k >= n or text[k] not in _NAME_START:
+        raise _invalid(text, start)
+    while k < n and text[k] in _NAME_CHARS:
+        k += 1
+    name = text[start + 2 : k]
+    if k < n and text[k] == "}":
+        return Reference(name, "", ""), k + 1
+    op = next((o for o in _OPS if text.startswith(o, k)), None)
+    if op is None:
+        raise _invalid(text, start)
+    word_start = k + len(op)
+    depth, m = 1, word_start
+    while m < n:
+        c = text[m]
+        if c == "$" and m + 1 < n and text[m + 1] == "$":
+            m += 2
+            continue
+        if c == "$" and m + 1 < n and text[m + 1] == "{":
+            depth += 1
+            m += 2
+            continue
+        if c == "}":
+            depth -= 1
+            if depth == 0:
+                return Reference(name, op, text[word_start:m]), m + 1
+        m += 1
+    raise _invalid(text, start)
+
+
+def _invalid(text: str, start: int) -> InterpolationError:
+    end = text.find("}", start)
+    snippet = text[start : end + 1] if end >= 0 else text[start:]
+    if len(snippet) > 40:
+        snippet = snippet[:37] + "..."
+    if end < 0:
+        return InterpolationError(
+            f'unterminated "{snippet}": close it with "}}", or write "$$" for a literal "$"'
+        )
+    return InterpolationError(
+        f'invalid interpolation "{snippet}": use ${{NAME}}, ${{NAME:-default}}, '
+        '${NAME:?error} or ${NAME:+alternative}, or write "$$" for a literal "$"'
+    )
+
+
+def _substitute(text: str, env: Mapping[str, str]) -> str:
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = text.find("$", i)
+        if j < 0 or j + 1 >= n:
+            out.append(text[i:])
+            break
+        out.append(text[i:j])
+        nxt = text[j + 1]
+        if nxt == "$":
+            out.append("$")
+            i = j + 2
+        elif nxt == "{":
+            ref, i = _braced(text, j)
+            out.append(_resolve(ref, env))
+        elif nxt in _NAME_START:
+            k = j + 1
+            while k < n and text[k] in _NAME_CHARS:
+                k += 1
+            out.append(_resolve(Reference(text[j + 1 : k], "", ""), env))
+            i = k
+        else:
+            out.append("$")
+            i = j + 1
+    return "".join(out)
+
+
+def _resolve(ref: Reference, env: Mapping[str, str]) -> str:
+    value = env.get(ref.name)
+    is_set = value is not None
+    is_nonempty = bool(value)
+    op = ref.op
+    if op in (":-", "-"):
+        if (is_nonempty if op == ":-" else is_set) and value is not None:
+            return value
+        return _substitute(ref.word, env)
+    if op in (":+", "+"):
+        if value is None:
+            raise _Unknown(ref.name)  # set or not, nobody can tell here
+        return _substitute(ref.word, env) if (is_nonempty if op == ":+" else is_set) else ""
+    if value is None:
+        raise _Unknown(ref.name)
+    return value

@@ -1,0 +1,331 @@
+"""Read a Compose YAML file the way Docker Compose does, keeping positions.
+
+Compose uses a YAML 1.2 parser: `22:22` is a string (not the YAML 1.1 base-60
+integer 1342) and `yes`/`on`/`no` are strings. Duplicate keys are an error in
+Compose; here they are collected so a rule can report them at the repeat.
+
+Values come out as plain Python data (dict, list, str, int, float, bool, None).
+Positions travel beside them in a map keyed by the value's path, e.g.
+`("services", "web", "ports", 0)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+try:  # libyaml's C parser: an order of magnitude faster than the pure-Python one
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+Path = tuple[str | int, ...]
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+MERGE = "tag:yaml.org,2002:merge"
+
+# Expanding aliases may multiply a small file into a huge tree ("billion
+# laughs"). Past this many values per document we stop and report the file.
+MAX_VALUES = 500_000
+MAX_DEPTH = 200
+
+
+class _Resolver(BaseResolver):
+    """The YAML 1.2 core schema, plus merge keys (which Compose supports)."""
+
+
+for _tag, _regexp, _first in (
+    (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (MERGE, r"^(?:<<)$", "<"),
+):
+    _Resolver.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
+
+
+class _Loader(_Parser, _Resolver):  # type: ignore[misc,valid-type]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Resolver.__init__(self)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """1-based positions of a value and of the key that holds it."""
+
+    line: int
+    column: int
+    key_line: int
+    key_column: int
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    path: Path  # path of the repeated key
+    line: int
+    column: int
+    first_line: int
+
+
+@dataclass
+class YamlDocument:
+    data: Any = None
+    marks: dict[Path, Mark] = field(default_factory=dict)
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+    tags: dict[Path, str] = field(default_factory=dict)  # custom tags such as !reset
+
+    def mark(self, path: Path) -> Mark:
+        """The mark of `path`, or of its nearest ancestor that has one."""
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, Mark(1, 1, 1, 1))
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def load_yaml(text: str) -> list[YamlDocument]:
+    """Parse every document of `text`. Raises YamlError (never anything else)."""
+    try:
+        if text.count("[") + text.count("{") > _DEEP_FLOW_HINT:
+            _check_flow_depth(text)  # libyaml's composer recurses in C
+        loader = _Loader(text)
+        try:
+            nodes = []
+            while loader.check_node():
+                nodes.append(loader.get_node())
+        finally:
+            dispose = getattr(loader, "dispose", None)
+            if dispose is not None:
+                dispose()
+    except yaml.MarkedYAMLError as exc:
+        raise _error(exc) from None
+    except yaml.YAMLError as exc:  # e.g. ReaderError on control characters
+        raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
+    except RecursionError:
+        raise YamlError(f"YAML nesting deeper than {MAX_DEPTH} levels") from None
+    for node in nodes:
+        _check_expansion(node)
+    return [_Builder().build(node) for node in nodes]
+
+
+_DEEP_FLOW_HINT = 2_000
+
+
+def _error(exc: yaml.MarkedYAMLError) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem = f"{problem} ({exc.context}"
+        if exc.context_mark is not None and exc.context_mark is not mark:
+            problem += f" at line {exc.context_mark.line + 1}"
+        problem += ")"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return YamlError(problem, line, col)
+
+
+def _check_flow_depth(text: str) -> None:
+    """Reject absurd nesting from the event stream, which uses no recursion."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    raise YamlError(
+                        f"YAML nesting deeper than {MAX_DEPTH} levels", m.line + 1, m.column + 1
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def _check_expansion(root: Node) -> None:
+    """Measure the tree that aliases would expand to, without expanding it.
+
+    A "billion laughs" file is a few lines of nested aliases that stand for
+    billions of values; sizes are memoised per node so this costs one pass
+    over the nodes actually written in the file.
+    """
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in size:
+            continue
+        if isinstance(node, ScalarNode):
+            size[id(node)] = 1
+            continue
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, MappingNode)
+            else list(node.value)
+        )
+        if children_done:
+            open_nodes.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            if size[id(node)] > MAX_VALUES:
+                m = node.start_mark
+                raise YamlError(
+                    f"aliases expand this document to more than {MAX_VALUES:,} values; "
+                    "flatten the anchors",
+                    m.line + 1,
+                    m.column + 1,
+                )
+            continue
+        if id(node) in open_nodes:
+            m = node.start_mark
+            raise YamlError("an alias refers to its own anchor", m.line + 1, m.column + 1)
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in size)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.doc = YamlDocument()
+
+    def build(self, node: Node) -> YamlDocument:
+        m = node.start_mark
+        self.doc.marks[()] = Mark(m.line + 1, m.column + 1, m.line + 1, m.column + 1)
+        self.doc.data = self.value(node, (), 0)
+        return self.doc
+
+    def value(self, node: Node, path: Path, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise YamlError(
+                f"YAML nesting deeper than {MAX_DEPTH} levels",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        tag = node.tag
+        if tag and tag.startswith("!") and path:
+            self.doc.tags[path] = tag
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self._mark(path + (i,), item, item)
+                items.append(self.value(item, path + (i,), depth + 1))
+            return items
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        return None  # pragma: no cover
+
+    def mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        # `<<: *base` fills in keys the mapping does not set itself; with a
+        # list of bases, earlier bases win over later ones.
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != MERGE:
+                continue
+            bases = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for base in reversed(bases):
+                if isinstance(base, MappingNode):
+                    result.update(self.mapping(base, path, depth))
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                continue
+            key = _key(key_node)
+            child = path + (key,)
+            if key in first_line:
+                self.doc.duplicates.append(
+                    DuplicateKey(
+                        child,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        first_line[key],
+                    )
+                )
+            first_line[key] = key_node.start_mark.line + 1
+            self._mark(child, key_node, value_node)
+            result[key] = self.value(value_node, child, depth + 1)
+        return result
+
+    def _mark(self, path: Path, key_node: Node, value_node: Node) -> None:
+        k, v = key_node.start_mark, value_node.start_mark
+        self.doc.marks[path] = Mark(v.line + 1, v.column + 1, k.line + 1, k.column + 1)
+
+
+def _key(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return str(node.value)
+    return f"<{node.id} key at line {node.start_mark.line + 1}>"
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, text = node.tag, node.value
+    try:
+        if tag == STR:
+            return text
+        if tag == NULL:
+            return None
+        if tag == BOOL:
+            return text.lower() == "true"
+        if tag == INT:
+            if text.startswith(("0o", "0x")):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text)
+        if tag == FLOAT:
+            return float(
+                text.lower().replace(".", "", 1)
+                if text.lower().lstrip("+-") in (".inf", ".nan")
+                else text
+            )
+    except ValueError:
+        return text
+    return text
+
+
+def walk_strings(data: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every string value under `data` (not keys), with its path."""
+    stack: list[tuple[Path, Any]] = [(path, data)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, str):
+            yield here, value
+        elif isinstance(value, dict):
+            stack.extend((here + (k,), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(value))))

@@ -1,0 +1,158 @@
+"""The project as rules see it: compose files joined to Dockerfiles and contexts.
+
+Everything here is built once by `compose_lint.project`; rules only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from compose_lint.findings import Location
+from compose_lint.load.yaml import Mark, YamlDocument
+
+if TYPE_CHECKING:
+    from compose_lint.load.dockerfile import Dockerfile
+    from compose_lint.load.dockerignore import DockerIgnore
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file that could not be read or parsed at all."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class ComposeFile:
+    path: Path
+    display: str
+    doc: YamlDocument | None = None
+    error: LoadError | None = None
+    interpolation_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def data(self) -> Any:
+        return self.doc.data if self.doc is not None else None
+
+    def loc(self, path: YamlPath) -> Location:
+        """Where the value at `path` starts (or its nearest located ancestor)."""
+        mark = self._mark(path)
+        return Location(self.display, mark.line, mark.column)
+
+    def key_loc(self, path: YamlPath) -> Location:
+        """Where the key of `path` is written (the item itself for list items)."""
+        mark = self._mark(path)
+        return Location(self.display, mark.key_line, mark.key_column)
+
+    def _mark(self, path: YamlPath) -> Mark:
+        if self.doc is None:
+            return Mark(1, 1, 1, 1)
+        return self.doc.mark(path)
+
+
+@dataclass
+class DockerfileSource:
+    """A Dockerfile on disk, loaded once however many services build it."""
+
+    path: Path
+    display: str
+    parsed: Dockerfile | None = None
+    error: LoadError | None = None
+    builds: list[Build] = field(default_factory=list)
+
+    def loc(self, line: int, column: int = 1) -> Location:
+        return Location(self.display, line, column)
+
+
+@dataclass
+class IgnoreSource:
+    path: Path
+    display: str
+    parsed: DockerIgnore | None = None
+    error: LoadError | None = None
+
+
+@dataclass
+class Build:
+    service: Service
+    path: YamlPath  # ("services", name, "build")
+    context: Path | None  # None when remote or unresolvable
+    remote: str | None = None
+    dockerfile_path: Path | None = None
+    dockerfile: DockerfileSource | None = None
+    inline: Dockerfile | None = None  # parsed `dockerfile_inline`
+    target: str | None = None
+    args: list[EnvVar] = field(default_factory=list)
+    ignore: IgnoreSource | None = None
+
+    @property
+    def parsed(self) -> Dockerfile | None:
+        """The Dockerfile this build uses, from a file or `dockerfile_inline`."""
+        if self.inline is not None:
+            return self.inline
+        return self.dockerfile.parsed if self.dockerfile is not None else None
+
+    def context_path(self, relpath: str) -> Path | None:
+        """The file a context-relative path names, if the context is local."""
+        return None if self.context is None else self.context / relpath
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One entry of `environment:` or `build.args:`, in either syntax."""
+
+    name: str
+    value: str | None  # None: no value given (taken from the shell)
+    path: YamlPath  # where the entry is written: the mapping key or the list item
+    in_list: bool  # written as "NAME=value" list item
+
+
+@dataclass(frozen=True)
+class Port:
+    """One `ports:` entry, short or long syntax, normalised."""
+
+    target: int
+    target_end: int  # == target unless a range
+    published: str | None  # "8080", "8080-8081", or None (ephemeral)
+    host_ip: str | None
+    protocol: str  # "tcp" or "udp"...
+    path: YamlPath
+
+    def targets(self) -> range:
+        return range(self.target, self.target_end + 1)
+
+
+@dataclass
+class Service:
+    name: str
+    file: ComposeFile
+    data: dict[str, Any]
+    build: Build | None = None
+    image: str | None = None
+    ports: list[Port] = field(default_factory=list)
+    environment: list[EnvVar] = field(default_factory=list)
+
+    @property
+    def path(self) -> YamlPath:
+        return ("services", self.name)
+
+
+@dataclass
+class Project:
+    """One compose file (or a lone Dockerfile) and everything it builds."""
+
+    directory: Path
+    compose_files: list[ComposeFile] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    dockerfiles: list[DockerfileSource] = field(default_factory=list)
+    ignores: list[IgnoreSource] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # the project's .env file
+
+    def builds(self) -> list[Build]:
+        return [s.build for s in self.services if s.build is not None]

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip: a fresh clone may not have it (CI does)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared sits beside the checkout in CI)")
+    return path
+
+
+def lint(target: Path, *selectors: str, cwd: Path | None = None) -> list[str]:
+    """Findings as 'path:line:col CODE', linting `target` with the given rules
+    (default: the default rule set)."""
+    from compose_lint.engine import run
+    from compose_lint.registry import select_rules
+
+    result = run([str(target)], select_rules(list(selectors)), cwd or target)
+    assert not result.crashes, result.crashes
+    return [f"{f.path}:{f.line}:{f.column} {f.code}" for f in result.findings]
