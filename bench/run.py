@@ -78,15 +78,14 @@ def main() -> None:
         f"sample_project: median {statistics.median(sample) * 1000:.0f} ms"
     )
 
-    from compose_lint.engine import run
-    from compose_lint.registry import select_rules
+    from compose_lint.engine import Options, run
 
-    rules = select_rules()
-    run([str(files[0])], rules, ROOT)  # warm imports
+    options = Options(isolated=True)
+    run([str(files[0])], options, ROOT)  # warm imports
     times = []
     for _ in range(options.repeat):
         start = time.perf_counter()
-        run([str(CORPUS)], rules, ROOT)
+        run([str(CORPUS)], options, ROOT)
         times.append(time.perf_counter() - start)
     t = statistics.median(times)
     print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,11 +12,10 @@ from compose_lint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON = ("error", "warning", "info", "never")
-PLANNED_FORMATS = ("sarif", "github", "gitlab", "junit")
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,70 +25,84 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "output_format",
     default="text",
     show_default=True,
-    help="Output format: text or json.",
+    help="Output format: text, json, sarif, github, gitlab or junit.",
 )
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option(
-    "--select",
-    multiple=True,
-    help="Only these rules (codes, code prefixes or names; comma-separated).",
+    "--select", multiple=True, help="Only these rules (codes, prefixes or names; comma-separated)."
 )
-@click.option(
-    "--ignore",
-    multiple=True,
-    help="Skip these rules (codes, code prefixes or names; comma-separated).",
-)
+@click.option("--extend-select", multiple=True, help="Add these rules to the selection.")
+@click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes or names).")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON, case_sensitive=False),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding has this severity or higher.",
+    default=None,
+    help="Exit 1 when a finding has this severity or higher [default: warning].",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Use this config file instead of looking for one.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.version_option(__version__, prog_name="compose-lint")
 def main(
     paths: tuple[str, ...],
     output_format: str,
+    output: str | None,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
+    config_path: str | None,
+    isolated: bool,
+    statistics: bool,
     list_rules: bool,
     debug: bool,
 ) -> None:
     """Lint Docker Compose projects: the compose files, the Dockerfiles they
     build and their .dockerignore, checked as one project.
 
-    PATHS are files or directories (default: the current directory)."""
-    from compose_lint.registry import all_rules, select_rules
-
-    output_format = output_format.lower()
-    if output_format in PLANNED_FORMATS:
-        _usage_error(f'--format {output_format} is not available yet; use "text" or "json"')
+    PATHS are files or directories (default: the current directory).
+    `compose-lint explain CODE` prints the page of a rule."""
     from compose_lint.report import FORMATS, formatter
 
+    output_format = output_format.lower()
     if output_format not in FORMATS:
         _usage_error(f'unknown format "{output_format}"; choose one of: {", ".join(FORMATS)}')
 
+    if paths[:1] == ("explain",):
+        _explain(paths[1:])
     if list_rules:
-        for r in all_rules():
-            state = "" if r.default_enabled else " (off by default)"
-            click.echo(f"{r.code}  {r.name:<28} {str(r.severity):<8} {r.summary}{state}")
-        sys.exit(EXIT_OK)
+        _list_rules(output_format)
 
+    from compose_lint.config import ConfigError
+    from compose_lint.engine import Options, run
+
+    if config_path is not None and not Path(config_path).is_file():
+        _usage_error(f"{config_path}: config file not found")
+    options = Options(
+        select=_split(select),
+        ignore=_split(ignore),
+        extend_select=_split(extend_select),
+        fail_on=fail_on.lower() if fail_on else None,
+        config=Path(config_path).resolve() if config_path else None,
+        isolated=isolated,
+        debug=debug,
+    )
     try:
-        rules = select_rules(_split(select), _split(ignore))
-    except ValueError as exc:
-        _usage_error(str(exc))
-
-    from compose_lint.engine import run
-
-    try:
-        result = run(list(paths) or ["."], rules, Path.cwd(), debug=debug)
+        result = run(list(paths) or ["."], options, Path.cwd())
+    except ConfigError as exc:
+        _usage_error(exc.message)
     except Exception as exc:  # a bug of ours: one line, or the traceback with --debug
         if debug:
             raise
         _usage_error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
+
     for missing in result.missing:
         click.echo(f"compose-lint: error: {missing}: no such file or directory", err=True)
     for crash in result.crashes:
@@ -96,16 +110,69 @@ def main(
     if not result.files and not result.missing:
         click.echo("compose-lint: no compose files found", err=True)
 
-    click.echo(formatter(output_format)(result.findings, len(result.files)), nl=False)
+    report = formatter(output_format)(result.findings, len(result.files))
+    if output:
+        try:
+            Path(output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            _usage_error(f"{output}: cannot write the report: {exc.strerror or exc}")
+    else:
+        click.echo(report, nl=False)
+    if statistics:
+        counts = Counter((f.code, f.name) for f in result.findings)
+        for (code, name), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            click.echo(
+                f"{count:5d}  {code}  {name}", err=bool(not output and output_format != "text")
+            )
 
     if result.missing or result.crashes:
         sys.exit(EXIT_USAGE)
-    if fail_on != "never":
-        from compose_lint.findings import Severity
+    sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
-        threshold = Severity.parse(fail_on)
-        if any(f.severity >= threshold for f in result.findings):
-            sys.exit(EXIT_FINDINGS)
+
+def _list_rules(output_format: str) -> None:
+    from compose_lint.registry import all_rules
+
+    rules = all_rules()
+    if output_format == "json":
+        import json
+
+        items = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": str(r.severity),
+                "summary": r.summary,
+                "default_enabled": r.default_enabled,
+                "options": dict(r.options),
+            }
+            for r in rules
+        ]
+        click.echo(json.dumps(items, indent=2))
+    else:
+        for r in rules:
+            state = "" if r.default_enabled else " (off by default)"
+            click.echo(f"{r.code}  {r.name:<28} {str(r.severity):<8} {r.summary}{state}")
+    sys.exit(EXIT_OK)
+
+
+def _explain(idents: tuple[str, ...]) -> None:
+    from importlib.resources import files
+
+    from compose_lint.registry import find_rule
+
+    if not idents:
+        _usage_error("explain needs a rule code or name, e.g. compose-lint explain CL501")
+    for ident in idents:
+        r = find_rule(ident)
+        if r is None:
+            _usage_error(f'unknown rule "{ident}"; see compose-lint --list-rules')
+        assert r is not None
+        try:
+            page = files("compose_lint.rulepages").joinpath(f"{r.code}.md")
+            click.echo(page.read_text(encoding="utf-8"))
+        except (ModuleNotFoundError, OSError):
+            click.echo(f"# {r.code} {r.name}\n\n{r.summary}\n")
     sys.exit(EXIT_OK)
 
 

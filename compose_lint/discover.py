@@ -34,8 +34,9 @@ _DOCKERFILE = re.compile(
 
 
 def is_compose_name(name: str) -> bool:
-    """compose.yaml, docker-compose.prod.yml, compose.override.yaml, ..."""
-    return bool(_COMPOSE.search(name))
+    """compose.yaml, docker-compose.prod.yml, compose.override.yaml, ...
+    (not this tool's own .compose-lint.yaml)."""
+    return bool(_COMPOSE.search(name)) and not name.lower().startswith(".compose-lint.")
 
 
 def is_dockerfile_name(name: str) -> bool:

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compose_lint.config import Config, ConfigError, find_config, load_config, merge_cli
 from compose_lint.discover import compose_files_above, discover
-from compose_lint.findings import Finding
+from compose_lint.filter import apply
+from compose_lint.findings import Finding, Severity
 from compose_lint.model import Project
 from compose_lint.project import Loader
-from compose_lint.registry import Rule
+from compose_lint.registry import Rule, select_rules
 
 
 @dataclass
@@ -20,6 +22,7 @@ class Result:
     files: set[str] = field(default_factory=set)  # every file that was linted
     missing: list[str] = field(default_factory=list)  # paths that do not exist
     crashes: list[str] = field(default_factory=list)  # internal errors, one line each
+    failed: bool = False  # some finding is at or above its project's fail-on threshold
 
 
 def collect_projects(paths: Sequence[str], loader: Loader) -> tuple[list[Project], list[str]]:
@@ -51,29 +54,79 @@ def collect_projects(paths: Sequence[str], loader: Loader) -> tuple[list[Project
     return list(projects.values()), targets.missing
 
 
-def run(
-    paths: Sequence[str], rules: Sequence[Rule], cwd: Path | None = None, debug: bool = False
-) -> Result:
-    loader = Loader(cwd or Path.cwd())
+@dataclass(frozen=True)
+class Options:
+    """What the command line asks for; a config file fills in the rest."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fail_on: str | None = None
+    config: Path | None = None  # --config FILE: use it instead of discovering one
+    isolated: bool = False  # --isolated: no config file at all
+    debug: bool = False
+
+
+class Configs:
+    """The configuration of each project directory, read once per file."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._by_file: dict[Path | None, Config] = {}
+        self._rules: dict[Path | None, list[Rule]] = {}
+
+    def for_directory(self, directory: Path) -> tuple[Config, list[Rule]]:
+        o = self.options
+        path = None if o.isolated else (o.config or find_config(directory))
+        if path not in self._by_file:
+            base = load_config(path) if path is not None else Config()
+            config = merge_cli(base, o.select, o.ignore, o.extend_select, o.fail_on)
+            try:
+                rules = select_rules(config.select or (), config.ignore, config.extend_select)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+            self._by_file[path], self._rules[path] = config, rules
+        return self._by_file[path], self._rules[path]
+
+
+def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
+    """Lint `paths`. Raises ConfigError for a bad configuration."""
+    options = options or Options()
+    cwd = cwd or Path.cwd()
+    loader = Loader(cwd)
+    configs = Configs(options)
     projects, missing = collect_projects(paths, loader)
     result = Result(missing=missing)
     seen: set[Finding] = set()
     for project in projects:
-        result.files.update(f.display for f in project.compose_files)
-        result.files.update(d.display for d in project.dockerfiles)
-        result.files.update(i.display for i in project.ignores)
+        config, rules = configs.for_directory(project.directory)
+        project.settings = {code: dict(values) for code, values in config.settings.items()}
+        sources = project.sources()
+        result.files.update(source.display for source in sources)
+        raw: list[Finding] = []
         for r in rules:
             try:
-                for location, message in r.check(project):
-                    finding = Finding(r.code, r.name, r.severity, location, message)
-                    if finding not in seen:
-                        seen.add(finding)
-                        result.findings.append(finding)
-            except Exception as exc:  # a bug in a rule must not hide the others
-                where = (
-                    project.compose_files[0].display if project.compose_files else project.directory
+                raw.extend(
+                    Finding(r.code, r.name, r.severity, location, message)
+                    for location, message in r.check(project)
                 )
-                detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
+            except Exception as exc:  # a bug in a rule must not hide the others
+                where = sources[0].display if sources else project.directory
+                detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
                 result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
+        findings = apply(
+            raw,
+            severity=config.severity,
+            ignored={s.display: config.ignored_for(s.path) for s in sources},
+            directives={s.display: s.directives for s in sources if s.directives},
+            enabled=rules,
+        )
+        threshold = config.fail_on or "warning"
+        for finding in findings:
+            if finding not in seen:
+                seen.add(finding)
+                result.findings.append(finding)
+                if threshold != "never" and finding.severity >= Severity.parse(threshold):
+                    result.failed = True
     result.findings.sort(key=Finding.sort_key)
     return result

@@ -15,6 +15,7 @@ from compose_lint.load.yaml import Mark, YamlDocument
 if TYPE_CHECKING:
     from compose_lint.load.dockerfile import Dockerfile
     from compose_lint.load.dockerignore import DockerIgnore
+    from compose_lint.suppress import Directive
 
 YamlPath = tuple[str | int, ...]
 
@@ -35,6 +36,7 @@ class ComposeFile:
     doc: YamlDocument | None = None
     error: LoadError | None = None
     interpolation_env: dict[str, str] = field(default_factory=dict)
+    directives: list[Directive] = field(default_factory=list)
 
     @property
     def data(self) -> Any:
@@ -65,6 +67,7 @@ class DockerfileSource:
     parsed: Dockerfile | None = None
     error: LoadError | None = None
     builds: list[Build] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
 
     def loc(self, line: int, column: int = 1) -> Location:
         return Location(self.display, line, column)
@@ -76,6 +79,7 @@ class IgnoreSource:
     display: str
     parsed: DockerIgnore | None = None
     error: LoadError | None = None
+    directives: list[Directive] = field(default_factory=list)
 
 
 @dataclass
@@ -153,6 +157,15 @@ class Project:
     dockerfiles: list[DockerfileSource] = field(default_factory=list)
     ignores: list[IgnoreSource] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)  # the project's .env file
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code -> options
+
+    def setting(self, code: str, key: str, default: Any = None) -> Any:
+        """A rule's option from the configuration, e.g. setting("CL301", "date")."""
+        return self.settings.get(code, {}).get(key, default)
+
+    def sources(self) -> list[ComposeFile | DockerfileSource | IgnoreSource]:
+        """Every file of the project."""
+        return [*self.compose_files, *self.dockerfiles, *self.ignores]
 
     def builds(self) -> list[Build]:
         return [s.build for s in self.services if s.build is not None]

@@ -22,6 +22,7 @@ from compose_lint.model import (
     Service,
     YamlPath,
 )
+from compose_lint.suppress import scan
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?$", re.I)
 
@@ -67,9 +68,13 @@ class Loader:
     def compose_file(self, path: Path, env: dict[str, str]) -> ComposeFile:
         compose = ComposeFile(path=path, display=self.display(path), interpolation_env=env)
         try:
-            docs = load_yaml(read_text(path))
+            text = read_text(path)
         except ReadError as exc:
             compose.error = LoadError(1, 1, exc.message)
+            return compose
+        compose.directives = scan(text)
+        try:
+            docs = load_yaml(text)
         except YamlError as exc:
             compose.error = LoadError(exc.line, exc.column, exc.message)
         else:
@@ -84,9 +89,13 @@ class Loader:
 
         source = DockerfileSource(path=path, display=self.display(path))
         try:
-            source.parsed = parse_dockerfile(read_text(path))
+            text = read_text(path)
         except ReadError as exc:
             source.error = LoadError(1, 1, exc.message)
+        else:
+            source.parsed = parse_dockerfile(text)
+            spans = [(i.line, i.end_line) for i in source.parsed.instructions]
+            source.directives = scan(text, spans)
         self._dockerfiles[path] = source
         return source
 
@@ -98,9 +107,12 @@ class Loader:
 
         source = IgnoreSource(path=path, display=self.display(path))
         try:
-            source.parsed = parse_dockerignore(read_text(path))
+            text = read_text(path)
         except ReadError as exc:
             source.error = LoadError(1, 1, exc.message)
+        else:
+            source.parsed = parse_dockerignore(text)
+            source.directives = scan(text)
         self._ignores[path] = source
         return source
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 from compose_lint.findings import Location, Severity
@@ -12,7 +12,19 @@ from compose_lint.model import Project
 
 Check = Callable[[Project], Iterable[tuple[Location, str]]]
 
-CHECK_MODULES = ("syntax", "compose", "secrets", "images", "context", "consistency")
+CHECK_MODULES = (
+    "syntax",
+    "compose",
+    "versions",
+    "secrets",
+    "images",
+    "dockerfile",
+    "instructions",
+    "run",
+    "context",
+    "consistency",
+    "build",
+)
 
 
 @dataclass(frozen=True)
@@ -23,18 +35,26 @@ class Rule:
     summary: str  # one line, for --list-rules
     check: Check
     default_enabled: bool = True
+    # options this rule reads with project.setting(code, name): name -> "date" | "str" | ...
+    options: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, project: Project) -> Iterable[tuple[Location, str]]:
         return self.check(project)
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, *, default_enabled: bool = True
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    default_enabled: bool = True,
+    options: Mapping[str, str] | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule: `@rule("CL101", "obsolete-version", Severity.WARNING, "...")`."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(code, name, severity, summary, check, default_enabled)
+        return Rule(code, name, severity, summary, check, default_enabled, dict(options or {}))
 
     return wrap
 
@@ -68,17 +88,19 @@ def matches(r: Rule, selector: str) -> bool:
     return r.name == key.lower() or r.code.startswith(key.upper())
 
 
-def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-    """Rules enabled by default (or those `select`ed), minus those `ignore`d.
-
-    Raises ValueError naming a selector that matches no rule."""
-    select, ignore = list(select), list(ignore)
-    for selector in select + ignore:
+def select_rules(
+    select: Iterable[str] = (), ignore: Iterable[str] = (), extend_select: Iterable[str] = ()
+) -> list[Rule]:
+    """Rules enabled by default (or those `select`ed), plus `extend_select`, minus
+    those `ignore`d. Raises ValueError naming a selector that matches no rule."""
+    select, ignore, extend = list(select), list(ignore), list(extend_select)
+    for selector in select + ignore + extend:
         if not any(matches(r, selector) for r in all_rules()):
             raise ValueError(f'unknown rule "{selector}"; see compose-lint --list-rules')
     chosen = [
         r
         for r in all_rules()
         if (any(matches(r, s) for s in select) if select else r.default_enabled)
+        or any(matches(r, s) for s in extend)
     ]
     return [r for r in chosen if not any(matches(r, s) for s in ignore)]

@@ -20,9 +20,8 @@ def shared_path(*parts: str) -> Path:
 def lint(target: Path, *selectors: str, cwd: Path | None = None) -> list[str]:
     """Findings as 'path:line:col CODE', linting `target` with the given rules
     (default: the default rule set)."""
-    from compose_lint.engine import run
-    from compose_lint.registry import select_rules
+    from compose_lint.engine import Options, run
 
-    result = run([str(target)], select_rules(list(selectors)), cwd or target)
+    result = run([str(target)], Options(select=selectors, isolated=True), cwd or target)
     assert not result.crashes, result.crashes
     return [f"{f.path}:{f.line}:{f.column} {f.code}" for f in result.findings]

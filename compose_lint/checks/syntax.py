@@ -101,3 +101,15 @@ def invalid_dockerignore(project: Project) -> Found:
         elif source.parsed is not None:
             for line, message in source.parsed.problems:
                 yield Location(source.display, line, 1), message
+
+
+@rule(
+    "CL007",
+    "unused-suppression",
+    Severity.INFO,
+    "A `# compose-lint: disable` comment suppresses nothing.",
+)
+def unused_suppression(project: Project) -> Found:
+    """Reported by the filter stage (compose_lint.filter), which alone knows
+    which findings each suppression comment silenced; this rule only declares it."""
+    return iter(())

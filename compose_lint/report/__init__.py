@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 
 from compose_lint.findings import Finding
 
 Formatter = Callable[[Sequence[Finding], int], str]
 
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+
 
 def formatter(name: str) -> Formatter:
-    if name == "json":
-        from compose_lint.report.json import render
-    else:
-        from compose_lint.report.text import render
-    return render
-
-
-FORMATS = ("text", "json")
+    """The `render(findings, files_checked)` function of a format in FORMATS."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r}")
+    return importlib.import_module(f"compose_lint.report.{name}").render

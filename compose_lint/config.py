@@ -1,0 +1,266 @@
+"""Configuration: `.compose-lint.yaml` or `[tool.compose-lint]` in pyproject.toml.
+
+Found by walking up from each linted project's directory to the repository
+root (the first directory holding `.git`), or given with `--config FILE`.
+
+    select: [CL1, CL5]              # replaces the default rule set
+    extend-select: [CL327]          # adds to it
+    ignore: [obsolete-version]
+    per-file-ignores:
+      "legacy/**": [CL101]
+    severity:
+      CL101: error
+    fail-on: warning
+    rule-options:
+      eol-base-image:
+        reference-date: "2026-01-01"
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compose_lint.findings import Severity
+
+_TOOL_TABLE = re.compile(r'^\s*\[\s*tool\s*\.\s*"?compose-lint"?\s*[\].]', re.M)
+CONFIG_NAMES = (".compose-lint.yaml", ".compose-lint.yml")
+FAIL_ON = ("error", "warning", "info", "never")
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "fail-on",
+    "rule-options",
+)
+
+
+class ConfigError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code -> severity
+    fail_on: str | None = None
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> options
+
+    def ignored_for(self, path: Path) -> tuple[str, ...]:
+        """Rules `per-file-ignores` turns off for `path` (globs relative to the config)."""
+        if not self.per_file_ignores or self.path is None:
+            return ()
+        try:
+            rel = os.path.relpath(path, self.path.parent).replace(os.sep, "/")
+        except ValueError:
+            return ()
+        found: list[str] = []
+        for pattern, rules in self.per_file_ignores:
+            if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, f"{pattern}/*"):
+                found.extend(rules)
+        return tuple(found)
+
+
+def find_config(directory: Path) -> Path | None:
+    """The nearest config file at or above `directory`, stopping at the repository root."""
+    current = directory
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = current / name
+            if candidate.is_file():
+                return candidate
+        pyproject = current / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (current / ".git").exists() or current.parent == current:
+            return None
+        current = current.parent
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _TOOL_TABLE.search(text) is not None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file. Raises ConfigError naming the file and key."""
+    from compose_lint.load.files import ReadError, read_text
+
+    try:
+        text = read_text(path)
+    except ReadError as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
+    if path.name == "pyproject.toml":
+        raw = _toml_table(path, text)
+        if raw is None:
+            return Config(path=path)
+    else:
+        from compose_lint.load.yaml import YamlError, load_yaml
+
+        try:
+            docs = load_yaml(text)
+        except YamlError as exc:
+            raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+        raw = docs[0].data if docs else None
+        if raw is None:
+            return Config(path=path)
+    return parse_config(raw, path)
+
+
+def _toml_table(path: Path, text: str) -> Any:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return data.get("tool", {}).get("compose-lint")
+
+
+def parse_config(raw: Any, path: Path) -> Config:
+    from compose_lint.registry import all_rules, find_rule, matches
+
+    where = f"{path}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the configuration must be a mapping of keys to values")
+    for key in raw:
+        if key not in KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), KEYS, n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else f"; valid keys: {', '.join(KEYS)}"
+            raise ConfigError(f'{where}: unknown key "{key}"{hint}')
+
+    def rule_list(key: str, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [v for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{where}: "{key}" must be a list of rule codes or names')
+        for selector in value:
+            if not any(matches(r, selector) for r in all_rules()):
+                raise ConfigError(f'{where}: "{key}" names an unknown rule "{selector}"')
+        return tuple(v.strip() for v in value)
+
+    def one_rule(key: str, ident: Any) -> str:
+        r = find_rule(str(ident))
+        if r is None:
+            raise ConfigError(f'{where}: "{key}" names an unknown rule "{ident}"')
+        return r.code
+
+    select = rule_list("select", raw["select"]) if "select" in raw else None
+    extend = rule_list("extend-select", raw.get("extend-select", []))
+    ignore = rule_list("ignore", raw.get("ignore", []))
+
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    pfi = raw.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(f'{where}: "per-file-ignores" must map file globs to lists of rules')
+    for pattern, rules in pfi.items():
+        per_file.append((str(pattern), rule_list(f"per-file-ignores.{pattern}", rules)))
+
+    severity: dict[str, Severity] = {}
+    sev = raw.get("severity", {})
+    if not isinstance(sev, dict):
+        raise ConfigError(f'{where}: "severity" must map rules to error, warning or info')
+    for ident, level in sev.items():
+        code = one_rule("severity", ident)
+        try:
+            severity[code] = Severity.parse(str(level))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: severity.{ident}: {exc}") from None
+
+    fail_on = raw.get("fail-on")
+    if fail_on is not None and str(fail_on).lower() not in FAIL_ON:
+        raise ConfigError(f'{where}: "fail-on" must be one of {", ".join(FAIL_ON)}')
+
+    settings: dict[str, dict[str, Any]] = {}
+    options = raw.get("rule-options", {})
+    if not isinstance(options, dict):
+        raise ConfigError(f'{where}: "rule-options" must map rules to their options')
+    for ident, values in options.items():
+        code = one_rule("rule-options", ident)
+        r = find_rule(code)
+        assert r is not None
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: rule-options.{ident} must be a mapping")
+        settings[code] = {
+            name: _option_value(where, f"rule-options.{ident}.{name}", r.options, name, value)
+            for name, value in values.items()
+        }
+    return Config(
+        path=path,
+        select=select,
+        extend_select=extend,
+        ignore=ignore,
+        per_file_ignores=tuple(per_file),
+        severity=severity,
+        fail_on=str(fail_on).lower() if fail_on is not None else None,
+        settings=settings,
+    )
+
+
+def _option_value(
+    where: str, dotted: str, declared: Mapping[str, str], name: str, value: Any
+) -> Any:
+    kind = declared.get(name)
+    if kind is None:
+        known = ", ".join(declared) or "none"
+        raise ConfigError(f'{where}: unknown option "{dotted}" (this rule\'s options: {known})')
+    if kind == "date":
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise ConfigError(f"{where}: {dotted} must be a date like 2026-01-31") from None
+    if kind == "list[str]":
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ConfigError(f"{where}: {dotted} must be a list of strings")
+    if kind == "str":
+        if isinstance(value, str):
+            return value
+        raise ConfigError(f"{where}: {dotted} must be a string")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: {dotted} must be true or false")
+    return value
+
+
+def merge_cli(
+    config: Config,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    extend_select: Sequence[str] = (),
+    fail_on: str | None = None,
+) -> Config:
+    """Command-line options win over the file: --select replaces, --ignore adds."""
+    from dataclasses import replace
+
+    return replace(
+        config,
+        select=tuple(select) if select else config.select,
+        extend_select=config.extend_select + tuple(extend_select),
+        ignore=config.ignore + tuple(ignore),
+        fail_on=fail_on or config.fail_on,
+    )
