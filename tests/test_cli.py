@@ -12,7 +12,7 @@ from conftest import FIXTURES, ROOT
 
 from compose_lint.cli import main
 
-BAD = 'version: "3.9"\nservices:\n  web:\n    image: nginx:1.27\n'
+BAD = 'version: "3.9"\nservices:\n  web:\n    image: registry.example.com/web:1.0\n'
 
 
 def invoke(args: list[str], cwd: Path) -> tuple[int, str, str]:
@@ -205,7 +205,7 @@ def test_suppression_two_lines_above_does_not_count(project: Path) -> None:
 
 
 def test_unused_suppression_of_a_rule_that_ran(project: Path) -> None:
-    text = "services:  # compose-lint: disable=CL101\n  web:\n    image: nginx:1.27\n"
+    text = "services:  # compose-lint: disable=CL101\n  web:\n    image: registry.example.com/web:1.0\n"
     (project / "compose.yaml").write_text(text)
     _, out, _ = invoke(["--format", "json"], project)
     found = json.loads(out)

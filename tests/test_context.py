@@ -1,0 +1,472 @@
+"""compose_lint.context (what a Dockerfile copies, what a build context holds) and the
+rules built on it: CL401 missing-dockerignore, CL402 dockerignore-leak."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from conftest import lint
+
+from compose_lint.checks.context import MAX_NAMED, find_leaks, leak_kinds
+from compose_lint.context import (
+    clean_source,
+    context_display,
+    context_entries,
+    copies_whole_context,
+    copy_excludes,
+    copy_sources,
+    exists,
+    explicit_sources,
+    find_matches,
+    instruction_text,
+    is_whole_context_copy,
+)
+from compose_lint.engine import Options, run
+from compose_lint.load.dockerfile import Instruction, parse_dockerfile
+from compose_lint.model import Build
+from compose_lint.project import Loader
+
+PY = "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\n"
+
+
+def ins(line: str) -> Instruction:
+    return parse_dockerfile("FROM a AS build\n" + line + "\n").instructions[1]
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def project(root: Path, files: dict[str, str] | None = None, compose: str | None = None):
+    write(root, files or {})
+    if compose is not None or not (root / "compose.yaml").exists():
+        write(root, {"compose.yaml": compose or "services:\n  app:\n    build: .\n"})
+    return Loader(root).compose_project(root / "compose.yaml")
+
+
+def build_of(root: Path, files: dict[str, str] | None = None, compose: str | None = None) -> Build:
+    builds = project(root, files, compose).builds()
+    assert builds
+    return builds[0]
+
+
+def messages(root: Path, code: str) -> list[str]:
+    result = run([str(root)], Options(select=(code,), isolated=True), root)
+    assert not result.crashes, result.crashes
+    return [f.message for f in result.findings]
+
+
+# --- which instructions copy the whole context ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "whole"),
+    [
+        ("COPY . .", True),
+        ("COPY . /app", True),
+        ("COPY ./ /app/", True),
+        ("copy . .", True),
+        ("ADD . /srv", True),
+        ("COPY --chown=app:app --link . .", True),
+        ('COPY ["./", "/srv/"]', True),
+        ('COPY [".", "/srv/"]', True),
+        ("COPY * ./", True),
+        ("COPY ./* ./", True),
+        ("COPY / /app", True),
+        ("COPY src/.. /app", True),
+        ("COPY requirements.txt . /app/", True),  # "." among several sources
+        ("COPY --from=build . .", False),
+        ("COPY --from=build /app/dist ./", False),
+        ("COPY src .", False),
+        ("COPY .env .", False),
+        ("COPY *.txt ./", False),
+        ("COPY ./.* ./", False),
+        ("COPY ../ /app", False),
+        ("COPY $SRC /app", False),
+        ("COPY .", False),  # no destination
+        ("COPY", False),
+        ("RUN cp -r . /app", False),
+        ("WORKDIR .", False),
+        ("ONBUILD COPY . /app", False),
+        ("ADD https://example.com/app.tar.gz .", False),
+    ],
+)
+def test_is_whole_context_copy(line: str, whole: bool) -> None:
+    assert is_whole_context_copy(ins(line)) is whole
+
+
+def test_heredoc_sources_are_not_context_paths() -> None:
+    copy = parse_dockerfile("FROM a\nCOPY <<EOF 2<<two . /dst/\nx\nEOF\ny\ntwo\n").instructions[1]
+    assert copy_sources(copy) == ["."]
+    plain = parse_dockerfile("FROM a\nCOPY <<EOF /dst\nx\nEOF\n").instructions[1]
+    assert copy_sources(plain) == []
+    assert not is_whole_context_copy(plain)
+
+
+@pytest.mark.parametrize(
+    ("source", "cleaned"),
+    [
+        ("./a/", "a"),
+        ("/a//b/./c", "a/b/c"),
+        ("/", "."),
+        ("./", "."),
+        ("a/../..", None),
+        ("../x", None),
+        ("${DIR}/x", None),
+    ],
+)
+def test_clean_source(source: str, cleaned: str | None) -> None:
+    assert clean_source(source) == cleaned
+
+
+def test_copies_whole_context_first_match_and_target() -> None:
+    dockerfile = parse_dockerfile(
+        "FROM python:3.13 AS deps\nRUN pip install flask\n"
+        "FROM deps AS app\nCOPY app.py .\nCOPY . .\n"
+        "FROM app AS test\nCOPY ./ /tests/\n"
+    )
+    found = copies_whole_context(dockerfile)
+    assert found is not None and found.line == 5
+    assert copies_whole_context(dockerfile, "deps") is None
+    assert copies_whole_context(dockerfile, "APP") is found
+    assert copies_whole_context(dockerfile, "unknown-target") is found  # not guessed away
+
+
+def test_copies_whole_context_without_stages() -> None:
+    assert copies_whole_context(parse_dockerfile("COPY . .\n")) is None
+    assert copies_whole_context(parse_dockerfile("")) is None
+
+
+def test_explicit_sources() -> None:
+    dockerfile = parse_dockerfile(
+        "FROM a\nCOPY ./tls/ /etc/tls/\nCOPY a.txt b/c.txt /x/\n"
+        'COPY ["d e", "/y/"]\nCOPY --from=b /src /src\nCOPY *.md . /z/\n'
+        "ADD https://example.com/f /f\nCOPY ${X} /x\n"
+    )
+    assert explicit_sources(dockerfile) == {"tls", "a.txt", "b/c.txt", "d e"}
+
+
+def test_instruction_text() -> None:
+    assert instruction_text(ins("  COPY . .")) == "COPY . ."
+    assert instruction_text(ins("COPY --chown=a:b \\\n  . /app")) == "COPY --chown=a:b ..."
+    assert instruction_text(ins("COPY " + "a" * 100 + " .")).endswith("...")
+
+
+# --- what the context holds ------------------------------------------------------------
+
+
+def test_context_entries_levels_and_limits(tmp_path: Path) -> None:
+    build = build_of(
+        tmp_path,
+        {
+            "Dockerfile": PY,
+            "a/b/c/d/deep.txt": "",
+            "node_modules/pkg/index.js": "",
+            "src/main.py": "",
+        },
+    )
+    found = [e.relpath for e in context_entries(build)]
+    # level by level, sorted by name within a directory
+    assert found[:5] == ["Dockerfile", "a", "compose.yaml", "node_modules", "src"]
+    assert "a/b/c" in found and "a/b/c/d" not in found  # three levels deep
+    assert "node_modules/pkg" not in found  # never entered
+    assert [e.relpath for e in context_entries(build, max_depth=1)] == found[:5]
+    assert len(list(context_entries(build, limit=3))) == 3
+    depths = {e.relpath: e.depth for e in context_entries(build)}
+    assert depths["a"] == 1 and depths["a/b/c"] == 3
+
+
+def test_context_entries_honor_ignore(tmp_path: Path) -> None:
+    files = {"Dockerfile": PY, "logs/a.log": "", "keep/x": "", ".dockerignore": "logs\n"}
+    build = build_of(tmp_path, files)
+    found = {e.relpath for e in context_entries(build)}
+    assert "logs" not in found and "logs/a.log" not in found and "keep/x" in found
+    everything = {e.relpath for e in context_entries(build, honor_ignore=False)}
+    assert {"logs", "logs/a.log"} <= everything
+
+
+def test_context_entries_enter_excluded_dirs_when_exceptions_exist(tmp_path: Path) -> None:
+    ignore = "*\n!app/keep.txt\n"
+    files = {"Dockerfile": PY, "app/keep.txt": "", "app/drop.txt": "", ".dockerignore": ignore}
+    build = build_of(tmp_path, files)
+    assert {e.relpath for e in context_entries(build)} == {"app/keep.txt"}
+
+
+def test_context_entries_do_not_follow_symlinks(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", {"secret/.env": "A=1"})
+    root = tmp_path / "ctx"
+    build = build_of(root, {"Dockerfile": PY})
+    os.symlink(outside / "secret", root / "linked")
+    os.symlink(root, root / "loop")
+    entries = {e.relpath: e for e in context_entries(build)}
+    assert entries["linked"].is_symlink and not entries["linked"].is_dir
+    assert not any(path.startswith(("linked/", "loop/")) for path in entries)
+
+
+def test_context_entries_remote_or_missing(tmp_path: Path) -> None:
+    remote = build_of(tmp_path, compose="services:\n  a:\n    build: https://x.test/r.git\n")
+    assert list(context_entries(remote)) == []
+    missing = build_of(tmp_path / "m", compose="services:\n  a:\n    build: ./nope\n")
+    assert list(context_entries(missing)) == []
+    assert not exists(remote, "x") and find_matches(remote, "*") == []
+
+
+def test_exists_and_find_matches(tmp_path: Path) -> None:
+    files = {"Dockerfile": PY, "src/a.py": "", "src/b.txt": "", "conf/x.ini": "", ".env": ""}
+    build = build_of(tmp_path, files)
+    assert exists(build, "src/a.py") and exists(build, "./src/") and exists(build, "/src")
+    assert not exists(build, "src/c.py")
+    assert exists(build, "src/*.py") and not exists(build, "src/*.json")
+    assert exists(build, "*/x.ini") and exists(build, "[cs]rc/?.py")
+    assert exists(build, "src/[^b].py") and not exists(build, "src/[^a].py")
+    assert not exists(build, "../outside") and not exists(build, "src/../../x")
+    assert exists(build, ".") and exists(build, ".env")
+    assert find_matches(build, "src/*", limit=5) == ["src/a.py", "src/b.txt"]
+    assert find_matches(build, "*", limit=2) == [".env", "Dockerfile"]
+
+
+def test_context_display(tmp_path: Path) -> None:
+    compose = "services:\n  a:\n    build: ./app/../app\n  b:\n    build: ..\n"
+    builds = project(tmp_path / "p", {"app/Dockerfile": PY}, compose).builds()
+    assert [context_display(b) for b in builds] == ["app", ".."]
+
+
+# --- the leak table ----------------------------------------------------------------------
+
+
+def test_leak_table_is_well_formed() -> None:
+    text = resources.files("compose_lint").joinpath("data/leaks.json").read_text("utf-8")
+    table = json.loads(text)
+    assert table["source"].startswith("https://") and table["checked"]
+    for item in table["leaks"]:
+        assert item["names"] and item["reason"]
+        assert item.get("kind", "any") in ("file", "dir", "any")
+    assert len(leak_kinds()) == len(table["leaks"])
+
+
+@pytest.mark.parametrize(
+    ("name", "is_dir", "leak"),
+    [
+        (".env", False, True),
+        (".env.local", False, True),
+        (".env.production.local", False, True),
+        (".env.example", False, False),
+        (".env.sample", False, False),
+        (".env.template", False, False),
+        (".env.production", False, False),
+        (".environment", False, False),
+        ("server.key", False, True),
+        ("cert.pem", False, True),
+        ("id_rsa", False, True),
+        ("id_ed25519", False, True),
+        ("id_rsa.pub", False, False),
+        ("id_ed25519.pub", False, False),
+        (".pypirc", False, True),
+        (".npmrc", False, False),
+        (".git", True, True),
+        (".git", False, True),  # a worktree's or submodule's .git file
+        ("node_modules", True, True),
+        ("node_modules", False, False),
+        ("venv", True, True),
+        (".venv", True, True),
+        ("__pycache__", True, True),
+        (".aws", True, True),
+        (".ssh", True, True),
+        ("src", True, False),
+        ("README.md", False, False),
+    ],
+)
+def test_leak_names(tmp_path: Path, name: str, is_dir: bool, leak: bool) -> None:
+    files = {"Dockerfile": PY}
+    if is_dir:
+        files[f"{name}/placeholder"] = ""
+    else:
+        files[name] = ""
+    build = build_of(tmp_path, files)
+    assert [x.entry.relpath for x in find_leaks(build, honor_ignore=False)] == (
+        [name] if leak else []
+    )
+
+
+# --- CL401 / CL402 end to end ------------------------------------------------------------
+
+
+def test_cl401_message_names_leaks_and_fix(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  app:\n    build: ./app\n",
+            "app/Dockerfile": PY,
+            "app/.env": "A=1\n",
+            "app/sub/__pycache__/x.pyc": "",
+        },
+    )
+    (tmp_path / "app/.git").mkdir()
+    [message] = messages(tmp_path, "CL401")
+    assert message == (
+        'build context "app" has no .dockerignore, and app/Dockerfile line 3 ("COPY . .") '
+        "copies all of it: it holds .env, .git and sub/__pycache__, which would go into "
+        'the image; add app/.dockerignore listing ".env", ".git", "**/__pycache__"'
+    )
+
+
+def test_cl401_once_per_context(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  a:\n    build: .\n  b:\n    build:\n      context: .\n"
+        "  c:\n    build: ./other\n"
+    )
+    files = {"Dockerfile": PY, "other/Dockerfile": PY, "compose.yaml": compose}
+    write(tmp_path, files)
+    assert lint(tmp_path, "CL401") == ["compose.yaml:3:12 CL401", "compose.yaml:8:12 CL401"]
+
+
+def test_cl401_inline_dockerfile(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  a:\n    build:\n      context: .\n"
+        "      dockerfile_inline: |\n        FROM alpine\n        COPY . /srv\n"
+    )
+    write(tmp_path, {"compose.yaml": compose})
+    [message] = messages(tmp_path, "CL401")
+    assert 'dockerfile_inline line 2 ("COPY . /srv")' in message
+
+
+def test_cl402_message_and_location(tmp_path: Path) -> None:
+    files = {
+        "compose.yaml": "services:\n  app:\n    build: .\n",
+        "Dockerfile": PY,
+        ".dockerignore": "node_modules\n",
+        ".env": "A=1\n",
+        "web/node_modules/x/index.js": "",
+    }
+    write(tmp_path, files)
+    assert lint(tmp_path, "CL402") == [".dockerignore:1:1 CL402"]
+    [message] = messages(tmp_path, "CL402")
+    assert message == (
+        '.dockerignore does not exclude .env and web/node_modules (found in build context ".", '
+        'which Dockerfile line 3 ("COPY . .") copies whole); add them at its end: '
+        '".env", "**/node_modules"'
+    )
+
+
+def test_cl402_counts_what_it_does_not_name(tmp_path: Path) -> None:
+    keys = {f"k{i}.key": "" for i in range(MAX_NAMED + 2)}
+    write(tmp_path, {"Dockerfile": PY, ".dockerignore": "x\n", **keys})
+    project(tmp_path)
+    [message] = messages(tmp_path, "CL402")
+    assert "k0.key, k1.key" in message and "and 2 more" in message and '"k7.key"' in message
+
+
+def test_cl402_leaks_deeper_than_the_walk_are_not_looked_for(tmp_path: Path) -> None:
+    files = {"Dockerfile": PY, ".dockerignore": ".git\n", "a/b/c/.env": "", "a/b/.env": ""}
+    build = build_of(tmp_path, files)
+    assert [x.entry.relpath for x in find_leaks(build, honor_ignore=True)] == ["a/b/.env"]
+
+
+def test_cl402_exceptions(tmp_path: Path) -> None:
+    # "!app" brings back app/ and what is in it: app/.env leaks, although the
+    # matching pattern is an exception. "!keep.pem" names the file itself: on purpose.
+    ignore = "*\n!app\n!keep.pem\n"
+    files = {"Dockerfile": PY, ".dockerignore": ignore, "app/.env": "", "keep.pem": "", "x.pem": ""}
+    build = build_of(tmp_path, files)
+    assert [x.entry.relpath for x in find_leaks(build, honor_ignore=True)] == ["app/.env"]
+
+
+def test_cl402_explicit_copy_is_wanted(tmp_path: Path) -> None:
+    dockerfile = PY + "COPY certs/ /etc/certs/\nCOPY ./deploy.key /k\n"
+    files = {
+        "Dockerfile": dockerfile,
+        ".dockerignore": ".git\n",
+        "certs/a.key": "",
+        "deploy.key": "",
+        "other.key": "",
+    }
+    build = build_of(tmp_path, files)
+    assert [x.entry.relpath for x in find_leaks(build, honor_ignore=True)] == ["other.key"]
+
+
+def test_cl402_symlinked_env_is_not_a_leak(tmp_path: Path) -> None:
+    build = build_of(tmp_path / "ctx", {"Dockerfile": PY, ".dockerignore": ".git\n"})
+    (tmp_path / "real.env").write_text("A=1\n")
+    os.symlink(tmp_path / "real.env", tmp_path / "ctx" / ".env")
+    assert find_leaks(build, honor_ignore=True) == []
+
+
+def test_cl402_silent_without_ignore_file_and_cl401_silent_with_one(tmp_path: Path) -> None:
+    write(tmp_path / "a", {"compose.yaml": "services:\n  a:\n    build: .\n", "Dockerfile": PY})
+    write(tmp_path / "a", {".env": "A=1\n"})
+    assert lint(tmp_path / "a", "CL402") == []
+    assert lint(tmp_path / "a", "CL401") == ["compose.yaml:3:12 CL401"]
+    write(tmp_path / "a", {".dockerignore": "node_modules\n"})
+    assert lint(tmp_path / "a", "CL401") == []
+    assert lint(tmp_path / "a", "CL402") == [".dockerignore:1:1 CL402"]
+
+
+@pytest.mark.parametrize(
+    "compose",
+    [
+        "services:\n  a:\n    build: 42\n",
+        "services:\n  a:\n    build: [., x]\n",
+        "services:\n  a:\n    build:\n      context: 7\n      dockerfile: [x]\n",
+        "services:\n  a:\n    build: ./missing\n",
+        "services:\n  a:\n    build:\n      context: .\n      dockerfile: missing.Dockerfile\n",
+        "services:\n  a:\n    build: ${CTX}\n",
+        "services: [a, b]\n",
+        "services:\n  a:\n    build:\n      context: .\n      target: [x]\n",
+    ],
+)
+def test_odd_input_never_crashes(tmp_path: Path, compose: str) -> None:
+    write(tmp_path, {"compose.yaml": compose, "Dockerfile": PY, ".env.local": ""})
+    lint(tmp_path, "CL401", "CL402")  # asserts there was no crash
+
+
+def test_unreadable_and_binary_files(tmp_path: Path) -> None:
+    write(tmp_path, {"compose.yaml": "services:\n  a:\n    build: .\n", "locked/x": ""})
+    (tmp_path / "Dockerfile").write_bytes(b"FROM a\nCOPY . .\n\x00\xff")
+    (tmp_path / ".dockerignore").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "locked").chmod(0)
+    try:
+        lint(tmp_path, "CL401", "CL402")
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+
+
+def test_walk_is_bounded(tmp_path: Path) -> None:
+    for i in range(10):
+        for j in range(10):
+            leaf = tmp_path / f"d{i}" / f"e{j}"
+            leaf.mkdir(parents=True)
+            for k in range(10):
+                (leaf / f"f{k}.txt").touch()
+    for i in range(100):
+        (tmp_path / "node_modules" / f"p{i}").mkdir(parents=True)
+    build = build_of(tmp_path, {"Dockerfile": PY, ".dockerignore": "node_modules\n"})
+    start = time.perf_counter()
+    assert find_leaks(build, honor_ignore=True) == []
+    assert time.perf_counter() - start < 1
+    assert len(list(context_entries(build, honor_ignore=False))) == 4 + 10 + 100 + 1000
+    assert len(list(context_entries(build, limit=500))) <= 500
+
+
+def test_copy_exclude_flags_leave_files_out(tmp_path: Path) -> None:
+    dockerfile = "FROM a\nCOPY --exclude=.env --exclude=**/node_modules . /app\n"
+    files = {
+        "Dockerfile": dockerfile,
+        ".dockerignore": ".git\n",
+        ".env": "",
+        "web/node_modules/x/i.js": "",
+        "id_rsa": "",
+    }
+    build = build_of(tmp_path, files)
+    copy = copies_whole_context(build.parsed)
+    assert copy is not None and copy_excludes(copy) == [".env", "**/node_modules"]
+    assert [x.entry.relpath for x in find_leaks(build, True, copy)] == ["id_rsa"]
+    assert len(find_leaks(build, True)) == 3
