@@ -80,12 +80,12 @@ def main() -> None:
 
     from compose_lint.engine import Options, run
 
-    options = Options(isolated=True)
-    run([str(files[0])], options, ROOT)  # warm imports
+    lint_options = Options(isolated=True)
+    run([str(files[0])], lint_options, ROOT)  # warm imports
     times = []
     for _ in range(options.repeat):
         start = time.perf_counter()
-        run([str(CORPUS)], options, ROOT)
+        run([str(CORPUS)], lint_options, ROOT)
         times.append(time.perf_counter() - start)
     t = statistics.median(times)
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -46,6 +47,11 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Use this config file instead of looking for one.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option(
+    "--show-source/--no-show-source",
+    default=None,
+    help="Show each finding's source line with a caret (text format; default: on a terminal).",
+)
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -60,6 +66,7 @@ def main(
     fail_on: str | None,
     config_path: str | None,
     isolated: bool,
+    show_source: bool | None,
     statistics: bool,
     list_rules: bool,
     debug: bool,
@@ -110,7 +117,17 @@ def main(
     if not result.files and not result.missing:
         click.echo("compose-lint: no compose files found", err=True)
 
-    report = formatter(output_format)(result.findings, len(result.files))
+    render = formatter(output_format)
+    if output_format == "text":
+        terminal = not output and sys.stdout.isatty()
+        report = render(
+            result.findings,
+            len(result.files),
+            show_source=terminal if show_source is None else show_source,
+            color=terminal and not os.environ.get("NO_COLOR"),
+        )
+    else:
+        report = render(result.findings, len(result.files))
     if output:
         try:
             Path(output).write_text(report, encoding="utf-8")

@@ -107,7 +107,7 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
         for r in rules:
             try:
                 raw.extend(
-                    Finding(r.code, r.name, r.severity, location, message)
+                    Finding(r.code, r.name, r.severity, location, message, r.sensitive)
                     for location, message in r.check(project)
                 )
             except Exception as exc:  # a bug in a rule must not hide the others

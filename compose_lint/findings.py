@@ -38,6 +38,7 @@ class Finding:
     severity: Severity
     location: Location
     message: str
+    sensitive: bool = False  # the source line holds a secret: mask it wherever it is shown
 
     @property
     def path(self) -> str:

@@ -37,6 +37,8 @@ class Rule:
     default_enabled: bool = True
     # options this rule reads with project.setting(code, name): name -> "date" | "str" | ...
     options: Mapping[str, str] = field(default_factory=dict)
+    # its findings point at secrets: never echo their source line unmasked
+    sensitive: bool = False
 
     def __call__(self, project: Project) -> Iterable[tuple[Location, str]]:
         return self.check(project)
@@ -50,11 +52,14 @@ def rule(
     *,
     default_enabled: bool = True,
     options: Mapping[str, str] | None = None,
+    sensitive: bool = False,
 ) -> Callable[[Check], Rule]:
     """Declare a rule: `@rule("CL101", "obsolete-version", Severity.WARNING, "...")`."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(code, name, severity, summary, check, default_enabled, dict(options or {}))
+        return Rule(
+            code, name, severity, summary, check, default_enabled, dict(options or {}), sensitive
+        )
 
     return wrap
 

@@ -12,7 +12,7 @@ from conftest import FIXTURES, ROOT
 
 from compose_lint.cli import main
 
-BAD = 'version: "3.9"\nservices:\n  web:\n    image: registry.example.com/web:1.0\n'
+BAD = 'version: "3.9"\nservices:\n  web:\n    image: example.org/web:1.0\n'
 
 
 def invoke(args: list[str], cwd: Path) -> tuple[int, str, str]:
@@ -205,7 +205,7 @@ def test_suppression_two_lines_above_does_not_count(project: Path) -> None:
 
 
 def test_unused_suppression_of_a_rule_that_ran(project: Path) -> None:
-    text = "services:  # compose-lint: disable=CL101\n  web:\n    image: registry.example.com/web:1.0\n"
+    text = "services:  # compose-lint: disable=CL101\n  web:\n    image: example.org/web:1.0\n"
     (project / "compose.yaml").write_text(text)
     _, out, _ = invoke(["--format", "json"], project)
     found = json.loads(out)
@@ -220,3 +220,27 @@ def test_dockerfile_suppression_covers_the_whole_instruction(project: Path) -> N
     )
     _, out, _ = invoke(["--format", "json", "--select", "CL004,CL007"], project)
     assert json.loads(out) == []
+
+
+# -- source lines ---------------------------------------------------------------
+
+
+def test_show_source_puts_a_caret_under_the_column(project: Path) -> None:
+    _, out, _ = invoke(["--show-source"], project)
+    assert out.splitlines()[1:3] == ['    1 | version: "3.9"', "      | ^"]
+
+
+def test_show_source_masks_secrets(project: Path) -> None:
+    secret = "hunter2-" + "correct-horse"
+    (project / "compose.yaml").write_text(
+        f"services:\n  db:\n    image: example.org/db:1\n    environment:\n"
+        f"      POSTGRES_PASSWORD: {secret}\n"
+    )
+    for fmt in ("text", "json", "sarif", "github", "gitlab", "junit"):
+        _, out, _ = invoke(["--show-source", "--format", fmt], project)
+        assert "CL201" in out and secret not in out, fmt
+
+
+def test_no_color_when_not_a_terminal(project: Path) -> None:
+    _, out, _ = invoke([], project)
+    assert "\033[" not in out

@@ -200,6 +200,7 @@ def judge(name: str, value: str | None, literal: bool) -> Verdict | None:
     "hardcoded-secret",
     Severity.ERROR,
     "A password, token or key is written into the compose file or Dockerfile.",
+    sensitive=True,
 )
 def hardcoded_secret(project: Project) -> Found:
     yield from _compose_findings(project)
