@@ -90,6 +90,14 @@ def main(
     from compose_lint.config import ConfigError
     from compose_lint.engine import Options, run
 
+    eol_date = os.environ.get("COMPOSE_LINT_EOL_DATE", "").strip()
+    if eol_date:
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(eol_date)
+        except ValueError:
+            _usage_error(f'COMPOSE_LINT_EOL_DATE must be a date like 2026-01-31, not "{eol_date}"')
     if config_path is not None and not Path(config_path).is_file():
         _usage_error(f"{config_path}: config file not found")
     options = Options(
