@@ -123,7 +123,7 @@ class Port:
 
     target: int
     target_end: int  # == target unless a range
-    published: str | None  # "8080", "8080-8081", or None (ephemeral)
+    published: str | None  # "8080", "8080-8081", "$VAR" (interpolated) or None (ephemeral)
     host_ip: str | None
     protocol: str  # "tcp" or "udp"...
     path: YamlPath

@@ -24,6 +24,7 @@ from compose_lint.model import (
 )
 from compose_lint.suppress import scan
 
+_VARIABLE = re.compile(r"\$\{[^{}]*\}")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?$", re.I)
 
 
@@ -233,9 +234,12 @@ def parse_port(raw: Any, path: YamlPath) -> Port | None:
         protocol = raw.get("protocol") if isinstance(raw.get("protocol"), str) else "tcp"
         host_ip = raw.get("host_ip") if isinstance(raw.get("host_ip"), str) else None
         return Port(target, target, published or None, host_ip, protocol.lower(), path)
-    if not isinstance(raw, str) or "$" in raw:
+    if not isinstance(raw, str):
         return None
-    spec, _, protocol = raw.partition("/")
+    # "${HOST_PORT:-8000}:8000": the container side is still known
+    spec, _, protocol = _VARIABLE.sub("$VAR", raw).partition("/")
+    if "$" in protocol:
+        return None
     host_ip: str | None = None
     if spec.startswith("["):
         host_ip, _, spec = spec[1:].partition("]")

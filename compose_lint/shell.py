@@ -86,11 +86,19 @@ def instruction_scripts(instruction: Instruction, escape: str = "\\") -> list[Sc
         start = rest[0].offset
         rebased = [(o - start, ln, c) for o, ln, c in _rebase(script, start)]
         scripts.append(Script(script.text[start:], rebased))
-    shell_reads_body = only_heredoc or (
-        len(rest) >= 3
-        and not rest[0].is_op
-        and rest[0].text.rsplit("/", 1)[-1] in _SHELLS
-        and rest[-2].text in ("<<", "<<-")
+    shell_reads_body = (
+        only_heredoc
+        or (  # RUN bash <<EOF
+            len(rest) >= 3
+            and not rest[0].is_op
+            and rest[0].text.rsplit("/", 1)[-1] in _SHELLS
+            and rest[-2].text in ("<<", "<<-")
+        )
+        or (  # RUN <<EOF bash
+            len(rest) == 3
+            and rest[0].text in ("<<", "<<-")
+            and rest[2].text.rsplit("/", 1)[-1] in _SHELLS
+        )
     )
     if instruction.heredocs and shell_reads_body:
         body = instruction.heredocs[0]

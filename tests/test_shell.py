@@ -39,3 +39,7 @@ def test_pipeline_marks_every_stage() -> None:
     parsed = parse_dockerfile("FROM debian\nRUN curl -s x | tar xz && ls\n")
     found = [(c.name, c.in_pipeline) for c in run_commands(parsed.instructions[1])]
     assert found == [("curl", True), ("tar", True), ("ls", False)]
+
+
+def test_heredoc_with_the_shell_after_the_marker() -> None:
+    assert commands("RUN <<EOT bash\napt-get update\nEOT\n")[-1] == ("apt-get update", 3)

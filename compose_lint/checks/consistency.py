@@ -1,0 +1,1398 @@
+"""CL5xx: the compose file, the Dockerfile and the build context agree with each other.
+
+Each rule walks the stages a build really produces (`build.target`, else the last
+stage, and the `FROM <stage>` chain below it), with ARG and ENV values tracked the
+way the builder substitutes them. What cannot be known statically (an ARG without
+a value, a WORKDIR made of unknown variables, a script from the context) makes a
+rule stay silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import json
+import os
+import posixpath
+import re
+import shlex
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from compose_lint import shell
+from compose_lint.findings import Location, Severity
+from compose_lint.images import parse_image
+from compose_lint.load import interpolation
+from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
+from compose_lint.model import Build, Port, Project, Service
+from compose_lint.registry import rule
+from compose_lint.stages import Resolver, declared_args, literal_build_args
+
+Found = Iterator[tuple[Location, str]]
+
+# How many directory entries a rule may look at per glob (pre-commit must stay fast).
+_LISTING_LIMIT = 2000
+# Marks a working directory the Dockerfile does not set (it comes from the base image).
+_IMAGE_WORKDIR = "\x00image"
+
+
+# -- walking the stages of one build ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One instruction of a stage chain, with what the builder knows before it runs."""
+
+    stage: Stage
+    instruction: Instruction
+    env: Mapping[str, str]  # ARG and ENV values known here (unknown ones are absent)
+    workdir: str  # absolute, or starting with _IMAGE_WORKDIR / another \x00 marker
+
+
+def _walk(resolver: Resolver, stage: Stage, build: Build | None) -> list[_Step]:
+    """The instructions of `stage` and its `FROM <stage>` parents, oldest first."""
+    given = literal_build_args(build)
+    unknown_given = {a.name for a in build.args if a.name not in given} if build else set()
+    envs: dict[str, str] = {}  # ENV carries over into stages built FROM this one
+    unknown_envs: set[str] = set()
+    workdir = _IMAGE_WORKDIR
+    steps: list[_Step] = []
+    for current in reversed(resolver.chain(stage)):
+        args: dict[str, str] = {}  # ARG values live until the end of their stage
+        for instruction in current.instructions:
+            scope = {**args, **envs}
+            for name in unknown_envs:
+                scope.pop(name, None)
+            steps.append(_Step(current, instruction, scope, workdir))
+            keyword = instruction.keyword
+            if keyword == "ARG":
+                for name, default in declared_args(instruction.args):
+                    value: str | None
+                    if name in given:
+                        value = given[name]
+                    elif name in unknown_given:
+                        value = None
+                    elif default is not None:
+                        value = interpolation.substitute(default, scope)
+                    else:
+                        value = resolver.env.get(name)
+                    if value is None:
+                        args.pop(name, None)
+                    else:
+                        args[name] = value
+            elif keyword == "ENV":
+                for name, raw in _env_pairs(instruction.args):
+                    value = interpolation.substitute(raw, scope)
+                    if value is None:
+                        envs.pop(name, None)
+                        unknown_envs.add(name)
+                    else:
+                        envs[name] = value
+                        unknown_envs.discard(name)
+            elif keyword == "WORKDIR":
+                path = interpolation.substitute(_unquote(instruction.args.strip()), scope)
+                if path is None or not path:
+                    workdir = f"\x00workdir{instruction.line}"
+                else:
+                    workdir = posixpath.normpath(posixpath.join(workdir, path))
+    return steps
+
+
+def _env_pairs(text: str) -> list[tuple[str, str]]:
+    """`ENV A=1 B="x y"` or the legacy `ENV A some value`."""
+    words = _split_words(text)
+    if not words:
+        return []
+    if "=" not in words[0]:
+        name, _, rest = text.strip().partition(" ")
+        return [(name, _unquote(rest.strip()))]
+    pairs: list[tuple[str, str]] = []
+    for word in words:
+        name, sep, value = word.partition("=")
+        if sep and name:
+            pairs.append((name, value))
+    return pairs
+
+
+def _split_words(text: str) -> list[str]:
+    try:
+        return shlex.split(text, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _needed_stages(resolver: Resolver, built: Stage, build: Build | None) -> list[Stage]:
+    """The stages a build of `built` runs: its chain plus stages it copies or mounts from."""
+    needed: list[Stage] = []
+    queue = [built]
+    while queue:
+        stage = queue.pop()
+        if stage in needed:
+            continue
+        needed.append(stage)
+        for step in _walk(resolver, stage, build):
+            if step.stage is not stage:
+                queue.append(step.stage)
+                continue
+            for ref in _from_refs(step.instruction):
+                name = interpolation.substitute(ref, step.env)
+                source = resolver.stage(name) if name else None
+                if source is not None:
+                    queue.append(source)
+    needed.sort(key=lambda s: s.index)
+    return needed
+
+
+def _from_refs(instruction: Instruction) -> list[str]:
+    refs: list[str] = []
+    if instruction.keyword in ("COPY", "ADD"):
+        ref = instruction.flag("from")
+        if ref:
+            refs.append(ref)
+    elif instruction.keyword == "RUN":
+        for options in _mounts(instruction):
+            if options.get("from"):
+                refs.append(options["from"])
+    return refs
+
+
+def _mounts(instruction: Instruction) -> list[dict[str, str]]:
+    """The `--mount=type=...,source=...` options of a RUN, as dicts."""
+    result: list[dict[str, str]] = []
+    for flag in instruction.flags:
+        if not flag.startswith("--mount="):
+            continue
+        options: dict[str, str] = {}
+        for item in flag[len("--mount=") :].split(","):
+            key, _, value = item.partition("=")
+            options[key.strip().lower()] = value.strip()
+        options.setdefault("type", "bind")
+        result.append(options)
+    return result
+
+
+# -- where things are written --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Arg:
+    """One COPY/ADD/RUN argument as written, with its position in the Dockerfile."""
+
+    text: str  # quotes removed
+    line: int
+    column: int
+
+
+_TOKEN = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+")
+_JSON_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _arguments(instruction: Instruction, escape: str) -> list[_Arg]:
+    """The instruction's arguments after its flags, each with its line and column."""
+    last = instruction.end_line
+    if instruction.heredocs:
+        last = instruction.heredocs[0].start_line - 1
+    lines = instruction.lines[: last - instruction.line + 1]
+    if instruction.json_args is not None:
+        found: list[_Arg] = []
+        for offset, text in enumerate(lines):
+            for match in _JSON_STRING.finditer(text):
+                found.append(_Arg(match.group(1), instruction.line + offset, match.start() + 2))
+        values = instruction.json_args
+        if len(found) >= len(values):
+            found = found[len(found) - len(values) :]
+            return [_Arg(v, a.line, a.column) for v, a in zip(values, found, strict=True)]
+        return [_Arg(v, instruction.line, instruction.column) for v in values]
+    tokens: list[_Arg] = []
+    for offset, text in enumerate(lines):
+        stripped = text.strip()
+        if offset and (not stripped or stripped.startswith("#")):
+            continue
+        for match in _TOKEN.finditer(text):
+            word = match.group(0)
+            if match.end() == len(text.rstrip()) and word.endswith(escape):
+                word = word[: -len(escape)]
+                if not word:
+                    continue
+            tokens.append(_Arg(_unquote(word), instruction.line + offset, match.start() + 1))
+    skip = 1 + (1 if instruction.keyword == "ONBUILD" else 0)
+    tokens = tokens[skip:]
+    while tokens and tokens[0].text.startswith("--"):
+        tokens.pop(0)
+    return tokens
+
+
+def _location(build: Build, line: int, column: int) -> Location:
+    """A position in the Dockerfile a build uses (its compose entry for dockerfile_inline)."""
+    if build.inline is not None or build.dockerfile is None:
+        compose = build.service.file
+        return compose.loc(build.path + ("dockerfile_inline",))
+    return build.dockerfile.loc(line, column)
+
+
+def _dockerfile_name(build: Build) -> str:
+    if build.inline is not None or build.dockerfile is None:
+        return f'the dockerfile_inline of service "{build.service.name}"'
+    return build.dockerfile.display
+
+
+def _context_display(build: Build) -> str:
+    """The build context as the user sees it: relative to where compose-lint runs."""
+    compose = build.service.file
+    assert build.context is not None
+    base = posixpath.dirname(compose.display)
+    relative = os.path.relpath(build.context, compose.path.parent).replace(os.sep, "/")
+    joined = posixpath.normpath(posixpath.join(base, relative)) if base else relative
+    return joined or "."
+
+
+def _stage_label(dockerfile: Dockerfile, stage: Stage) -> str:
+    """` (stage "x")` when the Dockerfile has several stages, else ""."""
+    if len(dockerfile.stages) < 2:
+        return ""
+    if stage.name:
+        return f' (stage "{stage.name}")'
+    return f" (the stage starting on line {stage.from_instruction.line})"
+
+
+# -- COPY sources ---------------------------------------------------------------------
+
+
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
+_MAGIC = re.compile(r"[*?\[]")
+
+
+def _context_relpath(source: str) -> str:
+    """A COPY source as a path relative to the context root ("." for the root itself);
+    starts with ".." when it climbs out of the context."""
+    path = posixpath.normpath(source.lstrip("/") or ".")
+    return path
+
+
+def _segment_pattern(segment: str) -> str:
+    """Go's filepath.Match syntax in fnmatch's: `[^a]` → `[!a]`."""
+    return segment.replace("[^", "[!")
+
+
+@dataclass
+class _GlobResult:
+    matches: list[str] = field(default_factory=list)  # context-relative paths
+    missing_dir: str | None = None  # a fixed directory before the first wildcard is absent
+    truncated: bool = False  # gave up listing: assume it matches
+
+
+def _glob(context: Path, pattern: str) -> _GlobResult:
+    """Match a wildcard COPY source against the context, one path segment at a time."""
+    result = _GlobResult()
+    current: list[tuple[str, Path]] = [("", context)]
+    budget = _LISTING_LIMIT
+    seen_magic = False
+    segments = pattern.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        following: list[tuple[str, Path]] = []
+        if _MAGIC.search(segment):
+            seen_magic = True
+            matcher = _segment_pattern(segment)
+            for rel, path in current:
+                if not path.is_dir():
+                    continue
+                try:
+                    entries = list(path.iterdir())
+                except OSError:
+                    continue
+                budget -= len(entries)
+                if budget < 0:
+                    result.truncated = True
+                    return result
+                for entry in entries:
+                    if fnmatch.fnmatchcase(entry.name, matcher):
+                        name = posixpath.join(rel, entry.name) if rel else entry.name
+                        following.append((name, entry))
+        else:
+            for rel, path in current:
+                name = posixpath.join(rel, segment) if rel else segment
+                candidate = path / segment
+                if candidate.exists():
+                    following.append((name, candidate))
+                elif not seen_magic and not last:
+                    result.missing_dir = name  # BuildKit fails: lstat of the folder
+                    return result
+        current = following
+        if not current:
+            break
+    result.matches = [rel for rel, _ in current]
+    return result
+
+
+def _close_names(directory: Path, name: str) -> list[str]:
+    """Entries of `directory` whose name is nearly `name` (letter case, a typo)."""
+    try:
+        entries = [p.name for _, p in zip(range(_LISTING_LIMIT), directory.iterdir(), strict=False)]
+    except OSError:
+        return []
+    same = sorted(e for e in entries if e.lower() == name.lower() and e != name)
+    return same or difflib.get_close_matches(name, entries, n=1, cutoff=0.85)
+
+
+def _excluded_by(build: Build, relpath: str) -> str | None:
+    """`.dockerignore line 3 ("*.txt")` when the ignore file leaves `relpath` out."""
+    ignore = build.ignore
+    if ignore is None or ignore.parsed is None:
+        return None
+    pattern = ignore.parsed.matching_pattern(relpath)
+    if pattern is None or pattern.exclusion:
+        return None
+    return f'{ignore.display} line {pattern.line} ("{pattern.text}")'
+
+
+def _has_exceptions(build: Build) -> bool:
+    ignore = build.ignore
+    return bool(
+        ignore is not None
+        and ignore.parsed is not None
+        and any(p.exclusion for p in ignore.parsed.patterns)
+    )
+
+
+def _copy_sources(step: _Step, escape: str) -> tuple[list[_Arg], _Arg | None]:
+    """(sources, destination) of a COPY/ADD; heredoc sources left out."""
+    words = _arguments(step.instruction, escape)
+    if len(words) < 2:
+        return [], None
+    sources = [w for w in words[:-1] if not w.text.startswith("<<")]
+    return sources, words[-1]
+
+
+# -- CL501 ------------------------------------------------------------------------------
+
+
+@cache
+def _image_ports_table() -> dict[str, Any]:
+    text = resources.files("compose_lint").joinpath("data/image_ports.json").read_text("utf-8")
+    images = json.loads(text)["images"]
+    return images if isinstance(images, dict) else {}
+
+
+_PortSet = set[tuple[int, str]]
+
+
+def _parse_port_spec(text: str) -> _PortSet | None:
+    """`8000`, `8000/udp`, `8000-8010/tcp` → {(port, protocol)}; None when malformed."""
+    spec, _, protocol = text.strip().partition("/")
+    protocol = (protocol or "tcp").lower()
+    start, _, end = spec.partition("-")
+    if not start.isdigit() or (end and not end.isdigit()):
+        return None
+    first, last = int(start), int(end or start)
+    if last < first or last - first > 65535:
+        return None
+    return {(port, protocol) for port in range(first, last + 1)}
+
+
+def _image_ports(reference: str | None) -> _PortSet | None:
+    """What a base image EXPOSEs, per the shipped table; None when not known."""
+    if reference is None:
+        return None
+    if reference.strip().lower() == "scratch":
+        name, tag = "scratch", "latest"
+    else:
+        image = parse_image(reference)
+        if image is None or not image.official:
+            return None
+        name, tag = image.short_name, image.tag or "latest"
+    entry = _image_ports_table().get(name)
+    if not isinstance(entry, dict):
+        return None
+    ports = entry.get("ports", [])
+    for variant in entry.get("variants", []):
+        if variant.get("tag_contains", "\x00") in tag.lower():
+            ports = variant.get("ports", [])
+            break
+    result: _PortSet = set()
+    for text in ports:
+        parsed = _parse_port_spec(str(text))
+        if parsed is not None:
+            result |= parsed
+    return result
+
+
+def _dockerfile_exposes(steps: list[_Step]) -> _PortSet | None:
+    """Ports the EXPOSE instructions of a stage chain declare; None if one is unknown."""
+    exposed: _PortSet = set()
+    for step in steps:
+        if step.instruction.keyword != "EXPOSE":
+            continue
+        for word in _split_words(step.instruction.args):
+            value = interpolation.substitute(word, step.env) if "$" in word else word
+            if value is None:
+                return None
+            for part in value.split():
+                parsed = _parse_port_spec(part)
+                if parsed is None:
+                    return None
+                exposed |= parsed
+    return exposed
+
+
+def _compose_exposes(service: Service) -> _PortSet | None:
+    """The service's own `expose:` entries; None when one cannot be read."""
+    raw = service.data.get("expose")
+    exposed: _PortSet = set()
+    if not isinstance(raw, list):
+        return exposed
+    for item in raw:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            return None
+        parsed = _parse_port_spec(str(item))
+        if parsed is None:
+            return None
+        exposed |= parsed
+    return exposed
+
+
+def _port_ranges(ports: list[int]) -> list[str]:
+    """[8000, 8001, 8002, 9000] → ["8000-8002", "9000"]."""
+    ranges: list[str] = []
+    start = previous = ports[0]
+    for port in ports[1:] + [-1]:
+        if port == previous + 1:
+            previous = port
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        start = previous = port
+    return ranges
+
+
+def _describe_missing(port: Port, missing: list[int]) -> tuple[str, str]:
+    """(what the message calls the ports, the EXPOSE arguments that fix it)."""
+    suffix = "" if port.protocol == "tcp" else f"/{port.protocol}"
+    parts = [r + suffix for r in _port_ranges(missing)]
+    several = len(missing) > 1
+    noun = "ports" if several else "port"
+    return f"{noun} {', '.join(parts)}", " ".join(parts)
+
+
+@rule(
+    "CL501",
+    "port-not-exposed",
+    Severity.WARNING,
+    "A service publishes a container port that the image it builds never EXPOSEs.",
+)
+def port_not_exposed(project: Project) -> Found:
+    for service in project.services:
+        build = service.build
+        if build is None or not service.ports:
+            continue
+        dockerfile = build.parsed
+        if dockerfile is None or not dockerfile.stages:
+            continue
+        resolver = Resolver.of(dockerfile, build)
+        stage = resolver.built(build.target)
+        if stage is None:
+            continue
+        from_dockerfile = _dockerfile_exposes(_walk(resolver, stage, build))
+        from_image = _image_ports(resolver.root_image(stage))
+        from_compose = _compose_exposes(service)
+        if from_dockerfile is None or from_image is None or from_compose is None:
+            continue
+        exposed = from_dockerfile | from_image | from_compose
+        target = _dockerfile_name(build) + _stage_label(dockerfile, stage)
+        for port in service.ports:
+            missing = [p for p in port.targets() if (p, port.protocol) not in exposed]
+            if not missing:
+                continue
+            what, fix = _describe_missing(port, missing)
+            verb, pronoun = ("are", "them") if len(missing) > 1 else ("is", "it")
+            yield (
+                service.file.loc(port.path),
+                f"{what} {verb} published but the Dockerfile never EXPOSEs {pronoun}; "
+                f'add "EXPOSE {fix}" to {target}',
+            )
+
+
+# -- CL502 ------------------------------------------------------------------------------
+
+
+def _check_source(
+    build: Build, context: Path, source: str, is_add: bool, written: str
+) -> str | None:
+    """Why this COPY/ADD source breaks the build, or None."""
+    if _URL.search(source):
+        if is_add:
+            return None
+        return (
+            f'COPY cannot fetch "{source}": it only copies files from the build context; '
+            "use ADD for a URL, or download it in a RUN step"
+        )
+    rel = _context_relpath(source)
+    shown = f'"{source}"' if written == source else f'"{written}" (= "{source}")'
+    where = f'the build context "{_context_display(build)}"'
+    if rel == ".." or rel.startswith("../"):
+        return (
+            f"{shown} is outside {where}: COPY and ADD only see files inside the context; "
+            "widen build.context to a folder that holds both and adjust the path, "
+            "or name the folder in build.additional_contexts and use COPY --from"
+        )
+    if rel == "." or "\\" in rel:
+        return None  # the whole context; or a Windows path, not judged here
+    if _MAGIC.search(rel):
+        return None  # judged for the whole instruction by _wildcard_problem
+    path = context / rel
+    if not (path.exists() or path.is_symlink()):
+        hint = ""
+        if path.parent.is_dir():
+            close = _close_names(path.parent, path.name)
+            if close:
+                hint = f' (did you mean "{posixpath.join(posixpath.dirname(rel), close[0])}"?)'
+        return (
+            f"{shown} does not exist in {where}{hint}, so the build fails here; "
+            "create it or correct the path (it is relative to the context, not to the Dockerfile)"
+        )
+    excluded = _excluded_by(build, rel)
+    if excluded is not None and not (path.is_dir() and _has_exceptions(build)):
+        return (
+            f"{shown} is excluded from {where} by {excluded}, so the build fails here; "
+            f'remove that pattern or add an exception line "!{rel}" after it'
+        )
+    return None
+
+
+def _wildcard_problem(build: Build, context: Path, sources: list[_Arg]) -> tuple[_Arg, str] | None:
+    """A wildcard source that fails the build: its fixed folder is missing, or every
+    source of the instruction is a wildcard and none matches a file that is sent."""
+    wildcards = [s for s in sources if _MAGIC.search(s.text) and "$" not in s.text]
+    if not wildcards:
+        return None
+    where = f'the build context "{_context_display(build)}"'
+    empty: list[_Arg] = []
+    for source in wildcards:
+        rel = _context_relpath(source.text)
+        if rel == ".." or rel.startswith("../"):
+            continue  # reported by _check_source
+        found = _glob(context, rel)
+        if found.truncated:
+            return None
+        if found.missing_dir is not None:
+            return source, (
+                f'"{source.text}": the folder "{found.missing_dir}" does not exist in {where}, '
+                "so the build fails here; create it or correct the path"
+            )
+        if not any(_excluded_by(build, m) is None for m in found.matches):
+            empty.append(source)
+    if empty and len(empty) == len(sources):
+        names = ", ".join(f'"{s.text}"' for s in empty)
+        return empty[0], (
+            f"{names} matches no file in {where} (after .dockerignore), so this instruction "
+            "copies nothing (the classic builder fails on it); fix the pattern or add the files"
+        )
+    return None
+
+
+@rule(
+    "CL502",
+    "copy-source-missing",
+    Severity.ERROR,
+    "A COPY or ADD source is missing from the build context, outside it, or excluded by "
+    ".dockerignore.",
+)
+def copy_source_missing(project: Project) -> Found:
+    seen: set[tuple[Location, str]] = set()
+    for build in project.builds():
+        context = build.context
+        dockerfile = build.parsed
+        if context is None or dockerfile is None or not dockerfile.stages:
+            continue
+        if not context.is_dir():
+            continue
+        resolver = Resolver.of(dockerfile, build)
+        built = resolver.built(build.target)
+        if built is None:
+            continue
+        for stage in _needed_stages(resolver, built, build):
+            for step in _walk(resolver, stage, build):
+                if step.stage is not stage:
+                    continue
+                for finding in _copy_findings(build, context, step, dockerfile.escape):
+                    if finding not in seen:
+                        seen.add(finding)
+                        yield finding
+
+
+def _copy_findings(build: Build, context: Path, step: _Step, escape: str) -> Found:
+    instruction = step.instruction
+    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
+        return
+    sources, _ = _copy_sources(step, escape)
+    resolved: list[_Arg] = []
+    for source in sources:
+        text = source.text
+        if "$" in text:
+            value = interpolation.substitute(text, step.env)
+            if value is None:
+                continue
+            text = value
+        if not text:
+            continue
+        resolved.append(_Arg(text, source.line, source.column))
+        problem = _check_source(build, context, text, instruction.keyword == "ADD", source.text)
+        if problem is not None:
+            yield _location(build, source.line, source.column), problem
+    if len(resolved) == len(sources):
+        wildcard = _wildcard_problem(build, context, resolved)
+        if wildcard is not None:
+            source, problem = wildcard
+            yield _location(build, source.line, source.column), problem
+
+
+# -- CL503 ------------------------------------------------------------------------------
+
+_PYTHON = "python"
+_NODE = "node"
+_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
+_PYTHON_EXE = re.compile(r"^python(?:\d+(?:\.\d+)?)?$")
+_REQUIREMENTS = re.compile(r"^requirements[^/]*\.txt$", re.I)
+_PACKAGING_TOOLS = frozenset(
+    {"pip", "setuptools", "wheel", "poetry", "pipenv", "uv", "virtualenv", "pip-tools"}
+)
+# pip options whose value is the next word (so that word is not a package).
+_PIP_VALUE_OPTIONS = frozenset(
+    {"-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-t", "--target"}
+    | {"--prefix", "--root", "-f", "--find-links", "--src", "--python", "--platform"}
+)
+_WRAPPERS = frozenset({"sudo", "exec", "time", "nice", "nohup", "command", "env", "gosu"})
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_OPAQUE = frozenset({"make", "just", "task", "invoke", "tox", "nox", "ansible-playbook"})
+_PYTHON_PROGRAMS = frozenset(
+    {
+        "gunicorn",
+        "uvicorn",
+        "hypercorn",
+        "daphne",
+        "flask",
+        "django-admin",
+        "celery",
+        "waitress-serve",
+        "streamlit",
+        "pytest",
+        "fastapi",
+    }
+)
+_NODE_PROGRAMS = frozenset(
+    {"node", "nodejs", "npm", "npx", "yarn", "pnpm", "bun", "nodemon", "pm2", "next", "ng"}
+)
+_FETCHERS = frozenset({"git", "wget", "curl", "svn", "hg", "rsync", "scp", "tar", "unzip"})
+
+
+@dataclass(frozen=True)
+class _Install:
+    """A command that installs dependencies from a manifest."""
+
+    ecosystem: str
+    needs: tuple[str, ...]  # one of these paths (relative to `cwd`) must exist; () = none
+    cwd: str | None  # where it runs; None when unknown
+    command: str  # as written, for messages
+    after_producer: bool = False  # an earlier command of the same RUN may have made the file
+
+
+@dataclass
+class _Commands:
+    """What the shell commands of some instructions do, as far as we can tell."""
+
+    installs: list[_Install] = field(default_factory=list)
+    programs: set[str] = field(default_factory=set)  # first words run
+    mentions: set[str] = field(default_factory=set)  # basenames of every word
+    fetches: bool = False  # git clone, curl, tar...: files may appear from elsewhere
+    opaque: bool = False  # runs a script or a make target: it may install anything
+
+
+def _shell_commands(text: str, line: int = 1) -> list[list[str]]:
+    """The simple commands of shell text (`sh -c` bodies included), as word lists."""
+    return [list(c.words) for c in shell.parse(shell.Script.plain(text, line)) if c.words]
+
+
+def _exec_commands(words: list[str]) -> list[list[str]]:
+    """An exec-form command, plus what it runs when it is `sh -c "..."`."""
+    commands = [words]
+    if len(words) > 2 and posixpath.basename(words[0]) in _SHELLS and words[1] == "-c":
+        commands.extend(_shell_commands(words[2]))
+    return commands
+
+
+def _strip_wrappers(words: list[str]) -> list[str]:
+    while words:
+        first = words[0]
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", first):
+            words = words[1:]
+        elif first in _WRAPPERS:
+            words = words[1:]
+            while words and words[0].startswith("-"):
+                words = words[1:]
+        else:
+            break
+    return words
+
+
+def _analyse(commands: Iterable[list[str]], cwd: str | None, found: _Commands) -> None:
+    """Add what these commands do to `found`, tracking `cd` from `cwd`."""
+    for raw in commands:
+        words = _strip_wrappers(raw)
+        if not words:
+            continue
+        produced = found.fetches or any(_manifest_ecosystem(n) for n in found.mentions)
+        program = posixpath.basename(words[0])
+        found.programs.add(program)
+        if program in ("cd", "pushd"):
+            target = words[1] if len(words) > 1 else None
+            if target is None or "$" in target or target.startswith("~") or cwd is None:
+                cwd = None
+            else:
+                cwd = posixpath.normpath(posixpath.join(cwd, target))
+            continue
+        if program in _SHELLS and len(words) > 1 and not words[1].startswith("-"):
+            found.opaque = True
+        if program in _OPAQUE or words[0].startswith("./") or program.endswith(".sh"):
+            found.opaque = True
+        if program in _FETCHERS:
+            found.fetches = True
+        install = _install(words, cwd)
+        if install is not None:
+            found.installs.append(replace(install, after_producer=produced))
+        else:
+            found.mentions.update(posixpath.basename(w) for w in words)
+
+
+def _install(words: list[str], cwd: str | None) -> _Install | None:
+    """The dependency install these words perform, if they are one."""
+    program = posixpath.basename(words[0])
+    rest = words[1:]
+    command = " ".join(words)
+    if _PYTHON_EXE.match(program) and rest[:2] == ["-m", "pip"]:
+        return _pip(rest[2:], cwd, command)
+    if _PIP.match(program):
+        return _pip(rest, cwd, command)
+    if program == "uv":
+        if rest[:1] == ["pip"]:
+            return _pip(rest[1:], cwd, command)
+        if rest[:1] in (["sync"], ["export"]):
+            return _Install(_PYTHON, ("pyproject.toml",), cwd, command)
+        return None
+    if program == "pip-sync":
+        files = tuple(w for w in rest if not w.startswith("-")) or ("requirements.txt",)
+        return _Install(_PYTHON, files, cwd, command)
+    subcommand = next((w for w in rest if not w.startswith("-")), "")
+    if program in ("poetry", "pdm") and subcommand in ("install", "sync", "export"):
+        return _Install(_PYTHON, ("pyproject.toml",), _project_dir(rest, cwd), command)
+    if program == "pipenv" and subcommand in ("install", "sync", "requirements", "lock"):
+        named = [w for w in rest[rest.index(subcommand) + 1 :] if not w.startswith("-")]
+        return _Install(_PYTHON, () if named else ("Pipfile",), cwd, command)
+    if program in ("hatch", "flit"):
+        return _Install(_PYTHON, ("pyproject.toml",), cwd, command)
+    if program in ("conda", "mamba", "micromamba") and subcommand in ("env", "install", "create"):
+        return _Install(_PYTHON, (), cwd, command)
+    if _PYTHON_EXE.match(program) and "setup.py" in rest and "install" in rest:
+        return _Install(_PYTHON, ("setup.py",), cwd, command)
+    if program == "xargs":
+        # `xargs -a requirements.txt pip install`, `cat package.json | xargs npm i`...
+        tools = {posixpath.basename(w) for w in rest}
+        if any(_PIP.match(t) for t in tools) or "uv" in tools:
+            return _Install(_PYTHON, (), cwd, command)
+        if tools & {"npm", "yarn", "pnpm", "bun"}:
+            return _Install(_NODE, (), cwd, command)
+    if program in ("npm", "pnpm", "bun", "yarn"):
+        return _node(program, rest, cwd, command)
+    return None
+
+
+def _project_dir(args: list[str], cwd: str | None) -> str | None:
+    for index, word in enumerate(args):
+        for flag in ("--prefix", "--cwd", "--dir", "--directory", "-C"):
+            value = None
+            if word == flag and index + 1 < len(args):
+                value = args[index + 1]
+            elif word.startswith(flag + "="):
+                value = word[len(flag) + 1 :]
+            if value is not None:
+                if cwd is None or "$" in value:
+                    return None
+                return posixpath.normpath(posixpath.join(cwd, value))
+    return cwd
+
+
+def _pip(args: list[str], cwd: str | None, command: str) -> _Install | None:
+    subcommand = _subcommand(args, _PIP_VALUE_OPTIONS)
+    if subcommand not in ("install", "sync", "wheel", "download"):
+        return None
+    files: list[str] = []
+    local = False
+    packages: list[str] = []
+    after = args[args.index(subcommand) + 1 :]
+    skip_next = False
+    for index, word in enumerate(after):
+        if skip_next:
+            skip_next = False
+            continue
+        if word in ("-r", "--requirement"):
+            if index + 1 < len(after):
+                files.append(after[index + 1])
+            skip_next = True
+        elif word.startswith("--requirement="):
+            files.append(word.split("=", 1)[1])
+        elif word.startswith("-r") and len(word) > 2:
+            files.append(word[2:])
+        elif word in ("-e", "--editable"):
+            local = True
+        elif word in _PIP_VALUE_OPTIONS:
+            skip_next = True
+        elif word.startswith("-"):
+            continue
+        elif subcommand == "sync":
+            files.append(word)
+        elif word.startswith((".", "/", "~")) or "/" in word.split("[")[0]:
+            local = True
+            if word.split("[")[0] in (".", "./"):
+                packages.append("")
+        else:
+            packages.append(word.split("[")[0].split("=")[0].split(">")[0].split("<")[0])
+    if files:
+        return _Install(_PYTHON, tuple(files[:1]), cwd, command)
+    if local:
+        needs = ("pyproject.toml", "setup.py", "setup.cfg") if "" in packages else ()
+        return _Install(_PYTHON, needs, cwd, command)
+    named = [p for p in packages if p and p.lower() not in _PACKAGING_TOOLS]
+    if named:
+        return _Install(_PYTHON, (), cwd, command)  # packages named inline: deps handled
+    return None
+
+
+_NODE_VALUE_OPTIONS = frozenset(
+    {"--prefix", "--cwd", "--dir", "-C", "--filter", "-F", "--workspace", "-w", "--registry"}
+)
+
+
+def _subcommand(args: list[str], value_options: frozenset[str]) -> str:
+    """The first word that is neither an option nor an option's value."""
+    skip = False
+    for word in args:
+        if skip:
+            skip = False
+        elif word in value_options:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return ""
+
+
+def _node(program: str, args: list[str], cwd: str | None, command: str) -> _Install | None:
+    if "-g" in args or "--global" in args or args[:1] == ["global"]:
+        return None
+    subcommand = _subcommand(args, _NODE_VALUE_OPTIONS)
+    where = _project_dir(args, cwd)
+    if program == "yarn":
+        if subcommand in ("", "install"):
+            return _Install(_NODE, ("package.json",), where, command)
+        if subcommand == "add":
+            return _Install(_NODE, (), where, command)
+        return None
+    if subcommand == "ci" or (program == "pnpm" and subcommand == "fetch"):
+        return _Install(_NODE, ("package.json",), where, command)
+    if subcommand in ("install", "i", "add", "isntall"):
+        positional = [w for w in args[args.index(subcommand) + 1 :] if not w.startswith("-")]
+        return _Install(_NODE, () if positional else ("package.json",), where, command)
+    return None
+
+
+def _instruction_commands(instruction: Instruction, escape: str) -> list[list[str]]:
+    """The commands a RUN, CMD or ENTRYPOINT runs (here-document bodies included)."""
+    keyword, args, json_args = instruction.keyword, instruction.args, instruction.json_args
+    if keyword == "ONBUILD":
+        keyword, _, args = args.partition(" ")
+        return _shell_commands(args, instruction.line) if keyword.upper() == "RUN" else []
+    if keyword not in ("RUN", "CMD", "ENTRYPOINT"):
+        return []
+    if json_args is not None:
+        return _exec_commands(list(json_args)) if json_args else []
+    if keyword != "RUN":
+        return _shell_commands(args, instruction.line)
+    parsed = shell.run_commands(instruction, escape)
+    commands = [list(c.words) for c in parsed if c.words]
+    lines = {c.line for c in parsed}
+    for heredoc in instruction.heredocs:
+        if not any(heredoc.start_line <= n <= heredoc.end_line for n in lines):
+            # A body the shell parser left alone (`RUN <<EOF bash`, or another
+            # interpreter): look at it anyway; an install found in it only silences.
+            commands.extend(_shell_commands(heredoc.body, heredoc.start_line))
+    return commands
+
+
+def _service_commands(service: Service) -> list[list[str]]:
+    commands: list[list[str]] = []
+    for key in ("entrypoint", "command"):
+        value = service.data.get(key)
+        if isinstance(value, str):
+            commands.extend(_shell_commands(value))
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            commands.extend(_exec_commands(list(value)))
+    return commands
+
+
+@dataclass
+class _Presence:
+    """Which paths of the image exist so far, as far as a linter can tell."""
+
+    files: set[str] = field(default_factory=set)
+    trees: list[str] = field(default_factory=list)  # anything below these may exist
+    names: set[str] = field(default_factory=set)  # created somewhere by a RUN
+    unknown: bool = False
+
+    def has(self, path: str) -> bool:
+        if self.unknown or path in self.files:
+            return True
+        name = posixpath.basename(path)
+        if name in self.names or any(
+            posixpath.basename(f) == name for f in self.files if f.startswith("\x00")
+        ):
+            return True
+        if path.startswith("\x00"):
+            # Relative to a working directory only the base image knows: match by name.
+            return bool(self.trees) or any(posixpath.basename(f) == name for f in self.files)
+        return any(
+            t.startswith("\x00") or path == t or path.startswith(t.rstrip("/") + "/")
+            for t in self.trees
+        )
+
+
+def _join(base: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(base, path))
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    name: str  # file name, e.g. requirements.txt
+    ecosystem: str
+    step: _Step  # the COPY that brings it
+    source: _Arg  # the source word that brings it
+    dest: str  # its path in the image
+    explicit: bool  # named by the COPY (not brought by copying a whole folder)
+
+
+def _manifest_ecosystem(name: str) -> str | None:
+    if _REQUIREMENTS.match(name) or name in ("pyproject.toml", "Pipfile"):
+        return _PYTHON
+    if name == "package.json":
+        return _NODE
+    return None
+
+
+def _manifests_in(build: Build, context: Path, rel: str) -> list[str]:
+    """Manifest files directly inside the context folder `rel`, not ignored."""
+    folder = context if rel == "." else context / rel
+    names: list[str] = []
+    try:
+        entries = [p for _, p in zip(range(_LISTING_LIMIT), folder.iterdir(), strict=False)]
+    except OSError:
+        return []
+    for entry in entries:
+        if _manifest_ecosystem(entry.name) is None or not entry.is_file():
+            continue
+        relpath = entry.name if rel == "." else posixpath.join(rel, entry.name)
+        if _excluded_by(build, relpath) is None:
+            names.append(entry.name)
+    return sorted(names)
+
+
+def _preference(name: str) -> tuple[int, str]:
+    order = {"requirements.txt": 0, "pyproject.toml": 1, "Pipfile": 2, "package.json": 0}
+    return order.get(name, 3), name
+
+
+def _install_hint(manifest: _Manifest, context: Path) -> str:
+    name = manifest.name
+    workdir = manifest.step.workdir
+    shown = posixpath.basename(manifest.dest)
+    if posixpath.dirname(manifest.dest) != workdir and not manifest.dest.startswith("\x00"):
+        shown = manifest.dest
+    if manifest.ecosystem == _NODE:
+        folder = posixpath.dirname(manifest.dest)
+        prefix = "" if folder == workdir or folder.startswith("\x00") else f"cd {folder} && "
+        if (context / "yarn.lock").is_file():
+            return f"RUN {prefix}yarn install --frozen-lockfile"
+        if (context / "pnpm-lock.yaml").is_file():
+            return f"RUN {prefix}pnpm install --frozen-lockfile"
+        if (context / "package-lock.json").is_file():
+            return f"RUN {prefix}npm ci"
+        return f"RUN {prefix}npm install"
+    if name == "pyproject.toml":
+        folder = posixpath.dirname(manifest.dest)
+        target = "." if folder == workdir or folder.startswith("\x00") else folder
+        return f"RUN pip install --no-cache-dir {target}"
+    if name == "Pipfile":
+        return "RUN pipenv install --system --deploy"
+    return f"RUN pip install --no-cache-dir -r {shown}"
+
+
+def _copied_manifests(
+    build: Build, context: Path, steps: list[_Step], escape: str
+) -> list[_Manifest]:
+    found: list[_Manifest] = []
+    for step in steps:
+        instruction = step.instruction
+        if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
+            continue
+        sources, dest_arg = _copy_sources(step, escape)
+        if dest_arg is None:
+            continue
+        dest_text = interpolation.substitute(dest_arg.text, step.env)
+        if dest_text is None:
+            continue
+        dest = _join(step.workdir, dest_text)
+        into_folder = dest_text.endswith("/") or len(sources) > 1 or dest == step.workdir
+        for source in sources:
+            text = interpolation.substitute(source.text, step.env)
+            if not text or _URL.search(text):
+                continue
+            rel = _context_relpath(text)
+            if rel == ".." or rel.startswith("../"):
+                continue
+            if _MAGIC.search(rel):
+                matched = _glob(context, rel)
+                files = [] if matched.truncated else matched.matches
+            elif rel == "." or (context / rel).is_dir():
+                for name in _manifests_in(build, context, rel):
+                    ecosystem = _manifest_ecosystem(name)
+                    assert ecosystem is not None
+                    found.append(_Manifest(name, ecosystem, step, source, _join(dest, name), False))
+                continue
+            else:
+                files = [rel]
+            for relpath in files:
+                name = posixpath.basename(relpath)
+                ecosystem = _manifest_ecosystem(name)
+                if ecosystem is None or not (context / relpath).is_file():
+                    continue
+                if _excluded_by(build, relpath) is not None:
+                    continue
+                landing = _join(dest, name) if into_folder or _MAGIC.search(rel) else dest
+                found.append(_Manifest(name, ecosystem, step, source, landing, True))
+    return found
+
+
+def _uses(ecosystem: str, root: str | None, programs: set[str]) -> bool:
+    """Does the image run this ecosystem's code (judged by its base image and commands)?"""
+    image = parse_image(root) if root else None
+    text = f"{image.repository}:{image.tag or ''}" if image is not None else ""
+    if ecosystem == _PYTHON:
+        if "python" in text or "pypy" in text:
+            return True
+        return any(
+            _PYTHON_EXE.match(p) or _PIP.match(p) or p in _PYTHON_PROGRAMS or p.endswith(".py")
+            for p in programs
+        )
+    if "node" in text:
+        return True
+    return any(p in _NODE_PROGRAMS or p.endswith((".js", ".mjs", ".cjs")) for p in programs)
+
+
+def _copy_presence(step: _Step, escape: str, context: Path, presence: _Presence) -> None:
+    """Record what a COPY/ADD puts into the image."""
+    sources, dest_arg = _copy_sources(step, escape)
+    if dest_arg is None:
+        if step.instruction.heredocs:
+            presence.unknown = True
+        return
+    dest_text = interpolation.substitute(dest_arg.text, step.env)
+    if dest_text is None:
+        presence.unknown = True
+        return
+    dest = _join(step.workdir, dest_text)
+    into_folder = dest_text.endswith("/") or len(sources) > 1 or dest == step.workdir
+    if step.instruction.flag("from") is not None or step.instruction.heredocs:
+        presence.trees.append(dest)
+        return
+    for source in sources:
+        text = interpolation.substitute(source.text, step.env)
+        if text is None:
+            presence.trees.append(dest)
+            continue
+        rel = _context_relpath(text)
+        is_archive = step.instruction.keyword == "ADD" and re.search(r"\.(tar|tgz|gz|bz2|xz)", rel)
+        if rel == "." or _MAGIC.search(rel) or is_archive or (context / rel).is_dir():
+            presence.trees.append(dest)
+        elif into_folder:
+            presence.files.add(_join(dest, posixpath.basename(rel)))
+        else:
+            presence.files.add(dest)
+            presence.files.add(_join(dest, posixpath.basename(rel)))
+
+
+def _mount_presence(step: _Step, context: Path) -> _Presence:
+    """The files a RUN's bind mounts make visible to it."""
+    presence = _Presence()
+    for options in _mounts(step.instruction):
+        if options.get("type") != "bind":
+            continue
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if not target:
+            continue
+        target = _join(step.workdir, target)
+        source = options.get("source") or options.get("src") or "."
+        rel = _context_relpath(source)
+        if "from" in options or rel == "." or (context / rel).is_dir():
+            presence.trees.append(target)
+        else:
+            presence.files.add(target)
+    return presence
+
+
+def _held_by_context(context: Path, needed: str, copied_names: set[str]) -> bool:
+    """Is the file an install needs one the user has in the context (so copying it
+    first is the fix), rather than something from elsewhere?"""
+    name = posixpath.basename(needed)
+    if name in copied_names:
+        return True
+    if not needed.startswith("/") and (context / needed).is_file():
+        return True
+    return (context / name).is_file()
+
+
+def _order_findings(
+    build: Build, context: Path, steps: list[_Step], escape: str, copied_names: set[str]
+) -> Found:
+    """Installs that run before their manifest is in the image."""
+    presence = _Presence()
+    for step in steps:
+        instruction = step.instruction
+        keyword = instruction.keyword
+        if keyword in ("COPY", "ADD"):
+            _copy_presence(step, escape, context, presence)
+            continue
+        if keyword != "RUN":
+            continue
+        found = _Commands()
+        _analyse(_instruction_commands(instruction, escape), step.workdir, found)
+        mounted = _mount_presence(step, context)
+        for install in found.installs:
+            if not install.needs or install.cwd is None or install.after_producer:
+                continue
+            paths = [_join(install.cwd, n) for n in install.needs if "$" not in n]
+            if len(paths) < len(install.needs):
+                continue
+            if any(presence.has(p) or mounted.has(p) for p in paths):
+                continue
+            held = [n for n in install.needs if _held_by_context(context, n, copied_names)]
+            if not held:
+                continue
+            name = posixpath.basename(held[0])
+            later = _later_copy(steps, step, name, escape)
+            fix = (
+                f"move this RUN below the COPY on line {later}"
+                if later is not None
+                else f'add "COPY {name} ." before it'
+            )
+            folder = "" if install.cwd.startswith("\x00") else f" in {install.cwd}"
+            yield (
+                _location(build, instruction.line, instruction.column),
+                f'"{install.command}" needs {name}{folder}, but no COPY has put it there yet, '
+                f"so the install fails or installs nothing; {fix}",
+            )
+        if found.fetches:
+            presence.unknown = True
+        presence.names.update(n for n in found.mentions if _manifest_ecosystem(n) is not None)
+
+
+def _later_copy(steps: list[_Step], after: _Step, name: str, escape: str) -> int | None:
+    seen = False
+    for step in steps:
+        if step is after:
+            seen = True
+            continue
+        if not seen or step.instruction.keyword not in ("COPY", "ADD"):
+            continue
+        sources, _ = _copy_sources(step, escape)
+        for source in sources:
+            base = posixpath.basename(source.text.rstrip("/"))
+            if base in (".", "") or fnmatch.fnmatchcase(name, _segment_pattern(base)):
+                return step.instruction.line
+    return None
+
+
+@rule(
+    "CL503",
+    "dependencies-not-installed",
+    Severity.WARNING,
+    "A dependency manifest is copied into the image but never installed, or installed "
+    "before it is copied.",
+)
+def dependencies_not_installed(project: Project) -> Found:
+    seen: set[tuple[Location, str]] = set()
+    for build in project.builds():
+        for finding in _dependency_findings(build):
+            if finding not in seen:
+                seen.add(finding)
+                yield finding
+
+
+def _dependency_findings(build: Build) -> Found:
+    context = build.context
+    dockerfile = build.parsed
+    if context is None or dockerfile is None or not dockerfile.stages or not context.is_dir():
+        return
+    resolver = Resolver.of(dockerfile, build)
+    built = resolver.built(build.target)
+    if built is None:
+        return
+    steps = _walk(resolver, built, build)
+    escape = dockerfile.escape
+
+    manifests = _copied_manifests(build, context, steps, escape)
+    copied_names = {m.name for m in manifests}
+    for stage in _needed_stages(resolver, built, build):
+        chain = steps if stage is built else _walk(resolver, stage, build)
+        yield from _order_findings(build, context, chain, escape, copied_names)
+
+    # Build time: every RUN of every stage (a builder stage may install for the final one).
+    build_time = _Commands()
+    for instruction in dockerfile.instructions:
+        if instruction.keyword in ("RUN", "ONBUILD"):
+            _analyse(_instruction_commands(instruction, escape), None, build_time)
+    if build_time.opaque:
+        return  # a script or make target may install anything
+    # Run time: an install in CMD/ENTRYPOINT or the service's command is late, but not missing.
+    run_time = _Commands()
+    for instruction in dockerfile.instructions:
+        if instruction.keyword in ("CMD", "ENTRYPOINT"):
+            _analyse(_instruction_commands(instruction, escape), None, run_time)
+    # What the built image itself runs, to tell a Python or Node app from, say, a static site.
+    image = _Commands()
+    for step in steps:
+        if step.instruction.keyword in ("RUN", "CMD", "ENTRYPOINT"):
+            _analyse(_instruction_commands(step.instruction, escape), None, image)
+    _analyse(_service_commands(build.service), None, image)
+    installs = build_time.installs + run_time.installs + image.installs
+    installed = {i.ecosystem for i in installs}
+    root = resolver.root_image(built)
+    if root is not None and "onbuild" in root.lower():
+        return  # the base image's ONBUILD triggers install the dependencies
+    for ecosystem in (_PYTHON, _NODE):
+        if ecosystem in installed:
+            continue
+        candidates = [m for m in manifests if m.ecosystem == ecosystem]
+        if not candidates or not _uses(ecosystem, root, image.programs):
+            continue
+        chosen = [m for m in candidates if m.explicit] or candidates
+        manifest = min(chosen, key=lambda m: _preference(m.name))
+        hint = _install_hint(manifest, context)
+        how = ""
+        if not manifest.explicit:
+            instruction = manifest.step.instruction
+            how = f' by "{instruction.keyword} {_shorten(instruction.args)}"'
+        yield (
+            _location(build, manifest.source.line, manifest.source.column),
+            f"{manifest.name} is copied into the image{how} but nothing installs the "
+            f'dependencies it lists, so the app\'s imports fail at run time; add "{hint}" '
+            "after copying it",
+        )
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+# -- CL504 ------------------------------------------------------------------------------
+
+
+@rule(
+    "CL504",
+    "build-path-missing",
+    Severity.ERROR,
+    "A service's build context folder or its Dockerfile does not exist.",
+)
+def build_path_missing(project: Project) -> Found:
+    for service in project.services:
+        build = service.build
+        if build is None or build.remote is not None or build.context is None:
+            continue
+        compose = service.file
+        raw = service.data.get("build")
+        short = isinstance(raw, str)
+        spec: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        if short:
+            context_loc = compose.loc(build.path)
+        elif "context" in spec:
+            context_loc = compose.loc(build.path + ("context",))
+        else:
+            context_loc = compose.key_loc(build.path)
+        written = raw if short else spec.get("context", ".")
+        relative_to = f"the folder of {posixpath.basename(compose.display)}"
+        if not build.context.exists():
+            close = _close_names(build.context.parent, build.context.name)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            yield (
+                context_loc,
+                f'build context "{written}" of service "{service.name}" does not exist{hint}; '
+                f"create the folder or fix the path (it is relative to {relative_to})",
+            )
+            continue
+        if not build.context.is_dir():
+            yield (
+                context_loc,
+                f'build context "{written}" of service "{service.name}" is a file, not a folder; '
+                "point it at the folder that holds the Dockerfile and the app's files",
+            )
+            continue
+        if build.inline is not None or "dockerfile_inline" in spec:
+            continue
+        path = build.dockerfile_path
+        if path is None or path.is_file():
+            continue
+        name = spec.get("dockerfile", "Dockerfile")
+        if not isinstance(name, str):
+            continue
+        where = compose.loc(build.path + ("dockerfile",)) if "dockerfile" in spec else context_loc
+        if path.is_dir():
+            problem = f'"{name}" is a folder, not a Dockerfile'
+        elif name.startswith(("/", "..")):
+            problem = f'Dockerfile "{name}" (relative to build context "{written}") does not exist'
+        else:
+            problem = f'build context "{written}" has no "{name}"'
+        hint = _dockerfile_hint(path)
+        yield (
+            where,
+            f'{problem}{hint}, so service "{service.name}" cannot be built; create it, or set '
+            "build.dockerfile to the Dockerfile to use (a path relative to the context)",
+        )
+
+
+_DOCKERFILE_NAME = re.compile(
+    r"^(?:docker|container)file(?:\..+)?$|\.(?:docker|container)file$", re.I
+)
+
+
+def _dockerfile_hint(path: Path) -> str:
+    """` (did you mean "x"?)` or ` (it has "Dockerfile.dev")` for a missing Dockerfile."""
+    if not path.parent.is_dir():
+        return ""
+    close = _close_names(path.parent, path.name)
+    if close:
+        return f' (did you mean "{close[0]}"?)'
+    try:
+        entries = [
+            p.name for _, p in zip(range(_LISTING_LIMIT), path.parent.iterdir(), strict=False)
+        ]
+    except OSError:
+        return ""
+    found = sorted(e for e in entries if _DOCKERFILE_NAME.search(e))
+    if not found:
+        return ""
+    shown = ", ".join(f'"{e}"' for e in found[:3]) + (", ..." if len(found) > 3 else "")
+    return f" (that folder has {shown})"

@@ -1,0 +1,600 @@
+"""CL501-CL504: short cases, each a tiny project written to a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+
+from compose_lint.engine import Options, run
+
+APP = "services:\n  web:\n    build: .\n"
+WEB_5000 = APP + '    ports:\n      - "5000:5000"\n'
+
+
+def findings(tmp_path: Path, code: str, files: dict[str, str]) -> list[str]:
+    """`path:line:col message` for rule `code` on a project made of `files`."""
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith("/"):
+            path.mkdir(exist_ok=True)
+        else:
+            path.write_text(text)
+    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
+    assert not result.crashes, result.crashes
+    return [f"{f.path}:{f.line}:{f.column} {f.message}" for f in result.findings]
+
+
+def where(found: list[str]) -> list[str]:
+    return [f.split(" ", 1)[0] for f in found]
+
+
+# -- CL501 port-not-exposed ---------------------------------------------------------
+
+
+def cl501(tmp_path: Path, dockerfile: str, compose: str = WEB_5000, **more: str) -> list[str]:
+    return findings(tmp_path, "CL501", {"compose.yaml": compose, "Dockerfile": dockerfile, **more})
+
+
+def test_cl501_tutorial_mistake(tmp_path: Path) -> None:
+    found = cl501(tmp_path, "FROM python:3.9-slim-buster\nCMD python app.py\n")
+    assert found == [
+        "compose.yaml:5:9 port 5000 is published but the Dockerfile never EXPOSEs it; "
+        'add "EXPOSE 5000" to Dockerfile'
+    ]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM python:3.12\nEXPOSE 5000\n",
+        "FROM python:3.12\nEXPOSE 5000/tcp\n",
+        "FROM python:3.12\nEXPOSE 4999-5001\n",
+        "FROM python:3.12\nEXPOSE 80 5000\n",
+        "FROM python:3.12\nARG PORT=5000\nEXPOSE $PORT\n",
+        "FROM python:3.12\nENV PORT=5000\nEXPOSE ${PORT}\n",
+        "FROM python:3.12\nARG P=5000\nENV PORT $P\nEXPOSE ${PORT}\n",
+        "ARG PORT=5000\nFROM python:3.12\nARG PORT\nEXPOSE $PORT\n",
+        "FROM python:3.12 AS base\nEXPOSE 5000\nFROM base\nCMD python app.py\n",
+        "FROM python:3.12 AS base\nENV PORT=5000\nFROM base\nEXPOSE $PORT\n",
+        "FROM nginx:1.27\nRUN true\n",  # the port is published as 80 below
+    ],
+)
+def test_cl501_exposed(tmp_path: Path, dockerfile: str) -> None:
+    compose = WEB_5000.replace("5000:5000", "5000:80") if "nginx" in dockerfile else WEB_5000
+    assert cl501(tmp_path, dockerfile, compose) == []
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM python:3.12\nEXPOSE 5001\n",
+        "FROM python:3.12\nEXPOSE 5000/udp\n",
+        "FROM python:3.12\nARG PORT=8000\nEXPOSE $PORT\n",
+        "FROM python:3.12 AS a\nEXPOSE 5000\nFROM python:3.12 AS b\nCMD x\n",  # sibling stage
+        "FROM node:22\n",
+        "FROM golang:1.23 AS build\nFROM scratch\nCOPY --from=build /app /app\n",
+        "FROM docker.io/library/python:3.12\n",
+        "FROM nginx:1.27\n",  # nginx exposes 80, not 5000
+        "FROM php:8.3-cli\n",
+        "ARG BASE=python:3.12\nFROM ${BASE}\n",
+    ],
+)
+def test_cl501_not_exposed(tmp_path: Path, dockerfile: str) -> None:
+    assert where(cl501(tmp_path, dockerfile)) == ["compose.yaml:5:9"]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM ghcr.io/acme/python:3.12\n",  # not a Docker Hub official image
+        "FROM bitnami/python:3.12\n",
+        "FROM someimage:1.0\n",  # official-looking but not in the table
+        "ARG BASE\nFROM ${BASE}\n",  # base unknown
+        "FROM python:3.12\nARG PORT\nEXPOSE $PORT\n",  # EXPOSE value unknown
+        "FROM python:3.12\nEXPOSE ${UNSET}\n",
+        "FROM python:${TARGETARCH}\n",
+    ],
+)
+def test_cl501_silent_when_unknown(tmp_path: Path, dockerfile: str) -> None:
+    assert cl501(tmp_path, dockerfile) == []
+
+
+def test_cl501_build_arg_resolves_expose(tmp_path: Path) -> None:
+    compose = WEB_5000.replace("    build: .\n", "    build:\n      context: .\n      args:\n")
+    compose = compose.replace("      args:\n", "      args:\n        PORT: '5000'\n")
+    assert cl501(tmp_path, "FROM python:3.12\nARG PORT=80\nEXPOSE $PORT\n", compose) == []
+    shell = compose.replace("PORT: '5000'", "PORT:")  # value taken from the shell: unknown
+    assert cl501(tmp_path, "FROM python:3.12\nARG PORT=80\nEXPOSE $PORT\n", shell) == []
+
+
+def test_cl501_target_stage_and_label(tmp_path: Path) -> None:
+    dockerfile = "FROM node:22 AS dev\nEXPOSE 3000\nFROM nginx:1.27 AS prod\n"
+    compose = (
+        "services:\n  web:\n    build:\n      context: .\n      target: dev\n"
+        '    ports:\n      - "3000:3000"\n      - "9229:9229"\n'
+    )
+    found = cl501(tmp_path, dockerfile, compose)
+    assert found == [
+        "compose.yaml:8:9 port 9229 is published but the Dockerfile never EXPOSEs it; "
+        'add "EXPOSE 9229" to Dockerfile (stage "dev")'
+    ]
+
+
+def test_cl501_ranges_protocols_and_long_syntax(tmp_path: Path) -> None:
+    compose = APP + (
+        "    ports:\n"
+        '      - "7000-7003:7000-7003"\n'
+        '      - "53:53/udp"\n'
+        "      - target: 8080\n        published: 80\n"
+        "      - target: 8081\n        protocol: udp\n"
+    )
+    dockerfile = "FROM python:3.12\nEXPOSE 7000 7003 53/udp 8080/tcp 8081\n"
+    found = cl501(tmp_path, dockerfile, compose)
+    assert [f.split(" ", 1)[1].split(";")[0] for f in found] == [
+        "ports 7001-7002 are published but the Dockerfile never EXPOSEs them",
+        "port 8081/udp is published but the Dockerfile never EXPOSEs it",
+    ]
+    assert where(found) == ["compose.yaml:5:9", "compose.yaml:9:9"]
+
+
+def test_cl501_image_variants(tmp_path: Path) -> None:
+    ports = APP + '    ports:\n      - "15672:15672"\n      - "80:80"\n'
+    found = cl501(tmp_path, "FROM rabbitmq:4-management\nEXPOSE 80\n", ports)
+    assert found == []
+    assert where(cl501(tmp_path, "FROM rabbitmq:4-alpine\nEXPOSE 80\n", ports)) == [
+        "compose.yaml:5:9"
+    ]
+    assert cl501(tmp_path, "FROM php:8.3-apache\n", APP + '    ports:\n      - "80:80"\n') == []
+    assert cl501(tmp_path, "FROM php:8-fpm\n", APP + '    ports:\n      - "9000:9000"\n') == []
+
+
+def test_cl501_compose_expose_counts(tmp_path: Path) -> None:
+    assert cl501(tmp_path, "FROM node:22\n", WEB_5000 + '    expose:\n      - "5000"\n') == []
+    assert cl501(tmp_path, "FROM node:22\n", WEB_5000 + "    expose:\n      - 5000\n") == []
+
+
+def test_cl501_needs_a_build(tmp_path: Path) -> None:
+    compose = 'services:\n  web:\n    image: python:3.12\n    ports:\n      - "5000:5000"\n'
+    assert cl501(tmp_path, "FROM python:3.12\n", compose) == []
+
+
+def test_cl501_dockerfile_inline(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  web:\n    build:\n      context: .\n"
+        "      dockerfile_inline: |\n        FROM python:3.12\n"
+        '    ports:\n      - "5000:5000"\n'
+    )
+    found = findings(tmp_path, "CL501", {"compose.yaml": compose})
+    assert len(found) == 1 and found[0].startswith("compose.yaml:8:9 ")
+    assert 'to the dockerfile_inline of service "web"' in found[0]
+
+
+def test_cl501_port_table_is_well_formed() -> None:
+    import json
+    from importlib import resources
+
+    text = resources.files("compose_lint").joinpath("data/image_ports.json").read_text("utf-8")
+    images = json.loads(text)["images"]
+    for name, entry in images.items():
+        assert entry["source"].startswith("https://"), name
+        assert entry["checked"] == "2026-11-27", name
+        for ports in [entry["ports"]] + [v["ports"] for v in entry.get("variants", [])]:
+            for port in ports:
+                number, _, protocol = port.partition("/")
+                assert number.isdigit() and protocol in ("", "udp"), (name, port)
+
+
+# -- CL502 copy-source-missing ------------------------------------------------------
+
+
+def cl502(tmp_path: Path, dockerfile: str, compose: str = APP, **more: str) -> list[str]:
+    return findings(tmp_path, "CL502", {"compose.yaml": compose, "Dockerfile": dockerfile, **more})
+
+
+FILES = {"app.py": "print(1)\n", "requirements.txt": "flask\n", "src/main.py": "x = 1\n"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "COPY app.py /app/",
+        "COPY ./app.py /app/",
+        "COPY /app.py /app/",
+        "COPY . /app",
+        "COPY ./ /app",
+        "COPY src /app/src",
+        "COPY src/ /app/src/",
+        "COPY ./src/../app.py /app/",
+        "COPY --chown=1000:1000 --chmod=644 app.py requirements.txt /app/",
+        'COPY ["app.py", "requirements.txt", "/app/"]',
+        "COPY *.py /app/",
+        "COPY src/*.py /app/",
+        "COPY requirements.txt constraints*.txt /app/",  # optional file idiom
+        "COPY --from=builder /missing /app/",
+        "COPY --from=python:3.12 /usr/local/bin/missing /usr/local/bin/",
+        "ADD https://example.com/missing.tar.gz /tmp/",
+        "ADD git@github.com:acme/missing.git /src",
+        "COPY $NOT_SET /app/",
+        "COPY ${NOT_SET}/x.py /app/",
+        "COPY <<EOF /app/config.ini\n[x]\nEOF",
+    ],
+)
+def test_cl502_present(tmp_path: Path, line: str) -> None:
+    assert cl502(tmp_path, f"FROM python:3.12\n{line}\n", **FILES) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("COPY missing.py /app/", '"missing.py" does not exist in the build context "."'),
+        ("COPY App.py /app/", '(did you mean "app.py"?)'),
+        ("COPY requirement.txt /app/", '(did you mean "requirements.txt"?)'),
+        ("COPY ../outside.py /app/", '"../outside.py" is outside the build context "."'),
+        ("COPY src/../../x /app/", "is outside the build context"),
+        ("COPY lib/*.py /app/", 'the folder "lib" does not exist'),
+        ("COPY *.whl /wheels/", '"*.whl" matches no file in the build context'),
+        ("COPY https://example.com/x /x", "COPY cannot fetch"),
+        ("ADD missing.tar.gz /x/", '"missing.tar.gz" does not exist'),
+    ],
+)
+def test_cl502_missing(tmp_path: Path, line: str, problem: str) -> None:
+    found = cl502(tmp_path, f"FROM python:3.12\n{line}\n", **FILES)
+    assert len(found) == 1 and problem in found[0], found
+    assert found[0].startswith("Dockerfile:2:")
+
+
+def test_cl502_column_of_the_source(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\n"
+        "COPY --chown=app app.py nope.py /app/\n"
+        'COPY ["app.py", "gone.py", "/app/"]\n'
+        "COPY app.py \\\n     later.py \\\n     /app/\n"
+    )
+    assert where(cl502(tmp_path, dockerfile, **FILES)) == [
+        "Dockerfile:2:25",
+        "Dockerfile:3:18",
+        "Dockerfile:5:6",
+    ]
+
+
+def test_cl502_variables(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nARG SRC=src\nCOPY ${SRC}/main.py ${SRC}/other.py /app/\n"
+    found = cl502(tmp_path, dockerfile, **FILES)
+    assert len(found) == 1 and '"${SRC}/other.py" (= "src/other.py")' in found[0]
+    compose = "services:\n  web:\n    build:\n      context: .\n      args:\n        SRC: lib\n"
+    found = cl502(tmp_path, dockerfile, compose, **FILES)
+    assert len(found) == 2 and "lib/main.py" in found[0]
+
+
+def test_cl502_dockerignore(tmp_path: Path) -> None:
+    files = {**FILES, ".dockerignore": "*.txt\nsrc\n"}
+    found = cl502(tmp_path, "FROM python:3.12\nCOPY requirements.txt app.py src /app/\n", **files)
+    assert len(found) == 2
+    assert 'excluded from the build context "." by .dockerignore line 1 ("*.txt")' in found[0]
+    assert 'add an exception line "!requirements.txt"' in found[0]
+    assert 'by .dockerignore line 2 ("src")' in found[1]
+
+
+def test_cl502_dockerignore_exceptions(tmp_path: Path) -> None:
+    files = {**FILES, ".dockerignore": "*\n!app.py\n!src/main.py\n"}
+    dockerfile = "FROM python:3.12\nCOPY app.py /app/\nCOPY src /app/src\n"
+    assert cl502(tmp_path, dockerfile, **files) == []
+    found = cl502(tmp_path, "FROM python:3.12\nCOPY requirements.txt /app/\n", **files)
+    assert where(found) == ["Dockerfile:2:6"]
+    # A wildcard whose every match is ignored matches nothing that is sent.
+    found = cl502(tmp_path, "FROM python:3.12\nCOPY *.txt /app/\n", **files)
+    assert where(found) == ["Dockerfile:2:6"]
+
+
+def test_cl502_dockerfile_specific_ignore_file(tmp_path: Path) -> None:
+    compose = "services:\n  web:\n    build:\n      context: .\n      dockerfile: web.Dockerfile\n"
+    files = {**FILES, "web.Dockerfile.dockerignore": "app.py\n", ".dockerignore": ""}
+    found = findings(
+        tmp_path,
+        "CL502",
+        {"compose.yaml": compose, "web.Dockerfile": "FROM python:3.12\nCOPY app.py .\n", **files},
+    )
+    assert len(found) == 1 and "web.Dockerfile.dockerignore line 1" in found[0]
+
+
+def test_cl502_only_stages_the_build_needs(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS deps\nCOPY deps-missing.txt .\n"
+        "FROM python:3.12 AS unused\nCOPY unused-missing.txt .\n"
+        "FROM python:3.12 AS app\nCOPY --from=deps /x /x\nCOPY app.py .\n"
+        "FROM app AS debug\nCOPY debug-missing.sh .\n"
+    )
+    compose = "services:\n  web:\n    build:\n      context: .\n      target: app\n"
+    assert where(cl502(tmp_path, dockerfile, compose, **FILES)) == ["Dockerfile:2:6"]
+    # Without a target the last stage is built: its chain and what it copies from.
+    assert where(cl502(tmp_path, dockerfile, **FILES)) == ["Dockerfile:2:6", "Dockerfile:9:6"]
+
+
+def test_cl502_each_context_of_a_shared_dockerfile(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  a:\n    build:\n      context: a\n      dockerfile: ../Dockerfile\n"
+        "  b:\n    build:\n      context: b\n      dockerfile: ../Dockerfile\n"
+        "  c:\n    build:\n      context: b\n      dockerfile: ../Dockerfile\n"
+    )
+    files = {"a/app.py": "1\n", "b/other.py": "1\n"}
+    found = cl502(tmp_path, "FROM python:3.12\nCOPY app.py /app/\n", compose, **files)
+    assert len(found) == 1 and 'the build context "b"' in found[0]
+
+
+def test_cl502_silent_without_a_local_context(tmp_path: Path) -> None:
+    compose = "services:\n  web:\n    build: https://github.com/acme/app.git\n"
+    assert cl502(tmp_path, "FROM python:3.12\nCOPY missing .\n", compose) == []
+    compose = "services:\n  web:\n    build: ./nowhere\n"
+    assert cl502(tmp_path, "FROM python:3.12\nCOPY missing .\n", compose) == []
+
+
+# -- CL503 dependencies-not-installed -------------------------------------------------
+
+
+PY = {"requirements.txt": "flask\n", "app.py": "import flask\n"}
+NODE = {"package.json": '{"name": "x"}\n', "package-lock.json": "{}\n", "server.js": "1\n"}
+
+
+def cl503(tmp_path: Path, dockerfile: str, compose: str = APP, **more: str) -> list[str]:
+    return findings(tmp_path, "CL503", {"compose.yaml": compose, "Dockerfile": dockerfile, **more})
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD python app.py\n",
+        "FROM python:3.12\nCOPY . /app\nCMD python /app/app.py\n",
+        "FROM python:3.12\nCOPY requirements.txt /app/\nCOPY . /app\n",
+        "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install --upgrade pip\nCOPY . .\n",
+        "FROM ubuntu:24.04\nCOPY . /srv\nCMD python3 /srv/app.py\n",
+        'FROM python:3.12\nCOPY ./ /app/\nCMD ["gunicorn", "app:app"]\n',
+    ],
+)
+def test_cl503_python_never_installed(tmp_path: Path, dockerfile: str) -> None:
+    found = cl503(tmp_path, dockerfile, **PY)
+    assert len(found) == 1, found
+    assert "requirements.txt is copied into the image" in found[0]
+    assert '"RUN pip install --no-cache-dir -r ' in found[0]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY . .\n",
+        "FROM node:22\nWORKDIR /app\nRUN npm install -g pm2\nCOPY . .\nCMD pm2 start server.js\n",
+        "FROM node:22\nWORKDIR /app\nRUN yarn global add serve\nCOPY . .\n",
+        'FROM alpine:3.20\nRUN apk add nodejs\nCOPY . /app\nCMD ["node", "/app/server.js"]\n',
+    ],
+)
+def test_cl503_node_never_installed(tmp_path: Path, dockerfile: str) -> None:
+    found = cl503(tmp_path, dockerfile, **NODE)
+    assert len(found) == 1 and 'npm ci"' in found[0], found
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n",
+        "FROM python:3.12\nCOPY . /app\nRUN pip3 install -r /app/requirements.txt\n",
+        "FROM python:3.12\nCOPY . /app\n"
+        "RUN python -m pip install --requirement=/app/requirements.txt\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+        "RUN uv pip install --system -r requirements.txt\n",
+        "FROM python:3.12\nCOPY . /app\nRUN cd /app && pip install -r requirements.txt\n",
+        "FROM python:3.12\nCOPY . /app\nRUN <<EOF\ncd /app\npip install -r requirements.txt\nEOF\n",
+        'FROM python:3.12\nCOPY . /app\nRUN ["pip", "install", "-r", "/app/requirements.txt"]\n',
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install flask\n",  # deps named inline
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN xargs -a requirements.txt pip install\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN conda env create -f environment.yml\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN python setup.py install\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+        "CMD pip install -r requirements.txt && python app.py\n",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN make install\n",  # a script may install
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN sh ./install.sh\n",
+        "FROM python:3.12-onbuild\n",
+        "FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n",  # nothing runs Python
+        "FROM python:3.12 AS build\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip wheel -r requirements.txt -w /wheels\n"
+        "FROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nCOPY . /app\n",
+        "FROM python:3.12 AS build\nRUN --mount=type=bind,source=requirements.txt,target=/r.txt "
+        "pip install --prefix=/install -r /r.txt\n"
+        "FROM python:3.12-slim\nCOPY --from=build /install /usr/local\nCOPY . /app\n",
+    ],
+)
+def test_cl503_python_installed(tmp_path: Path, dockerfile: str) -> None:
+    assert cl503(tmp_path, dockerfile, **PY) == []
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm install --omit=dev\n",
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn --frozen-lockfile\n",
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN corepack enable && pnpm install\n",
+        "FROM node:22\nCOPY . /app\nRUN npm --prefix /app ci\n",
+        "FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n"
+        "FROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
+        "FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n",
+    ],
+)
+def test_cl503_node_installed(tmp_path: Path, dockerfile: str) -> None:
+    assert cl503(tmp_path, dockerfile, **NODE) == []
+
+
+def test_cl503_compose_command_installs(tmp_path: Path) -> None:
+    compose = APP + '    command: sh -c "npm install && npm start"\n'
+    assert cl503(tmp_path, "FROM node:22\nWORKDIR /app\nCOPY . .\n", compose, **NODE) == []
+
+
+def test_cl503_ignored_manifest_is_not_copied(tmp_path: Path) -> None:
+    files = {**PY, ".dockerignore": "requirements.txt\n"}
+    assert cl503(tmp_path, "FROM python:3.12\nCOPY . /app\nCMD python /app/app.py\n", **files) == []
+
+
+def test_cl503_other_manifests(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "[project]\nname='x'\n", "app.py": "1\n"}
+    found = cl503(
+        tmp_path, "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD python app.py\n", **files
+    )
+    assert len(found) == 1 and '"RUN pip install --no-cache-dir ."' in found[0]
+    found = cl503(tmp_path, "FROM python:3.12\nCOPY Pipfile /app/\n", Pipfile="[packages]\n")
+    assert len(found) == 1 and "pipenv install --system --deploy" in found[0]
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install\n"
+    )
+    assert cl503(tmp_path, dockerfile, **{"poetry.lock": "\n"}) == []
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "line"),
+    [
+        ("FROM python:3.12\nWORKDIR /app\nRUN pip install -r requirements.txt\nCOPY . .\n", 3),
+        (
+            "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt /tmp/\n"
+            "RUN pip install -r requirements.txt\n",
+            4,
+        ),
+        (
+            "FROM python:3.12\nCOPY requirements.txt /app/\nWORKDIR /srv\n"
+            "RUN pip install -r requirements.txt\n",
+            4,
+        ),
+        (
+            "FROM python:3.12\nCOPY requirements.txt /app/\n"
+            "RUN cd /srv && pip install -r requirements.txt\n",
+            3,
+        ),
+    ],
+)
+def test_cl503_installed_before_copied(tmp_path: Path, dockerfile: str, line: int) -> None:
+    found = cl503(tmp_path, dockerfile, **PY)
+    assert where(found) == [f"Dockerfile:{line}:1"], found
+    assert "needs requirements.txt in /" in found[0]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt /app\n"
+        "RUN pip install -r requirements.txt\n",
+        "FROM python:3.12\nCOPY requirements.txt /app\nWORKDIR /app\n"
+        "RUN pip install -r requirements.txt\n",
+        "FROM python:3.12\nCOPY requirements.txt /app/\nWORKDIR /app/sub\n"
+        "RUN pip install -r ../requirements.txt\n",
+        "FROM python:3.12\nWORKDIR /app\nRUN --mount=type=bind,source=requirements.txt,"
+        "target=requirements.txt pip install -r requirements.txt\n",
+        "FROM python:3.12\nWORKDIR /app\n"
+        "RUN --mount=type=bind,target=. pip install -r requirements.txt\n",
+        "FROM acme/base:1\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+        "FROM python:3.12\nWORKDIR /app\n"
+        "RUN git clone https://x/y.git . && pip install -r requirements.txt\n",
+        "FROM python:3.12\nWORKDIR /app\n"
+        "RUN pip install -r /opt/base/requirements-base.txt\nCOPY . .\n",
+        "FROM python:3.12\nARG REQS\nRUN pip install -r $REQS\nCOPY . .\n",
+    ],
+)
+def test_cl503_install_order_fine(tmp_path: Path, dockerfile: str) -> None:
+    assert cl503(tmp_path, dockerfile, **PY) == []
+
+
+def test_cl503_npm_ci_before_package_json(tmp_path: Path) -> None:
+    dockerfile = "FROM node:22\nWORKDIR /app\nRUN npm ci\nCOPY package*.json ./\n"
+    found = cl503(tmp_path, dockerfile, **NODE)
+    assert where(found) == ["Dockerfile:3:1"]
+    assert "move this RUN below the COPY on line 4" in found[0]
+
+
+# -- CL504 build-path-missing ---------------------------------------------------------
+
+
+def cl504(tmp_path: Path, compose: str, **more: str) -> list[str]:
+    return findings(tmp_path, "CL504", {"compose.yaml": compose, **more})
+
+
+def test_cl504_context_missing(tmp_path: Path) -> None:
+    found = cl504(
+        tmp_path, "services:\n  web:\n    build: ./web\n", **{"webapp/Dockerfile": "FROM x\n"}
+    )
+    assert found == [
+        'compose.yaml:3:12 build context "./web" of service "web" does not exist; create the '
+        "folder or fix the path (it is relative to the folder of compose.yaml)"
+    ]
+    long = "services:\n  web:\n    build:\n      context: api\n      target: x\n"
+    assert where(cl504(tmp_path, long)) == ["compose.yaml:4:16"]
+
+
+def test_cl504_context_is_a_file(tmp_path: Path) -> None:
+    found = cl504(tmp_path, "services:\n  web:\n    build: app\n", app="not a folder\n")
+    assert len(found) == 1 and "is a file, not a folder" in found[0]
+
+
+def test_cl504_dockerfile_missing(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  web:\n    build:\n      context: app\n      dockerfile: prod.Dockerfile\n"
+    )
+    found = cl504(tmp_path, compose, **{"app/dev.Dockerfile": "FROM x\n"})
+    assert where(found) == ["compose.yaml:5:19"]
+    assert '(that folder has "dev.Dockerfile")' in found[0]
+    # The default name, short syntax: reported at the build value.
+    found = cl504(tmp_path, "services:\n  web:\n    build: lib\n", **{"lib/dockerfile": "FROM x\n"})
+    assert where(found) == ["compose.yaml:3:12"] and '(did you mean "dockerfile"?)' in found[0]
+    # The default name, long syntax: reported at the context value.
+    found = cl504(tmp_path, "services:\n  web:\n    build:\n      context: lib\n")
+    assert where(found) == ["compose.yaml:4:16"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "build: https://github.com/docker/welcome-to-docker.git",
+        "build: git@github.com:acme/app.git#main",
+        "build:\n      context: .\n      dockerfile_inline: |\n        FROM alpine\n",
+        "build:\n      context: ${UNSET_DIR}\n",
+        "build:\n      context: ${APP:-app}\n",
+        "build:\n      context: app\n      dockerfile: ${DOCKERFILE}\n",
+        "build:\n      context: app\n      dockerfile: ../root.Dockerfile\n",
+        "build: app",
+        "build: .\n    image: x",
+    ],
+)
+def test_cl504_fine(tmp_path: Path, build: str) -> None:
+    files = {"app/Dockerfile": "FROM x\n", "root.Dockerfile": "FROM x\n", "Dockerfile": "FROM x\n"}
+    assert cl504(tmp_path, f"services:\n  web:\n    {build}\n", **files) == []
+
+
+def test_cl504_env_file_resolves_the_context(tmp_path: Path) -> None:
+    compose = "services:\n  web:\n    build:\n      context: ${APP_DIR}\n"
+    assert cl504(tmp_path, compose, **{".env": "APP_DIR=app\n", "app/Dockerfile": "FROM x\n"}) == []
+    assert where(cl504(tmp_path, compose, **{".env": "APP_DIR=gone\n"})) == ["compose.yaml:4:16"]
+
+
+# -- the real-world corpus -----------------------------------------------------------
+
+
+def test_corpus_findings() -> None:
+    """awesome-compose builds work: no CL502-CL504 finding. The CL501 findings are ports
+    published from images whose Dockerfile has no EXPOSE for them (checked one by one)."""
+    corpus = shared_path("corpus")
+    options = Options(select=("CL501", "CL502", "CL503", "CL504"), isolated=True)
+    result = run([str(corpus)], options, corpus)
+    assert not result.crashes, result.crashes
+    assert {f.code for f in result.findings} <= {"CL501"}
+    assert sorted(f"{f.path}:{f.line}" for f in result.findings) == [
+        "awesome-compose/angular/compose.yaml:7",
+        "awesome-compose/flask-redis/compose.yaml:14",
+        "awesome-compose/flask/compose.yaml:10",
+        "awesome-compose/nginx-nodejs-redis/compose.yaml:12",
+        "awesome-compose/nginx-nodejs-redis/compose.yaml:18",
+        "awesome-compose/nginx-wsgi-flask/compose.yaml:23",
+        "awesome-compose/react-express-mysql/compose.yaml:52",
+        "awesome-compose/react-java-mysql/compose.yaml:40",
+        "awesome-compose/react-rust-postgres/compose.yaml:10",
+        "awesome-compose/vuejs/compose.yaml:7",
+        "awesome-compose/wasmedge-mysql-nginx/compose.yml:15",
+    ]
