@@ -28,6 +28,14 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Output format: text, json, sarif, github, gitlab or junit.",
 )
+@click.option(
+    "-f",
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Compose files that make one application, merged in order (like docker compose -f).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option(
     "--select", multiple=True, help="Only these rules (codes, prefixes or names; comma-separated)."
@@ -58,6 +66,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.version_option(__version__, prog_name="compose-lint")
 def main(
     paths: tuple[str, ...],
+    files: tuple[str, ...],
     output_format: str,
     output: str | None,
     select: tuple[str, ...],
@@ -107,10 +116,11 @@ def main(
         fail_on=fail_on.lower() if fail_on else None,
         config=Path(config_path).resolve() if config_path else None,
         isolated=isolated,
+        files=_compose_files(files, paths),
         debug=debug,
     )
     try:
-        result = run(list(paths) or ["."], options, Path.cwd())
+        result = run(list(paths) or ([] if options.files else ["."]), options, Path.cwd())
     except ConfigError as exc:
         _usage_error(exc.message)
     except Exception as exc:  # a bug of ours: one line, or the traceback with --debug
@@ -153,6 +163,15 @@ def main(
     if result.missing or result.crashes:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+def _compose_files(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
+    """-f files, else COMPOSE_FILE (as docker compose reads it) when no path is given."""
+    if files or paths:
+        return files
+    value = os.environ.get("COMPOSE_FILE", "")
+    separator = os.environ.get("COMPOSE_PATH_SEPARATOR", os.pathsep)
+    return tuple(f for f in value.split(separator) if f)
 
 
 def _list_rules(output_format: str) -> None:

@@ -115,3 +115,35 @@ def compose_files_above(path: Path) -> list[Path]:
         if ".git" in names or directory.parent == directory:
             return found
         directory = directory.parent
+
+
+PRIMARY_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+_OVERRIDE = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
+
+
+def application(path: Path) -> tuple[tuple[Path, ...], bool]:
+    """The files of the application `path` belongs to, as Compose would read
+    them without -f: a primary file plus its automatic override. The flag is
+    True for a fragment (`docker-compose.prod.yml` alone), which is meant to be
+    combined with other files and is not judged as a whole application."""
+    path = normalize(path)
+    name = path.name
+    if name in PRIMARY_NAMES:
+        return (path, *_overrides(path)), False
+    match = _OVERRIDE.match(name)
+    if match:
+        stem = "docker-compose" if match.group(1) else "compose"
+        for ext in ("yaml", "yml"):
+            base = path.parent / f"{stem}.{ext}"
+            if base.is_file():
+                return (base, path), False
+    return (path,), True
+
+
+def _overrides(primary: Path) -> list[Path]:
+    stem = "docker-compose" if primary.name.startswith("docker-") else "compose"
+    for ext in ("yaml", "yml"):
+        candidate = primary.parent / f"{stem}.override.{ext}"
+        if candidate.is_file():
+            return [candidate]
+    return []

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compose_lint.config import Config, ConfigError, find_config, load_config, merge_cli
-from compose_lint.discover import compose_files_above, discover
+from compose_lint.discover import application, compose_files_above, discover
 from compose_lint.filter import apply
 from compose_lint.findings import Finding, Severity
+from compose_lint.load.files import normalize
 from compose_lint.model import Project
 from compose_lint.project import Loader
 from compose_lint.registry import Rule, select_rules
@@ -25,33 +26,50 @@ class Result:
     failed: bool = False  # some finding is at or above its project's fail-on threshold
 
 
-def collect_projects(paths: Sequence[str], loader: Loader) -> tuple[list[Project], list[str]]:
-    """The projects to lint: one per compose file, plus the projects that build a
-    Dockerfile or .dockerignore named on the command line (or, when none does,
-    that file on its own)."""
+def collect_projects(
+    paths: Sequence[str], loader: Loader, files: Sequence[str] = ()
+) -> tuple[list[Project], list[str]]:
+    """The projects to lint. With `files` (-f), those files are one application.
+    Otherwise each compose file found makes an application with its automatic
+    override file, and a Dockerfile or .dockerignore named on the command line
+    is linted with the application above it that builds it (or, when none
+    does, on its own)."""
+    projects: dict[tuple[Path, ...], Project] = {}
+    missing = [f for f in files if not (loader.cwd / f).is_file()]
+    if files:
+        if not missing:
+            key = tuple(normalize(loader.cwd / f) for f in files)
+            projects[key] = loader.compose_project(list(key))
+        if not paths:
+            return list(projects.values()), missing
     targets = discover(list(paths))
-    projects: dict[Path, Project] = {}
+    missing += targets.missing
+
+    def project_of(path: Path) -> Project:
+        key, partial = application(path)
+        if key not in projects:
+            projects[key] = loader.compose_project(list(key), partial=partial)
+        return projects[key]
+
     for path in targets.compose_files:
-        projects[path] = loader.compose_project(path)
+        project_of(path)
     for path in targets.dockerfiles + targets.ignore_files:
-        owners = []
-        for compose_path in compose_files_above(path):
-            project = projects.get(compose_path) or loader.compose_project(compose_path)
-            uses = [
-                b
-                for b in project.builds()
-                if (b.dockerfile is not None and b.dockerfile.path == path)
+        owners = [
+            project
+            for project in map(project_of, compose_files_above(path))
+            if any(
+                (b.dockerfile is not None and b.dockerfile.path == path)
                 or (b.ignore is not None and b.ignore.path == path)
-            ]
-            if uses:
-                owners.append(project)
-                projects[compose_path] = project
+                for b in project.builds()
+            )
+        ]
         if not owners:
             if path in targets.dockerfiles:
-                projects[path] = loader.dockerfile_project(path)
+                projects[(path,)] = loader.dockerfile_project(path)
             else:
-                projects[path] = Project(directory=path.parent, ignores=[loader.ignore_file(path)])
-    return list(projects.values()), targets.missing
+                ignore = loader.ignore_file(path)
+                projects[(path,)] = Project(directory=path.parent, ignores=[ignore])
+    return list(projects.values()), missing
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class Options:
     fail_on: str | None = None
     config: Path | None = None  # --config FILE: use it instead of discovering one
     isolated: bool = False  # --isolated: no config file at all
+    files: tuple[str, ...] = ()  # -f/--file: these files make one application, in order
     debug: bool = False
 
 
@@ -95,7 +114,7 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     cwd = cwd or Path.cwd()
     loader = Loader(cwd)
     configs = Configs(options)
-    projects, missing = collect_projects(paths, loader)
+    projects, missing = collect_projects(paths, loader, options.files)
     result = Result(missing=missing)
     seen: set[Finding] = set()
     for project in projects:

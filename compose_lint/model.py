@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compose_lint.findings import Location
+from compose_lint.load.merge import Merged
 from compose_lint.load.yaml import Mark, YamlDocument
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class ComposeFile:
     error: LoadError | None = None
     interpolation_env: dict[str, str] = field(default_factory=dict)
     directives: list[Directive] = field(default_factory=list)
+    base_dir: Path = Path(".")  # relative paths in it resolve against this directory
 
     @property
     def data(self) -> Any:
@@ -56,6 +58,45 @@ class ComposeFile:
         if self.doc is None:
             return Mark(1, 1, 1, 1)
         return self.doc.mark(path)
+
+
+@dataclass
+class ComposeView:
+    """The project's compose model after merging its files (overrides, `extends`,
+    `include`). Reads like a ComposeFile; every position leads back to the file
+    and line that hold the value."""
+
+    main: ComposeFile
+    merged: Merged[ComposeFile]
+
+    @property
+    def data(self) -> Any:
+        return self.merged.data
+
+    @property
+    def path(self) -> Path:
+        return self.main.path
+
+    @property
+    def display(self) -> str:
+        return self.main.display
+
+    @property
+    def interpolation_env(self) -> dict[str, str]:
+        return self.main.interpolation_env
+
+    def file_of(self, path: YamlPath) -> ComposeFile:
+        """The file that holds the value at `path`."""
+        origin = self.merged.locate(path)
+        return origin[0] if origin is not None else self.main
+
+    def loc(self, path: YamlPath) -> Location:
+        origin = self.merged.locate(path)
+        return origin[0].loc(origin[1]) if origin is not None else self.main.loc(path)
+
+    def key_loc(self, path: YamlPath) -> Location:
+        origin = self.merged.locate(path)
+        return origin[0].key_loc(origin[1]) if origin is not None else self.main.key_loc(path)
 
 
 @dataclass
@@ -135,24 +176,39 @@ class Port:
 @dataclass
 class Service:
     name: str
-    file: ComposeFile
+    file: ComposeView | ComposeFile  # locate any of the service's paths through it
     data: dict[str, Any]
     build: Build | None = None
     image: str | None = None
     ports: list[Port] = field(default_factory=list)
     environment: list[EnvVar] = field(default_factory=list)
+    profiles: tuple[str, ...] = ()  # empty: always enabled
 
     @property
     def path(self) -> YamlPath:
         return ("services", self.name)
 
 
+@dataclass(frozen=True)
+class ModelProblem:
+    """Something Compose itself rejects while assembling the model (an `extends`
+    or `include` that cannot be resolved, a conflict between included files)."""
+
+    kind: str  # "extends", "include"
+    path: YamlPath  # where, in `view`
+    message: str
+
+
 @dataclass
 class Project:
-    """One compose file (or a lone Dockerfile) and everything it builds."""
+    """One compose application (its files merged) or a lone Dockerfile, and
+    everything it builds."""
 
     directory: Path
-    compose_files: list[ComposeFile] = field(default_factory=list)
+    compose_files: list[ComposeFile] = field(default_factory=list)  # every file read
+    view: ComposeView | None = None  # the merged model; None without compose files
+    partial: bool = False  # a fragment (docker-compose.prod.yml alone): not a whole app
+    problems: list[ModelProblem] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     dockerfiles: list[DockerfileSource] = field(default_factory=list)
     ignores: list[IgnoreSource] = field(default_factory=list)

@@ -3,20 +3,25 @@ context and `.dockerignore`. Every file is read and parsed exactly once."""
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from compose_lint.load import interpolation
 from compose_lint.load.files import ReadError, display_path, normalize, read_text
+from compose_lint.load.merge import Merged, from_file, merge_into, relocate
 from compose_lint.load.yaml import YamlError, load_yaml
 from compose_lint.model import (
     Build,
     ComposeFile,
+    ComposeView,
     DockerfileSource,
     EnvVar,
     IgnoreSource,
     LoadError,
+    ModelProblem,
     Port,
     Project,
     Service,
@@ -36,28 +41,194 @@ class Loader:
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
         self._env_files: dict[Path, dict[str, str]] = {}
+        self._compose: dict[Path, list[ComposeFile]] = {}
+        self._stack: list[Path] = []  # files being included/extended, to stop cycles
 
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
 
     # -- projects ---------------------------------------------------------
 
-    def compose_project(self, path: Path) -> Project:
-        path = normalize(path)
-        project = Project(directory=path.parent, env=self.env_file(path.parent / ".env"))
-        compose = self.compose_file(path, project.env)
-        project.compose_files.append(compose)
-        services = compose.data.get("services") if isinstance(compose.data, dict) else None
-        if isinstance(services, dict):
-            for name, data in services.items():
-                if isinstance(data, dict):
-                    project.services.append(self.service(project, compose, str(name), data))
+    def compose_project(self, paths: Path | Sequence[Path], partial: bool = False) -> Project:
+        """The application made of `paths` (later files override earlier ones),
+        with its `include`s and `extends` resolved."""
+        paths = [normalize(p) for p in ([paths] if isinstance(paths, Path) else paths)]
+        directory = paths[0].parent
+        project = Project(directory=directory, env=self.env_file(directory / ".env"))
+        project.partial = partial
+        merged: Merged[ComposeFile] | None = None
+        for path in paths:
+            for compose in self.compose_documents(path, project.env):
+                compose.base_dir = directory
+                project.compose_files.append(compose)
+                if not isinstance(compose.data, dict) or compose.doc is None:
+                    continue
+                if merged is None:
+                    merged = Merged.of(compose, compose.data)
+                else:
+                    merge_into(merged, (), compose.data, *from_file(compose, compose.doc.tags))
+        main = project.compose_files[0]
+        project.view = ComposeView(main, merged or Merged.of(main, None))
+        if merged is not None and isinstance(merged.data, dict):
+            saved, self._stack = self._stack, self._stack + paths
+            try:
+                self._include(project, merged)
+                self._extends(project, merged)
+            finally:
+                self._stack = saved
+            services = merged.data.get("services")
+            if isinstance(services, dict):
+                for name, data in services.items():
+                    if isinstance(data, dict):
+                        project.services.append(self.service(project, str(name), data))
         for build in project.builds():
             if build.dockerfile is not None and build.dockerfile not in project.dockerfiles:
                 project.dockerfiles.append(build.dockerfile)
             if build.ignore is not None and build.ignore not in project.ignores:
                 project.ignores.append(build.ignore)
         return project
+
+    def _include(self, project: Project, merged: Merged[ComposeFile]) -> None:
+        """Add the resources of included projects (each read from its own directory)."""
+        includes = merged.data.get("include")
+        if not isinstance(includes, list):
+            return
+        for i, item in enumerate(includes):
+            at: YamlPath = ("include", i)
+            entries = (
+                item
+                if isinstance(item, str)
+                else item.get("path")
+                if isinstance(item, dict)
+                else None
+            )
+            if isinstance(item, dict):
+                at = at + ("path",)
+            listed = entries if isinstance(entries, list) else [entries]
+            owner = merged.locate(at)
+            base = owner[0].base_dir if owner is not None else project.directory
+            files: list[Path] = []
+            for j, entry in enumerate(listed):
+                where = at + (j,) if isinstance(entries, list) else at
+                written = (
+                    interpolation.substitute(entry, project.env) if isinstance(entry, str) else None
+                )
+                if written is None:
+                    continue
+                path = normalize(base / written)
+                if path in self._stack:
+                    problem = f'"{entry}" includes itself (an include cycle)'
+                    project.problems.append(ModelProblem("include", where, problem))
+                elif not path.is_file():
+                    problem = f'included file "{entry}" does not exist'
+                    project.problems.append(ModelProblem("include", where, problem))
+                else:
+                    files.append(path)
+            if not files:
+                continue
+            sub = self.compose_project(files)
+            project.compose_files.extend(
+                f for f in sub.compose_files if f not in project.compose_files
+            )
+            project.problems.extend(sub.problems)
+            if sub.view is None or not isinstance(sub.view.data, dict):
+                continue
+            for kind in ("services", "networks", "volumes", "secrets", "configs"):
+                imported = sub.view.data.get(kind)
+                if not isinstance(imported, dict):
+                    continue
+                own = merged.data.setdefault(kind, {})
+                if not isinstance(own, dict):
+                    continue
+                for name, value in imported.items():
+                    if name in own:
+                        problem = (
+                            f'{kind[:-1]} "{name}" is defined both here and in the included '
+                            f"{sub.compose_files[0].display}; Compose refuses the conflict"
+                        )
+                        project.problems.append(ModelProblem("include", (kind, name), problem))
+                        continue
+                    own[name] = copy.deepcopy(value)
+                    relocate(sub.view.merged, (kind, name), merged, (kind, name))
+
+    def _extends(self, project: Project, merged: Merged[ComposeFile]) -> None:
+        """Resolve `extends` (same file or `file:`), innermost first."""
+        services = merged.data.get("services")
+        if not isinstance(services, dict):
+            return
+        done: set[str] = set()
+
+        def resolve(name: str, chain: list[str]) -> None:
+            service = services.get(name)
+            if name in done or not isinstance(service, dict):
+                return
+            done.add(name)
+            spec = service.get("extends")
+            at: YamlPath = ("services", name, "extends")
+            if isinstance(spec, str):
+                target, file_ref, target_at = spec, None, at
+            elif isinstance(spec, dict):
+                target, file_ref, target_at = (
+                    spec.get("service"),
+                    spec.get("file"),
+                    at + ("service",),
+                )
+            else:
+                return
+            if not isinstance(target, str):
+                return
+            if isinstance(file_ref, str):
+                owner = merged.locate(at)
+                base = owner[0].base_dir if owner is not None else project.directory
+                written = interpolation.substitute(file_ref, project.env) or file_ref
+                path = normalize(base / written)
+                if not path.is_file():
+                    problem = f'extends file "{file_ref}" does not exist'
+                    project.problems.append(ModelProblem("extends", at + ("file",), problem))
+                    return
+                if path in self._stack:
+                    return
+                sub = self.compose_project([path])
+                project.compose_files.extend(
+                    f for f in sub.compose_files if f not in project.compose_files
+                )
+                other = (
+                    sub.view.data.get("services")
+                    if sub.view and isinstance(sub.view.data, dict)
+                    else None
+                )
+                if not isinstance(other, dict) or not isinstance(other.get(target), dict):
+                    problem = f'extends names service "{target}", which {file_ref} does not define'
+                    project.problems.append(ModelProblem("extends", target_at, problem))
+                    return
+                source, source_value = sub.view.merged, other[target]
+            else:
+                if not isinstance(services.get(target), dict):
+                    problem = f'extends names service "{target}", which is not defined'
+                    project.problems.append(ModelProblem("extends", target_at, problem))
+                    return
+                if target == name or target in chain:
+                    cycle = " -> ".join([*chain, name, target])
+                    problem = f"extends forms a cycle ({cycle}); Compose cannot resolve it"
+                    project.problems.append(ModelProblem("extends", target_at, problem))
+                    return
+                resolve(target, [*chain, name])
+                source, source_value = merged, services[target]
+            work: Merged[ComposeFile] = Merged({"services": {name: copy.deepcopy(source_value)}})
+            work.data["services"][name].pop("extends", None)
+            relocate(source, ("services", target), work, ("services", name))
+            merge_into(
+                work,
+                ("services", name),
+                service,
+                lambda sub: merged.locate(("services", name) + sub),
+                lambda sub: None,
+            )
+            services[name] = work.data["services"][name]
+            relocate(work, ("services", name), merged, ("services", name))
+
+        for service_name in list(services):
+            resolve(str(service_name), [])
 
     def dockerfile_project(self, path: Path) -> Project:
         """A Dockerfile that no compose project builds, linted on its own."""
@@ -66,21 +237,40 @@ class Loader:
 
     # -- files ------------------------------------------------------------
 
-    def compose_file(self, path: Path, env: dict[str, str]) -> ComposeFile:
-        compose = ComposeFile(path=path, display=self.display(path), interpolation_env=env)
+    def compose_documents(self, path: Path, env: dict[str, str]) -> list[ComposeFile]:
+        """The documents of one compose file (usually one), read and parsed once."""
+        cached = self._compose.get(path)
+        if cached is not None:
+            return cached
+        compose = ComposeFile(
+            path=path, display=self.display(path), interpolation_env=env, base_dir=path.parent
+        )
+        documents = [compose]
+        self._compose[path] = documents
         try:
             text = read_text(path)
         except ReadError as exc:
             compose.error = LoadError(1, 1, exc.message)
-            return compose
+            return documents
         compose.directives = scan(text)
         try:
             docs = load_yaml(text)
         except YamlError as exc:
             compose.error = LoadError(exc.line, exc.column, exc.message)
-        else:
-            compose.doc = docs[0] if docs else None
-        return compose
+            return documents
+        if docs:
+            compose.doc = docs[0]
+        for doc in docs[1:]:  # further documents merge like override files
+            documents.append(
+                ComposeFile(
+                    path=path,
+                    display=compose.display,
+                    doc=doc,
+                    interpolation_env=env,
+                    base_dir=path.parent,
+                )
+            )
+        return documents
 
     def dockerfile(self, path: Path) -> DockerfileSource:
         cached = self._dockerfiles.get(path)
@@ -129,10 +319,12 @@ class Loader:
 
     # -- services ---------------------------------------------------------
 
-    def service(
-        self, project: Project, compose: ComposeFile, name: str, data: dict[str, Any]
-    ) -> Service:
-        service = Service(name=name, file=compose, data=data)
+    def service(self, project: Project, name: str, data: dict[str, Any]) -> Service:
+        assert project.view is not None
+        service = Service(name=name, file=project.view, data=data)
+        profiles = data.get("profiles")
+        if isinstance(profiles, list):
+            service.profiles = tuple(str(p) for p in profiles)
         path = service.path
         image = data.get("image")
         if isinstance(image, str):
@@ -140,11 +332,12 @@ class Loader:
         service.ports = parse_ports(data.get("ports"), path + ("ports",))
         service.environment = parse_env(data.get("environment"), path + ("environment",))
         if "build" in data:
-            service.build = self.build(project, compose, service, data["build"])
+            service.build = self.build(project, service, data["build"])
         return service
 
-    def build(self, project: Project, compose: ComposeFile, service: Service, raw: Any) -> Build:
+    def build(self, project: Project, service: Service, raw: Any) -> Build:
         path = service.path + ("build",)
+        base_dir = service.file.file_of(path).base_dir if project.view else project.directory
         spec: dict[str, Any] = {"context": raw} if isinstance(raw, str) else raw
         if not isinstance(spec, dict):
             return Build(service=service, path=path, context=None)
@@ -160,7 +353,7 @@ class Loader:
         if _REMOTE.search(resolved):
             build.remote = resolved
             return build
-        build.context = normalize(compose.path.parent / resolved)
+        build.context = normalize(base_dir / resolved)
         inline = spec.get("dockerfile_inline")
         if isinstance(inline, str):
             from compose_lint.load.dockerfile import parse_dockerfile

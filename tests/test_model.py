@@ -1,0 +1,214 @@
+"""The merged model: override files, -f, extends, include, multiple documents.
+Findings on merged values must point at the file and line that hold them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compose_lint.engine import Options, run
+from compose_lint.load.merge import Merged, from_file, merge_into
+from compose_lint.project import Loader
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def findings(root: Path, *select: str, files: tuple[str, ...] = (), paths=None) -> list[str]:
+    options = Options(select=select, isolated=True, files=files)
+    result = run([str(root)] if paths is None else paths, options, root)
+    assert not result.crashes
+    return [f"{f.path}:{f.line}:{f.column} {f.code}" for f in result.findings]
+
+
+def merged(*docs: dict) -> Merged[str]:
+    m: Merged[str] = Merged.of("0", docs[0])
+    for i, doc in enumerate(docs[1:], start=1):
+        merge_into(m, (), doc, *from_file(str(i), {}))
+    return m
+
+
+@pytest.mark.parametrize(
+    ("base", "override", "expected"),
+    [
+        ({"a": {"x": 1, "y": 2}}, {"a": {"y": 3, "z": 4}}, {"a": {"x": 1, "y": 3, "z": 4}}),
+        ({"dns": ["1.1.1.1"]}, {"dns": ["8.8.8.8"]}, {"dns": ["1.1.1.1", "8.8.8.8"]}),
+        (
+            {"services": {"s": {"command": ["a", "b"]}}},
+            {"services": {"s": {"command": ["c"]}}},
+            {"services": {"s": {"command": ["c"]}}},
+        ),
+        (
+            {"services": {"s": {"volumes": ["foo:/work"]}}},
+            {"services": {"s": {"volumes": ["bar:/work"]}}},
+            {"services": {"s": {"volumes": ["bar:/work"]}}},
+        ),
+        (
+            {"services": {"s": {"environment": ["A=1", "B=2"]}}},
+            {"services": {"s": {"environment": {"B": "3"}}}},
+            {"services": {"s": {"environment": {"A": "1", "B": "3"}}}},
+        ),
+        (
+            {"services": {"s": {"healthcheck": {"test": ["CMD", "a"], "interval": "5s"}}}},
+            {"services": {"s": {"healthcheck": {"test": ["CMD", "b"]}}}},
+            {"services": {"s": {"healthcheck": {"test": ["CMD", "b"], "interval": "5s"}}}},
+        ),
+    ],
+)
+def test_merge_rules(base: dict, override: dict, expected: dict) -> None:
+    assert merged(base, override).data == expected
+
+
+def test_reset_and_override_tags(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  app:\n    image: a:1\n    ports: ['8080:80']\n"
+            "    environment:\n      FOO: BAR\n",
+            "compose.override.yaml": "services:\n  app:\n    ports: !reset []\n"
+            "    environment: !override\n      X: y\n",
+        },
+    )
+    (project,) = _projects(tmp_path)
+    (service,) = project.services
+    assert "ports" not in service.data
+    assert service.data["environment"] == {"X": "y"}
+
+
+def test_override_file_is_merged_and_positions_point_at_it(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  web:\n    image: example.org/web:1\n",
+            "compose.override.yaml": "services:\n  web:\n    environment:\n"
+            "      DB_PASSWORD: hunter2hunter2\n",
+        },
+    )
+    assert findings(tmp_path, "CL201") == ["compose.override.yaml:4:7 CL201"]
+
+
+def test_fragment_alone_is_not_an_application(tmp_path: Path) -> None:
+    write(tmp_path, {"docker-compose.prod.yml": "services:\n  web:\n    restart: always\n"})
+    (project,) = _projects(tmp_path)
+    assert project.partial
+
+
+def test_file_option_merges_in_order(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "base.yml": "services:\n  web:\n    image: example.org/web:1\n",
+            "prod.yml": "services:\n  web:\n    environment:\n      - API_TOKEN=abcdefgh12345\n",
+        },
+    )
+    assert findings(tmp_path, "CL201", files=("base.yml", "prod.yml"), paths=[]) == [
+        "prod.yml:4:9 CL201"
+    ]
+
+
+def test_multiple_documents_merge(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  web:\n    image: example.org/web:1\n---\n"
+            "services:\n  web:\n    environment:\n      SECRET_KEY: abcdefgh12345\n"
+        },
+    )
+    assert findings(tmp_path, "CL201") == ["compose.yaml:8:7 CL201"]
+
+
+def test_extends_same_file_and_other_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "common/base.yml": "services:\n  base:\n    image: example.org/web:1\n"
+            "    environment:\n      API_TOKEN: abcdefgh12345\n",
+            "compose.yaml": "services:\n  web:\n    extends:\n      file: common/base.yml\n"
+            "      service: base\n    environment:\n      MODE: prod\n"
+            "  worker:\n    extends: web\n",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    by_name = {s.name: s for s in project.services}
+    assert by_name["worker"].data["environment"] == {"API_TOKEN": "abcdefgh12345", "MODE": "prod"}
+    assert by_name["worker"].data["image"] == "example.org/web:1"
+    assert by_name["worker"].file.loc(("services", "worker", "image")).path == "common/base.yml"
+    assert findings(tmp_path, "CL201") == ["common/base.yml:5:7 CL201"]
+
+
+def test_extends_problems_are_recorded(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  a:\n    extends: b\n  b:\n    extends: a\n"
+            "  c:\n    extends: nope\n  d:\n    extends:\n      file: missing.yml\n"
+            "      service: x\n",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    messages = sorted(p.message for p in project.problems)
+    assert any("cycle" in m for m in messages)
+    assert any('"nope", which is not defined' in m for m in messages)
+    assert any('"missing.yml" does not exist' in m for m in messages)
+
+
+def test_include_reads_the_included_project_from_its_directory(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - db/compose.yaml\nservices:\n  web:\n"
+            "    image: example.org/web:1\n    depends_on: [db]\n",
+            "db/compose.yaml": "services:\n  db:\n    build: .\n",
+            "db/Dockerfile": "FROM postgres:17\n",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    db = next(s for s in project.services if s.name == "db")
+    assert db.build is not None and db.build.context == tmp_path / "db"
+    assert db.file.loc(("services", "db", "build")).path == "db/compose.yaml"
+
+
+def test_include_conflict_and_missing_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - other.yaml\n  - gone.yaml\nservices:\n  web:\n"
+            "    image: a:1\n",
+            "other.yaml": "services:\n  web:\n    image: b:1\n",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    messages = [p.message for p in project.problems]
+    assert any('"gone.yaml" does not exist' in m for m in messages)
+    assert any('service "web" is defined both here and in the included' in m for m in messages)
+
+
+def test_include_cycle_terminates(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - b.yaml\nservices: {}\n",
+            "b.yaml": "include:\n  - compose.yaml\nservices: {}\n",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    assert any("include cycle" in p.message for p in project.problems)
+
+
+def test_profiles_are_read(tmp_path: Path) -> None:
+    write(tmp_path, {"compose.yaml": "services:\n  a:\n    image: x:1\n    profiles: [debug]\n"})
+    (service,) = Loader(tmp_path).compose_project(tmp_path / "compose.yaml").services
+    assert service.profiles == ("debug",)
+
+
+def _projects(root: Path):
+    from compose_lint.engine import collect_projects
+
+    projects, _ = collect_projects([str(root)], Loader(root))
+    return projects
