@@ -58,15 +58,19 @@ class Loader:
         project.partial = partial
         merged: Merged[ComposeFile] | None = None
         for path in paths:
-            for compose in self.compose_documents(path, project.env):
-                compose.base_dir = directory
-                project.compose_files.append(compose)
-                if not isinstance(compose.data, dict) or compose.doc is None:
-                    continue
-                if merged is None:
-                    merged = Merged.of(compose, compose.data)
-                else:
-                    merge_into(merged, (), compose.data, *from_file(compose, compose.doc.tags))
+            project.compose_files.extend(self.compose_documents(path, project.env))
+        documents = [c for c in project.compose_files if isinstance(c.data, dict) and c.doc]
+        for compose in project.compose_files:
+            compose.base_dir = directory
+        if len(documents) == 1 and not _needs_resolving(documents[0].data):
+            # one document, nothing to merge: share its data instead of copying it
+            merged = Merged(documents[0].data, {(): (documents[0], ())})
+        for compose in documents if merged is None else ():
+            assert compose.doc is not None
+            if merged is None:
+                merged = Merged.of(compose, compose.data)
+            else:
+                merge_into(merged, (), compose.data, *from_file(compose, compose.doc.tags))
         main = project.compose_files[0]
         project.view = ComposeView(main, merged or Merged.of(main, None))
         if merged is not None and isinstance(merged.data, dict):
@@ -374,6 +378,16 @@ class Loader:
             if ignore is not None:
                 build.ignore = self.ignore_file(normalize(ignore))
         return build
+
+
+def _needs_resolving(data: dict[str, Any]) -> bool:
+    """Whether `include` or `extends` will change this document's data."""
+    if "include" in data:
+        return True
+    services = data.get("services")
+    return isinstance(services, dict) and any(
+        isinstance(s, dict) and "extends" in s for s in services.values()
+    )
 
 
 # -- value parsing, shared by every rule ------------------------------------

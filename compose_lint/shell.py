@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compose_lint.load.dockerfile import Instruction
 
@@ -28,6 +29,7 @@ class Command:
     in_pipeline: bool  # a stage of `a | b`
     assignments: tuple[str, ...] = ()
     redirects: tuple[str, ...] = ()  # e.g. ("> /etc/x", "2>&1")
+    positions: tuple[tuple[int, int], ...] = ()  # (line, column) of each word
 
     @property
     def name(self) -> str:
@@ -177,7 +179,8 @@ def _command(tokens: list[_Token], script: Script, in_pipeline: bool) -> list[Co
         i += 1
     if not words:
         return []
-    line, column = script.position(words[0].offset)
+    positions = tuple(script.position(w.offset) for w in words)
+    line, column = positions[0]
     result = [
         Command(
             tuple(w.text for w in words),
@@ -186,13 +189,17 @@ def _command(tokens: list[_Token], script: Script, in_pipeline: bool) -> list[Co
             in_pipeline,
             tuple(assignments),
             tuple(redirects),
+            positions,
         )
     ]
     texts = [w.text for w in words]
     if texts[0].rsplit("/", 1)[-1] in _SHELLS and "-c" in texts[1:]:
         k = texts.index("-c", 1)
         if k + 1 < len(texts):
-            inner = Script.plain(texts[k + 1], line, column)
+            body = words[k + 1]
+            inner_line, inner_column = positions[k + 1]
+            quoted = body.raw[:1] in ("'", '"')
+            inner = Script.plain(texts[k + 1], inner_line, inner_column + quoted)
             result.extend(parse(inner))
     return result
 
@@ -210,6 +217,9 @@ def _tokens(text: str) -> list[_Token]:
         c = text[i]
         if c in " \t\r":
             i += 1
+            continue
+        if c == "\\" and text.startswith("\n", i + 1):  # a line continuation
+            i += 2
             continue
         if c == "\n":
             tokens.append(_Token("\n", "\n", i, True))
@@ -230,7 +240,8 @@ def _tokens(text: str) -> list[_Token]:
             if c in " \t\r\n" or _operator(text, i):
                 break
             if c == "\\" and i + 1 < n:
-                out.append(text[i + 1])
+                if text[i + 1] != "\n":  # backslash-newline joins lines
+                    out.append(text[i + 1])
                 i += 2
             elif c == "'":
                 end = text.find("'", i + 1)
@@ -337,8 +348,14 @@ def _unescape_double(text: str) -> str:
     return "".join(out)
 
 
-def run_commands(instruction: Instruction, escape: str = "\\") -> list[Command]:
-    """Every simple command a RUN instruction executes through the shell."""
+@lru_cache(maxsize=4096)
+def run_commands(instruction: Instruction, escape: str = "\\") -> tuple[Command, ...]:
+    """Every simple command a RUN instruction executes through the shell
+    (parsed once per instruction, however many rules ask)."""
+    return tuple(_run_commands(instruction, escape))
+
+
+def _run_commands(instruction: Instruction, escape: str) -> list[Command]:
     if instruction.keyword != "RUN":
         return []
     if instruction.json_args is not None:

@@ -43,3 +43,15 @@ def test_pipeline_marks_every_stage() -> None:
 
 def test_heredoc_with_the_shell_after_the_marker() -> None:
     assert commands("RUN <<EOT bash\napt-get update\nEOT\n")[-1] == ("apt-get update", 3)
+
+
+def test_line_continuation_inside_a_heredoc_script() -> None:
+    found = commands("RUN <<EOT bash\napt-get install -y \\\n  git\nEOT\n")
+    assert found[-1] == ("apt-get install -y git", 3)
+
+
+def test_sh_c_commands_keep_their_own_columns() -> None:
+    parsed = parse_dockerfile("FROM debian\nRUN sh -c 'npm --version && cd /x'\n")
+    cd = run_commands(parsed.instructions[1])[-1]
+    assert (cd.name, cd.line, cd.column) == ("cd", 2, 29)
+    assert cd.positions == ((2, 29), (2, 32))

@@ -136,8 +136,9 @@ def load_yaml(text: str) -> list[YamlDocument]:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except RecursionError:
         raise YamlError(f"YAML nesting deeper than {MAX_DEPTH} levels") from None
-    for node in nodes:
-        _check_expansion(node)
+    if "*" in text:  # only aliases can expand a document beyond its text
+        for node in nodes:
+            _check_expansion(node)
     return [_Builder().build(node) for node in nodes]
 
 
