@@ -1,0 +1,783 @@
+"""CL3xx: Dockerfile instructions and stages (part 2).
+
+How the image starts and stops (CMD, ENTRYPOINT, HEALTHCHECK), what it declares
+(EXPOSE, MAINTAINER), and how its layers are laid out (consecutive RUNs, the
+dependency install that `COPY . .` throws out of the build cache).
+
+Stage semantics come from `compose_lint.stages`: a compose service builds one stage
+(`build.target`, else the last one), which inherits ENTRYPOINT and HEALTHCHECK from
+the stages it is built `FROM`. Instructions behind ONBUILD are not looked at: they run
+in images built from this one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import posixpath
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compose_lint.context import instruction_text, is_whole_context_copy
+from compose_lint.findings import Location, Severity
+from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
+from compose_lint.model import Build, DockerfileSource, Project
+from compose_lint.registry import rule
+from compose_lint.shell import Command, Script, parse, run_commands
+from compose_lint.stages import Resolver
+
+Found = Iterator[tuple[Location, str]]
+
+
+# --- shared helpers --------------------------------------------------------------------
+
+
+def _sources(project: Project) -> Iterator[tuple[DockerfileSource, Dockerfile, list[Build]]]:
+    """Each parsed Dockerfile of the project with this project's builds that use it
+    (a Dockerfile is shared between projects, so `source.builds` may hold others)."""
+    for source in project.dockerfiles:
+        if source.parsed is None:
+            continue
+        builds = [b for b in project.builds() if b.dockerfile is source and b.inline is None]
+        yield source, source.parsed, builds
+
+
+def _at(source: DockerfileSource, instruction: Instruction) -> Location:
+    return source.loc(instruction.line, instruction.column)
+
+
+def _stage_label(stage: Stage) -> str:
+    if stage.name:
+        return f'stage "{stage.name}"'
+    return f'the stage "FROM {stage.base}"'
+
+
+def _services(names: Sequence[str]) -> str:
+    quoted = [f'"{n}"' for n in names]
+    if len(quoted) == 1:
+        return f"service {quoted[0]}"
+    return "services " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _dockerfile_quote(text: str) -> str:
+    """`text` as a double-quoted Dockerfile word (text with backslashes is taken as
+    already escaped)."""
+    if "\\" in text:
+        return f'"{text}"'
+    return '"' + text.replace('"', '\\"').replace("$", "\\$") + '"'
+
+
+def _command_lines(instruction: Instruction) -> tuple[str, ...]:
+    """The instruction's own physical lines, here-document bodies left out."""
+    if instruction.heredocs:
+        return instruction.lines[: instruction.heredocs[0].start_line - instruction.line]
+    return instruction.lines
+
+
+class _WordFinder:
+    """Finds the physical position of successive argument words of an instruction."""
+
+    def __init__(self, instruction: Instruction) -> None:
+        self._instruction = instruction
+        self._lines = _command_lines(instruction)
+        self._row = 0
+        first = self._lines[0] if self._lines else ""
+        self._offset = instruction.column - 1 + len(instruction.keyword)
+        self._offset = min(self._offset, len(first))
+
+    def find(self, word: str) -> tuple[int, int]:
+        """(line, column) of the next occurrence of `word`; the keyword when not found."""
+        for row in range(self._row, len(self._lines)):
+            start = self._offset if row == self._row else 0
+            index = self._lines[row].find(word, start)
+            if index >= 0:
+                self._row, self._offset = row, index + len(word)
+                return self._instruction.line + row, index + 1
+        return self._instruction.line, self._instruction.column
+
+
+# --- CL315 -----------------------------------------------------------------------------
+
+_SHELL_SPECIALS = frozenset("$`*?[~")
+
+
+def _parse_shell(text: str, line: int) -> list[Command]:
+    return parse(Script.plain(text, line))
+
+
+def _execs(commands: list[Command]) -> bool:
+    """Whether the shell replaces itself with the program (`exec server --flag`)."""
+    return any(c.words[0] == "exec" and len(c.words) > 1 and not c.in_pipeline for c in commands)
+
+
+def _as_exec_form(commands: list[Command]) -> str | None:
+    """The JSON array that runs the same single plain command without a shell."""
+    if len(commands) != 1:
+        return None
+    command = commands[0]
+    if command.assignments or command.redirects or command.in_pipeline:
+        return None
+    if any(_SHELL_SPECIALS & set(word) for word in command.words):
+        return None
+    return json.dumps(list(command.words), ensure_ascii=False)
+
+
+_NON_POSIX_SHELLS = frozenset(
+    {"cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"}
+)
+_WINDOWS_IMAGE_MARKERS = ("windows/servercore", "windows/nanoserver", "/windows:", "nanoserver")
+
+
+def _shell_of(resolver: Resolver, stage: Stage, instruction: Instruction) -> list[str] | None:
+    """The SHELL a shell-form instruction runs under: the last SHELL before it in the
+    stage or the stages it is built from; ["cmd"] for a Windows base image without one;
+    None for the default /bin/sh -c."""
+    shell: list[str] | None = None
+    earlier = [i for step in reversed(resolver.chain(stage)) for i in step.instructions]
+    for item in earlier:
+        if item is instruction:
+            break
+        if item.keyword == "SHELL" and item.json_args:
+            shell = list(item.json_args)
+    if shell is None:
+        root = (resolver.root_image(stage) or "").lower()
+        if any(marker in root for marker in _WINDOWS_IMAGE_MARKERS):
+            return ["cmd"]
+    return shell
+
+
+def _as_words(runner: str) -> str:
+    return ", ".join(f'"{word}"' for word in runner.split())
+
+
+def _effective_entrypoint(resolver: Resolver, stage: Stage) -> Instruction | None:
+    """The ENTRYPOINT the image of `stage` ends up with (its own, else an inherited one)."""
+    for step in resolver.chain(stage):
+        entrypoints = [i for i in step.instructions if i.keyword == "ENTRYPOINT"]
+        if entrypoints:
+            return entrypoints[-1]
+    return None
+
+
+@rule(
+    "CL315",
+    "shell-form-cmd",
+    Severity.WARNING,
+    "CMD or ENTRYPOINT in shell form: the shell is PID 1 and does not pass on stop signals.",
+)
+def shell_form_cmd(project: Project) -> Found:
+    for source, dockerfile, builds in _sources(project):
+        resolver = Resolver.of(dockerfile, builds[0] if builds else None)
+        for stage in dockerfile.stages:
+            for instruction in stage.instructions:
+                if instruction.keyword not in ("CMD", "ENTRYPOINT"):
+                    continue
+                if instruction.json_args is not None or instruction.json_error is not None:
+                    continue  # exec form, or broken JSON (reported with the parse problems)
+                text = instruction.args.strip()
+                if not text:
+                    continue
+                shell = _shell_of(resolver, stage, instruction)
+                if shell and shell[0].rsplit("\\", 1)[-1].lower() in _NON_POSIX_SHELLS:
+                    continue  # Windows: no POSIX signals to forward
+                commands = _parse_shell(text, instruction.line)
+                if _execs(commands):
+                    continue
+                runner = " ".join(shell) if shell else "/bin/sh -c"
+                message = _shell_form_message(resolver, stage, instruction, text, commands, runner)
+                yield _at(source, instruction), message
+
+
+def _shell_form_message(
+    resolver: Resolver,
+    stage: Stage,
+    instruction: Instruction,
+    text: str,
+    commands: list[Command],
+    runner: str,
+) -> str:
+    keyword = instruction.keyword
+    exec_form = _as_exec_form(commands)
+    if exec_form is not None:
+        fix = f"write {keyword} {exec_form}"
+    else:
+        fix = (
+            f'write it as a JSON array ({keyword} ["program", "arg"]) or, if it needs the '
+            'shell, start the command that runs last with "exec" so it replaces the shell'
+        )
+    shown = _short(text)
+    if keyword == "CMD":
+        entrypoint = _effective_entrypoint(resolver, stage)
+        if entrypoint is not None and entrypoint.json_args:
+            return (
+                f'CMD in shell form becomes the arguments {_as_words(runner)}, "{shown}" of the '
+                f"exec-form ENTRYPOINT on line {entrypoint.line}, which is almost never "
+                f"what it expects; {fix}"
+            )
+    ignored = (
+        " (and ignores CMD and the arguments of docker run)" if keyword == "ENTRYPOINT" else ""
+    )
+    return (
+        f'{keyword} in shell form runs "{shown}" under {runner}{ignored}: the shell is '
+        "PID 1 and does not pass SIGTERM on, so docker compose stop waits out the stop "
+        f"timeout (10 s by default) and then kills the program; {fix}"
+    )
+
+
+# --- CL319 -----------------------------------------------------------------------------
+
+
+def _command_count(instruction: Instruction, escape: str) -> int:
+    """How many commands a RUN runs; command substitutions count as commands too."""
+    commands = run_commands(instruction, escape)
+    substitutions = sum(
+        word.count("$(") + word.count("`") // 2 for c in commands for word in c.words
+    )
+    return len(commands) + substitutions
+
+
+def _flag_key(instruction: Instruction) -> tuple[str, ...]:
+    """The RUN flags, independent of their order (and of the order of mount options)."""
+    key: list[str] = []
+    for flag in instruction.flags:
+        name, sep, value = flag.partition("=")
+        if name == "--mount" and sep:
+            value = ",".join(sorted(value.split(",")))
+        key.append(f"{name}={value}" if sep else name)
+    return tuple(sorted(key))
+
+
+def _one_line(instruction: Instruction) -> str | None:
+    if instruction.end_line != instruction.line or instruction.json_args is not None:
+        return None
+    return instruction.args.strip() or None
+
+
+@rule(
+    "CL319",
+    "consecutive-run",
+    Severity.INFO,
+    "Two RUN instructions in a row that each run a single command could be one layer.",
+)
+def consecutive_run(project: Project) -> Found:
+    for source, dockerfile, _ in _sources(project):
+        escape = dockerfile.escape
+        for stage in dockerfile.stages:
+            previous: tuple[Instruction, int] | None = None
+            for instruction in stage.instructions:
+                if instruction.keyword != "RUN":
+                    previous = None
+                    continue
+                count = _command_count(instruction, escape)
+                if (
+                    previous is not None
+                    and count <= 1
+                    and previous[1] <= 1
+                    and _flag_key(previous[0]) == _flag_key(instruction)
+                ):
+                    yield _at(source, instruction), _consecutive_message(previous[0], instruction)
+                previous = (instruction, count)
+
+
+def _consecutive_message(first: Instruction, second: Instruction) -> str:
+    joined = ""
+    a, b = _one_line(first), _one_line(second)
+    if a is not None and b is not None and len(a) + len(b) <= 70:
+        flags = " ".join(second.flags)
+        joined = f' ("RUN {flags + " " if flags else ""}{a} && {b}")'
+    return (
+        f"this RUN directly follows the RUN on line {first.line} and each adds its own "
+        f"image layer; join them into one RUN with &&{joined}"
+    )
+
+
+# --- CL320 -----------------------------------------------------------------------------
+
+_AUTHORS_LABEL = "org.opencontainers.image.authors"
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+@rule(
+    "CL320",
+    "maintainer-deprecated",
+    Severity.ERROR,
+    "MAINTAINER is deprecated; name the authors with a LABEL.",
+)
+def maintainer_deprecated(project: Project) -> Found:
+    for source, dockerfile, _ in _sources(project):
+        for stage in dockerfile.stages:
+            labels = [
+                i for i in stage.instructions if i.keyword == "LABEL" and _AUTHORS_LABEL in i.args
+            ]
+            for instruction in stage.instructions:
+                if instruction.keyword != "MAINTAINER":
+                    continue
+                if labels:
+                    fix = (
+                        f"remove it: the LABEL on line {labels[0].line} already sets "
+                        f"{_AUTHORS_LABEL}"
+                    )
+                else:
+                    value = (
+                        _dockerfile_quote(_unquote(instruction.args))
+                        if instruction.args
+                        else '"..."'
+                    )
+                    fix = f"replace it with LABEL {_AUTHORS_LABEL}={value}"
+                yield (
+                    _at(source, instruction),
+                    "MAINTAINER is deprecated: it only fills the image's legacy Author field, "
+                    f"which current tools do not show; {fix}",
+                )
+
+
+# --- CL321, CL322, CL325 ---------------------------------------------------------------
+
+
+def _overridden(project: Project, keyword: str, what: str) -> Found:
+    """Each instruction of `keyword` that a later one in the same stage replaces."""
+    for source, dockerfile, _ in _sources(project):
+        for stage in dockerfile.stages:
+            found = [i for i in stage.instructions if i.keyword == keyword]
+            if len(found) < 2:
+                continue
+            last = found[-1]
+            for instruction in found[:-1]:
+                yield (
+                    _at(source, instruction),
+                    f"this {keyword} has no effect: only the last {keyword} of a stage counts "
+                    f"and the one on line {last.line} replaces it; remove this one, or move "
+                    f"what it {what} into the {keyword} on line {last.line}",
+                )
+
+
+@rule(
+    "CL321",
+    "multiple-cmd",
+    Severity.WARNING,
+    "A stage has more than one CMD; only the last one takes effect.",
+)
+def multiple_cmd(project: Project) -> Found:
+    yield from _overridden(project, "CMD", "runs")
+
+
+@rule(
+    "CL322",
+    "multiple-entrypoint",
+    Severity.ERROR,
+    "A stage has more than one ENTRYPOINT; only the last one takes effect.",
+)
+def multiple_entrypoint(project: Project) -> Found:
+    yield from _overridden(project, "ENTRYPOINT", "runs")
+
+
+@rule(
+    "CL325",
+    "multiple-healthcheck",
+    Severity.ERROR,
+    "A stage has more than one HEALTHCHECK; only the last one takes effect.",
+)
+def multiple_healthcheck(project: Project) -> Found:
+    yield from _overridden(project, "HEALTHCHECK", "checks")
+
+
+# --- CL324 -----------------------------------------------------------------------------
+
+_PROTOCOLS = ("tcp", "udp", "sctp")
+_MAX_PORT = 65535
+
+
+def _port_problem(word: str, variables: dict[str, int]) -> str | None:
+    """What is wrong with one EXPOSE argument, or None when Docker accepts it."""
+    if "$" in word:
+        return None  # a variable: its value is only known at build time
+    spec = _unquote(word)
+    port, slash, protocol = spec.partition("/")
+    if slash and protocol and protocol.lower() not in _PROTOCOLS:
+        if "/" in protocol:
+            return f'"{spec}" has more than one "/"; write "port/protocol", e.g. "80/tcp"'
+        close = difflib.get_close_matches(protocol.lower(), _PROTOCOLS, n=1, cutoff=0.5)
+        hint = f'; did you mean "{port}/{close[0]}"?' if close else ""
+        return (
+            f'"{spec}" has the unknown protocol "{protocol}": EXPOSE accepts tcp (the '
+            f"default), udp and sctp{hint}"
+        )
+    if ":" in port:
+        container = port.rsplit(":", 1)[-1]
+        return (
+            f'"{spec}" maps a host port, which EXPOSE cannot do (Docker ignores the host '
+            f'part); write "EXPOSE {container}{slash}{protocol}" and publish the port from '
+            f'the compose file instead (ports: ["{port}"])'
+        )
+    start, dash, end = port.partition("-")
+    numbers = [start, end] if dash else [start]
+    if not all(n.isascii() and n.isdigit() for n in numbers):
+        if port in variables:
+            return (
+                f'"{spec}" is not a port number but the name of the variable declared on '
+                f'line {variables[port]}; write "${port}{slash}{protocol}" to use its value'
+            )
+        if port.isidentifier():
+            return (
+                f'"{spec}" is not a port number; to use a build argument or variable, write '
+                f'"${port}"'
+            )
+        return (
+            f'"{spec}" is not a port: EXPOSE takes a port number (8080), a range '
+            "(8000-8010), either followed by /tcp, /udp or /sctp, or a $VARIABLE"
+        )
+    values = [int(n) for n in numbers]
+    too_big = [v for v in values if v > _MAX_PORT]
+    if too_big:
+        where = "" if spec == str(too_big[0]) else f' in "{spec}"'
+        return (
+            f"port {too_big[0]}{where} is out of range: ports go from 0 to {_MAX_PORT}; "
+            "fix the number"
+        )
+    if dash and values[1] < values[0]:
+        return f'the range "{port}" ends below its start; write it low to high ("{end}-{start}")'
+    return None
+
+
+@rule(
+    "CL324",
+    "invalid-expose-port",
+    Severity.ERROR,
+    "EXPOSE names a port outside 0-65535, an unknown protocol or something that is no port.",
+)
+def invalid_expose_port(project: Project) -> Found:
+    for source, dockerfile, _ in _sources(project):
+        for stage in dockerfile.stages:
+            variables: dict[str, int] = {}  # ARG and ENV names the stage declares -> line
+            for instruction in stage.instructions:
+                if instruction.keyword in ("ARG", "ENV"):
+                    for word in instruction.args.split():
+                        name = word.partition("=")[0]
+                        if name.isidentifier():
+                            variables.setdefault(name, instruction.line)
+                if instruction.keyword != "EXPOSE":
+                    continue
+                finder = _WordFinder(instruction)
+                for word in instruction.args.split():
+                    line, column = finder.find(word)
+                    problem = _port_problem(word, variables)
+                    if problem is not None:
+                        yield source.loc(line, column), problem
+
+
+# --- CL326 -----------------------------------------------------------------------------
+
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+
+
+def _healthcheck_choice(service_data: dict[str, Any]) -> str:
+    """ "set" (a test, or disabled on purpose), "empty" (options but no test), "none"."""
+    if "extends" in service_data:
+        return "set"  # the extended service may define it: do not guess
+    raw = service_data.get("healthcheck")
+    if not isinstance(raw, dict):
+        return "none"
+    disable = raw.get("disable")
+    if disable is True or (isinstance(disable, str) and disable.strip().lower() in _TRUE_WORDS):
+        return "set"
+    if "test" in raw or isinstance(disable, str):
+        return "set"
+    return "empty"
+
+
+def _has_healthcheck(resolver: Resolver, stage: Stage) -> bool:
+    return any(
+        i.keyword == "HEALTHCHECK" for step in resolver.chain(stage) for i in step.instructions
+    )
+
+
+@rule(
+    "CL326",
+    "missing-healthcheck",
+    Severity.INFO,
+    "The built image has no HEALTHCHECK and the compose service sets no `healthcheck:`.",
+)
+def missing_healthcheck(project: Project) -> Found:
+    for source, dockerfile, builds in _sources(project):
+        if not dockerfile.stages:
+            continue
+        if not builds:
+            resolver = Resolver.of(dockerfile)
+            stage = dockerfile.stages[-1]
+            if not _has_healthcheck(resolver, stage):
+                yield (
+                    _at(source, stage.from_instruction),
+                    "the last stage of this Dockerfile "
+                    f'("{_short(instruction_text(stage.from_instruction), 50)}") has no '
+                    "HEALTHCHECK, nor do the stages it is built from, so Docker cannot tell a "
+                    "running but stuck container from a healthy one; add one to the stage "
+                    '(e.g. "HEALTHCHECK CMD curl -f http://localhost/ || exit 1"), or a '
+                    '"healthcheck:" to the compose service that runs the image',
+                )
+            continue
+        # stage index -> (stage, services without a healthcheck, services with options only)
+        found: dict[int, tuple[Stage, list[str], list[str]]] = {}
+        chosen: set[int] = set()
+        for build in builds:
+            resolver = Resolver.of(dockerfile, build)
+            stage = resolver.built(build.target)
+            if stage is None or _has_healthcheck(resolver, stage):
+                continue
+            choice = _healthcheck_choice(build.service.data)
+            if choice == "set":
+                chosen.add(stage.index)
+                continue
+            entry = found.setdefault(stage.index, (stage, [], []))
+            entry[1 if choice == "none" else 2].append(build.service.name)
+        for index, (stage, missing, empty) in sorted(found.items()):
+            if index in chosen:
+                continue
+            inherited = len(Resolver.of(dockerfile, builds[0]).chain(stage)) > 1
+            message = _missing_message(stage, inherited, missing, empty)
+            yield _at(source, stage.from_instruction), message
+
+
+def _missing_message(stage: Stage, inherited: bool, missing: list[str], empty: list[str]) -> str:
+    names = missing + empty
+    verb = "builds" if len(names) == 1 else "build"
+    parents = " (nor do the stages it is built from)" if inherited else ""
+    what = f"{_services(names)} {verb} {_stage_label(stage)}, which has no HEALTHCHECK{parents}"
+    if empty and not missing:
+        why = 'and the service\'s "healthcheck:" sets only options, no "test:"'
+        fix = 'add a "test:" to the service\'s "healthcheck:" or a HEALTHCHECK to this stage'
+    else:
+        why = 'and the compose file sets no "healthcheck:"'
+        fix = (
+            'add a "healthcheck:" with a "test:" to the service or a HEALTHCHECK to this '
+            'stage, or write "healthcheck: {disable: true}" if it needs none'
+        )
+    return (
+        f"{what}, {why}: docker compose ps cannot report the container unhealthy and "
+        f'"depends_on: condition: service_healthy" cannot wait for it; {fix}'
+    )
+
+
+# --- CL328 -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Install:
+    """A dependency install that reads a manifest, and how to do it before `COPY . .`."""
+
+    tool: str  # what installs: "pip", "npm", ... (same tool = same dependencies)
+    manifests: tuple[str, ...]  # the files it reads, as written (pip -r) or by convention
+    optional: tuple[str, ...]  # lock files to copy too when the context has them
+    first_run: str  # the RUN to put before `COPY . .`
+
+    @property
+    def keys(self) -> frozenset[tuple[str, str]]:
+        """What it installs: each requirements file for pip, the project's for the others."""
+        if self.tool == "pip":
+            return frozenset(("pip", name) for name in self.manifests)
+        return frozenset({(self.tool, "")})
+
+
+_WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "time", "command", "exec", "stdbuf"})
+_WRAPPER_VALUE_OPTIONS = frozenset({"-u", "-g", "--user", "--group", "-C", "--chdir", "-n"})
+_PIP_SUBCOMMANDS = frozenset({"install", "wheel", "download"})
+
+
+def _unwrap(words: Sequence[str]) -> list[str]:
+    """The command behind `sudo`, `env A=1`, `python -m pip`, `uv pip`."""
+    rest = list(words)
+    while rest and rest[0].rsplit("/", 1)[-1] in _WRAPPERS:
+        rest = rest[1:]
+        while rest and (rest[0].startswith("-") or "=" in rest[0]):
+            takes_value = rest[0] in _WRAPPER_VALUE_OPTIONS
+            rest = rest[2:] if takes_value else rest[1:]
+    if not rest:
+        return rest
+    name = rest[0].rsplit("/", 1)[-1]
+    if name.startswith("python") and rest[1:3] == ["-m", "pip"]:
+        return ["pip", *rest[3:]]
+    if name == "uv" and rest[1:2] == ["pip"]:
+        return ["pip", *rest[2:]]
+    return [name, *rest[1:]]
+
+
+def _is_pip(name: str) -> bool:
+    return name == "pip" or (name.startswith("pip") and name[3:].replace(".", "").isdigit())
+
+
+def _positionals(words: Sequence[str]) -> list[str]:
+    return [w for w in words if not w.startswith("-")]
+
+
+def _requirement_files(words: Sequence[str]) -> list[str]:
+    files: list[str] = []
+    for index, word in enumerate(words):
+        if word in ("-r", "--requirement") and index + 1 < len(words):
+            files.append(words[index + 1])
+        elif word.startswith("--requirement="):
+            files.append(word.partition("=")[2])
+        elif word.startswith("-r") and len(word) > 2 and not word.startswith("--"):
+            files.append(word[2:])
+    return [f for f in files if f]
+
+
+def _dependency_install(command: Command) -> _Install | None:
+    words = _unwrap(command.words)
+    if not words:
+        return None
+    name, args = words[0], words[1:]
+    verb = next(iter(_positionals(args)), "")
+    shown = " ".join(command.words)
+    if _is_pip(name) and verb in _PIP_SUBCOMMANDS:
+        files = _requirement_files(args)
+        if files:
+            return _Install("pip", tuple(files), (), shown)
+        return None
+    if name == "npm" and (
+        verb == "ci" or (verb in ("install", "i") and len(_positionals(args)) == 1)
+    ):
+        return _Install(
+            "npm", ("package.json",), ("package-lock.json", "npm-shrinkwrap.json"), shown
+        )
+    if name == "yarn" and (not _positionals(args) or _positionals(args) == ["install"]):
+        return _Install("yarn", ("package.json",), ("yarn.lock", ".yarnrc.yml"), shown)
+    if name == "pnpm" and verb in ("install", "i") and len(_positionals(args)) == 1:
+        return _Install("pnpm", ("package.json",), ("pnpm-lock.yaml",), shown)
+    if name == "poetry" and verb == "install":
+        first = shown if "--no-root" in args else shown + " --no-root"
+        return _Install("poetry", ("pyproject.toml",), ("poetry.lock",), first)
+    if name == "uv" and verb == "sync":
+        first = shown if "--no-install-project" in args else shown + " --no-install-project"
+        return _Install("uv", ("pyproject.toml",), ("uv.lock",), first)
+    if name == "pipenv" and (
+        verb == "sync" or (verb == "install" and len(_positionals(args)) == 1)
+    ):
+        return _Install("pipenv", ("Pipfile",), ("Pipfile.lock",), shown)
+    if name == "bundle" and verb in ("install", ""):
+        return _Install("bundle", ("Gemfile",), ("Gemfile.lock",), shown)
+    if name == "go" and _positionals(args)[:2] == ["mod", "download"]:
+        return _Install("go", ("go.mod",), ("go.sum",), shown)
+    if name == "composer" and verb == "install":
+        return _Install("composer", ("composer.json",), ("composer.lock",), shown)
+    return None
+
+
+def _installs(instruction: Instruction, escape: str) -> list[tuple[Command, _Install]]:
+    found: list[tuple[Command, _Install]] = []
+    for command in run_commands(instruction, escape):
+        install = _dependency_install(command)
+        if install is not None:
+            found.append((command, install))
+    return found
+
+
+def _stages_in_scope(dockerfile: Dockerfile, builds: list[Build]) -> list[Stage]:
+    """The stages a build can reach: up to the last `build.target` (all without builds)."""
+    stages = dockerfile.stages
+    if not builds:
+        return list(stages)
+    last = -1
+    for build in builds:
+        if not build.target:
+            return list(stages)
+        resolver = Resolver.of(dockerfile, build)
+        stage = resolver.built(build.target)
+        if stage is not None:
+            last = max(last, stage.index)
+    return list(stages[: last + 1])
+
+
+def _context_dir(source: DockerfileSource, builds: list[Build]) -> Path | None:
+    for build in builds:
+        if build.context is not None:
+            return build.context
+    return None if builds else source.path.parent
+
+
+@rule(
+    "CL328",
+    "dependency-cache-busted",
+    Severity.WARNING,
+    "`COPY . .` comes before the dependency install, so every code change reinstalls them.",
+)
+def dependency_cache_busted(project: Project) -> Found:
+    for source, dockerfile, builds in _sources(project):
+        escape = dockerfile.escape
+        resolver = Resolver.of(dockerfile, builds[0] if builds else None)
+        context = _context_dir(source, builds)
+        reported: set[int] = set()
+        for stage in _stages_in_scope(dockerfile, builds):
+            steps = [i for s in reversed(resolver.chain(stage)) for i in s.instructions]
+            whole: Instruction | None = None
+            before: set[tuple[str, str]] = set()  # installed before the whole-context copy
+            for instruction in steps:
+                if whole is None and is_whole_context_copy(instruction):
+                    whole = instruction
+                    continue
+                if instruction.keyword != "RUN":
+                    continue
+                for command, install in _installs(instruction, escape):
+                    if whole is None:
+                        before |= install.keys
+                    elif not install.keys <= before and whole.line not in reported:
+                        reported.add(whole.line)
+                        message = _busted_message(whole, command, install, context)
+                        yield _at(source, whole), message
+
+
+def _copy_line(whole: Instruction, install: _Install, context: Path | None) -> str:
+    files = list(install.manifests)
+    for name in install.optional:
+        if context is None or (context / name).exists():
+            files.append(name)
+            if context is None:
+                break  # without a context, suggest only the usual lock file
+    flags = [f for f in whole.flags if not f.startswith("--exclude")]
+    words = whole.json_args if whole.json_args is not None else whole.args.split()
+    dest = _unquote(words[-1]) if words else "."
+    sources: list[str] = []
+    for name in files:
+        cleaned = name
+        if cleaned.startswith("/"):
+            relative = posixpath.relpath(cleaned, dest) if dest.startswith("/") else None
+            cleaned = (
+                relative
+                if relative and not relative.startswith("..")
+                else posixpath.basename(cleaned)
+            )
+        sources.append(posixpath.normpath(cleaned))
+    if len(sources) == 1 and "/" in sources[0]:
+        target = posixpath.join(dest, posixpath.dirname(sources[0])) + "/"
+    else:
+        target = dest if dest.endswith("/") or len(sources) == 1 else dest + "/"
+    return " ".join(["COPY", *flags, *sources, target])
+
+
+def _busted_message(
+    whole: Instruction,
+    command: Command,
+    install: _Install,
+    context: Path | None,
+) -> str:
+    copied = _short(instruction_text(whole), 40)
+    shown = _short(" ".join(command.words), 60)
+    first_run = _short(install.first_run, 70)
+    return (
+        f'"{copied}" copies the whole build context before "{shown}" on line {command.line} '
+        "installs the dependencies, so any change to any file invalidates the cache and "
+        "every build reinstalls them all; copy the dependency manifest on its own and "
+        f'install first: "{_copy_line(whole, install, context)}" and "RUN {first_run}" '
+        f'above "{copied}"'
+    )

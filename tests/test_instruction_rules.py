@@ -1,0 +1,385 @@
+"""Instruction and stage rules (CL315-CL328, part 2), one Dockerfile snippet per case.
+
+A snippet without its own FROM gets "FROM debian" in front of it, so its first line is
+line 2. The compose-aware cases (build targets, service healthchecks, contexts) live in
+fixtures/CL3xx-*/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compose_lint.load.dockerfile import parse_dockerfile
+from compose_lint.model import DockerfileSource, Project
+from compose_lint.registry import find_rule
+
+
+def _has_from(text: str) -> bool:
+    return any(line.strip().upper().startswith("FROM ") for line in text.splitlines())
+
+
+def findings(code: str, text: str, path: Path = Path("Dockerfile")) -> list[tuple[int, int, str]]:
+    """(line, column, message) of one rule on one Dockerfile linted on its own."""
+    if not _has_from(text):
+        text = "FROM debian\n" + text
+    source = DockerfileSource(path=path, display="Dockerfile", parsed=parse_dockerfile(text))
+    r = find_rule(code)
+    assert r is not None, code
+    project = Project(directory=path.parent, dockerfiles=[source])
+    return [(loc.line, loc.column, message) for loc, message in r.check(project)]
+
+
+def catches(code: str, text: str) -> list[tuple[int, int, str]]:
+    found = findings(code, text)
+    assert found, f"{code} should fire on {text!r}"
+    return found
+
+
+def not_catches(code: str, text: str) -> None:
+    found = findings(code, text)
+    assert not found, f"{code} should not fire on {text!r}: {found}"
+
+
+def where(code: str, text: str) -> list[tuple[int, int]]:
+    return [(line, column) for line, column, _ in findings(code, text)]
+
+
+# -- CL315 shell-form-cmd -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CMD python app.py",
+        "ENTRYPOINT /docker-entrypoint.sh",
+        "CMD gunicorn -b 0.0.0.0:$PORT app:app",
+        "CMD ./wait-for db && python app.py",
+        "CMD python app.py | tee /log",
+    ],
+)
+def test_cl315_catches(text: str) -> None:
+    catches("CL315", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'CMD ["python", "app.py"]',
+        'ENTRYPOINT ["/docker-entrypoint.sh"]',
+        "CMD []",
+        "CMD exec gunicorn -b 0.0.0.0:$PORT app:app",
+        "CMD ./wait-for db && exec python app.py",
+        "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
+        "ONBUILD CMD python app.py",
+        'CMD ["python", "app.py"',  # broken JSON: the loader reports it
+        'SHELL ["powershell", "-Command"]\nCMD Start-Service w3svc',
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ping -t localhost",
+    ],
+)
+def test_cl315_not_catches(text: str) -> None:
+    not_catches("CL315", text)
+
+
+def test_cl315_suggests_exec_form_for_a_plain_command() -> None:
+    [(line, column, message)] = catches("CL315", "WORKDIR /app\n  CMD python app.py")
+    assert (line, column) == (3, 3)
+    assert 'write CMD ["python", "app.py"]' in message
+
+
+def test_cl315_no_exec_form_when_the_shell_is_needed() -> None:
+    [(_, _, message)] = catches("CL315", "CMD gunicorn -b 0.0.0.0:$PORT app:app")
+    assert "JSON array" in message and '"exec"' in message
+
+
+def test_cl315_cmd_feeds_an_exec_form_entrypoint() -> None:
+    text = 'FROM debian AS base\nENTRYPOINT ["tini", "--"]\nFROM base\nCMD python app.py\n'
+    [(line, _, message)] = catches("CL315", text)
+    assert line == 4
+    assert '"/bin/sh", "-c", "python app.py"' in message and "line 2" in message
+
+
+def test_cl315_names_the_stage_shell() -> None:
+    [(_, _, message)] = catches("CL315", 'SHELL ["/bin/bash", "-c"]\nCMD python app.py')
+    assert "under /bin/bash -c" in message
+
+
+def test_cl315_reports_each() -> None:
+    assert where("CL315", "CMD a\nENTRYPOINT b\n") == [(2, 1), (3, 1)]
+
+
+# -- CL319 consecutive-run ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("RUN a\nRUN b\n", [3]),
+        ("RUN a\nRUN b\nRUN c\n", [3, 4]),
+        ("RUN a\n# note\n\nRUN b\n", [5]),
+        ('RUN ["a", "b"]\nRUN c\n', [3]),
+        ("RUN x=1\nRUN y\n", [3]),
+        ("RUN --mount=type=cache,target=/a a\nRUN --mount=target=/a,type=cache b\n", [3]),
+        (
+            "RUN --network=none --mount=type=cache,target=/a a\n"
+            "RUN --mount=type=cache,target=/a --network=none b\n",
+            [3],
+        ),
+        ("RUN a && b\nRUN c\nRUN d\n", [4]),
+        ("RUN a \\\n  --flag\nRUN b\n", [4]),
+    ],
+)
+def test_cl319_catches(text: str, lines: list[int]) -> None:
+    assert [line for line, _ in where("CL319", text)] == lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RUN a\n",
+        "RUN a\nWORKDIR /\nRUN b\n",
+        "RUN a && b\nRUN c\n",
+        "RUN a\nRUN b && c\n",
+        "RUN a | b\nRUN c\n",
+        "RUN a; b\nRUN c\n",
+        "RUN a\nRUN echo $(date)\n",
+        "RUN a\nRUN echo `date`\n",
+        "RUN --mount=type=secret,id=a a\nRUN b\n",
+        "RUN --mount=type=secret,id=a a\nRUN --mount=type=secret,id=b b\n",
+        "RUN a\nFROM debian\nRUN b\n",
+        "RUN a\nONBUILD RUN b\nRUN c\n",
+        "RUN <<EOF\na\nb\nEOF\nRUN c\n",
+        'RUN a\nRUN ["sh", "-c", "b && c"]\n',
+    ],
+)
+def test_cl319_not_catches(text: str) -> None:
+    not_catches("CL319", text)
+
+
+def test_cl319_message_shows_the_joined_run() -> None:
+    [(_, _, message)] = catches("CL319", "RUN apt-get update\nRUN make\n")
+    assert "line 2" in message and '"RUN apt-get update && make"' in message
+
+
+# -- CL320 maintainer-deprecated ----------------------------------------------------------
+
+
+def test_cl320_catches_and_suggests_the_label() -> None:
+    [(line, column, message)] = catches("CL320", 'MAINTAINER "Jane Doe <jane@example.com>"')
+    assert (line, column) == (2, 1)
+    assert 'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"' in message
+
+
+def test_cl320_label_already_there() -> None:
+    text = 'LABEL org.opencontainers.image.authors="jane"\nMAINTAINER jane\n'
+    [(_, _, message)] = catches("CL320", text)
+    assert "remove it" in message and "line 2" in message
+
+
+@pytest.mark.parametrize(
+    "text", ['LABEL maintainer="jane"', 'LABEL org.opencontainers.image.authors="jane"']
+)
+def test_cl320_not_catches(text: str) -> None:
+    not_catches("CL320", text)
+
+
+def test_cl320_every_stage() -> None:
+    text = "FROM a AS one\nMAINTAINER x\nFROM b\nMAINTAINER y\n"
+    assert where("CL320", text) == [(2, 1), (4, 1)]
+
+
+# -- CL321 / CL322 / CL325: only the last one counts --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "keyword", "value"),
+    [
+        ("CL321", "CMD", '["a"]'),
+        ("CL322", "ENTRYPOINT", '["a"]'),
+        ("CL325", "HEALTHCHECK", "CMD true"),
+    ],
+)
+def test_last_one_wins(code: str, keyword: str, value: str) -> None:
+    text = f"{keyword} {value}\nRUN x\n{keyword} {value}\n{keyword} {value}\n"
+    found = catches(code, text)
+    assert [(line, column) for line, column, _ in found] == [(2, 1), (4, 1)]
+    assert all("line 5" in message for _, _, message in found)
+    not_catches(code, f"{keyword} {value}\n")
+    # per stage: a stage built FROM another may set its own
+    not_catches(code, f"FROM a AS base\n{keyword} {value}\nFROM base\n{keyword} {value}\n")
+    not_catches(code, f"ONBUILD {keyword} {value}\n{keyword} {value}\n")
+
+
+def test_cl325_none_counts_too() -> None:
+    assert where("CL325", "HEALTHCHECK CMD true\nHEALTHCHECK NONE\n") == [(2, 1)]
+
+
+# -- CL324 invalid-expose-port ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("EXPOSE 70000", 8, "out of range"),
+        ("EXPOSE 80 65536/udp", 11, "out of range"),
+        ("EXPOSE 8000-70000", 8, "out of range"),
+        ("EXPOSE 80/tcpp", 8, '"80/tcp"'),
+        ("EXPOSE 80/http", 8, "unknown protocol"),
+        ("EXPOSE abc", 8, '"$abc"'),
+        ("EXPOSE 80a", 8, "not a port"),
+        ("EXPOSE 8080:80", 8, '"EXPOSE 80"'),
+        ("EXPOSE 127.0.0.1:8080:80/udp", 8, '"EXPOSE 80/udp"'),
+        ("EXPOSE 9000-8000", 8, '"8000-9000"'),
+        ("EXPOSE 80/tcp/x", 8, 'more than one "/"'),
+    ],
+)
+def test_cl324_catches(text: str, column: int, fragment: str) -> None:
+    [(line, col, message)] = catches("CL324", text)
+    assert (line, col) == (2, column)
+    assert fragment in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EXPOSE 80",
+        "EXPOSE 0 65535",
+        "EXPOSE 80/tcp 53/udp 3868/sctp",
+        "EXPOSE 80/TCP",
+        "EXPOSE 8000-8010",
+        "EXPOSE $PORT ${ADMIN_PORT:-9000}/udp",
+        "EXPOSE 80/",
+    ],
+)
+def test_cl324_not_catches(text: str) -> None:
+    not_catches("CL324", text)
+
+
+def test_cl324_points_at_the_word_on_a_continued_line() -> None:
+    assert where("CL324", "EXPOSE 80 \\\n    443 \\\n    99999\n") == [(4, 5)]
+
+
+def test_cl324_same_word_twice() -> None:
+    assert where("CL324", "EXPOSE 70000 70000") == [(2, 8), (2, 14)]
+
+
+# -- CL326 missing-healthcheck (a Dockerfile on its own: its last stage) -------------------
+
+
+def test_cl326_last_stage() -> None:
+    text = "FROM golang AS build\nRUN go build\nFROM debian AS run\nCOPY --from=build /a /a\n"
+    [(line, column, message)] = catches("CL326", text)
+    assert (line, column) == (3, 1)
+    assert '"FROM debian AS run"' in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HEALTHCHECK CMD true",
+        "HEALTHCHECK NONE",
+        "FROM debian AS base\nHEALTHCHECK CMD true\nFROM base\nRUN x\n",
+        "FROM debian AS a\nFROM a AS b\nHEALTHCHECK CMD true\nFROM b\n",
+    ],
+)
+def test_cl326_not_catches(text: str) -> None:
+    not_catches("CL326", text)
+
+
+def test_cl326_only_a_parent_stage_counts() -> None:
+    text = "FROM debian AS base\nHEALTHCHECK CMD true\nFROM debian\nCOPY --from=base /a /a\n"
+    assert where("CL326", text) == [(3, 1)]
+
+
+# -- CL328 dependency-cache-busted --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
+            "COPY requirements.txt .",
+        ),
+        (
+            "WORKDIR /app\nCOPY . .\nRUN python3 -m pip install --no-cache-dir -rreqs.txt\n",
+            "COPY reqs.txt .",
+        ),
+        (
+            "COPY . /app\nRUN pip install -r /app/requirements/prod.txt\n",
+            "COPY requirements/prod.txt /app/requirements/",
+        ),
+        ("WORKDIR /app\nCOPY . .\nRUN npm ci\n", "COPY package.json "),
+        ("WORKDIR /app\nCOPY . .\nRUN npm install --omit=dev\n", "RUN npm install --omit=dev"),
+        ("WORKDIR /app\nCOPY ./ ./\nRUN yarn install --frozen-lockfile\n", "package.json"),
+        ("WORKDIR /app\nCOPY . .\nRUN pnpm install\n", "package.json"),
+        ("WORKDIR /app\nCOPY . .\nRUN poetry install\n", "RUN poetry install --no-root"),
+        ("WORKDIR /app\nCOPY . .\nRUN uv sync --locked\n", "--no-install-project"),
+        ("WORKDIR /app\nCOPY . .\nRUN pipenv install --deploy --system\n", "Pipfile"),
+        ("WORKDIR /app\nCOPY . .\nRUN bundle install\n", "Gemfile"),
+        ("WORKDIR /src\nCOPY . .\nRUN go mod download && go build -o /app\n", "go.mod"),
+        ("WORKDIR /app\nCOPY . .\nRUN composer install --no-dev\n", "composer.json"),
+        (
+            "WORKDIR /app\nCOPY . .\nRUN apt-get update \\\n && sudo pip install -r r.txt\n",
+            "line 5",
+        ),
+        ("FROM node AS deps\nWORKDIR /app\nCOPY . .\nFROM deps\nRUN npm ci\n", "npm ci"),
+        ("WORKDIR /app\nCOPY package.json ./\nCOPY . .\nRUN npm ci\n", "package.json"),
+        (
+            "WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+            "COPY . .\nRUN pip install -r requirements-dev.txt\n",
+            "COPY requirements-dev.txt .",
+        ),
+    ],
+)
+def test_cl328_catches(text: str, fragment: str) -> None:
+    found = catches("CL328", text)
+    assert len(found) == 1
+    assert fragment in found[0][2], found[0][2]
+
+
+def test_cl328_location_is_the_whole_context_copy() -> None:
+    text = "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    assert where("CL328", text) == [(3, 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the tutorial's order
+        "WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+        # installing the project itself needs its source
+        "WORKDIR /app\nCOPY . .\nRUN pip install .\n",
+        "WORKDIR /app\nCOPY . .\nRUN pip install -e . && pip install gunicorn\n",
+        # dependencies first, then the project
+        "WORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root\n"
+        "COPY . .\nRUN poetry install\n",
+        "WORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n"
+        "RUN npm run build\n",
+        # adding one package, building: not a manifest install
+        "WORKDIR /app\nCOPY . .\nRUN npm install -g serve\n",
+        "WORKDIR /app\nCOPY . .\nRUN yarn build\n",
+        "WORKDIR /app\nCOPY . .\nRUN go build -o /app\n",
+        # the copy comes from another stage, or only in a trigger
+        "FROM node AS b\nRUN x\nFROM node\nCOPY --from=b . .\nRUN npm ci\n",
+        "WORKDIR /app\nONBUILD COPY . .\nRUN npm ci\n",
+        # a later stage that does not build on the copying one
+        "FROM node AS a\nCOPY . .\nFROM node\nCOPY package.json .\nRUN npm ci\n",
+    ],
+)
+def test_cl328_not_catches(text: str) -> None:
+    not_catches("CL328", text)
+
+
+def test_cl328_one_finding_per_copy() -> None:
+    text = "WORKDIR /app\nCOPY . .\nRUN npm ci\nRUN pip install -r requirements.txt\n"
+    assert where("CL328", text) == [(3, 1)]
+
+
+def test_cl328_lock_file_from_the_context(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "yarn.lock").write_text("")
+    text = "FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn\n"
+    [(_, _, message)] = findings("CL328", text, tmp_path / "Dockerfile")
+    assert "COPY package.json yarn.lock ./" in message
