@@ -1,0 +1,44 @@
+"""The README's examples are the ones the tests exercise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from conftest import ROOT
+
+from compose_lint.config import parse_config
+from compose_lint.report import FORMATS
+
+README = (ROOT / "README.md").read_text()
+
+
+def yaml_blocks() -> list[str]:
+    return re.findall(r"^```yaml\n(.*?)^```$", README, re.M | re.S)
+
+
+def test_config_example_is_a_valid_configuration() -> None:
+    block = next(b for b in yaml_blocks() if "per-file-ignores" in b)
+    config = parse_config(yaml.safe_load(block), Path(".compose-lint.yaml"))
+    assert config.severity and config.fail_on == "warning"
+
+
+def test_pre_commit_snippet_names_a_hook_this_repository_offers() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    snippet = yaml.safe_load(next(b for b in yaml_blocks() if "repos:" in b))
+    ids = {h["id"] for h in hooks}
+    assert {h["id"] for r in snippet["repos"] for h in r["hooks"]} <= ids
+
+
+def test_every_format_the_readme_names_exists() -> None:
+    named = set(re.findall(r"--format ([a-z]+)", README))
+    assert named <= set(FORMATS)
+    assert {"github", "sarif", "gitlab", "junit"} <= named
+
+
+def test_first_commands_are_the_ones_ci_runs() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pip install . && compose-lint sample_project" in README
+    assert "pip install . && compose-lint sample_project" in ci
+    assert "pip install -e '.[test]'" in README and "pip install -e '.[test]'" in ci
