@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-import json
 import os
 import posixpath
 import re
@@ -19,11 +18,10 @@ import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from compose_lint import shell
+from compose_lint import data, shell
 from compose_lint.findings import Location, Severity
 from compose_lint.images import parse_image
 from compose_lint.load import interpolation
@@ -379,8 +377,7 @@ def _copy_sources(step: _Step, escape: str) -> tuple[list[_Arg], _Arg | None]:
 
 @cache
 def _image_ports_table() -> dict[str, Any]:
-    text = resources.files("compose_lint").joinpath("data/image_ports.json").read_text("utf-8")
-    images = json.loads(text)["images"]
+    images = data.load("image_ports.json")["images"]
     return images if isinstance(images, dict) else {}
 
 

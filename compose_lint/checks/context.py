@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from compose_lint import data
 from compose_lint.context import (
     HEAVY_DIRS,
     ContextEntry,
@@ -68,8 +67,7 @@ class Leak:
 
 @cache
 def leak_kinds() -> tuple[LeakKind, ...]:
-    text = resources.files("compose_lint").joinpath("data/leaks.json").read_text("utf-8")
-    table = json.loads(text)
+    table = data.load("leaks.json")
     return tuple(
         LeakKind(
             names=tuple(item["names"]),

@@ -8,16 +8,15 @@ and the `image:` of every service that does not build its own image.
 from __future__ import annotations
 
 import calendar
-import json
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from compose_lint import data as data_files
 from compose_lint.findings import Location, Severity
 from compose_lint.images import ImageRef, parse_image
 from compose_lint.load import interpolation
@@ -134,8 +133,7 @@ class Product:
 def eol_table() -> dict[str, Product]:
     """`compose_lint/data/eol.json`, read once per process, by image name: the
     Docker Hub name of official images (`python`), the full name of others."""
-    text = resources.files("compose_lint").joinpath("data", "eol.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = data_files.load("eol.json")
     products: dict[str, Product] = {}
     for key, entry in data["images"].items():
         distro = bool(entry.get("distro", False))

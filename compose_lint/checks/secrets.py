@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from compose_lint import data
 from compose_lint.findings import Location, Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
@@ -54,8 +53,7 @@ class _Knowledge:
 
 @cache
 def _knowledge() -> _Knowledge:
-    text = resources.files("compose_lint").joinpath("data/secrets.json").read_text("utf-8")
-    table = json.loads(text)
+    table = data.load("secrets.json")
     names = table["names"]
     terms = tuple(
         _Term(
