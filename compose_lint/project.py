@@ -254,7 +254,7 @@ class Loader:
         try:
             text = read_text(path)
         except ReadError as exc:
-            compose.error = LoadError(1, 1, exc.message)
+            compose.error = LoadError(exc.line, 1, exc.message)
             return documents
         compose.directives = scan(text)
         try:
@@ -286,7 +286,7 @@ class Loader:
         try:
             text = read_text(path)
         except ReadError as exc:
-            source.error = LoadError(1, 1, exc.message)
+            source.error = LoadError(exc.line, 1, exc.message)
         else:
             source.parsed = parse_dockerfile(text)
             spans = [(i.line, i.end_line) for i in source.parsed.instructions]
@@ -304,7 +304,7 @@ class Loader:
         try:
             text = read_text(path)
         except ReadError as exc:
-            source.error = LoadError(1, 1, exc.message)
+            source.error = LoadError(exc.line, 1, exc.message)
         else:
             source.parsed = parse_dockerignore(text)
             source.directives = scan(text)
@@ -349,7 +349,9 @@ class Loader:
         context_text = context_text if isinstance(context_text, str) else "."
         build = Build(service=service, path=path, context=None)
         target = spec.get("target")
-        build.target = target.lower() if isinstance(target, str) else None
+        if isinstance(target, str):
+            resolved_target = interpolation.substitute(target, project.env)
+            build.target = (resolved_target or target).lower()
         build.args = parse_env(spec.get("args"), path + ("args",))
         resolved = interpolation.substitute(context_text, project.env)
         if resolved is None:

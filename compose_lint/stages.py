@@ -75,9 +75,11 @@ class Resolver:
         return None
 
     def built(self, target: str | None) -> Stage | None:
-        """The stage a build produces: `build.target`, else the last one."""
+        """The stage a build produces: `build.target` (a stage name; BuildKit does
+        not take numbers there), else the last one."""
         if target:
-            return self.stage(target)
+            key = target.lower()
+            return next((s for s in self.dockerfile.stages if s.name == key), None)
         return self.dockerfile.stages[-1] if self.dockerfile.stages else None
 
     def parent(self, stage: Stage) -> Stage | None:

@@ -21,8 +21,12 @@ def obsolete_version(project: Project) -> Found:
     for compose in project.compose_files:
         data = compose.data
         if isinstance(data, dict) and "version" in data:
+            version = data["version"]
+            if isinstance(version, str):
+                why = "Compose ignores it and always applies the latest Compose Specification"
+            else:
+                why = "Docker Compose v2 even rejects it when it is not a string"
             yield (
                 compose.key_loc(("version",)),
-                f'the top-level "version: {data["version"]}" is obsolete: Compose ignores it '
-                "and always applies the latest Compose Specification; remove the line",
+                f'the top-level "version: {version}" is obsolete: {why}; remove the line',
             )

@@ -9,9 +9,10 @@ MAX_BYTES = 16 * 1024 * 1024
 
 
 class ReadError(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, line: int = 1) -> None:
         super().__init__(message)
         self.message = message
+        self.line = line  # where the problem is, when it is on one line
 
 
 def read_text(path: Path) -> str:
@@ -38,7 +39,8 @@ def read_text(path: Path) -> str:
             pass
     line = raw[:bad].count(b"\n") + 1
     raise ReadError(
-        f"the file is not valid UTF-8 (byte 0x{raw[bad]:02x} on line {line}); save it as UTF-8"
+        f"the file is not valid UTF-8 (byte 0x{raw[bad]:02x} on line {line}); save it as UTF-8",
+        line,
     )
 
 

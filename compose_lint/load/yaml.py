@@ -131,7 +131,7 @@ def load_yaml(text: str) -> list[YamlDocument]:
             if dispose is not None:
                 dispose()
     except yaml.MarkedYAMLError as exc:
-        raise _error(exc) from None
+        raise _error(exc, text) from None
     except yaml.YAMLError as exc:  # e.g. ReaderError on control characters
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except RecursionError:
@@ -145,8 +145,15 @@ def load_yaml(text: str) -> list[YamlDocument]:
 _DEEP_FLOW_HINT = 2_000
 
 
-def _error(exc: yaml.MarkedYAMLError) -> YamlError:
+def _error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        return YamlError(
+            "a tab indents this line, and YAML allows only spaces for indentation; "
+            "indent with spaces",
+            mark.line + 1,
+            mark.column + 1,
+        )
     problem = exc.problem or "invalid YAML"
     if exc.context:
         problem = f"{problem} ({exc.context}"
@@ -155,6 +162,13 @@ def _error(exc: yaml.MarkedYAMLError) -> YamlError:
         problem += ")"
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return YamlError(problem, line, col)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def _check_flow_depth(text: str) -> None:
