@@ -8,14 +8,13 @@ data, in `compose_lint/data/compose_versions.json`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from compose_lint import data
 from compose_lint.findings import Location, Severity
 from compose_lint.model import ComposeFile, Project, YamlPath
 from compose_lint.registry import rule
@@ -59,8 +58,7 @@ def _minor(text: str | None) -> tuple[int, int] | None:
 @cache
 def version_table() -> Table:
     """The packaged table of legacy file formats (read once per process)."""
-    text = resources.files("compose_lint").joinpath("data/compose_versions.json").read_text("utf-8")
-    raw = json.loads(text)
+    raw = data.load("compose_versions.json")
     versions = frozenset(v for v in (_minor(t) for t in raw["versions"]) if v is not None)
     features = tuple(
         Feature(
