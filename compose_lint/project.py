@@ -463,7 +463,12 @@ def parse_port(raw: Any, path: YamlPath) -> Port | None:
         return None
     published = parts[0] if len(parts) == 2 and parts[0] else None
     return Port(
-        target_range[0], target_range[1], published, host_ip or None, protocol or "tcp", path
+        target_range[0],
+        target_range[1],
+        published,
+        host_ip or None,
+        (protocol or "tcp").lower(),
+        path,
     )
 
 
