@@ -197,6 +197,7 @@ class ModelProblem:
     kind: str  # "extends", "include"
     path: YamlPath  # where, in `view`
     message: str
+    where: Location | None = None  # set when it lies in an included project's files
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,10 @@ class Loader:
             project.compose_files.extend(
                 f for f in sub.compose_files if f not in project.compose_files
             )
-            project.problems.extend(sub.problems)
+            for problem in sub.problems:
+                if problem.where is None and sub.view is not None:
+                    problem = replace(problem, where=sub.view.loc(problem.path))
+                project.problems.append(problem)
             if sub.view is None or not isinstance(sub.view.data, dict):
                 continue
             for kind in ("services", "networks", "volumes", "secrets", "configs"):
@@ -145,6 +149,8 @@ class Loader:
                 if not isinstance(own, dict):
                     continue
                 for name, value in imported.items():
+                    if name in own and own[name] == value:
+                        continue  # Compose accepts the same definition twice
                     if name in own:
                         problem = (
                             f'{kind[:-1]} "{name}" is defined both here and in the included '
@@ -221,6 +227,15 @@ class Loader:
             work: Merged[ComposeFile] = Merged({"services": {name: copy.deepcopy(source_value)}})
             work.data["services"][name].pop("extends", None)
             relocate(source, ("services", target), work, ("services", name))
+            # the service's own key stays where it is written; its inherited
+            # attributes keep pointing at the base service
+            for key in work.data["services"][name]:
+                inherited = source.locate(("services", target, key))
+                if inherited is not None:
+                    work.origins.setdefault(("services", name, key), inherited)
+            own = merged.locate(("services", name))
+            if own is not None:
+                work.origins[("services", name)] = own
             merge_into(
                 work,
                 ("services", name),

@@ -212,3 +212,17 @@ def _projects(root: Path):
 
     projects, _ = collect_projects([str(root)], Loader(root))
     return projects
+
+
+def test_a_service_using_extends_keeps_its_own_key_position(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  base:\n    image: example.org/web:1\n"
+            "  web:\n    extends: base\n"
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    web = next(s for s in project.services if s.name == "web")
+    assert web.file.key_loc(("services", "web")).line == 4
+    assert web.file.loc(("services", "web", "image")).line == 3

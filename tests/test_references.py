@@ -650,20 +650,12 @@ def test_extends_in_another_file_names_a_missing_service(tmp_path: Path) -> None
     assert len(found) == 1 and "did you mean" not in found[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader: Compose accepts an included resource defined identically in both files",
-)
 def test_identical_definition_in_an_include_is_no_conflict(tmp_path: Path) -> None:
     text = "include: [sub/compose.yaml]\nservices:\n  web:\n    image: x\nnetworks:\n  n: {}\n"
     sub = "services:\n  api:\n    image: x\nnetworks:\n  n: {}\n"
     assert lint(tmp_path, "CL120", text, {"sub/compose.yaml": sub}) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader: a problem found inside an included file is located in the including one",
-)
 def test_problem_inside_an_included_file_points_into_it(tmp_path: Path) -> None:
     text = "include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: x\n"
     sub = "include:\n  - missing.yaml\nservices:\n  api:\n    image: x\n"

@@ -1313,6 +1313,8 @@ def _model_problems(project: Project, kind: str) -> Found:
         path = problem.path
         at_key = len(path) == 2 and path[0] in _RESOURCE_KINDS
         loc = view.key_loc(path) if at_key else view.loc(path)
+        if problem.where is not None:
+            loc = problem.where
         fix = _problem_fix(kind, problem.message)
         named = _dig(view.data, path)
         spec = _dig(view.data, path[:3])
