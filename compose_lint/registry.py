@@ -16,6 +16,8 @@ CHECK_MODULES = (
     "syntax",
     "compose",
     "versions",
+    "references",
+    "scaling",
     "secrets",
     "images",
     "dockerfile",
