@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from compose_lint import data
 from compose_lint.findings import Location, Severity
@@ -112,6 +112,7 @@ def _term_at(words: list[str], index: int, term: _Term) -> int:
     return 0
 
 
+@lru_cache(maxsize=4096)
 def secret_term(name: str) -> tuple[_Term, int, int] | None:
     """The secret-shaped part of a variable name, as (term, first word, end word),
     or None when the name does not hold a secret (`PASSWORD_FILE`, `TOKEN_URL`)."""

@@ -152,6 +152,20 @@ def _problem(feature: Feature, key: str, declared: tuple[int, int], written: str
     )
 
 
+@cache
+def _misfits(declared: tuple[int, int]) -> tuple[Feature, ...]:
+    """The features a file of format `declared` may not use (worked out once per format)."""
+
+    def first(feature: Feature) -> tuple[int, int] | None:
+        return feature.v2 if declared[0] == 2 else feature.v3
+
+    return tuple(
+        f
+        for f in version_table().features
+        if first(f) is None or declared < first(f)  # type: ignore[operator]
+    )
+
+
 def _check_file(compose: ComposeFile, table: Table) -> Found:
     data = compose.data
     if not isinstance(data, dict) or "version" not in data:
@@ -161,7 +175,7 @@ def _check_file(compose: ComposeFile, table: Table) -> Found:
         return  # not a legacy format this table describes (3.9+, "1", "latest"...)
     written = str(data["version"]).strip()
     hits: list[tuple[YamlPath, str]] = []
-    for feature in table.features:
+    for feature in _misfits(declared):
         for path, value in _matches(data, feature.pattern, ()):
             if feature.mapping_only and not isinstance(value, dict):
                 continue

@@ -44,6 +44,8 @@ FLOAT = "tag:yaml.org,2002:float"
 BOOL = "tag:yaml.org,2002:bool"
 NULL = "tag:yaml.org,2002:null"
 MERGE = "tag:yaml.org,2002:merge"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
 
 # Expanding aliases may multiply a small file into a huge tree ("billion
 # laughs"). Past this many values per document we stop and report the file.
@@ -51,11 +53,7 @@ MAX_VALUES = 500_000
 MAX_DEPTH = 200
 
 
-class _Resolver(BaseResolver):
-    """The YAML 1.2 core schema, plus merge keys (which Compose supports)."""
-
-
-for _tag, _regexp, _first in (
+_IMPLICIT = (
     (BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     (INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
     (
@@ -66,8 +64,29 @@ for _tag, _regexp, _first in (
     ),
     (NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     (MERGE, r"^(?:<<)$", "<"),
-):
-    _Resolver.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
+)
+# first character of a plain scalar -> the (tag, pattern) pairs that may apply
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag, _regexp, _first in _IMPLICIT:
+    for _char in _first:
+        _BY_FIRST.setdefault(_char, []).append((_tag, re.compile(_regexp)))
+
+
+class _Resolver(BaseResolver):
+    """The YAML 1.2 core schema, plus merge keys (which Compose supports).
+
+    libyaml's parser asks the resolver for the tag of every untagged node, so
+    this is on the hot path: a dictionary lookup by first character replaces
+    PyYAML's general resolver (which also walks path resolvers we never use)."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _BY_FIRST.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return STR
+        return SEQ if kind is SequenceNode else MAP
 
 
 class _Loader(_Parser, _Resolver):  # type: ignore[misc,valid-type]
