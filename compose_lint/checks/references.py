@@ -33,7 +33,6 @@ from typing import Any
 
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
-from compose_lint.load.yaml import walk_strings
 from compose_lint.model import ComposeView, Project, Service, YamlPath
 from compose_lint.registry import rule
 
@@ -1268,7 +1267,7 @@ def _unmet(text: str, env: Mapping[str, str]) -> Iterator[interpolation.Referenc
 def required_variable_unset(project: Project) -> Found:
     for compose in project.compose_files:
         env = compose.interpolation_env
-        for path, text in walk_strings(compose.data):
+        for path, text in compose.interpolated():
             if "${" not in text:
                 continue
             for ref in _unmet(text, env):

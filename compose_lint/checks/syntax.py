@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
-from compose_lint.load.yaml import walk_strings
 from compose_lint.model import Project
 from compose_lint.registry import rule
 
@@ -43,7 +42,7 @@ def duplicate_key(project: Project) -> Found:
 )
 def invalid_interpolation(project: Project) -> Found:
     for compose in project.compose_files:
-        for path, text in walk_strings(compose.data):
+        for path, text in compose.interpolated():
             problem = interpolation.check(text)
             if problem is not None:
                 dotted = ".".join(str(p) for p in path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -79,6 +79,12 @@ class _Resolver(BaseResolver):
     this is on the hot path: a dictionary lookup by first character replaces
     PyYAML's general resolver (which also walks path resolvers we never use)."""
 
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers: nothing to track
+
+    def ascend_resolver(self) -> None:
+        pass
+
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if implicit[0]:
@@ -95,9 +101,9 @@ class _Loader(_Parser, _Resolver):  # type: ignore[misc,valid-type]
         _Resolver.__init__(self)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """1-based positions of a value and of the key that holds it."""
+class Mark(NamedTuple):
+    """1-based positions of a value and of the key that holds it (a tuple: one
+    is made for every value of every file)."""
 
     line: int
     column: int
