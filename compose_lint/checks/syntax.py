@@ -70,6 +70,24 @@ def compose_schema(project: Project) -> Found:
         for problem in validate(compose.data):
             loc = compose.key_loc(problem.path) if problem.at_key else compose.loc(problem.path)
             yield loc, problem.message
+        for key in compose.doc.nonstring_keys:
+            dotted = ".".join(str(p) for p in key.path[:-1]) or "the top level"
+            name = key.path[-1]
+            yield (
+                Location(compose.display, key.line, key.column),
+                f"key {name} in {dotted} is read as a {_kind(name)}, not a string, and "
+                f'Compose refuses non-string keys; quote it: "{name}"',
+            )
+
+
+def _kind(text: object) -> str:
+    """What YAML 1.2 makes of an unquoted key: a number, a boolean or null."""
+    lowered = str(text).lower()
+    if lowered in ("true", "false"):
+        return "boolean"
+    if lowered in ("null", "~", ""):
+        return "null"
+    return "number"
 
 
 @rule(

@@ -45,6 +45,14 @@ BOOL = "tag:yaml.org,2002:bool"
 NULL = "tag:yaml.org,2002:null"
 MERGE = "tag:yaml.org,2002:merge"
 SEQ = "tag:yaml.org,2002:seq"
+_NOT_STRING = frozenset(
+    {
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+    }
+)
 MAP = "tag:yaml.org,2002:map"
 
 # Expanding aliases may multiply a small file into a huge tree ("billion
@@ -124,6 +132,8 @@ class YamlDocument:
     data: Any = None
     marks: dict[Path, Mark] = field(default_factory=dict)
     duplicates: list[DuplicateKey] = field(default_factory=list)
+    # keys written as numbers, booleans or null (`80:`, `true:`): Compose refuses them
+    nonstring_keys: list[DuplicateKey] = field(default_factory=list)
     tags: dict[Path, str] = field(default_factory=dict)  # custom tags such as !reset
 
     def mark(self, path: Path) -> Mark:
@@ -309,6 +319,11 @@ class _Builder:
                 continue
             key = _key(key_node)
             child = path + (key,)
+            if key_node.tag in _NOT_STRING:
+                mark = key_node.start_mark
+                self.doc.nonstring_keys.append(
+                    DuplicateKey(child, mark.line + 1, mark.column + 1, mark.line + 1)
+                )
             if key in first_line:
                 self.doc.duplicates.append(
                     DuplicateKey(
