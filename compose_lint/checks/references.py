@@ -1225,7 +1225,12 @@ def invalid_port_spec(project: Project) -> Found:
             elif interpolation.has_interpolation(item):
                 resolved = interpolation.substitute(item, project.env)
                 if resolved is None:
-                    continue
+                    # the host side is unknown, but a literal container side is still
+                    # parsed: "${HOST}:80$$" fails on "80$"
+                    container = _container_side(item)
+                    if container is None or interpolation.has_interpolation(container):
+                        continue
+                    resolved = container.replace("$$", "$")
                 value = resolved
             elif not _schema_accepts([item], "ports"):
                 continue  # CL003 reports it
@@ -1239,6 +1244,82 @@ def invalid_port_spec(project: Project) -> Found:
                 f'service "{service.name}": port {_written(item, value)} is invalid, so Compose '
                 f"refuses the project: {problem}",
             )
+
+
+def _container_side(spec: str) -> str | None:
+    """The part of a short port spec after its last colon outside `${...}`."""
+    depth, cut = 0, -1
+    for i, char in enumerate(spec):
+        if char == "{" and spec[i - 1 : i] == "$":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == ":" and not depth:
+            cut = i
+    return spec[cut + 1 :] if cut >= 0 else None
+
+
+# -- volume short syntax ----------------------------------------------------------------
+
+
+def volume_problem(spec: str) -> str | None:
+    """Why Compose cannot parse a short `volumes` entry (SOURCE:TARGET[:OPTIONS]), or None.
+
+    Compose reads it left to right, splitting at colons, except that a single
+    letter followed by a colon is a Windows drive (`C:`); options it does not
+    know are ignored."""
+    if not spec:
+        return 'the entry is empty; write "SOURCE:TARGET" or a container path'
+    if len(spec) <= 2:
+        return None
+    fields: list[str] = []
+    buffer = ""
+    for char in spec + "\0":
+        if char == ":" and len(buffer) == 1 and buffer.isalpha():
+            buffer += char  # a Windows drive letter
+        elif char in (":", "\0"):
+            if not buffer:
+                return f'"{spec}" has an empty section between colons'
+            if char == ":" and len(fields) == 2:
+                return f'"{spec}" has too many colons: write SOURCE:TARGET:OPTIONS'
+            fields.append(buffer)
+            buffer = ""
+        else:
+            buffer += char
+    return None
+
+
+@rule(
+    "CL122",
+    "invalid-volume-spec",
+    Severity.ERROR,
+    "A short `volumes` entry that Compose cannot parse (empty, empty section, too many colons).",
+)
+@_deduplicated
+def invalid_volume_spec(project: Project) -> Found:
+    for service in project.services:
+        volumes = service.data.get("volumes")
+        if not isinstance(volumes, list):
+            continue
+        for i, item in enumerate(volumes):
+            if not isinstance(item, str):
+                continue
+            value = _resolved(item, project.env)
+            shown = f'"{item}"' if value is None else _written(item, value)
+            # A variable only the shell can set stands for a non-empty text: it can
+            # add colons but never remove one, so the literal colons alone can
+            # already make too many sections or an empty one.
+            if value is None:
+                value = interpolation.substitute(item, project.env, unknown="xx")
+            if value is None:
+                continue  # malformed: CL005 reports it
+            problem = volume_problem(value)
+            if problem is not None:
+                yield (
+                    service.file.loc(service.path + ("volumes", i)),
+                    f'service "{service.name}": volume {shown} is invalid, so '
+                    f"Compose refuses the project: {problem}",
+                )
 
 
 # -- interpolation --------------------------------------------------------------------

@@ -55,12 +55,13 @@ def check(text: str) -> str | None:
     return None
 
 
-def substitute(text: str, env: Mapping[str, str]) -> str | None:
-    """Interpolate `text` from `env` and defaults; None when a value stays unknown."""
+def substitute(text: str, env: Mapping[str, str], unknown: str | None = None) -> str | None:
+    """Interpolate `text` from `env` and defaults. A value that stays unknown makes
+    the result None, or is replaced by `unknown` when that is given."""
     if "$" not in text:
         return text
     try:
-        return _substitute(text, env)
+        return _substitute(text, env, unknown)
     except (InterpolationError, _Unknown):
         return None
 
@@ -140,7 +141,7 @@ def _invalid(text: str, start: int) -> InterpolationError:
     )
 
 
-def _substitute(text: str, env: Mapping[str, str]) -> str:
+def _substitute(text: str, env: Mapping[str, str], unknown: str | None = None) -> str:
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -155,12 +156,12 @@ def _substitute(text: str, env: Mapping[str, str]) -> str:
             i = j + 2
         elif nxt == "{":
             ref, i = _braced(text, j)
-            out.append(_resolve(ref, env))
+            out.append(_resolve(ref, env, unknown))
         elif nxt in _NAME_START:
             k = j + 1
             while k < n and text[k] in _NAME_CHARS:
                 k += 1
-            out.append(_resolve(Reference(text[j + 1 : k], "", ""), env))
+            out.append(_resolve(Reference(text[j + 1 : k], "", ""), env, unknown))
             i = k
         else:
             out.append("$")
@@ -168,7 +169,16 @@ def _substitute(text: str, env: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _resolve(ref: Reference, env: Mapping[str, str]) -> str:
+def _resolve(ref: Reference, env: Mapping[str, str], unknown: str | None = None) -> str:
+    try:
+        return _value(ref, env, unknown)
+    except _Unknown:
+        if unknown is None:
+            raise
+        return unknown
+
+
+def _value(ref: Reference, env: Mapping[str, str], unknown: str | None) -> str:
     value = env.get(ref.name)
     is_set = value is not None
     is_nonempty = bool(value)
@@ -176,11 +186,13 @@ def _resolve(ref: Reference, env: Mapping[str, str]) -> str:
     if op in (":-", "-"):
         if (is_nonempty if op == ":-" else is_set) and value is not None:
             return value
-        return _substitute(ref.word, env)
+        return _substitute(ref.word, env, unknown)
     if op in (":+", "+"):
         if value is None:
             raise _Unknown(ref.name)  # set or not, nobody can tell here
-        return _substitute(ref.word, env) if (is_nonempty if op == ":+" else is_set) else ""
+        return (
+            _substitute(ref.word, env, unknown) if (is_nonempty if op == ":+" else is_set) else ""
+        )
     if value is None:
         raise _Unknown(ref.name)
     return value
