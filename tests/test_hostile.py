@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 
@@ -45,9 +45,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ("Dockerfile", b"\x00\x01binary\xff", "CL004"),
         ("Dockerfile", "FROM python:3.13\nRUN echo caf\u00e9\n".encode("latin-1"), "CL004"),
         ("Dockerfile", b"FROM a\nRUN <<EOF\nnever closed\n", "CL004"),
-        pytest.param(
-            "Dockerfile", b"FROM a\nRUN " + b"x" * 2_000_000 + b"\n", None, id="2MB-line"
-        ),
+        pytest.param("Dockerfile", b"FROM a\nRUN " + b"x" * 2_000_000 + b"\n", None, id="2MB-line"),
         (".dockerignore", b"\x00\xff", None),
     ],
 )
@@ -73,7 +71,8 @@ def test_alias_bomb_is_rejected_in_well_under_a_second() -> None:
 
 def test_ten_megabyte_compose_file(tmp_path: Path) -> None:
     lines = ["services:"]
-    lines += [f"  s{i}:\n    image: example.org/s{i}:1.0\n    environment: [A=1]" for i in range(90_000)]
+    service = "  s{0}:\n    image: example.org/s{0}:1.0\n    environment: [A=1]"
+    lines += [service.format(i) for i in range(90_000)]
     (tmp_path / "compose.yaml").write_text("\n".join(lines) + "\n")
     assert (tmp_path / "compose.yaml").stat().st_size > 5_000_000
     result = cli("compose.yaml", "--select", "CL0", cwd=tmp_path)
