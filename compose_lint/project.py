@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from compose_lint.load import interpolation
 from compose_lint.load.files import ReadError, display_path, normalize, read_text
@@ -30,6 +30,7 @@ from compose_lint.model import (
 )
 from compose_lint.suppress import scan
 
+_Source = TypeVar("_Source", DockerfileSource, IgnoreSource)
 _VARIABLE = re.compile(r"\$\{[^{}]*\}")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?$", re.I)
 
@@ -292,39 +293,43 @@ class Loader:
         return documents
 
     def dockerfile(self, path: Path) -> DockerfileSource:
-        cached = self._dockerfiles.get(path)
-        if cached is not None:
-            return cached
         from compose_lint.load.dockerfile import parse_dockerfile
 
-        source = DockerfileSource(path=path, display=self.display(path))
-        try:
-            text = read_text(path)
-        except ReadError as exc:
-            source.error = LoadError(exc.line, 1, exc.message)
-        else:
+        def fill(source: DockerfileSource, text: str) -> None:
             source.parsed = parse_dockerfile(text)
             spans = [(i.line, i.end_line) for i in source.parsed.instructions]
             source.directives = scan(text, spans)
-        self._dockerfiles[path] = source
-        return source
+
+        return self._read_once(self._dockerfiles, DockerfileSource, path, fill)
 
     def ignore_file(self, path: Path) -> IgnoreSource:
-        cached = self._ignores.get(path)
-        if cached is not None:
-            return cached
         from compose_lint.load.dockerignore import parse_dockerignore
 
-        source = IgnoreSource(path=path, display=self.display(path))
-        try:
-            text = read_text(path)
-        except ReadError as exc:
-            source.error = LoadError(exc.line, 1, exc.message)
-        else:
+        def fill(source: IgnoreSource, text: str) -> None:
             source.parsed = parse_dockerignore(text)
             source.directives = scan(text)
-        self._ignores[path] = source
-        return source
+
+        return self._read_once(self._ignores, IgnoreSource, path, fill)
+
+    def _read_once(
+        self,
+        cache: dict[Path, _Source],
+        kind: type[_Source],
+        path: Path,
+        fill: Callable[[_Source, str], None],
+    ) -> _Source:
+        """The source at `path`, read and parsed the first time it is asked for."""
+        cached = cache.get(path)
+        if cached is None:
+            cached = kind(path=path, display=self.display(path))
+            try:
+                text = read_text(path)
+            except ReadError as exc:
+                cached.error = LoadError(exc.line, 1, exc.message)
+            else:
+                fill(cached, text)
+            cache[path] = cached
+        return cached
 
     def env_file(self, path: Path) -> dict[str, str]:
         cached = self._env_files.get(path)

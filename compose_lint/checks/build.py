@@ -62,24 +62,6 @@ def _written_name(stage: Stage) -> str:
 # -- which stages a build runs ----------------------------------------------------------
 
 
-def _stage_refs(instruction: Instruction) -> list[str]:
-    """Stages (or images) an instruction reads from: `--from=` and `--mount=...,from=`."""
-    refs: list[str] = []
-    if instruction.keyword in ("COPY", "ADD"):
-        ref = instruction.flag("from")
-        if ref:
-            refs.append(ref)
-    elif instruction.keyword == "RUN":
-        for flag in instruction.flags:
-            if not flag.startswith("--mount="):
-                continue
-            for item in flag[len("--mount=") :].split(","):
-                key, _, value = item.partition("=")
-                if key.strip().lower() == "from" and value.strip():
-                    refs.append(value.strip())
-    return refs
-
-
 def _reached_stages(resolver: Resolver, built: Stage) -> list[Stage] | None:
     """The stages a build of `built` runs (its FROM chain plus the stages it copies or
     mounts from); None when a variable hides which stage something refers to."""
@@ -99,7 +81,7 @@ def _reached_stages(resolver: Resolver, built: Stage) -> list[Stage] | None:
             if parent is not None:
                 queue.append(parent)
         for instruction in stage.instructions:
-            for ref in _stage_refs(instruction):
+            for ref in instruction.stage_refs():
                 name = interpolation.substitute(ref, resolver.env) if "$" in ref else ref
                 if name is None:
                     return None

@@ -142,41 +142,13 @@ def _needed_stages(resolver: Resolver, built: Stage, build: Build | None) -> lis
             if step.stage is not stage:
                 queue.append(step.stage)
                 continue
-            for ref in _from_refs(step.instruction):
+            for ref in step.instruction.stage_refs():
                 name = interpolation.substitute(ref, step.env)
                 source = resolver.stage(name) if name else None
                 if source is not None:
                     queue.append(source)
     needed.sort(key=lambda s: s.index)
     return needed
-
-
-def _from_refs(instruction: Instruction) -> list[str]:
-    refs: list[str] = []
-    if instruction.keyword in ("COPY", "ADD"):
-        ref = instruction.flag("from")
-        if ref:
-            refs.append(ref)
-    elif instruction.keyword == "RUN":
-        for options in _mounts(instruction):
-            if options.get("from"):
-                refs.append(options["from"])
-    return refs
-
-
-def _mounts(instruction: Instruction) -> list[dict[str, str]]:
-    """The `--mount=type=...,source=...` options of a RUN, as dicts."""
-    result: list[dict[str, str]] = []
-    for flag in instruction.flags:
-        if not flag.startswith("--mount="):
-            continue
-        options: dict[str, str] = {}
-        for item in flag[len("--mount=") :].split(","):
-            key, _, value = item.partition("=")
-            options[key.strip().lower()] = value.strip()
-        options.setdefault("type", "bind")
-        result.append(options)
-    return result
 
 
 # -- where things are written --------------------------------------------------------
@@ -1135,7 +1107,7 @@ def _copy_presence(step: _Step, escape: str, context: Path, presence: _Presence)
 def _mount_presence(step: _Step, context: Path) -> _Presence:
     """The files a RUN's bind mounts make visible to it."""
     presence = _Presence()
-    for options in _mounts(step.instruction):
+    for options in step.instruction.mounts():
         if options.get("type") != "bind":
             continue
         target = options.get("target") or options.get("dst") or options.get("destination")

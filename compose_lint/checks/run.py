@@ -447,17 +447,11 @@ def _sets_pipefail(words: Sequence[str]) -> bool:
 
 
 def _mounts(instruction: Instruction) -> list[tuple[str, str]]:
-    """(type, target) of each `--mount=` flag; type defaults to bind."""
+    """(type, target) of each `--mount=` flag."""
     found: list[tuple[str, str]] = []
-    for flag in instruction.flags:
-        if not flag.startswith("--mount="):
-            continue
-        fields: dict[str, str] = {}
-        for part in flag[len("--mount=") :].split(","):
-            key, _, value = part.partition("=")
-            fields[key.strip().lower()] = value.strip().strip("\"'")
+    for fields in instruction.mounts():
         target = fields.get("target") or fields.get("dst") or fields.get("destination") or ""
-        found.append((fields.get("type", "bind").lower(), target.rstrip("/") or "/"))
+        found.append((fields["type"], target.rstrip("/") or "/"))
     return found
 
 

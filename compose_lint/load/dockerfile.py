@@ -107,6 +107,31 @@ class Instruction:
                 return item[len(prefix) + 1 :]
         return None
 
+    def mounts(self) -> list[dict[str, str]]:
+        """Each `--mount=type=cache,target=/x` flag as a dict (type defaults to bind;
+        keys lower-cased, quotes around values removed)."""
+        result: list[dict[str, str]] = []
+        for flag in self.flags:
+            if not flag.startswith("--mount="):
+                continue
+            options: dict[str, str] = {}
+            for item in flag[len("--mount=") :].split(","):
+                key, _, value = item.partition("=")
+                options[key.strip().lower()] = value.strip().strip("\"'")
+            options["type"] = options.get("type", "bind").lower()
+            result.append(options)
+        return result
+
+    def stage_refs(self) -> list[str]:
+        """Stages (or images) this instruction reads from: `COPY --from=`, `ADD --from=`
+        and `RUN --mount=...,from=`."""
+        if self.keyword in ("COPY", "ADD"):
+            ref = self.flag("from")
+            return [ref] if ref else []
+        if self.keyword == "RUN":
+            return [m["from"] for m in self.mounts() if m.get("from")]
+        return []
+
 
 @dataclass(frozen=True)
 class Stage:
