@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from compose_lint.findings import Location
 from compose_lint.load.merge import Merged
-from compose_lint.load.yaml import Mark, YamlDocument, walk_strings
+from compose_lint.load.yaml import Mark, YamlDocument
 
 if TYPE_CHECKING:
     from compose_lint.load.dockerfile import Dockerfile
@@ -39,17 +39,14 @@ class ComposeFile:
     interpolation_env: dict[str, str] = field(default_factory=dict)
     directives: list[Directive] = field(default_factory=list)
     base_dir: Path = Path(".")  # relative paths in it resolve against this directory
-    _dollar: list[tuple[YamlPath, str]] | None = field(default=None, repr=False)
 
     @property
     def data(self) -> Any:
         return self.doc.data if self.doc is not None else None
 
     def interpolated(self) -> list[tuple[YamlPath, str]]:
-        """Every string value holding a `$`, with its path (found once per file)."""
-        if self._dollar is None:
-            self._dollar = [(p, t) for p, t in walk_strings(self.data) if "$" in t]
-        return self._dollar
+        """Every string value holding a `$`, with its path (noted by the loader)."""
+        return self.doc.dollars if self.doc is not None else []
 
     def loc(self, path: YamlPath) -> Location:
         """Where the value at `path` starts (or its nearest located ancestor)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -92,32 +92,6 @@ def declared_version(value: Any) -> tuple[int, int] | None:
     return int(match.group(1)), int(match.group(2) or 0)
 
 
-def _matches(node: Any, pattern: tuple[str, ...], path: YamlPath) -> Iterator[tuple[YamlPath, Any]]:
-    """(path, value) of what `pattern` names under `node` (iterative, any data shape)."""
-    stack: list[tuple[Any, int, YamlPath]] = [(node, 0, path)]
-    while stack:
-        value, depth, here = stack.pop()
-        if depth == len(pattern):
-            yield here, value
-            continue
-        segment = pattern[depth]
-        if segment == _ANY_ITEM:
-            if isinstance(value, list):
-                items = reversed(list(enumerate(value)))
-                stack.extend((item, depth + 1, here + (i,)) for i, item in items)
-        elif isinstance(value, dict):
-            if segment == _ANY_KEY:
-                stack.extend((v, depth + 1, here + (k,)) for k, v in reversed(value.items()))
-            elif segment == _EXTENSION:
-                stack.extend(
-                    (v, depth + 1, here + (k,))
-                    for k, v in reversed(value.items())
-                    if isinstance(k, str) and k.startswith("x-")
-                )
-            elif segment in value:
-                stack.append((value[segment], depth + 1, here + (segment,)))
-
-
 def _text(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
@@ -152,18 +126,57 @@ def _problem(feature: Feature, key: str, declared: tuple[int, int], written: str
     )
 
 
+@dataclass
+class _Trie:
+    """The misfit features' patterns merged by shared prefixes, so one walk of a file
+    finds them all (`services.*.deploy`, `services.*.init`, ... share `services.*`)."""
+
+    children: dict[str, _Trie] = field(default_factory=dict)
+    features: list[Feature] = field(default_factory=list)
+
+
 @cache
-def _misfits(declared: tuple[int, int]) -> tuple[Feature, ...]:
+def _misfits(declared: tuple[int, int]) -> _Trie:
     """The features a file of format `declared` may not use (worked out once per format)."""
 
     def first(feature: Feature) -> tuple[int, int] | None:
         return feature.v2 if declared[0] == 2 else feature.v3
 
-    return tuple(
-        f
-        for f in version_table().features
-        if first(f) is None or declared < first(f)  # type: ignore[operator]
-    )
+    root = _Trie()
+    for feature in version_table().features:
+        since = first(feature)
+        if since is not None and declared >= since:
+            continue
+        node = root
+        for segment in feature.pattern:
+            node = node.children.setdefault(segment, _Trie())
+        node.features.append(feature)
+    return root
+
+
+def _uses(data: Any, trie: _Trie) -> Iterator[tuple[YamlPath, Any, Feature]]:
+    """(path, value, feature) for every misfit feature `data` uses, in one walk."""
+    stack: list[tuple[Any, _Trie, YamlPath]] = [(data, trie, ())]
+    while stack:
+        value, node, here = stack.pop()
+        for feature in node.features:
+            yield here, value, feature
+        for segment, child in node.children.items():
+            if segment == _ANY_ITEM:
+                if isinstance(value, list):
+                    stack.extend((item, child, here + (i,)) for i, item in enumerate(value))
+            elif not isinstance(value, dict):
+                continue
+            elif segment == _ANY_KEY:
+                stack.extend((v, child, here + (k,)) for k, v in value.items())
+            elif segment == _EXTENSION:
+                stack.extend(
+                    (v, child, here + (k,))
+                    for k, v in value.items()
+                    if isinstance(k, str) and k.startswith("x-")
+                )
+            elif segment in value:
+                stack.append((value[segment], child, here + (segment,)))
 
 
 def _check_file(compose: ComposeFile, table: Table) -> Found:
@@ -175,13 +188,12 @@ def _check_file(compose: ComposeFile, table: Table) -> Found:
         return  # not a legacy format this table describes (3.9+, "1", "latest"...)
     written = str(data["version"]).strip()
     hits: list[tuple[YamlPath, str]] = []
-    for feature in _misfits(declared):
-        for path, value in _matches(data, feature.pattern, ()):
-            if feature.mapping_only and not isinstance(value, dict):
-                continue
-            message = _problem(feature, str(path[-1]), declared, written)
-            if message is not None:
-                hits.append((path, message))
+    for path, value, feature in _uses(data, _misfits(declared)):
+        if feature.mapping_only and not isinstance(value, dict):
+            continue
+        message = _problem(feature, str(path[-1]), declared, written)
+        if message is not None:
+            hits.append((path, message))
     reported: set[YamlPath] = set()
     seen: set[tuple[Location, str]] = set()
     for path, message in sorted(hits, key=lambda hit: len(hit[0])):

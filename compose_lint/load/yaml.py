@@ -12,7 +12,6 @@ Positions travel beside them in a map keyed by the value's path, e.g.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -135,6 +134,8 @@ class YamlDocument:
     # keys written as numbers, booleans or null (`80:`, `true:`): Compose refuses them
     nonstring_keys: list[DuplicateKey] = field(default_factory=list)
     tags: dict[Path, str] = field(default_factory=dict)  # custom tags such as !reset
+    # string values holding a "$" (interpolation candidates), noted while building
+    dollars: list[tuple[Path, str]] = field(default_factory=list)
 
     def mark(self, path: Path) -> Mark:
         """The mark of `path`, or of its nearest ancestor that has one."""
@@ -291,7 +292,10 @@ class _Builder:
         if tag and tag.startswith("!") and path:
             self.doc.tags[path] = tag
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            value = _scalar(node)
+            if isinstance(value, str) and "$" in value:
+                self.doc.dollars.append((path, value))
+            return value
         if isinstance(node, SequenceNode):
             items = []
             for i, item in enumerate(node.value):
@@ -371,16 +375,3 @@ def _scalar(node: ScalarNode) -> Any:
     except ValueError:
         return text
     return text
-
-
-def walk_strings(data: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
-    """Every string value under `data` (not keys), with its path."""
-    stack: list[tuple[Path, Any]] = [(path, data)]
-    while stack:
-        here, value = stack.pop()
-        if isinstance(value, str):
-            yield here, value
-        elif isinstance(value, dict):
-            stack.extend((here + (k,), v) for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(value))))
