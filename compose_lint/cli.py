@@ -175,9 +175,9 @@ def _compose_files(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str,
 
 
 def _list_rules(output_format: str) -> None:
-    from compose_lint.registry import all_rules
+    from compose_lint.registry import known_rules
 
-    rules = all_rules()
+    rules = known_rules()
     if output_format == "json":
         import json
 
@@ -203,12 +203,12 @@ def _list_rules(output_format: str) -> None:
 def _explain(idents: tuple[str, ...]) -> None:
     from importlib.resources import files
 
-    from compose_lint.registry import find_rule
+    from compose_lint.registry import find_info
 
     if not idents:
         _usage_error("explain needs a rule code or name, e.g. compose-lint explain CL501")
     for ident in idents:
-        r = find_rule(ident)
+        r = find_info(ident)
         if r is None:
             _usage_error(f'unknown rule "{ident}"; see compose-lint --list-rules')
         assert r is not None

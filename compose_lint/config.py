@@ -137,7 +137,7 @@ def _toml_table(path: Path, text: str) -> Any:
 
 
 def parse_config(raw: Any, path: Path) -> Config:
-    from compose_lint.registry import all_rules, find_rule, matches
+    from compose_lint.registry import find_info, known_rules, matches
 
     where = f"{path}"
     if not isinstance(raw, dict):
@@ -156,12 +156,12 @@ def parse_config(raw: Any, path: Path) -> Config:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f'{where}: "{key}" must be a list of rule codes or names')
         for selector in value:
-            if not any(matches(r, selector) for r in all_rules()):
+            if not any(matches(r, selector) for r in known_rules()):
                 raise ConfigError(f'{where}: "{key}" names an unknown rule "{selector}"')
         return tuple(v.strip() for v in value)
 
     def one_rule(key: str, ident: Any) -> str:
-        r = find_rule(str(ident))
+        r = find_info(str(ident))
         if r is None:
             raise ConfigError(f'{where}: "{key}" names an unknown rule "{ident}"')
         return r.code
@@ -198,7 +198,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         raise ConfigError(f'{where}: "rule-options" must map rules to their options')
     for ident, values in options.items():
         code = one_rule("rule-options", ident)
-        r = find_rule(code)
+        r = find_info(code)
         assert r is not None
         if not isinstance(values, dict):
             raise ConfigError(f"{where}: rule-options.{ident} must be a mapping")

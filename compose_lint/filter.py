@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from compose_lint.findings import Finding, Location, Severity
-from compose_lint.registry import Rule, find_rule, matches
+from compose_lint.registry import Rule, RuleInfo, find_rule, matches
 from compose_lint.suppress import Directive
 
 UNUSED_CODE, UNUSED_NAME = "CL007", "unused-suppression"
@@ -88,10 +88,10 @@ def _unused(
                 yield _finding(unused_rule, where, message)
 
 
-def _all() -> Sequence[Rule]:
-    from compose_lint.registry import all_rules
+def _all() -> Sequence[Rule | RuleInfo]:
+    from compose_lint.registry import known_rules
 
-    return all_rules()
+    return known_rules()
 
 
 def _finding(r: Rule, where: Location, message: str) -> Finding:

@@ -43,3 +43,13 @@ def test_rule_page(r: Rule, tmp_path: Path) -> None:
     assert write_example(found["Use instead"], good), f"{page.name}: Use instead has no file blocks"
     assert any(r.code in f for f in lint(bad, r.code)), f"{page.name}: the example does not fire"
     assert lint(good, r.code) == [], f"{page.name}: the fixed example still fires"
+
+
+def test_rule_index_matches_the_check_modules() -> None:
+    """checks/index.json lets a run import only the modules it needs; it must say
+    exactly what the modules declare (rewrite it: python -m compose_lint.registry)."""
+    import json
+
+    from compose_lint.registry import INDEX, index_entries
+
+    assert json.loads(INDEX.read_text()) == index_entries()
