@@ -62,7 +62,7 @@ import mutations  # noqa: E402
 
 from compose_lint.engine import Options, run  # noqa: E402
 from compose_lint.load import interpolation  # noqa: E402
-from compose_lint.load.yaml import YamlError, load_yaml, walk_strings  # noqa: E402
+from compose_lint.load.yaml import YamlError, load_yaml  # noqa: E402
 from compose_lint.project import parse_env_file  # noqa: E402
 from compose_lint.registry import find_rule  # noqa: E402
 
@@ -90,6 +90,18 @@ _NOT_VALIDITY = frozenset({"CL119"})
 
 
 @cache
+def _strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string value under `data`, with its path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
+
+
 def validity_codes() -> tuple[str, ...]:
     """The Compose-validity rules this build of compose-lint has."""
     return tuple(c for c in _CANDIDATES if c not in _NOT_VALIDITY and find_rule(c) is not None)
@@ -256,7 +268,7 @@ def compose_env(
             if name not in dotenv:
                 env[name] = "value"
         return env, alternates
-    for path, value in walk_strings(data):
+    for path, value in _strings(data):
         try:
             refs = interpolation.references(value)
         except interpolation.InterpolationError:
