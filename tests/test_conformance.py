@@ -89,7 +89,6 @@ _CANDIDATES = (
 _NOT_VALIDITY = frozenset({"CL119"})
 
 
-@cache
 def _strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every string value under `data`, with its path."""
     if isinstance(data, str):
@@ -102,6 +101,7 @@ def _strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any,
             yield from _strings(value, path + (i,))
 
 
+@cache
 def validity_codes() -> tuple[str, ...]:
     """The Compose-validity rules this build of compose-lint has."""
     return tuple(c for c in _CANDIDATES if c not in _NOT_VALIDITY and find_rule(c) is not None)
