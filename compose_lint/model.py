@@ -5,6 +5,7 @@ Everything here is built once by `compose_lint.project`; rules only read it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,3 +231,11 @@ class Project:
 
     def builds(self) -> list[Build]:
         return [s.build for s in self.services if s.build is not None]
+
+    def parsed_dockerfiles(self) -> Iterator[tuple[DockerfileSource, Dockerfile, list[Build]]]:
+        """Each parsed Dockerfile with this project's builds that use it (a Dockerfile
+        shared between projects keeps all of them in `source.builds`)."""
+        for source in self.dockerfiles:
+            if source.parsed is not None:
+                builds = [b for b in self.builds() if b.dockerfile is source and b.inline is None]
+                yield source, source.parsed, builds

@@ -64,15 +64,6 @@ _NOT_LINUX_ROOT = (
 # --- shared helpers --------------------------------------------------------------------
 
 
-def _sources(project: Project) -> Iterator[tuple[DockerfileSource, Dockerfile, list[Build]]]:
-    """Each parsed Dockerfile of the project with the project's builds that use it."""
-    for source in project.dockerfiles:
-        if source.parsed is None:
-            continue
-        builds = [b for b in project.builds() if b.dockerfile is source and b.inline is None]
-        yield source, source.parsed, builds
-
-
 def _resolvers(dockerfile: Dockerfile, builds: list[Build]) -> list[Resolver]:
     """One resolver per distinct build (compose build args change FROM lines), or the
     Dockerfile's own ARG defaults when no build uses it."""
@@ -216,7 +207,7 @@ def _walk_workdirs(resolver: Resolver) -> Iterator[tuple[Stage, Instruction, _Wo
     "WORKDIR is given a relative path, which depends on the working directory before it.",
 )
 def relative_workdir(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         resolver = _resolvers(dockerfile, builds)[0]
         for _, instruction, before in _walk_workdirs(resolver):
             if instruction.keyword != "WORKDIR":
@@ -284,7 +275,7 @@ def _services(names: list[str]) -> str:
     "The image a service builds runs as root, and the service does not set `user:`.",
 )
 def runs_as_root(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         if not dockerfile.stages:
             continue
         if not builds:
@@ -386,7 +377,7 @@ def _is_archive(source: str) -> bool:
     "ADD is used to copy local files or directories; COPY does only that.",
 )
 def add_instead_of_copy(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         for stage in dockerfile.stages:
             for instruction in stage.instructions:
                 if instruction.keyword != "ADD" or instruction.flag("from") is not None:
@@ -459,7 +450,7 @@ def _context_matches(builds: list[Build], pattern: str) -> list[str]:
     "COPY or ADD with several sources has a destination that does not end with `/`.",
 )
 def copy_dest_not_dir(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         for stage in dockerfile.stages:
             for instruction in stage.instructions:
                 if instruction.keyword not in _COPY_KEYWORDS:
@@ -553,7 +544,7 @@ def _from_location(source: DockerfileSource, instruction: Instruction) -> Locati
     "`COPY --from` names no earlier stage of the Dockerfile.",
 )
 def copy_from_unknown_stage(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         stages = dockerfile.stages
         for ref in _copy_from_refs(dockerfile):
             target, here = ref.target, ref.stage
@@ -606,7 +597,7 @@ def copy_from_unknown_stage(project: Project) -> Found:
     "`COPY --from` names the stage it is in.",
 )
 def copy_from_self(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         for ref in _copy_from_refs(dockerfile):
             if ref.target is None or ref.target.index != ref.stage.index:
                 continue
@@ -628,7 +619,7 @@ def copy_from_self(project: Project) -> Found:
     "Two stages have the same name (`FROM ... AS name`).",
 )
 def duplicate_stage_name(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         first: dict[str, Stage] = {}
         for stage in dockerfile.stages:
             if stage.name is None:
@@ -662,7 +653,7 @@ def _from_root(dest: str) -> str:
     "COPY or ADD to a relative destination before any WORKDIR is set.",
 )
 def copy_relative_no_workdir(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         seen: set[tuple[int, int]] = set()
         for resolver in _resolvers(dockerfile, builds):
             for stage, instruction, before in _walk_workdirs(resolver):

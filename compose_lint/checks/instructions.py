@@ -34,16 +34,6 @@ Found = Iterator[tuple[Location, str]]
 # --- shared helpers --------------------------------------------------------------------
 
 
-def _sources(project: Project) -> Iterator[tuple[DockerfileSource, Dockerfile, list[Build]]]:
-    """Each parsed Dockerfile of the project with this project's builds that use it
-    (a Dockerfile is shared between projects, so `source.builds` may hold others)."""
-    for source in project.dockerfiles:
-        if source.parsed is None:
-            continue
-        builds = [b for b in project.builds() if b.dockerfile is source and b.inline is None]
-        yield source, source.parsed, builds
-
-
 def _at(source: DockerfileSource, instruction: Instruction) -> Location:
     return source.loc(instruction.line, instruction.column)
 
@@ -173,7 +163,7 @@ def _effective_entrypoint(resolver: Resolver, stage: Stage) -> Instruction | Non
     "CMD or ENTRYPOINT in shell form: the shell is PID 1 and does not pass on stop signals.",
 )
 def shell_form_cmd(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         resolver = Resolver.of(dockerfile, builds[0] if builds else None)
         for stage in dockerfile.stages:
             for instruction in stage.instructions:
@@ -267,7 +257,7 @@ def _one_line(instruction: Instruction) -> str | None:
     "Two RUN instructions in a row that each run a single command could be one layer.",
 )
 def consecutive_run(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         escape = dockerfile.escape
         for stage in dockerfile.stages:
             previous: tuple[Instruction, int] | None = None
@@ -317,7 +307,7 @@ def _unquote(text: str) -> str:
     "MAINTAINER is deprecated; name the authors with a LABEL.",
 )
 def maintainer_deprecated(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         for stage in dockerfile.stages:
             labels = [
                 i for i in stage.instructions if i.keyword == "LABEL" and _AUTHORS_LABEL in i.args
@@ -349,7 +339,7 @@ def maintainer_deprecated(project: Project) -> Found:
 
 def _overridden(project: Project, keyword: str, what: str) -> Found:
     """Each instruction of `keyword` that a later one in the same stage replaces."""
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         for stage in dockerfile.stages:
             found = [i for i in stage.instructions if i.keyword == keyword]
             if len(found) < 2:
@@ -459,7 +449,7 @@ def _port_problem(word: str, variables: dict[str, int]) -> str | None:
     "EXPOSE names a port outside 0-65535, an unknown protocol or something that is no port.",
 )
 def invalid_expose_port(project: Project) -> Found:
-    for source, dockerfile, _ in _sources(project):
+    for source, dockerfile, _ in project.parsed_dockerfiles():
         for stage in dockerfile.stages:
             variables: dict[str, int] = {}  # ARG and ENV names the stage declares -> line
             for instruction in stage.instructions:
@@ -511,7 +501,7 @@ def _has_healthcheck(resolver: Resolver, stage: Stage) -> bool:
     "The built image has no HEALTHCHECK and the compose service sets no `healthcheck:`.",
 )
 def missing_healthcheck(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         if not dockerfile.stages:
             continue
         if not builds:
@@ -713,7 +703,7 @@ def _context_dir(source: DockerfileSource, builds: list[Build]) -> Path | None:
     "`COPY . .` comes before the dependency install, so every code change reinstalls them.",
 )
 def dependency_cache_busted(project: Project) -> Found:
-    for source, dockerfile, builds in _sources(project):
+    for source, dockerfile, builds in project.parsed_dockerfiles():
         escape = dockerfile.escape
         resolver = Resolver.of(dockerfile, builds[0] if builds else None)
         context = _context_dir(source, builds)
