@@ -16,10 +16,10 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from compose_lint import data, shell
 from compose_lint.findings import Location, Severity
@@ -41,8 +41,7 @@ _IMAGE_WORKDIR = "\x00image"
 # -- walking the stages of one build ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
     """One instruction of a stage chain, with what the builder knows before it runs."""
 
     stage: Stage
@@ -154,8 +153,7 @@ def _needed_stages(resolver: Resolver, built: Stage, build: Build | None) -> lis
 # -- where things are written --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Arg:
+class _Arg(NamedTuple):
     """One COPY/ADD/RUN argument as written, with its position in the Dockerfile."""
 
     text: str  # quotes removed
@@ -663,8 +661,7 @@ _NODE_PROGRAMS = frozenset(
 _FETCHERS = frozenset({"git", "wget", "curl", "svn", "hg", "rsync", "scp", "tar", "unzip"})
 
 
-@dataclass(frozen=True)
-class _Install:
+class _Install(NamedTuple):
     """A command that installs dependencies from a manifest."""
 
     ecosystem: str
@@ -736,7 +733,7 @@ def _analyse(commands: Iterable[list[str]], cwd: str | None, found: _Commands) -
             found.fetches = True
         install = _install(words, cwd)
         if install is not None:
-            found.installs.append(replace(install, after_producer=produced))
+            found.installs.append(install._replace(after_producer=produced))
         else:
             found.mentions.update(posixpath.basename(w) for w in words)
 
@@ -945,8 +942,7 @@ def _join(base: str, path: str) -> str:
     return posixpath.normpath(posixpath.join(base, path))
 
 
-@dataclass(frozen=True)
-class _Manifest:
+class _Manifest(NamedTuple):
     name: str  # file name, e.g. requirements.txt
     ecosystem: str
     step: _Step  # the COPY that brings it

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from compose_lint import data
 from compose_lint.context import (
@@ -30,8 +30,7 @@ Found = Iterator[tuple[Location, str]]
 MAX_NAMED = 6  # leaks named in one message; the rest are counted
 
 
-@dataclass(frozen=True)
-class LeakKind:
+class LeakKind(NamedTuple):
     """One entry of data/leaks.json."""
 
     names: tuple[str, ...]
@@ -51,8 +50,7 @@ class LeakKind:
         )
 
 
-@dataclass(frozen=True)
-class Leak:
+class Leak(NamedTuple):
     entry: ContextEntry
     kind: LeakKind
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from compose_lint.context import excluded, find_matches, instruction_text
 from compose_lint.findings import Location, Severity
@@ -84,8 +84,7 @@ def _is_heredoc_word(word: str) -> bool:
     return word.lstrip("0123456789").startswith("<<")
 
 
-@dataclass(frozen=True)
-class _CopyArgs:
+class _CopyArgs(NamedTuple):
     """The operands of a COPY or ADD: sources and destination, quotes removed."""
 
     sources: tuple[str, ...]  # here-document markers included, as written (`<<EOF`)
@@ -160,8 +159,7 @@ def _is_absolute(path: str) -> bool:
     return len(path) >= 2 and path[0].isalpha() and path[1] == ":"
 
 
-@dataclass(frozen=True)
-class _Workdir:
+class _Workdir(NamedTuple):
     """The working directory at some point of a stage."""
 
     set: bool  # a WORKDIR was seen in the stage or the stages it is built from
@@ -489,8 +487,7 @@ def copy_dest_not_dir(project: Project) -> Found:
 # --- CL312 / CL313 ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _FromRef:
+class _FromRef(NamedTuple):
     stage: Stage  # the stage the COPY is in
     instruction: Instruction
     ref: str  # the --from value, quotes removed

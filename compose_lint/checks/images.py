@@ -11,10 +11,9 @@ import calendar
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from compose_lint import data as data_files
 from compose_lint.findings import Location, Severity
@@ -55,8 +54,7 @@ def reference_date(project: Project | None = None) -> date:
 # -- the end-of-life table ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):
     """One release cycle of an image: `3.9` of Python, `11`/bullseye of Debian."""
 
     label: str  # 'Python 3.9', 'Debian 10 "buster"'
@@ -94,8 +92,7 @@ class Cycle:
         return tuple(int(part) for part in self.cycle.split("."))
 
 
-@dataclass(frozen=True)
-class Product:
+class Product(NamedTuple):
     """An official image and its release cycles, newest first."""
 
     key: str  # the image name: "python"
@@ -162,8 +159,7 @@ def _product(ref: ImageRef) -> Product | None:
 # -- judging one image reference ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     """A tag word that names a release cycle."""
 
     index: int  # position among the tag's "-"-separated words
@@ -171,8 +167,7 @@ class _Part:
     product: Product
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     ended: tuple[Cycle, ...]  # the image's own release first, then its base distro's
     suggestion: str | None  # a supported tag to move to, when one can be named
 
@@ -264,8 +259,7 @@ def eol_message(reference: str, verdict: Verdict) -> str:
 # -- the images of a project ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Image:
+class _Image(NamedTuple):
     location: Location
     reference: str  # interpolated / ARG-resolved
     written: str  # as the file writes it

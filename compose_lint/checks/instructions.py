@@ -16,9 +16,8 @@ import difflib
 import json
 import posixpath
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from compose_lint.context import instruction_text, is_whole_context_copy
 from compose_lint.findings import Location, Severity
@@ -563,8 +562,7 @@ def _missing_message(stage: Stage, inherited: bool, missing: list[str], empty: l
 # --- CL328 -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Install:
+class _Install(NamedTuple):
     """A dependency install that reads a manifest, and how to do it before `COPY . .`."""
 
     tool: str  # what installs: "pip", "npm", ... (same tool = same dependencies)

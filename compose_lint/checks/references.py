@@ -27,9 +27,8 @@ import functools
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
@@ -109,8 +108,7 @@ def _written(raw: Any, value: str) -> str:
 # -- references from one service to another ------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Ref:
+class _Ref(NamedTuple):
     """One place where service `source` names service `target`."""
 
     source: str

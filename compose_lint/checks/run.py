@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from compose_lint.findings import Location, Severity
 from compose_lint.images import parse_image
@@ -141,8 +142,7 @@ _APK_VALUE_OPTIONS = frozenset(
 # -- the RUN instructions of a project ----------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(NamedTuple):
     """One RUN (or ONBUILD RUN) with its commands and where it sits."""
 
     source: DockerfileSource
@@ -220,8 +220,7 @@ def _runs(project: Project) -> Iterator[_Run]:
                 )
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """One way a Dockerfile is built: by a compose build, or alone (build None)."""
 
     resolver: Resolver
@@ -309,8 +308,7 @@ def _operands(words: Sequence[str], start: int, value_options: frozenset[str]) -
     return found
 
 
-@dataclass(frozen=True)
-class _Call:
+class _Call(NamedTuple):
     """A package-manager command: program at `offset`, its action and operands."""
 
     command: Command

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
@@ -36,16 +35,14 @@ _NO_PORTS_MODES = ("host", "none")
 _SHARED_NAMESPACE = ("service:", "container:")
 
 
-@dataclass(frozen=True)
-class _Count:
+class _Count(NamedTuple):
     """How many containers a service runs, and where the file says so."""
 
     value: int
     written: str  # 'scale: 3' or 'deploy.replicas: 3'
 
 
-@dataclass(frozen=True)
-class _HostPorts:
+class _HostPorts(NamedTuple):
     """The host side of one `ports:` entry, interpolated."""
 
     first: int
@@ -300,8 +297,7 @@ def scale_replicas_mismatch(project: Project) -> Found:
 # -- CL132 ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Publication:
+class _Publication(NamedTuple):
     service: Service
     port: Port
     host: _HostPorts

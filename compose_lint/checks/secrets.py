@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from compose_lint import data
 from compose_lint.findings import Location, Severity
@@ -26,23 +26,20 @@ def mask(value: str) -> str:
 # -- the knowledge in data/secrets.json ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):
     words: tuple[str, ...]
     glued: bool  # may end a longer word: WEBPASSWORD, CLIENTSECRET
     last: bool  # only as the name's last word
     needs_user_password: bool  # only when the value reads "user:password"
 
 
-@dataclass(frozen=True)
-class _Pattern:
+class _Pattern(NamedTuple):
     id: str
     label: str
     regex: re.Pattern[str]
 
 
-@dataclass(frozen=True)
-class _Knowledge:
+class _Knowledge(NamedTuple):
     terms: tuple[_Term, ...]
     after: frozenset[str]
     before: frozenset[str]
@@ -160,8 +157,7 @@ def _not_a_secret_value(value: str) -> bool:
     return bool(_URL.fullmatch(text))
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Why a value is reported: `label` names a recognised credential format,
     or is None for a secret-shaped name with a literal value."""
 
@@ -275,8 +271,7 @@ def _compose_message(env: EnvVar, value: str, verdict: Verdict, is_arg: bool) ->
 # -- Dockerfiles --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Assignment:
+class _Assignment(NamedTuple):
     name: str
     value: str  # quotes and escapes removed
     literal: bool  # no $VAR / ${VAR} in it

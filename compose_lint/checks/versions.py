@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from compose_lint import data
 from compose_lint.findings import Location, Severity
@@ -29,8 +29,7 @@ _REMOVED = "removed"
 _FIX_VERSIONLESS = "or delete the version line if only Docker Compose v2 runs it"
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     """One row of the table: where the key sits and which formats have it."""
 
     pattern: tuple[str, ...]
@@ -42,8 +41,7 @@ class Feature:
     mapping_only: bool  # only the long (mapping) syntax counts
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     versions: frozenset[tuple[int, int]]
     features: tuple[Feature, ...]
 
