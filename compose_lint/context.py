@@ -12,8 +12,8 @@ import fnmatch
 import os
 import posixpath
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from compose_lint.discover import SKIP_DIRS
 from compose_lint.load.dockerfile import Dockerfile, Instruction
@@ -137,8 +137,7 @@ def instruction_text(instruction: Instruction, limit: int = 60) -> str:
 # --- what is in the context ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ContextEntry:
+class ContextEntry(NamedTuple):
     """One file or directory of a build context."""
 
     relpath: str  # "/"-separated, relative to the context root: "app/__pycache__"

@@ -6,6 +6,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from compose_lint.config import Config, ConfigError, find_config, load_config, merge_cli
 from compose_lint.discover import application, compose_files_above, discover
@@ -72,8 +73,7 @@ def collect_projects(
     return list(projects.values()), missing
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """What the command line asks for; a config file fills in the rest."""
 
     select: tuple[str, ...] = ()

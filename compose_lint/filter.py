@@ -5,7 +5,6 @@ Knows nothing about Compose."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 
 from compose_lint.findings import Finding, Location, Severity
 from compose_lint.registry import Rule, RuleInfo, find_rule, matches
@@ -43,7 +42,7 @@ def apply(
         if hit:
             continue
         if finding.code in severity:
-            finding = replace(finding, severity=severity[finding.code])
+            finding = finding._replace(severity=severity[finding.code])
         kept.append(finding)
     if any(r.code == UNUSED_CODE for r in enabled):
         kept.extend(_unused(directives, used, enabled))

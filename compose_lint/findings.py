@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Severity(IntEnum):
@@ -22,8 +22,7 @@ class Severity(IntEnum):
             raise ValueError(f'unknown severity "{text}"; use error, warning or info') from None
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A 1-based line and column in a file (path as shown to the user)."""
 
     path: str
@@ -31,8 +30,7 @@ class Location:
     column: int = 1
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     name: str
     severity: Severity

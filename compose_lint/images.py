@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     registry: str | None  # None means Docker Hub
     repository: str  # as written, without registry: "python", "bitnami/redis"
     tag: str | None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from compose_lint.findings import Location
 from compose_lint.load.merge import Merged
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 YamlPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class LoadError:
+class LoadError(NamedTuple):
     """A file that could not be read or parsed at all."""
 
     line: int
@@ -153,8 +152,7 @@ class Build:
         return None if self.context is None else self.context / relpath
 
 
-@dataclass(frozen=True)
-class EnvVar:
+class EnvVar(NamedTuple):
     """One entry of `environment:` or `build.args:`, in either syntax."""
 
     name: str
@@ -163,8 +161,7 @@ class EnvVar:
     in_list: bool  # written as "NAME=value" list item
 
 
-@dataclass(frozen=True)
-class Port:
+class Port(NamedTuple):
     """One `ports:` entry, short or long syntax, normalised."""
 
     target: int
@@ -194,8 +191,7 @@ class Service:
         return ("services", self.name)
 
 
-@dataclass(frozen=True)
-class ModelProblem:
+class ModelProblem(NamedTuple):
     """Something Compose itself rejects while assembling the model (an `extends`
     or `include` that cannot be resolved, a conflict between included files)."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -138,7 +137,7 @@ class Loader:
             )
             for problem in sub.problems:
                 if problem.where is None and sub.view is not None:
-                    problem = replace(problem, where=sub.view.loc(problem.path))
+                    problem = problem._replace(where=sub.view.loc(problem.path))
                 project.problems.append(problem)
             if sub.view is None or not isinstance(sub.view.data, dict):
                 continue

@@ -11,8 +11,8 @@ assignments and redirections (`> file`, `2>&1`, `<<EOF`) are set aside; and
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from compose_lint.load.dockerfile import Instruction
 
@@ -21,8 +21,7 @@ _SEPARATORS = frozenset({"&&", "||", ";", "&", "|", "|&", "\n", "(", ")", ";;"})
 _REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", ">&", "<&", "&>", "&>>", ">|", "<>"})
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     words: tuple[str, ...]  # without assignments, redirections and quotes
     line: int  # physical line of the command's first word
     column: int
@@ -40,8 +39,7 @@ class Command:
         return any(o in self.words for o in options)
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str  # unquoted text (for words) or the operator
     raw: str  # as written
     offset: int

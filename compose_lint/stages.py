@@ -4,7 +4,7 @@ chain of `FROM <stage>` parents down to an external image."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Stage
@@ -36,8 +36,7 @@ def literal_build_args(build: Build | None) -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class Resolver:
+class Resolver(NamedTuple):
     """Resolves FROM lines of one Dockerfile for one build."""
 
     dockerfile: Dockerfile

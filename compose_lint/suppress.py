@@ -10,7 +10,7 @@ covers the whole instruction below it (every line of a multi-line RUN)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DIRECTIVE = re.compile(
     r"#\s*compose-lint:\s*(?P<kind>disable-file|disable)\b\s*(?:=\s*(?P<rules>[\w\s,-]*))?",
@@ -18,8 +18,7 @@ _DIRECTIVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     line: int
     column: int
     rules: tuple[str, ...]  # empty: every rule

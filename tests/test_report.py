@@ -13,7 +13,6 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -158,7 +157,7 @@ def test_pascal_name() -> None:
 
 
 def _moved(finding: Finding, lines: int) -> Finding:
-    return replace(finding, location=replace(finding.location, line=finding.line + lines))
+    return finding._replace(location=finding.location._replace(line=finding.line + lines))
 
 
 def test_fingerprint_survives_lines_added_above() -> None:
@@ -188,9 +187,9 @@ def test_fingerprint_tells_repeats_apart() -> None:
 def test_fingerprint_changes_with_message_code_or_path() -> None:
     base = sarif.fingerprints(FINDINGS[1:2])[0]
     for other in (
-        replace(FINDINGS[1], message="something else"),
-        replace(FINDINGS[1], code="CL102"),
-        replace(FINDINGS[1], location=Location("other/compose.yaml", 1, 1)),
+        FINDINGS[1]._replace(message="something else"),
+        FINDINGS[1]._replace(code="CL102"),
+        FINDINGS[1]._replace(location=Location("other/compose.yaml", 1, 1)),
     ):
         assert sarif.fingerprints([other])[0] != base
 
@@ -224,7 +223,7 @@ def test_github_annotation_location() -> None:
 
 
 def test_github_escapes_property_values() -> None:
-    odd = replace(FINDINGS[1], location=Location("a,b:c%d/compose.yaml", 2, 3))
+    odd = FINDINGS[1]._replace(location=Location("a,b:c%d/compose.yaml", 2, 3))
     kind, props, _ = _parse_annotation(github.render([odd], 1).rstrip("\n"))
     assert props["file"] == "a%2Cb%3Ac%25d/compose.yaml"
     assert github.escape_data("50%\r\n: ,") == "50%25%0D%0A: ,"
@@ -268,7 +267,7 @@ def test_junit_structure() -> None:
 
 
 def test_junit_survives_characters_xml_cannot_hold() -> None:
-    odd = replace(FINDINGS[1], message='bell \x07, escape \x1b[0m, <tag> & "quote"')
+    odd = FINDINGS[1]._replace(message='bell \x07, escape \x1b[0m, <tag> & "quote"')
     failure = ET.fromstring(junit.render([odd], 1)).find("testsuite/testcase/failure")
     assert failure is not None
     assert failure.get("message") == 'bell \\x07, escape \\x1b[0m, <tag> & "quote"'

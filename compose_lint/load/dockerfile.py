@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 KNOWN_INSTRUCTIONS: frozenset[str] = frozenset(
     {
@@ -69,8 +70,7 @@ _EXEC_FORM_EXAMPLES = MappingProxyType(
 )
 
 
-@dataclass(frozen=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     """One here-document: its terminator word and its body as written."""
 
     name: str
@@ -133,8 +133,7 @@ class Instruction:
         return []
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     index: int
     name: str | None  # the AS name, lower-cased (Docker compares stage names case-insensitively)
     base: str
@@ -153,8 +152,7 @@ class Dockerfile:
     problems: list[tuple[int, int, str]]
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):
     """An instruction found by the pre-scan; line numbers are 0-based."""
 
     start: int

@@ -9,15 +9,14 @@ else (`costs $5`) is a literal `$`. Anything else inside `${...}` is an error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _OPS = (":-", ":?", ":+", "-", "?", "+")
 _NAME_START = frozenset("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     name: str
     op: str  # "" for $NAME / ${NAME}
     word: str  # the raw text after the operator

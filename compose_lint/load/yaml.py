@@ -118,8 +118,7 @@ class Mark(NamedTuple):
     key_column: int
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+class DuplicateKey(NamedTuple):
     path: Path  # path of the repeated key
     line: int
     column: int

@@ -25,9 +25,8 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["SchemaError", "dotted", "is_interpolated", "is_valid", "load_schema", "validate"]
 
@@ -35,8 +34,7 @@ Path = tuple[str | int, ...]
 Check = Callable[[object], bool]
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One schema violation.
 
     ``path`` is where the fix belongs, e.g. ``("services", "web", "portz")``.
