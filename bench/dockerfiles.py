@@ -32,6 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Measure as users run it: with Python's bytecode cache. (Some sandboxes set
+# PYTHONDONTWRITEBYTECODE, which makes every run recompile every module.)
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -63,7 +66,12 @@ def child_cpu() -> float:
 def cost(command: list[str]) -> Cost:
     cpu, start = child_cpu(), time.perf_counter()
     subprocess.run(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        env=USER_ENV,
     )
     return Cost(time.perf_counter() - start, child_cpu() - cpu)
 
