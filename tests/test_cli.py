@@ -244,3 +244,16 @@ def test_show_source_masks_secrets(project: Path) -> None:
 def test_no_color_when_not_a_terminal(project: Path) -> None:
     _, out, _ = invoke([], project)
     assert "\033[" not in out
+
+
+def test_extra_secret_names_from_the_configuration(project: Path) -> None:
+    (project / "compose.yaml").write_text(
+        "services:\n  app:\n    image: example.org/app:1\n"
+        "    environment:\n      DOOR_PIN: '4711'\n"
+    )
+    assert invoke([], project)[0] == 0
+    (project / ".compose-lint.yaml").write_text(
+        "rule-options:\n  hardcoded-secret:\n    extra-names: ['*_pin']\n"
+    )
+    code, out, _ = invoke(["--format", "json"], project)
+    assert code == 1 and json.loads(out)[0]["code"] == "CL201" and "4711" not in out

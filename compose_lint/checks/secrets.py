@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -165,9 +166,12 @@ class Verdict(NamedTuple):
     hint: str = ""
 
 
-def judge(name: str, value: str | None, literal: bool) -> Verdict | None:
+def judge(
+    name: str, value: str | None, literal: bool, extra_names: tuple[str, ...] = ()
+) -> Verdict | None:
     """Is `name=value` a hard-coded secret? `literal` is False when the value
-    refers to a variable, so only a credential-shaped part of it counts."""
+    refers to a variable, so only a credential-shaped part of it counts.
+    `extra_names` are the user's own secret-name patterns (`*_PIN`)."""
     if value is None or _is_blank(value):
         return None
     for pattern in _knowledge().patterns:
@@ -175,6 +179,8 @@ def judge(name: str, value: str | None, literal: bool) -> Verdict | None:
             return Verdict(pattern.label)
     if not literal:
         return None
+    if any(fnmatch.fnmatchcase(name.upper(), p.upper()) for p in extra_names):
+        return None if _not_a_secret_value(value) else Verdict(None)
     found = secret_term(name)
     if found is None or _not_a_secret_value(value):
         return None
@@ -189,6 +195,9 @@ def judge(name: str, value: str | None, literal: bool) -> Verdict | None:
 
 # -- the rule -----------------------------------------------------------------------
 
+# rule-options: hardcoded-secret: extra-names: ["*_PIN", "LICENSE_KEY"]
+EXTRA_NAMES_OPTION = "extra-names"
+
 
 @rule(
     "CL201",
@@ -196,22 +205,24 @@ def judge(name: str, value: str | None, literal: bool) -> Verdict | None:
     Severity.ERROR,
     "A password, token or key is written into the compose file or Dockerfile.",
     sensitive=True,
+    options={EXTRA_NAMES_OPTION: "list[str]"},
 )
 def hardcoded_secret(project: Project) -> Found:
-    yield from _compose_findings(project)
+    extra = tuple(project.setting("CL201", EXTRA_NAMES_OPTION, ()))
+    yield from _compose_findings(project, extra)
     for source in project.dockerfiles:
         if source.parsed is not None:
-            for line, column, message in _dockerfile_findings(source.parsed):
+            for line, column, message in _dockerfile_findings(source.parsed, extra):
                 yield source.loc(line, column), message
     for service in project.services:
         build = service.build
         if build is not None and build.inline is not None:
             where = service.file.key_loc(build.path + ("dockerfile_inline",))
-            for line, _, message in _dockerfile_findings(build.inline):
+            for line, _, message in _dockerfile_findings(build.inline, extra):
                 yield where, f"dockerfile_inline line {line}: {message}"
 
 
-def _compose_findings(project: Project) -> Found:
+def _compose_findings(project: Project, extra: tuple[str, ...]) -> Found:
     # A YAML anchor shared by several services is one entry in the file: report it once.
     found: dict[Location, tuple[str, list[str]]] = {}
     for service in project.services:
@@ -222,7 +233,7 @@ def _compose_findings(project: Project) -> Found:
             value = env.value
             if value is None:
                 continue
-            verdict = judge(env.name, value, not has_interpolation(value))
+            verdict = judge(env.name, value, not has_interpolation(value), extra)
             if verdict is None:
                 continue
             compose = service.file
@@ -372,7 +383,9 @@ def _name_position(instruction: Instruction, name: str, start: tuple[int, int]) 
     return start
 
 
-def _dockerfile_findings(dockerfile: Dockerfile) -> Iterator[tuple[int, int, str]]:
+def _dockerfile_findings(
+    dockerfile: Dockerfile, extra: tuple[str, ...] = ()
+) -> Iterator[tuple[int, int, str]]:
     escape = dockerfile.escape
     for instruction in dockerfile.instructions:
         if instruction.keyword not in ("ENV", "ARG"):
@@ -382,7 +395,7 @@ def _dockerfile_findings(dockerfile: Dockerfile) -> Iterator[tuple[int, int, str
         for item in assignments(instruction, escape):
             offset, column = _name_position(instruction, item.name, cursor)
             cursor = (offset, column + len(item.name))
-            verdict = judge(item.name, item.value, item.literal)
+            verdict = judge(item.name, item.value, item.literal, extra)
             if verdict is None:
                 continue
             message = _dockerfile_message(instruction.keyword, item, verdict)
