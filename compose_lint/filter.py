@@ -10,7 +10,7 @@ from compose_lint.findings import Finding, Location, Severity
 from compose_lint.registry import Rule, RuleInfo, find_rule, matches
 from compose_lint.suppress import Directive
 
-UNUSED_CODE, UNUSED_NAME = "CL007", "unused-suppression"
+UNUSED_CODE = "CL007"  # unused-suppression: reported here, where suppressions are applied
 
 
 def apply(

@@ -147,10 +147,6 @@ class Build:
             return self.inline
         return self.dockerfile.parsed if self.dockerfile is not None else None
 
-    def context_path(self, relpath: str) -> Path | None:
-        """The file a context-relative path names, if the context is local."""
-        return None if self.context is None else self.context / relpath
-
 
 class EnvVar(NamedTuple):
     """One entry of `environment:` or `build.args:`, in either syntax."""
