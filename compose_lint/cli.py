@@ -96,10 +96,10 @@ def main(
     if list_rules:
         _list_rules(output_format)
 
-    from compose_lint.config import ConfigError
+    from compose_lint.config import EOL_DATE_VARIABLE, ConfigError
     from compose_lint.engine import Options, run
 
-    eol_date = os.environ.get("COMPOSE_LINT_EOL_DATE", "").strip()
+    eol_date = os.environ.get(EOL_DATE_VARIABLE, "").strip()
     if eol_date:
         import datetime
 

@@ -43,6 +43,21 @@ KEYS = (
 )
 
 
+#: Set to YYYY-MM-DD to judge end of life as of that day (reproducible CI runs): the
+#: `reference-date` of every rule that takes one, over any config file.
+EOL_DATE_VARIABLE = "COMPOSE_LINT_EOL_DATE"
+
+
+def environment_options() -> tuple[tuple[str, Any], ...]:
+    """Rule options set by the environment (the CLI rejects a malformed value first;
+    here it is ignored)."""
+    text = os.environ.get(EOL_DATE_VARIABLE, "").strip()
+    try:
+        return (("reference-date", datetime.date.fromisoformat(text)),) if text else ()
+    except ValueError:
+        return ()
+
+
 class ConfigError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)

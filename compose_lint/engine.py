@@ -6,9 +6,16 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from compose_lint.config import Config, ConfigError, find_config, load_config, merge_cli
+from compose_lint.config import (
+    Config,
+    ConfigError,
+    environment_options,
+    find_config,
+    load_config,
+    merge_cli,
+)
 from compose_lint.discover import application, compose_files_above, discover
 from compose_lint.filter import apply
 from compose_lint.findings import Finding, Severity
@@ -84,6 +91,9 @@ class Options(NamedTuple):
     isolated: bool = False  # --isolated: no config file at all
     files: tuple[str, ...] = ()  # -f/--file: these files make one application, in order
     debug: bool = False
+    # option values that win over every config file, for each rule that declares the
+    # option: (("reference-date", date),); None: those COMPOSE_LINT_EOL_DATE sets
+    rule_options: tuple[tuple[str, Any], ...] | None = None
 
 
 class Configs:
@@ -108,6 +118,14 @@ class Configs:
         return self._by_file[path], self._rules[path]
 
 
+def _rule_options(r: Rule, config: Config, options: Options) -> dict[str, Any]:
+    """The options rule `r` runs with: its config file's, then the command line's."""
+    values = dict(config.settings.get(r.code, {}))
+    given = environment_options() if options.rule_options is None else options.rule_options
+    values.update((k, v) for k, v in given if k in r.options)
+    return values
+
+
 def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
     """Lint `paths`. Raises ConfigError for a bad configuration."""
     options = options or Options()
@@ -119,7 +137,6 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     seen: set[Finding] = set()
     for project in projects:
         config, rules = configs.for_directory(project.directory)
-        project.settings = {code: dict(values) for code, values in config.settings.items()}
         sources = project.sources()
         result.files.update(source.display for source in sources)
         raw: list[Finding] = []
@@ -127,7 +144,7 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
             try:
                 raw.extend(
                     Finding(r.code, r.name, r.severity, location, message, r.sensitive)
-                    for location, message in r.check(project)
+                    for location, message in r(project, _rule_options(r, config, options))
                 )
             except Exception as exc:  # a bug in a rule must not hide the others
                 where = sources[0].display if sources else project.directory

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from compose_lint.findings import Location, Severity
 from compose_lint.model import Project
 
-Check = Callable[[Project], Iterable[tuple[Location, str]]]
-
-CHECK_MODULES = (
-    "syntax",
-    "compose",
-    "versions",
-    "references",
-    "scaling",
-    "secrets",
-    "images",
-    "dockerfile",
-    "instructions",
-    "run",
-    "context",
-    "consistency",
-    "build",
-)
+# check(project) or, for a rule that declares options, check(project, options) with its
+# own options already validated (name -> value; absent ones are absent)
+Check = Callable[..., Iterable[tuple[Location, str]]]
+# what a check function returns: (where, message) pairs
+Found = Iterator[tuple[Location, str]]
 
 
 @dataclass(frozen=True)
@@ -39,13 +29,18 @@ class Rule:
     summary: str  # one line, for --list-rules
     check: Check
     default_enabled: bool = True
-    # options this rule reads with project.setting(code, name): name -> "date" | "str" | ...
+    # the options this rule takes as its second argument: name -> "date" | "list[str]" ...
     options: Mapping[str, str] = field(default_factory=dict)
     # its findings point at secrets: never echo their source line unmasked
     sensitive: bool = False
 
-    def __call__(self, project: Project) -> Iterable[tuple[Location, str]]:
-        return self.check(project)
+    def __call__(
+        self, project: Project, options: Mapping[str, Any] | None = None
+    ) -> Iterable[tuple[Location, str]]:
+        """The rule's findings on `project`, given its options (only those it declares)."""
+        if not self.options:
+            return self.check(project)
+        return self.check(project, {k: v for k, v in (options or {}).items() if k in self.options})
 
 
 def rule(
@@ -68,14 +63,37 @@ def rule(
     return wrap
 
 
+CHECKS = "compose_lint.checks"
+
+
+def check_modules() -> list[str]:
+    """Every module under compose_lint/checks/, as a name relative to it
+    (`consistency.CL501_port_not_exposed`): the package is walked, so a new
+    rule file is found without being listed anywhere."""
+    from compose_lint import checks
+
+    return sorted(
+        info.name.removeprefix(CHECKS + ".")
+        for info in pkgutil.walk_packages(checks.__path__, CHECKS + ".")
+        if not info.ispkg
+    )
+
+
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule of every check module, ordered by code (imports them all)."""
+    """Every rule of every check module, ordered by code (imports them all).
+    Raises LookupError when two modules declare the same code."""
     found: dict[str, Rule] = {}
-    for module_name in CHECK_MODULES:
-        module = importlib.import_module(f"compose_lint.checks.{module_name}")
+    for module_name in check_modules():
+        module = importlib.import_module(f"{CHECKS}.{module_name}")
         for value in vars(module).values():
-            if isinstance(value, Rule):
+            if isinstance(value, Rule) and value.check.__module__ == module.__name__:
+                other = found.get(value.code)
+                if other is not None and other is not value:
+                    raise LookupError(
+                        f"{value.code} is declared twice: in {other.check.__module__} "
+                        f"and in {module.__name__}"
+                    )
                 found[value.code] = value
     return tuple(sorted(found.values(), key=lambda r: r.code))
 
@@ -125,7 +143,7 @@ def index_entries() -> list[dict[str, object]]:
     """The index as the check modules declare it (imports them all)."""
     entries = []
     for r in all_rules():
-        module = r.check.__module__.rsplit(".", 1)[-1]
+        module = r.check.__module__.removeprefix(CHECKS + ".")
         entry: dict[str, object] = {
             "code": r.code,
             "name": r.name,
@@ -144,11 +162,12 @@ def index_entries() -> list[dict[str, object]]:
 
 def load(info: RuleInfo) -> Rule:
     """The rule itself (imports its module)."""
-    module = importlib.import_module(f"compose_lint.checks.{info.module}")
+    module = importlib.import_module(f"{CHECKS}.{info.module}")
     for value in vars(module).values():
         if isinstance(value, Rule) and value.code == info.code:
             return value
-    raise LookupError(f"{info.code} is in the rule index but not in checks/{info.module}.py")
+    where = info.module.replace(".", "/")
+    raise LookupError(f"{info.code} is in the rule index but not in checks/{where}.py")
 
 
 def find_info(ident: str) -> RuleInfo | None:

@@ -1,4 +1,4 @@
-"""compose_lint.context (what a Dockerfile copies, what a build context holds) and the
+"""compose_lint.model.context (what a Dockerfile copies, what a build context holds) and the
 rules built on it: CL401 missing-dockerignore, CL402 dockerignore-leak."""
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import lint
 
-from compose_lint.checks.context import MAX_NAMED, find_leaks, leak_kinds
-from compose_lint.context import (
+from compose_lint.checks.old_context import MAX_NAMED, find_leaks, leak_kinds
+from compose_lint.engine import Options, run
+from compose_lint.load.dockerfile import Instruction, parse_dockerfile
+from compose_lint.model import Build
+from compose_lint.model.context import (
     clean_source,
     context_display,
     context_entries,
@@ -26,9 +29,6 @@ from compose_lint.context import (
     instruction_text,
     is_whole_context_copy,
 )
-from compose_lint.engine import Options, run
-from compose_lint.load.dockerfile import Instruction, parse_dockerfile
-from compose_lint.model import Build
 from compose_lint.project import Loader
 
 PY = "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\n"

@@ -39,8 +39,8 @@ from conftest import shared_path
 from compose_lint.discover import is_dockerfile_name
 from compose_lint.engine import Options, run
 from compose_lint.load.dockerfile import Stage, parse_dockerfile
+from compose_lint.model.image import Resolver
 from compose_lint.registry import find_rule
-from compose_lint.stages import Resolver
 
 HADOLINT_VERSION = "2.15.1"
 DIVERGENCES = Path(__file__).with_name("hadolint_divergences.json")

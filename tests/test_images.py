@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import lint
 
-from compose_lint.checks import images
-from compose_lint.checks.images import eol_message, eol_table, judge, reference_date
+from compose_lint.checks.old_images import eol_message, eol_table, judge, reference_date
+from compose_lint.config import EOL_DATE_VARIABLE, environment_options
 from compose_lint.engine import Options, run
-from compose_lint.model import Project
 
 DAY = date(2026, 11, 27)  # the day the table was checked
 
@@ -23,7 +22,7 @@ DAY = date(2026, 11, 27)  # the day the table was checked
 @pytest.fixture(autouse=True)
 def _judge_as_of_day(monkeypatch: pytest.MonkeyPatch) -> None:
     """Project-level tests judge as of DAY, so that they never go stale."""
-    monkeypatch.setenv(images.EOL_DATE_VARIABLE, DAY.isoformat())
+    monkeypatch.setenv(EOL_DATE_VARIABLE, DAY.isoformat())
 
 
 def ended(reference: str, day: date = DAY) -> list[str]:
@@ -181,26 +180,35 @@ def test_suggestions_follow_the_reference_date() -> None:
 
 
 def test_reference_date_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(images.EOL_DATE_VARIABLE, "2020-01-02")
-    assert reference_date() == date(2020, 1, 2)
+    monkeypatch.setenv(EOL_DATE_VARIABLE, "2020-01-02")
+    assert environment_options() == (("reference-date", date(2020, 1, 2)),)
+    assert reference_date(dict(environment_options())) == date(2020, 1, 2)
 
 
 @pytest.mark.parametrize("value", ["", "  ", "tomorrow", "2020-13-01"])
 def test_reference_date_defaults_to_today(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    monkeypatch.setenv(images.EOL_DATE_VARIABLE, value)
-    assert reference_date() == date.today()
+    monkeypatch.setenv(EOL_DATE_VARIABLE, value)
+    assert environment_options() == ()
+    assert reference_date(dict(environment_options())) == date.today()
 
 
-def test_reference_date_from_the_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(images.EOL_DATE_VARIABLE, raising=False)
-    project = Project(directory=Path("."), settings={"CL301": {"reference-date": date(2021, 5, 6)}})
-    assert reference_date(project) == date(2021, 5, 6)
-    monkeypatch.setenv(images.EOL_DATE_VARIABLE, "2020-01-02")  # the environment wins
-    assert reference_date(project) == date(2020, 1, 2)
+def test_reference_date_from_the_configuration(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The config's reference-date counts, and the environment wins over it."""
+    monkeypatch.delenv(EOL_DATE_VARIABLE, raising=False)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM python:3.9\n")
+    (tmp_path / ".compose-lint.yaml").write_text(
+        "select: [CL301]\nrule-options:\n  eol-base-image:\n    reference-date: 2021-05-06\n"
+    )
+    assert not run([str(tmp_path / "Dockerfile")], Options(), tmp_path).findings  # 3.9 alive then
+    monkeypatch.setenv(EOL_DATE_VARIABLE, "2026-01-02")
+    assert run([str(tmp_path / "Dockerfile")], Options(), tmp_path).findings
 
 
 def test_reference_date_from_a_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(images.EOL_DATE_VARIABLE, raising=False)
+    monkeypatch.delenv(EOL_DATE_VARIABLE, raising=False)
     (tmp_path / ".git").mkdir()
     write(tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:14\n"})
     config = "rule-options:\n  eol-base-image:\n    reference-date: 2026-01-01\n"
@@ -242,9 +250,9 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 def test_the_environment_date_decides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:14\n"})
-    monkeypatch.setenv(images.EOL_DATE_VARIABLE, "2026-11-11")
+    monkeypatch.setenv(EOL_DATE_VARIABLE, "2026-11-11")
     assert lint(tmp_path, "CL301") == []
-    monkeypatch.setenv(images.EOL_DATE_VARIABLE, "2026-11-12")
+    monkeypatch.setenv(EOL_DATE_VARIABLE, "2026-11-12")
     assert lint(tmp_path, "CL301") == ["compose.yaml:3:12 CL301"]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compose_lint.checks.scaling import _binds, _range
+from compose_lint.checks.old_scaling import _binds, _range
 from compose_lint.engine import Options, run
 
 

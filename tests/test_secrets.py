@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 
-from compose_lint.checks.secrets import (
+from compose_lint.checks.old_secrets import (
     assignments,
     hardcoded_secret,
     is_secret_name,
@@ -347,7 +347,7 @@ def _project(tmp_path: Path, compose: str, dockerfile: str | None = None) -> lis
     if dockerfile is not None:
         (tmp_path / "Dockerfile").write_text(dockerfile)
     project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
-    return [(loc.path, loc.line, loc.column, msg) for loc, msg in hardcoded_secret.check(project)]
+    return [(loc.path, loc.line, loc.column, msg) for loc, msg in hardcoded_secret(project)]
 
 
 def test_dockerfile_positions(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from compose_lint.load.dockerfile import parse_dockerfile
-from compose_lint.shell import run_commands
+from compose_lint.model.commands import run_commands
 
 
 def commands(dockerfile: str) -> list[tuple[str, int]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from compose_lint import data
 from compose_lint.findings import Location, Severity
@@ -207,8 +207,8 @@ EXTRA_NAMES_OPTION = "extra-names"
     sensitive=True,
     options={EXTRA_NAMES_OPTION: "list[str]"},
 )
-def hardcoded_secret(project: Project) -> Found:
-    extra = tuple(project.setting("CL201", EXTRA_NAMES_OPTION, ()))
+def hardcoded_secret(project: Project, options: Mapping[str, Any]) -> Found:
+    extra = tuple(options.get(EXTRA_NAMES_OPTION, ()))
     yield from _compose_findings(project, extra)
     for source in project.dockerfiles:
         if source.parsed is not None:

@@ -15,8 +15,8 @@ from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, Project, Service
+from compose_lint.model.image import Resolver, declared_args
 from compose_lint.registry import rule
-from compose_lint.stages import Resolver, declared_args
 
 Found = Iterator[tuple[Location, str]]
 

@@ -21,14 +21,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from compose_lint import data, shell
+from compose_lint import data
 from compose_lint.findings import Location, Severity
-from compose_lint.images import parse_image
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, Port, Project, Service
+from compose_lint.model import commands as shell
+from compose_lint.model.image import Resolver, declared_args, literal_build_args
+from compose_lint.model.imageref import parse_image
 from compose_lint.registry import rule
-from compose_lint.stages import Resolver, declared_args, literal_build_args
 
 Found = Iterator[tuple[Location, str]]
 

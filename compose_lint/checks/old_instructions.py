@@ -4,7 +4,7 @@ How the image starts and stops (CMD, ENTRYPOINT, HEALTHCHECK), what it declares
 (EXPOSE, MAINTAINER), and how its layers are laid out (consecutive RUNs, the
 dependency install that `COPY . .` throws out of the build cache).
 
-Stage semantics come from `compose_lint.stages`: a compose service builds one stage
+Stage semantics come from `compose_lint.model.image`: a compose service builds one stage
 (`build.target`, else the last one), which inherits ENTRYPOINT and HEALTHCHECK from
 the stages it is built `FROM`. Instructions behind ONBUILD are not looked at: they run
 in images built from this one.
@@ -19,13 +19,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from compose_lint.context import instruction_text, is_whole_context_copy
 from compose_lint.findings import Location, Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
+from compose_lint.model.commands import Command, Script, parse, run_commands
+from compose_lint.model.context import instruction_text, is_whole_context_copy
+from compose_lint.model.image import Resolver
 from compose_lint.registry import rule
-from compose_lint.shell import Command, Script, parse, run_commands
-from compose_lint.stages import Resolver
 
 Found = Iterator[tuple[Location, str]]
 

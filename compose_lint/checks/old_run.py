@@ -1,6 +1,6 @@
 """CL3xx: the shell commands that RUN instructions execute.
 
-Each RUN is split into simple commands by `compose_lint.shell` (once per
+Each RUN is split into simple commands by `compose_lint.model.commands` (once per
 instruction, however many rules look at it); rules match command names and
 words, never the raw text, and report at the physical line and column of the
 offending command. What only the project knows is used where it changes the
@@ -22,12 +22,12 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from compose_lint.findings import Location, Severity
-from compose_lint.images import parse_image
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
+from compose_lint.model.commands import Command, run_commands
+from compose_lint.model.image import Resolver, declared_args, literal_build_args
+from compose_lint.model.imageref import parse_image
 from compose_lint.registry import rule
-from compose_lint.shell import Command, run_commands
-from compose_lint.stages import Resolver, declared_args, literal_build_args
 
 Found = Iterator[tuple[Location, str]]
 

@@ -8,26 +8,23 @@ and the `image:` of every service that does not build its own image.
 from __future__ import annotations
 
 import calendar
-import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
 from compose_lint import data as data_files
 from compose_lint.findings import Location, Severity
-from compose_lint.images import ImageRef, parse_image
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Stage
 from compose_lint.model import DockerfileSource, Project
+from compose_lint.model.image import Resolver
+from compose_lint.model.imageref import ImageRef, parse_image
 from compose_lint.registry import rule
-from compose_lint.stages import Resolver
 
 Found = Iterator[tuple[Location, str]]
 
-#: Set to YYYY-MM-DD to judge end of life as of that day (reproducible CI runs).
-EOL_DATE_VARIABLE = "COMPOSE_LINT_EOL_DATE"
 
 _ALPINE_SUFFIX = re.compile(r"alpine(\d+\.\d+)(?:\.\d+)*")
 
@@ -36,16 +33,10 @@ _ALPINE_SUFFIX = re.compile(r"alpine(\d+\.\d+)(?:\.\d+)*")
 EOL_DATE_OPTION = "reference-date"
 
 
-def reference_date(project: Project | None = None) -> date:
-    """The day support is judged on: $COMPOSE_LINT_EOL_DATE when it holds a
-    YYYY-MM-DD date, else the configuration's `reference-date` for CL301, else today."""
-    text = os.environ.get(EOL_DATE_VARIABLE, "").strip()
-    if text:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass  # a rule must not raise; the value is ignored
-    configured = project.setting("CL301", EOL_DATE_OPTION) if project is not None else None
+def reference_date(options: Mapping[str, Any] | None = None) -> date:
+    """The day support is judged on: the rule's `reference-date` option (which
+    $COMPOSE_LINT_EOL_DATE sets from the command line), else today."""
+    configured = (options or {}).get(EOL_DATE_OPTION)
     if isinstance(configured, date):
         return configured
     return date.today()
@@ -344,8 +335,8 @@ def project_images(project: Project) -> Iterator[_Image]:
     "An image is a release past its end of life (Python 3.8, Node 16, Debian buster...).",
     options={EOL_DATE_OPTION: "date"},
 )
-def eol_base_image(project: Project) -> Found:
-    today = reference_date(project)
+def eol_base_image(project: Project, options: Mapping[str, Any]) -> Found:
+    today = reference_date(options)
     for image in project_images(project):
         verdict = judge(image.reference, today)
         if verdict is not None:
@@ -366,9 +357,10 @@ def _pin_example(ref: ImageRef, today: date) -> str:
     "unpinned-image",
     Severity.WARNING,
     "An image has no tag or the `latest` tag, so what runs changes without notice.",
+    options={EOL_DATE_OPTION: "date"},
 )
-def unpinned_image(project: Project) -> Found:
-    today = reference_date(project)
+def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
+    today = reference_date(options)
     for image in project_images(project):
         ref = parse_image(image.reference)
         if ref is None or ref.digest is not None:

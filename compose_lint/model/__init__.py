@@ -211,11 +211,6 @@ class Project:
     dockerfiles: list[DockerfileSource] = field(default_factory=list)
     ignores: list[IgnoreSource] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)  # the project's .env file
-    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code -> options
-
-    def setting(self, code: str, key: str, default: Any = None) -> Any:
-        """A rule's option from the configuration, e.g. setting("CL301", "date")."""
-        return self.settings.get(code, {}).get(key, default)
 
     def sources(self) -> list[ComposeFile | DockerfileSource | IgnoreSource]:
         """Every file of the project."""

@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from compose_lint import data
-from compose_lint.context import (
+from compose_lint.findings import Location, Severity
+from compose_lint.load.dockerfile import Instruction
+from compose_lint.load.dockerignore import parse_dockerignore
+from compose_lint.model import Build, Project
+from compose_lint.model.context import (
     HEAVY_DIRS,
     ContextEntry,
     context_display,
@@ -19,10 +23,6 @@ from compose_lint.context import (
     explicit_sources,
     instruction_text,
 )
-from compose_lint.findings import Location, Severity
-from compose_lint.load.dockerfile import Instruction
-from compose_lint.load.dockerignore import parse_dockerignore
-from compose_lint.model import Build, Project
 from compose_lint.registry import rule
 
 Found = Iterator[tuple[Location, str]]

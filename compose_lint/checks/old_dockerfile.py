@@ -1,7 +1,7 @@
 """CL3xx: Dockerfile instructions and stages (part 1).
 
 WORKDIR and COPY/ADD paths, `COPY --from` references, stage names, and the user the
-built image runs as. Stage semantics come from `compose_lint.stages`: a stage built
+built image runs as. Stage semantics come from `compose_lint.model.image`: a stage built
 `FROM <earlier stage>` inherits that stage's WORKDIR and USER, and a compose service
 builds one stage (`build.target`, else the last one). Instructions behind ONBUILD are
 not looked at: they run in images built from this one.
@@ -14,12 +14,12 @@ import posixpath
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from compose_lint.context import excluded, find_matches, instruction_text
 from compose_lint.findings import Location, Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
+from compose_lint.model.context import excluded, find_matches, instruction_text
+from compose_lint.model.image import Resolver
 from compose_lint.registry import rule
-from compose_lint.stages import Resolver
 
 Found = Iterator[tuple[Location, str]]
 

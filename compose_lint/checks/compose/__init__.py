@@ -1,0 +1,1 @@
+"""CL1xx: the Compose configuration, as Docker Compose reads it."""

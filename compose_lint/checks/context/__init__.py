@@ -1,0 +1,1 @@
+"""CL4xx: build contexts and their .dockerignore."""

@@ -1,0 +1,1 @@
+"""CL3xx: Dockerfiles, and the image each service builds."""

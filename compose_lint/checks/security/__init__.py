@@ -1,0 +1,1 @@
+"""CL2xx: security."""

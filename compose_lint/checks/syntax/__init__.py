@@ -1,0 +1,1 @@
+"""CL0xx: files that cannot be read, parsed or validated."""
