@@ -8,7 +8,14 @@ Prints, as medians over the repeats (these machines are shared and noisy):
   * the whole CLI, one process, over every compose file of the corpus: files per
     second and peak memory (RSS of the child process);
   * the tutorial project linted end to end, interpreter start-up included;
-  * in-process cost per compose file, for comparison with the bare libyaml parse.
+  * in-process cost per compose file, for comparison with the bare libyaml parse;
+  * with --peer EXE, a peer linter over the same compose files in the same run (one
+    process for all of them), e.g. the PyPI "compose-lint" 0.36.2 installed in a
+    separate virtualenv (it owns the same command name):
+        python -m venv /tmp/peer && /tmp/peer/bin/pip install compose-lint==0.36.2
+        python bench/run.py --peer "/tmp/peer/bin/compose-lint check"
+    It reads compose files only; compose-lint also follows every build into its
+    Dockerfile, context and .dockerignore.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ def compose_files() -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--peer", help="command line of a peer linter, run on the same files")
     options = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS} not found: the benchmark needs ../shared/corpus beside the checkout")
@@ -74,6 +82,21 @@ def main() -> None:
         f"CLI, whole corpus, one process: median {wall * 1000:.0f} ms "
         f"({n / wall:.0f} compose files/s incl. start-up), peak RSS {max(peaks) / 1024:.0f} MiB"
     )
+
+    if options.peer:
+        command = [*options.peer.split(), *map(str, files)]
+        peer_walls = []
+        for _ in range(options.repeat):
+            start = time.perf_counter()
+            subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
+            peer_walls.append(time.perf_counter() - start)
+        peer = statistics.median(peer_walls)
+        print(
+            f"peer ({options.peer}), same files, one process: median {peer * 1000:.0f} ms "
+            f"({n / peer:.0f} compose files/s); compose-lint/peer time ratio {wall / peer:.2f}"
+        )
 
     tutorial = [child_run(["fixtures/tutorial"])[0] for _ in range(options.repeat * 3)]
     sample = [child_run(["sample_project"])[0] for _ in range(options.repeat * 3)]
