@@ -97,14 +97,17 @@ class Options(NamedTuple):
 
 
 class Configs:
-    """The configuration of each project directory, read once per file."""
+    """The configuration of each project directory, read once per file, with the
+    rules it selects and the options each of them runs with."""
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self._by_file: dict[Path | None, Config] = {}
-        self._rules: dict[Path | None, list[Rule]] = {}
+        self._given = (
+            environment_options() if options.rule_options is None else options.rule_options
+        )
+        self._by_file: dict[Path | None, tuple[Config, list[tuple[Rule, dict[str, Any]]]]] = {}
 
-    def for_directory(self, directory: Path) -> tuple[Config, list[Rule]]:
+    def for_directory(self, directory: Path) -> tuple[Config, list[tuple[Rule, dict[str, Any]]]]:
         o = self.options
         path = None if o.isolated else (o.config or find_config(directory))
         if path not in self._by_file:
@@ -114,16 +117,14 @@ class Configs:
                 rules = select_rules(config.select or (), config.ignore, config.extend_select)
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
-            self._by_file[path], self._rules[path] = config, rules
-        return self._by_file[path], self._rules[path]
+            self._by_file[path] = config, [(r, self._rule_options(r, config)) for r in rules]
+        return self._by_file[path]
 
-
-def _rule_options(r: Rule, config: Config, options: Options) -> dict[str, Any]:
-    """The options rule `r` runs with: its config file's, then the command line's."""
-    values = dict(config.settings.get(r.code, {}))
-    given = environment_options() if options.rule_options is None else options.rule_options
-    values.update((k, v) for k, v in given if k in r.options)
-    return values
+    def _rule_options(self, r: Rule, config: Config) -> dict[str, Any]:
+        """The options rule `r` runs with: its config file's, then the command line's."""
+        values = dict(config.settings.get(r.code, {}))
+        values.update((k, v) for k, v in self._given if k in r.options)
+        return values
 
 
 def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
@@ -136,15 +137,15 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     result = Result(missing=missing)
     seen: set[Finding] = set()
     for project in projects:
-        config, rules = configs.for_directory(project.directory)
+        config, selected = configs.for_directory(project.directory)
         sources = project.sources()
         result.files.update(source.display for source in sources)
         raw: list[Finding] = []
-        for r in rules:
+        for r, rule_options in selected:
             try:
                 raw.extend(
                     Finding(r.code, r.name, r.severity, location, message, r.sensitive)
-                    for location, message in r(project, _rule_options(r, config, options))
+                    for location, message in r(project, rule_options)
                 )
             except Exception as exc:  # a bug in a rule must not hide the others
                 where = sources[0].display if sources else project.directory
@@ -155,7 +156,7 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
             severity=config.severity,
             ignored={s.display: config.ignored_for(s.path) for s in sources},
             directives={s.display: s.directives for s in sources if s.directives},
-            enabled=rules,
+            enabled=[r for r, _ in selected],
         )
         threshold = config.fail_on or "warning"
         for finding in findings:
