@@ -27,7 +27,9 @@ BuildKit's own parser on every corpus Dockerfile and on tricky snippets.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -79,6 +81,71 @@ class Heredoc(NamedTuple):
     end_line: int  # 1-based line of the terminator
 
 
+class Word(NamedTuple):
+    """One argument word of an instruction and where it is written."""
+
+    text: str  # its value: a pair of quotes around it removed, the exec-form string
+    raw: str  # as written (the quotes of an exec-form string included)
+    line: int  # 1-based line of its first character
+    column: int  # 1-based column of its first character (an opening quote)
+
+
+def _is_heredoc_word(word: str) -> bool:
+    """`<<EOF`, `<<-EOF`, `3<<EOF`: a here-document source, not a path."""
+    return word.lstrip("0123456789").startswith("<<")
+
+
+class CopyArgs(NamedTuple):
+    """The operands and options of a COPY or ADD."""
+
+    sources: tuple[Word, ...]  # here-document markers (`<<EOF`) included
+    dest: Word
+    from_stage: str | None  # `--from=` (quotes removed): a stage, an image or a context
+    chmod: str | None
+    chown: str | None
+    link: bool
+    excludes: tuple[str, ...]  # `--exclude=` patterns
+
+    @property
+    def files(self) -> tuple[Word, ...]:
+        """The sources that name files (here-documents left out)."""
+        return tuple(s for s in self.sources if not _is_heredoc_word(s.text))
+
+
+_JSON_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _unquote_pair(text: str) -> str:
+    """`"x"` or `'x'` -> `x`; anything else as it is."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def env_pairs(text: str, escape: str = "\\") -> tuple[tuple[str, str], ...]:
+    """The (name, value) pairs of ENV arguments (see `Instruction.env_pairs`)."""
+    words = _words(text, escape)
+    if not words:
+        return ()
+    if "=" not in words[0][0]:
+        name, rest = _split_keyword(text.strip())
+        return ((words[0][1], _unquote_text(rest, escape)),) if rest else ()
+    pairs: list[tuple[str, str]] = []
+    for raw, value, _ in words:
+        if "=" not in raw:
+            continue
+        name, _, rest = value.partition("=")
+        if name:
+            pairs.append((name, rest))
+    return tuple(pairs)
+
+
+def _unquote_text(text: str, escape: str) -> str:
+    """Quote and escape removal over a whole text, blanks kept (legacy `ENV A x  y`)."""
+    words = _words(text, escape, split=False)
+    return words[0][1] if words else ""
+
+
 @dataclass(frozen=True)
 class Instruction:
     """One instruction with its continuation lines and here-document bodies."""
@@ -93,6 +160,7 @@ class Instruction:
     json_error: str | None  # why args that look meant as an exec form are not valid JSON
     heredocs: tuple[Heredoc, ...]
     lines: tuple[str, ...]  # physical lines line..end_line, without line endings
+    escape: str = "\\"  # the file's escape character
 
     def flag(self, name: str) -> str | None:
         """Value of the first `--name=value` flag, "" for a bare `--name`, None if absent.
@@ -132,9 +200,158 @@ class Instruction:
             return [m["from"] for m in self.mounts() if m.get("from")]
         return []
 
+    # -- typed arguments, with positions ------------------------------------------------
+
+    @property
+    def command_lines(self) -> tuple[str, ...]:
+        """The instruction's own physical lines, here-document bodies left out."""
+        if self.heredocs:
+            return self.lines[: self.heredocs[0].start_line - self.line]
+        return self.lines
+
+    def find(self, text: str, *, last: bool = False, after: str = "") -> tuple[int, int]:
+        """Line and column of `text` (case-insensitive) as written, searching after the
+        keyword (and after `after`, when given, on the same line); the last occurrence
+        with `last`; the instruction's own position when it cannot be found."""
+        lines = self.command_lines
+        order = range(len(lines) - 1, -1, -1) if last else range(len(lines))
+        needle = text.lower()
+        for index in order:
+            line = lines[index].lower()
+            start = self.column - 1 + len(self.keyword) if index == 0 else 0
+            if after:
+                anchor = line.find(after.lower(), start)
+                if anchor < 0:
+                    continue
+                start = anchor + len(after)
+            found = line.rfind(needle, start) if last else line.find(needle, start)
+            if found >= 0:
+                return self.line + index, found + 1
+        return self.line, self.column
+
+    @cached_property
+    def arguments(self) -> tuple[Word, ...]:
+        """The words after the keyword and the flags, each where it is written: the
+        strings of the exec form, or the shell-form words (a pair of quotes around a
+        word removed from `text`). Here-document bodies are left out."""
+        lines = self.command_lines
+        if self.json_args is not None:
+            found: list[Word] = []
+            for offset, text in enumerate(lines):
+                for match in _JSON_STRING.finditer(text):
+                    found.append(
+                        Word(match.group(1), match.group(0), self.line + offset, match.start() + 1)
+                    )
+            values = self.json_args
+            if len(found) >= len(values):
+                found = found[len(found) - len(values) :]
+                return tuple(
+                    Word(v, w.raw, w.line, w.column) for v, w in zip(values, found, strict=True)
+                )
+            return tuple(Word(v, json.dumps(v), self.line, self.column) for v in values)
+        tokens: list[Word] = []
+        for offset, text in enumerate(lines):
+            stripped = text.strip()
+            if offset and (not stripped or stripped.startswith("#")):
+                continue
+            if _continues(text, self.escape):
+                text = text.rstrip(" \t")[: -len(self.escape)]
+            for raw, value, end in _words(text, self.escape):
+                tokens.append(Word(value, raw, self.line + offset, end - len(raw) + 1))
+        skip = 1 + (1 if self.keyword == "ONBUILD" else 0)
+        tokens = tokens[skip:]
+        while tokens and tokens[0].raw.startswith("--"):
+            if tokens.pop(0).raw == "--":
+                break
+        return tuple(tokens)
+
+    @cached_property
+    def copy(self) -> CopyArgs | None:
+        """COPY and ADD: sources, destination and options; None for other instructions
+        or when there is no destination."""
+        if self.keyword not in ("COPY", "ADD"):
+            return None
+        words = self.arguments
+        if len(words) < 2:
+            return None
+        return CopyArgs(
+            sources=words[:-1],
+            dest=words[-1],
+            from_stage=_unquote_pair(self.flag("from") or "") or None,
+            chmod=self.flag("chmod"),
+            chown=self.flag("chown"),
+            link=self.flag("link") is not None and self.flag("link") != "false",
+            excludes=tuple(f.partition("=")[2] for f in self.flags if f.startswith("--exclude=")),
+        )
+
+    @cached_property
+    def env_pairs(self) -> tuple[tuple[str, str], ...]:
+        """ENV: (name, value) pairs, the way BuildKit reads them: `ENV A=1 B="x y"`, or
+        the legacy `ENV A some value` (one variable, the rest of the line). Quotes and
+        escapes are removed from the values; variables are left as written."""
+        if self.keyword != "ENV":
+            return ()
+        return env_pairs(self.args, self.escape)
+
+    @cached_property
+    def arg_pairs(self) -> tuple[tuple[str, str | None], ...]:
+        """ARG: `ARG A=1 B` -> (("A", "1"), ("B", None)); a pair of quotes around a
+        default is removed."""
+        if self.keyword != "ARG":
+            return ()
+        result: list[tuple[str, str | None]] = []
+        for word in self.args.split():
+            name, sep, default = word.partition("=")
+            result.append((name, _unquote_pair(default) if sep else None))
+        return tuple(result)
+
+    @property
+    def user(self) -> tuple[str, str | None] | None:
+        """USER: (user, group or None), quotes removed; None when empty or no USER."""
+        if self.keyword != "USER":
+            return None
+        words = self.args.split()
+        if not words:
+            return None
+        user, sep, group = words[0].strip("\"'").partition(":")
+        return user, (group if sep else None)
+
+    @cached_property
+    def inner(self) -> Instruction | None:
+        """ONBUILD: the instruction it registers, with its own positions (the ONBUILD
+        keyword blanked out of `lines`); None for other instructions."""
+        if self.keyword != "ONBUILD":
+            return None
+        word, rest = _split_keyword(self.args)
+        if not word:
+            return None
+        start = self.column - 1
+        first = self.lines[0]
+        if first[start : start + len("ONBUILD")].upper() != "ONBUILD":
+            return None
+        blanked = first[:start] + " " * len("ONBUILD") + first[start + len("ONBUILD") :]
+        lines = (blanked, *self.lines[1:])
+        keyword = word.upper()
+        flags_end, flags = _flags(rest, self.escape)
+        args = rest[flags_end:].lstrip(" \t")
+        json_args, json_error = _exec_form(keyword, args)
+        return Instruction(
+            keyword=keyword,
+            line=self.line,
+            end_line=self.end_line,
+            column=len(blanked) - len(blanked.lstrip()) + 1,
+            flags=flags,
+            args=args,
+            json_args=json_args,
+            json_error=json_error,
+            heredocs=self.heredocs,
+            lines=lines,
+            escape=self.escape,
+        )
+
 
 class Stage(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, kept for callers
     name: str | None  # the AS name, lower-cased (Docker compares stage names case-insensitively)
     base: str
     from_instruction: Instruction
@@ -150,6 +367,8 @@ class Dockerfile:
     escape: str
     comments: list[tuple[int, str]]
     problems: list[tuple[int, int, str]]
+    # what the model derives from this file (model.image), computed once per key
+    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 class _Span(NamedTuple):
@@ -386,8 +605,9 @@ def _split_keyword(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _words(text: str, escape: str) -> list[tuple[str, str, int]]:
-    """Shell-like words: (raw text, text after quote and escape removal, end offset)."""
+def _words(text: str, escape: str, split: bool = True) -> list[tuple[str, str, int]]:
+    """Shell-like words: (raw text, text after quote and escape removal, end offset);
+    one word for the whole text unless `split`."""
     words: list[tuple[str, str, int]] = []
     index = 0
     size = len(text)
@@ -414,7 +634,7 @@ def _words(text: str, escape: str) -> list[tuple[str, str, int]]:
                     value.append(text[index])
                 else:
                     value.append(char)
-            elif char in " \t":
+            elif char in " \t" and split:
                 break
             elif char in "'\"":
                 quote = char
@@ -506,6 +726,7 @@ def _build_instruction(lines: list[str], span: _Span, escape: str) -> Instructio
         json_error=json_error,
         heredocs=span.heredocs,
         lines=tuple(lines[span.start : span.last + 1]),
+        escape=escape,
     )
 
 

@@ -1,21 +1,62 @@
-"""Stage semantics shared by the rules: which stage is built, what each FROM
-resolves to once ARG defaults and compose `build.args` are applied, and the
-chain of `FROM <stage>` parents down to an external image."""
+"""The built image: what a Dockerfile produces for one build, computed once.
+
+A Dockerfile is read by `load.dockerfile`; this module says what it *means* for a
+build: which stage is built, what each FROM resolves to once ARG defaults and compose
+`build.args` are applied, the chain of `FROM <stage>` parents down to an external
+image, and what is in effect at every step (ARG/ENV values, WORKDIR, USER, SHELL,
+ENTRYPOINT, CMD, HEALTHCHECK). Everything is computed lazily and cached on the parsed
+Dockerfile, so every rule asking the same question gets the same, already computed
+answer.
+
+Public names (kept stable: other rules build on them)
+
+- `image_of(build)`: the `BuiltImage` of a compose build (None without a parsed
+  Dockerfile with stages); `lone_image(dockerfile)`: the same for a Dockerfile no
+  compose service builds (its last stage, its own ARG defaults).
+- `BuiltImage`: `.resolver`, `.build`, `.stage` (the built stage, None for an unknown
+  `build.target`), `.chain`, `.steps`, `.end` (the `State` after the last step),
+  `.root` (the external image at the bottom), `.exposed` (`Exposed` words with
+  positions and values), `.dockerfile_user`, `.user`/`.entrypoint`/`.command`/
+  `.healthcheck` (effective after the service's `user:`/`entrypoint:`/`command:`/
+  `healthcheck:`), `.compose_healthcheck`, `.windows`.
+- `Resolver.of(dockerfile, build=None)`: one Dockerfile as one set of build args sees
+  it (cached per Dockerfile and build args). `.env` (global ARG values), `.base(stage)`,
+  `.stage(ref, before)`, `.built(target)`, `.parent(stage)`, `.chain(stage)`,
+  `.root_image(stage)`, `.steps(stage)`, `.end(stage)`, `.needed_stages(stage)`.
+- `Step` (`.stage`, `.instruction`, `.before`, and `.env`/`.cwd`/`.workdir`/`.user`/
+  `.shell` of the state before it), `State`, `Workdir`, `Exposed`.
+- `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
+- `is_windows_image(reference)`: whether an image reference names a Windows image.
+- `declared_args(text)`, `literal_build_args(build)`.
+
+Typed instruction arguments (COPY/ADD operands and flags, ENV/ARG pairs, USER,
+ONBUILD's inner instruction, words with positions) live on
+`load.dockerfile.Instruction`.
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import posixpath
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from compose_lint.load import interpolation
-from compose_lint.load.dockerfile import Dockerfile, Stage
+from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage, Word
 from compose_lint.model import Build
 
 # ARGs every build has without declaring them globally (BuildKit sets them).
 _AUTOMATIC = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "BUILDPLATFORM", "BUILDOS", "BUILDARCH")
+# Words in an image reference that mark a Windows image (which has no root user and
+# no POSIX shell): mcr.microsoft.com/windows:ltsc2019, windows/servercore,
+# dotnet/framework/sdk:4.8-windowsservercore-ltsc2022, powershell:nanoserver-1809.
+_WINDOWS_MARKERS = ("windows/", "/windows:", "nanoserver", "servercore")
+# Marks a working directory the Dockerfile does not set (it comes from the base image).
+IMAGE_WORKDIR = "\x00image"
 
 
 def declared_args(args_text: str) -> list[tuple[str, str | None]]:
-    """`ARG A=1 B` → [("A", "1"), ("B", None)]."""
+    """`ARG A=1 B` → [("A", "1"), ("B", None)] (see `Instruction.arg_pairs`)."""
     result: list[tuple[str, str | None]] = []
     for word in args_text.split():
         name, sep, default = word.partition("=")
@@ -36,25 +77,135 @@ def literal_build_args(build: Build | None) -> dict[str, str]:
     }
 
 
-class Resolver(NamedTuple):
-    """Resolves FROM lines of one Dockerfile for one build."""
+def is_windows_image(reference: str | None) -> bool:
+    """Whether an image reference names a Windows image (by Microsoft's naming)."""
+    lowered = (reference or "").lower()
+    return any(marker in lowered for marker in _WINDOWS_MARKERS)
 
-    dockerfile: Dockerfile
-    env: dict[str, str]
 
-    @classmethod
-    def of(cls, dockerfile: Dockerfile, build: Build | None = None) -> Resolver:
-        given = literal_build_args(build)
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _is_absolute(path: str) -> bool:
+    """An absolute path, a Windows drive path (`C:\\app`, `c:/app`) or one that starts
+    with a variable (its value is not known here)."""
+    if path.startswith(("/", "$")):
+        return True
+    return len(path) >= 2 and path[0].isalpha() and path[1] == ":"
+
+
+class Workdir(NamedTuple):
+    """The working directory as the WORKDIR lines write it (no variable substituted)."""
+
+    set: bool  # a WORKDIR was seen in the stage or the stages it is built from
+    path: str  # the directory, taking the base image's to be "/" when it matters
+    known: bool  # `path` follows from an absolute WORKDIR, not from that guess
+    line: int | None  # the WORKDIR that set it
+
+    def after(self, instruction: Instruction) -> Workdir:
+        value = instruction.args.strip().strip("\"'")
+        if not value:
+            return self
+        if _is_absolute(value):
+            return Workdir(True, value, True, instruction.line)
+        path = posixpath.normpath(posixpath.join(self.path, value))
+        return Workdir(True, path, self.known, instruction.line)
+
+
+NO_WORKDIR = Workdir(False, "/", False, None)
+
+
+class State(NamedTuple):
+    """What the builder knows at one point of a stage chain."""
+
+    env: Mapping[str, str]  # ARG and ENV values known here (unknown ones are absent)
+    # the working directory, variables substituted: absolute, or IMAGE_WORKDIR (plus a
+    # relative part) when the base image's, or "\x00workdir<line>" when unknown
+    cwd: str
+    workdir: Workdir  # as written
+    user: Instruction | None  # the USER in effect
+    shell: tuple[str, ...] | None  # the SHELL in effect; None: the default /bin/sh -c
+    entrypoint: Instruction | None
+    cmd: Instruction | None
+    healthcheck: Instruction | None
+
+
+class Step(NamedTuple):
+    """One instruction of a stage chain, with the state before it runs."""
+
+    stage: Stage  # the stage the instruction is written in
+    instruction: Instruction
+    before: State
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.before.env
+
+    @property
+    def cwd(self) -> str:
+        return self.before.cwd
+
+    @property
+    def workdir(self) -> Workdir:
+        return self.before.workdir
+
+    @property
+    def user(self) -> Instruction | None:
+        return self.before.user
+
+    @property
+    def shell(self) -> tuple[str, ...] | None:
+        return self.before.shell
+
+
+_START = State({}, IMAGE_WORKDIR, NO_WORKDIR, None, None, None, None, None)
+
+
+class Exposed(NamedTuple):
+    """One EXPOSE word of the built stage chain."""
+
+    step: Step
+    word: Word  # as written, with its position
+    value: str | None  # ARG/ENV values substituted; None when one is unknown
+
+
+class Resolver:
+    """One Dockerfile as one set of compose build args sees it."""
+
+    def __init__(
+        self, dockerfile: Dockerfile, given: Mapping[str, str], unknown: Iterable[str]
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.given = dict(given)  # compose build args with known values
+        self.unknown = frozenset(unknown)  # compose build args with unknown values
         env: dict[str, str] = {}
         for instruction in dockerfile.global_args:
             for name, default in declared_args(instruction.args):
-                if name in given:
-                    env[name] = given[name]
+                if name in self.given:
+                    env[name] = self.given[name]
                 elif default is not None:
                     value = interpolation.substitute(default, env)
                     if value is not None:
                         env[name] = value
-        return cls(dockerfile, env)
+        self.env = env  # the global ARG values
+        self._steps: dict[int, tuple[Step, ...]] = {}
+        self._ends: dict[int, State] = {}
+        self._carry: dict[int, tuple[dict[str, str], frozenset[str]]] = {}
+
+    @classmethod
+    def of(cls, dockerfile: Dockerfile, build: Build | None = None) -> Resolver:
+        """The resolver for `build` (None: the Dockerfile's own ARG defaults), shared
+        by every build with the same args."""
+        given = literal_build_args(build)
+        unknown = {a.name for a in build.args if a.name not in given} if build else set()
+        key = ("resolver", tuple(sorted(given.items())), tuple(sorted(unknown)))
+        found = dockerfile.cache.get(key)
+        if not isinstance(found, Resolver):
+            found = dockerfile.cache[key] = cls(dockerfile, given, unknown)
+        return found
 
     def base(self, stage: Stage) -> str | None:
         """The stage's FROM reference with ARGs applied; None when it stays unknown."""
@@ -101,3 +252,278 @@ class Resolver(NamedTuple):
         if base is None or self.stage(base, last.index) is not None:
             return None
         return base
+
+    def steps(self, stage: Stage) -> tuple[Step, ...]:
+        """The instructions of `stage` and its `FROM <stage>` parents, oldest first,
+        each with the state before it. ARG values live until the end of their stage;
+        ENV, WORKDIR, USER, SHELL, ENTRYPOINT, CMD and HEALTHCHECK carry over into the
+        stages built FROM it."""
+        if stage.index not in self._steps:
+            self._walk(stage)
+        return self._steps[stage.index]
+
+    def end(self, stage: Stage) -> State:
+        """The state after the last instruction of `stage`."""
+        if stage.index not in self._ends:
+            self._walk(stage)
+        return self._ends[stage.index]
+
+    def _walk(self, stage: Stage) -> None:
+        chain = self.chain(stage)
+        inherited: tuple[Step, ...] = ()
+        current = _START
+        envs: dict[str, str] = {}  # ENV carries over into stages built FROM this one
+        unknown_envs: set[str] = set()
+        if len(chain) > 1:
+            parent = chain[1]
+            inherited, current = self.steps(parent), self.end(parent)
+            carried_envs, carried_unknown = self._carry[parent.index]
+            envs, unknown_envs = dict(carried_envs), set(carried_unknown)
+        args: dict[str, str] = {}  # ARG values live until the end of their stage
+        steps: list[Step] = []
+        for instruction in stage.instructions:
+            scope = {**args, **envs}
+            for name in unknown_envs:
+                scope.pop(name, None)
+            current = current._replace(env=scope)
+            steps.append(Step(stage, instruction, current))
+            current = self._after(instruction, current, args, envs, unknown_envs, scope)
+        scope = {**args, **envs}
+        for name in unknown_envs:
+            scope.pop(name, None)
+        self._steps[stage.index] = (*inherited, *steps)
+        self._ends[stage.index] = current._replace(env=scope)
+        self._carry[stage.index] = (envs, frozenset(unknown_envs))
+
+    def _after(
+        self,
+        instruction: Instruction,
+        state: State,
+        args: dict[str, str],
+        envs: dict[str, str],
+        unknown_envs: set[str],
+        scope: Mapping[str, str],
+    ) -> State:
+        keyword = instruction.keyword
+        if keyword == "ARG":
+            for name, default in instruction.arg_pairs:
+                value: str | None
+                if name in self.given:
+                    value = self.given[name]
+                elif name in self.unknown:
+                    value = None
+                elif default is not None:
+                    value = interpolation.substitute(default, scope)
+                else:
+                    value = self.env.get(name)
+                if value is None:
+                    args.pop(name, None)
+                else:
+                    args[name] = value
+        elif keyword == "ENV":
+            for name, raw in instruction.env_pairs:
+                value = interpolation.substitute(raw, scope)
+                if value is None:
+                    envs.pop(name, None)
+                    unknown_envs.add(name)
+                else:
+                    envs[name] = value
+                    unknown_envs.discard(name)
+        elif keyword == "WORKDIR":
+            path = interpolation.substitute(_unquote(instruction.args.strip()), scope)
+            if path is None or not path:
+                cwd = f"\x00workdir{instruction.line}"
+            else:
+                cwd = posixpath.normpath(posixpath.join(state.cwd, path))
+            return state._replace(cwd=cwd, workdir=state.workdir.after(instruction))
+        elif keyword == "USER":
+            return state._replace(user=instruction)
+        elif keyword == "SHELL" and instruction.json_args:
+            return state._replace(shell=tuple(instruction.json_args))
+        elif keyword == "ENTRYPOINT":
+            return state._replace(entrypoint=instruction)
+        elif keyword == "CMD":
+            return state._replace(cmd=instruction)
+        elif keyword == "HEALTHCHECK":
+            return state._replace(healthcheck=instruction)
+        return state
+
+    def needed_stages(self, built: Stage) -> list[Stage]:
+        """The stages a build of `built` runs: its chain plus the stages it copies or
+        mounts from (`COPY --from`, `RUN --mount=from=`), in file order."""
+        needed: list[Stage] = []
+        queue = [built]
+        while queue:
+            stage = queue.pop()
+            if stage in needed:
+                continue
+            needed.append(stage)
+            for step in self.steps(stage):
+                if step.stage is not stage:
+                    queue.append(step.stage)
+                    continue
+                for ref in step.instruction.stage_refs():
+                    name = interpolation.substitute(ref, step.env)
+                    source = self.stage(name) if name else None
+                    if source is not None:
+                        queue.append(source)
+        needed.sort(key=lambda s: s.index)
+        return needed
+
+
+def resolvers(dockerfile: Dockerfile, builds: Iterable[Build]) -> list[Resolver]:
+    """One resolver per distinct set of build args among `builds` (compose build args
+    change FROM lines), or the Dockerfile's own ARG defaults when there are none."""
+    found: dict[int, Resolver] = {}
+    for build in builds:
+        resolver = Resolver.of(dockerfile, build)
+        found.setdefault(id(resolver), resolver)
+    return list(found.values()) or [Resolver.of(dockerfile)]
+
+
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+
+
+class BuiltImage:
+    """The image one compose build (or a lone Dockerfile) produces."""
+
+    def __init__(self, resolver: Resolver, build: Build | None) -> None:
+        self.resolver = resolver
+        self.build = build
+        dockerfile = resolver.dockerfile
+        if build is not None:
+            self.stage: Stage | None = resolver.built(build.target)
+        else:
+            self.stage = dockerfile.stages[-1] if dockerfile.stages else None
+
+    @property
+    def dockerfile(self) -> Dockerfile:
+        return self.resolver.dockerfile
+
+    @cached_property
+    def chain(self) -> list[Stage]:
+        """The built stage and the stages it is built FROM (newest first)."""
+        return self.resolver.chain(self.stage) if self.stage is not None else []
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every instruction of the chain, oldest first, with the state before it."""
+        return self.resolver.steps(self.stage) if self.stage is not None else ()
+
+    @property
+    def end(self) -> State:
+        """The state the image is left in."""
+        return self.resolver.end(self.stage) if self.stage is not None else _START
+
+    @cached_property
+    def root(self) -> str | None:
+        """The external image at the bottom of the chain; None when unknown."""
+        return self.resolver.root_image(self.stage) if self.stage is not None else None
+
+    @cached_property
+    def windows(self) -> bool:
+        """Built on a Windows image (no root user, no POSIX shell by default)."""
+        return is_windows_image(self.root)
+
+    @cached_property
+    def exposed(self) -> tuple[Exposed, ...]:
+        """The EXPOSE words of the chain, values substituted (port grammar is not
+        applied here: see model.values)."""
+        found: list[Exposed] = []
+        for step in self.steps:
+            if step.instruction.keyword != "EXPOSE":
+                continue
+            for word in step.instruction.arguments:
+                value = interpolation.substitute(word.text, step.env)
+                found.append(Exposed(step, word, value))
+        return tuple(found)
+
+    # -- after the compose service's overrides ---------------------------------------
+
+    def _service_data(self) -> Mapping[str, Any]:
+        return self.build.service.data if self.build is not None else {}
+
+    @property
+    def dockerfile_user(self) -> Instruction | None:
+        """The last USER of the chain (the image's user, before compose's `user:`)."""
+        return self.end.user
+
+    @property
+    def compose_user(self) -> str | None:
+        """The service's `user:`, when it sets a non-empty one."""
+        value = self._service_data().get("user")
+        if value is None or str(value).strip() == "":
+            return None
+        return str(value)
+
+    @property
+    def user(self) -> str | None:
+        """Who the container runs as: compose `user:`, else the last USER's user
+        (None: the base image's default)."""
+        if self.compose_user is not None:
+            return self.compose_user
+        spec = self.dockerfile_user.user if self.dockerfile_user is not None else None
+        return spec[0] if spec is not None else None
+
+    @property
+    def entrypoint(self) -> Instruction | Any:
+        """The service's `entrypoint:` when set, else the chain's last ENTRYPOINT
+        instruction (None when there is none)."""
+        data = self._service_data()
+        return data["entrypoint"] if data.get("entrypoint") is not None else self.end.entrypoint
+
+    @property
+    def command(self) -> Instruction | Any:
+        """The service's `command:` when set, else the chain's last CMD instruction."""
+        data = self._service_data()
+        return data["command"] if data.get("command") is not None else self.end.cmd
+
+    @property
+    def compose_healthcheck(self) -> str:
+        """What the service's `healthcheck:` decides: "set" (a test, or disabled on
+        purpose; also when it `extends` a service that may define one), "empty"
+        (options but no test) or "none"."""
+        data = self._service_data()
+        if "extends" in data:
+            return "set"
+        raw = data.get("healthcheck")
+        if not isinstance(raw, dict):
+            return "none"
+        disable = raw.get("disable")
+        if disable is True or (isinstance(disable, str) and disable.strip().lower() in _TRUE_WORDS):
+            return "set"
+        if "test" in raw or isinstance(disable, str):
+            return "set"
+        return "empty"
+
+    @property
+    def healthcheck(self) -> Instruction | Any:
+        """The service's `healthcheck:` when it sets a test (or disables it), else
+        the chain's last HEALTHCHECK instruction (None when there is none)."""
+        if self.compose_healthcheck == "set":
+            return self._service_data().get("healthcheck")
+        return self.end.healthcheck
+
+
+def image_of(build: Build) -> BuiltImage | None:
+    """The image `build` produces (cached); None without a parsed Dockerfile."""
+    dockerfile = build.parsed
+    if dockerfile is None or not dockerfile.stages:
+        return None
+    key = ("image", id(build))
+    found = dockerfile.cache.get(key)
+    if isinstance(found, BuiltImage) and found.build is build:
+        return found
+    image = BuiltImage(Resolver.of(dockerfile, build), build)
+    dockerfile.cache[key] = image
+    return image
+
+
+def lone_image(dockerfile: Dockerfile) -> BuiltImage | None:
+    """The image a plain `docker build` of the Dockerfile produces (cached)."""
+    if not dockerfile.stages:
+        return None
+    found = dockerfile.cache.get("lone-image")
+    if not isinstance(found, BuiltImage):
+        found = dockerfile.cache["lone-image"] = BuiltImage(Resolver.of(dockerfile), None)
+    return found
