@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import lint
 
-from compose_lint.checks.old_images import eol_message, eol_table, judge, reference_date
+from compose_lint.checks.dockerfile.CL301_eol_base_image import eol_message
 from compose_lint.config import EOL_DATE_VARIABLE, environment_options
 from compose_lint.engine import Options, run
+from compose_lint.model.eol import eol_table, judge, reference_date
 
 DAY = date(2026, 11, 27)  # the day the table was checked
 

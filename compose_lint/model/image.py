@@ -26,6 +26,8 @@ Public names (kept stable: other rules build on them)
 - `Step` (`.stage`, `.instruction`, `.before`, and `.env`/`.cwd`/`.workdir`/`.user`/
   `.shell` of the state before it), `State`, `Workdir`, `Exposed`.
 - `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
+- `project_images(project)`: every external image a project pulls (`ProjectImage`:
+  location, reference resolved, as written, from a Dockerfile or not).
 - `is_windows_image(reference)`: whether an image reference names a Windows image.
 - `declared_args(text)`, `literal_build_args(build)`.
 
@@ -37,13 +39,14 @@ ONBUILD's inner instruction, words with positions) live on
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from compose_lint.findings import Location
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage, Word
-from compose_lint.model import Build
+from compose_lint.model import Build, DockerfileSource, Project
 
 # ARGs every build has without declaring them globally (BuildKit sets them).
 _AUTOMATIC = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "BUILDPLATFORM", "BUILDOS", "BUILDARCH")
@@ -527,3 +530,68 @@ def lone_image(dockerfile: Dockerfile) -> BuiltImage | None:
     if not isinstance(found, BuiltImage):
         found = dockerfile.cache["lone-image"] = BuiltImage(Resolver.of(dockerfile), None)
     return found
+
+
+# -- the external images a project uses ---------------------------------------------
+
+
+class ProjectImage(NamedTuple):
+    """An external image a project pulls: a service's `image:` or a FROM."""
+
+    location: Location
+    reference: str  # interpolated / ARG-resolved
+    written: str  # as the file writes it
+    from_dockerfile: bool
+
+    def shown(self, quote: str = "") -> str:
+        """The reference for a message, saying where it came from if resolved."""
+        text = f"{quote}{self.reference}{quote}"
+        return text if self.written == self.reference else f'{text} (from "{self.written}")'
+
+
+def _built_image_names(project: Project) -> set[str]:
+    """`image:` names that a service builds: other services may run them."""
+    names: set[str] = set()
+    for service in project.services:
+        if service.build is not None and service.image is not None:
+            value = interpolation.substitute(service.image, service.file.interpolation_env)
+            if value:
+                names.add(value.strip())
+    return names
+
+
+def _from_location(source: DockerfileSource, stage: Stage) -> Location:
+    """Where the image word of a stage's FROM is written."""
+    words = stage.from_instruction.arguments
+    if words and words[0].raw == stage.base:
+        return source.loc(words[0].line, words[0].column)
+    return source.loc(stage.from_instruction.line, stage.from_instruction.column)
+
+
+def project_images(project: Project) -> Iterator[ProjectImage]:
+    """Every external image the project uses: the `image:` of each service that does
+    not build (and is not built by another service), and each FROM of each Dockerfile
+    that names no earlier stage, once per distinct value (build args applied)."""
+    built = _built_image_names(project)
+    for service in project.services:
+        if service.build is not None or service.image is None:
+            continue  # with build:, image: names the result, not something pulled
+        value = interpolation.substitute(service.image, service.file.interpolation_env)
+        if value is None or not value.strip() or value.strip() in built:
+            continue
+        location = service.file.loc(service.path + ("image",))
+        yield ProjectImage(location, value.strip(), service.image.strip(), False)
+    for source in project.dockerfiles:
+        parsed = source.parsed
+        if parsed is None:
+            continue
+        seen: set[tuple[int, str]] = set()
+        for resolver in resolvers(parsed, source.builds):
+            for stage in parsed.stages:
+                value = resolver.base(stage)
+                if not value or resolver.stage(value, stage.index) is not None:
+                    continue  # unknown, or FROM an earlier stage
+                if (stage.index, value) in seen:
+                    continue
+                seen.add((stage.index, value))
+                yield ProjectImage(_from_location(source, stage), value, stage.base, True)

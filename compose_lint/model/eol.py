@@ -1,30 +1,26 @@
-"""CL3xx: the images a project runs and builds on.
+"""What is known of official images' release cycles: `data/eol.json`.
 
-Both rules look at the same images: every `FROM` of every Dockerfile the project
-builds (ARG defaults and compose `build.args` applied, stage references skipped)
-and the `image:` of every service that does not build its own image.
+- `eol_table()`: the table by image name; `Product` (an image and its cycles, with
+  `.match(tag_word)` and `.newest(day)`), `Cycle` (one release, with `.ends`,
+  `.ended(day)`, `.when`).
+- `judge(reference, day)`: the `Verdict` on an image reference (its ended cycles, a
+  supported tag to move to), None when it is fine, unknown or too vague.
+- `product_of(ref)`: the table entry of a parsed reference; `repository_as_written(ref)`.
+- `reference_date(options)`: the day support is judged on (a rule's `reference-date`
+  option, which $COMPOSE_LINT_EOL_DATE sets, else today).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
 from compose_lint import data as data_files
-from compose_lint.findings import Location, Severity
-from compose_lint.load import interpolation
-from compose_lint.load.dockerfile import Stage
-from compose_lint.model import DockerfileSource, Project
-from compose_lint.model.image import Resolver
 from compose_lint.model.imageref import ImageRef, parse_image
-from compose_lint.registry import rule
-
-Found = Iterator[tuple[Location, str]]
-
 
 _ALPINE_SUFFIX = re.compile(r"alpine(\d+\.\d+)(?:\.\d+)*")
 
@@ -141,10 +137,10 @@ def eol_table() -> dict[str, Product]:
     return products
 
 
-def _product(ref: ImageRef) -> Product | None:
+def product_of(ref: ImageRef) -> Product | None:
     if ref.official:
         return eol_table().get(ref.short_name)
-    return eol_table().get(_repository_as_written(ref))
+    return eol_table().get(repository_as_written(ref))
 
 
 # -- judging one image reference ---------------------------------------------
@@ -153,7 +149,7 @@ def _product(ref: ImageRef) -> Product | None:
 class _Part(NamedTuple):
     """A tag word that names a release cycle."""
 
-    index: int  # position among the tag's "-"-separated words
+    index: int  # type: ignore[assignment]  # position among the tag's "-"-separated words
     cycle: Cycle
     product: Product
 
@@ -163,7 +159,7 @@ class Verdict(NamedTuple):
     suggestion: str | None  # a supported tag to move to, when one can be named
 
 
-def _repository_as_written(ref: ImageRef) -> str:
+def repository_as_written(ref: ImageRef) -> str:
     return f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
 
 
@@ -172,7 +168,7 @@ def _tag_parts(ref: ImageRef, words: list[str]) -> list[_Part]:
     for images built on a distribution, the distribution release in the variant
     words (`-buster`, `-jammy`, `-alpine3.17`)."""
     table = eol_table()
-    product = _product(ref)
+    product = product_of(ref)
     found: list[_Part] = []
     if product is not None:
         own = product.match(words[0])
@@ -205,7 +201,7 @@ def judge(reference: str, today: date) -> Verdict | None:
     ref = parse_image(reference)
     if ref is None or ref.tag is None or ref.tag == "latest":
         return None
-    product = _product(ref)
+    product = product_of(ref)
     if product is None and not ref.official:
         return None  # a third-party image's tag words mean what its publisher wants
     words = ref.tag.split("-")
@@ -227,154 +223,7 @@ def judge(reference: str, today: date) -> Verdict | None:
         else:  # alpine3.17 -> alpine, which tracks the newest Alpine the image supports
             replaced[part.index] = "alpine"
     tag = "-".join(word for word in replaced if word)
-    name = _repository_as_written(ref)
+    name = repository_as_written(ref)
     if product is not None:
         name = product.current_name(name)
     return Verdict(cycles, f"{name}:{tag}" if tag else None)
-
-
-def eol_message(reference: str, verdict: Verdict) -> str:
-    first, *rest = verdict.ended
-    facts = f"{first.label} reached end of life {first.when}"
-    if rest:
-        others = [f"{cycle.label} {cycle.when}" for cycle in rest]
-        facts += ", " * (len(others) > 1) + ", ".join(others[:-1]) + " and " + others[-1]
-    fix = (
-        f"move to a supported tag such as {verdict.suggestion}"
-        if verdict.suggestion
-        else "move to a supported release"
-    )
-    return f"{reference}: {facts}; {fix}"
-
-
-# -- the images of a project ---------------------------------------------------
-
-
-class _Image(NamedTuple):
-    location: Location
-    reference: str  # interpolated / ARG-resolved
-    written: str  # as the file writes it
-    from_dockerfile: bool
-
-    def shown(self, quote: str = "") -> str:
-        """The reference for a message, saying where it came from if resolved."""
-        text = f"{quote}{self.reference}{quote}"
-        return text if self.written == self.reference else f'{text} (from "{self.written}")'
-
-
-def _word_column(line: str, word: str, start: int) -> int | None:
-    """0-based column of `word` standing alone (between blanks) in `line`."""
-    at = line.find(word, start)
-    while at >= 0:
-        end = at + len(word)
-        if (at == 0 or line[at - 1].isspace()) and (end == len(line) or line[end].isspace()):
-            return at
-        at = line.find(word, at + 1)
-    return None
-
-
-def _from_location(source: DockerfileSource, stage: Stage) -> Location:
-    """Where the image word of a stage's FROM is written (it may sit on a
-    continuation line); the instruction itself when it cannot be found."""
-    instruction = stage.from_instruction
-    for offset, line in enumerate(instruction.lines):
-        start = instruction.column - 1 + len(instruction.keyword) if offset == 0 else 0
-        column = _word_column(line, stage.base, start)
-        if column is not None:
-            return source.loc(instruction.line + offset, column + 1)
-    return source.loc(instruction.line, instruction.column)
-
-
-def _built_image_names(project: Project) -> set[str]:
-    """`image:` names that a service builds: other services may run them."""
-    names: set[str] = set()
-    for service in project.services:
-        if service.build is not None and service.image is not None:
-            value = interpolation.substitute(service.image, service.file.interpolation_env)
-            if value:
-                names.add(value.strip())
-    return names
-
-
-def project_images(project: Project) -> Iterator[_Image]:
-    """Every external image the project uses, each FROM once per distinct value."""
-    built = _built_image_names(project)
-    for service in project.services:
-        if service.build is not None or service.image is None:
-            continue  # with build:, image: names the result, not something pulled
-        value = interpolation.substitute(service.image, service.file.interpolation_env)
-        if value is None or not value.strip() or value.strip() in built:
-            continue
-        location = service.file.loc(service.path + ("image",))
-        yield _Image(location, value.strip(), service.image.strip(), False)
-    for source in project.dockerfiles:
-        parsed = source.parsed
-        if parsed is None:
-            continue
-        seen: set[tuple[int, str]] = set()
-        for build in source.builds or [None]:
-            resolver = Resolver.of(parsed, build)
-            for stage in parsed.stages:
-                value = resolver.base(stage)
-                if not value or resolver.stage(value, stage.index) is not None:
-                    continue  # unknown, or FROM an earlier stage
-                if (stage.index, value) in seen:
-                    continue
-                seen.add((stage.index, value))
-                location = _from_location(source, stage)
-                yield _Image(location, value, stage.base, True)
-
-
-# -- the rules -------------------------------------------------------------------
-
-
-@rule(
-    "CL301",
-    "eol-base-image",
-    Severity.WARNING,
-    "An image is a release past its end of life (Python 3.8, Node 16, Debian buster...).",
-    options={EOL_DATE_OPTION: "date"},
-)
-def eol_base_image(project: Project, options: Mapping[str, Any]) -> Found:
-    today = reference_date(options)
-    for image in project_images(project):
-        verdict = judge(image.reference, today)
-        if verdict is not None:
-            yield image.location, eol_message(image.shown(), verdict)
-
-
-def _pin_example(ref: ImageRef, today: date) -> str:
-    name = _repository_as_written(ref)
-    product = _product(ref)
-    newest = product.newest(today) if product is not None else None
-    if product is None or newest is None:
-        return f"{name}:<version>"
-    return f"{product.current_name(name)}:{newest.cycle}"
-
-
-@rule(
-    "CL302",
-    "unpinned-image",
-    Severity.WARNING,
-    "An image has no tag or the `latest` tag, so what runs changes without notice.",
-    options={EOL_DATE_OPTION: "date"},
-)
-def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
-    today = reference_date(options)
-    for image in project_images(project):
-        ref = parse_image(image.reference)
-        if ref is None or ref.digest is not None:
-            continue
-        if image.from_dockerfile and ref.registry is None and ref.repository == "scratch":
-            continue
-        if ref.tag is not None and ref.tag != "latest":
-            continue
-        what = 'has no tag, so it pulls "latest"' if ref.tag is None else 'uses the "latest" tag'
-        name = _repository_as_written(ref)
-        shown = image.shown(quote='"')
-        yield (
-            image.location,
-            f"image {shown} {what}, which moves to a new release whenever one is "
-            f"pushed; pin a version tag such as {_pin_example(ref, today)} "
-            f"or a digest ({name}@sha256:...)",
-        )

@@ -1,0 +1,56 @@
+"""CL302 unpinned-image: an image without a tag, or with `latest`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.eol import (
+    EOL_DATE_OPTION,
+    product_of,
+    reference_date,
+    repository_as_written,
+)
+from compose_lint.model.image import project_images
+from compose_lint.model.imageref import ImageRef, parse_image
+from compose_lint.registry import Found, rule
+
+
+def _pin_example(ref: ImageRef, today: date) -> str:
+    name = repository_as_written(ref)
+    product = product_of(ref)
+    newest = product.newest(today) if product is not None else None
+    if product is None or newest is None:
+        return f"{name}:<version>"
+    return f"{product.current_name(name)}:{newest.cycle}"
+
+
+@rule(
+    "CL302",
+    "unpinned-image",
+    Severity.WARNING,
+    "An image has no tag or the `latest` tag, so what runs changes without notice.",
+    options={EOL_DATE_OPTION: "date"},
+)
+def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
+    today = reference_date(options)
+    for image in project_images(project):
+        ref = parse_image(image.reference)
+        if ref is None or ref.digest is not None:
+            continue
+        if image.from_dockerfile and ref.registry is None and ref.repository == "scratch":
+            continue
+        if ref.tag is not None and ref.tag != "latest":
+            continue
+        what = 'has no tag, so it pulls "latest"' if ref.tag is None else 'uses the "latest" tag'
+        name = repository_as_written(ref)
+        shown = image.shown(quote='"')
+        yield (
+            image.location,
+            f"image {shown} {what}, which moves to a new release whenever "
+            f"one is pushed; pin a version tag such as {_pin_example(ref, today)} "
+            f"or a digest ({name}@sha256:...)",
+        )
