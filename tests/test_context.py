@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import lint
 
-from compose_lint.checks.old_context import MAX_NAMED, find_leaks, leak_kinds
 from compose_lint.engine import Options, run
 from compose_lint.load.dockerfile import Instruction, parse_dockerfile
 from compose_lint.model import Build
 from compose_lint.model.context import (
+    MAX_NAMED,
+    BuildContext,
+    Glob,
     clean_source,
     context_display,
     context_entries,
@@ -25,9 +27,12 @@ from compose_lint.model.context import (
     copy_sources,
     exists,
     explicit_sources,
+    find_leaks,
     find_matches,
+    has_wildcards,
     instruction_text,
     is_whole_context_copy,
+    leak_kinds,
 )
 from compose_lint.project import Loader
 
@@ -232,6 +237,123 @@ def test_exists_and_find_matches(tmp_path: Path) -> None:
     assert exists(build, ".") and exists(build, ".env")
     assert find_matches(build, "src/*", limit=5) == ["src/a.py", "src/b.txt"]
     assert find_matches(build, "*", limit=2) == [".env", "Dockerfile"]
+
+
+# --- the one globber: Docker's COPY source semantics -------------------------------------
+
+GLOB_FILES = {
+    "a.py": "",
+    "b.txt": "",
+    "!.py": "",
+    "src/a.py": "",
+    "src/b.py": "",
+    "src/sub/c.py": "",
+    "lib/x.py": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        ("*.py", ["!.py", "a.py"]),  # `*` does not cross "/"
+        ("*/*.py", ["lib/x.py", "src/a.py", "src/b.py"]),
+        ("**/*.py", ["lib/x.py", "src/a.py", "src/b.py"]),  # `**` is two `*`: one level
+        ("src/**", ["src/a.py", "src/b.py", "src/sub"]),
+        ("?.py", ["!.py", "a.py"]),
+        ("src/?.py", ["src/a.py", "src/b.py"]),
+        ("src/[a-a].py", ["src/a.py"]),
+        ("src/[^a].py", ["src/b.py"]),  # `^` negates
+        ("[!a].py", ["!.py", "a.py"]),  # `!` does not: Go reads it as a character
+        ("src/[ab].p[xy]", ["src/a.py", "src/b.py"]),
+        ("[", []),  # malformed: Go matches nothing
+        ("src/[]a].py", []),
+        ("src/[b-a].py", []),
+        ("./src/../*.txt", ["b.txt"]),
+        ("/src/*.py", ["src/a.py", "src/b.py"]),
+        ("../*", []),
+    ],
+)
+def test_glob_semantics(tmp_path: Path, pattern: str, found: list[str]) -> None:
+    build = build_of(tmp_path, {"Dockerfile": PY, **GLOB_FILES})
+    assert list(BuildContext.of(build).glob(pattern).matches) == found
+
+
+def test_glob_backslash_escapes(tmp_path: Path) -> None:
+    build = build_of(tmp_path, {"Dockerfile": PY, "a*b": "", "a*bc": "", "axb": ""})
+    context = BuildContext.of(build)
+    # an escaped `*` is no wildcard: without another one the source is a plain path
+    assert not has_wildcards("a\\*b") and has_wildcards("a*b")
+    assert context.matches("a\\*b", limit=5) == []
+    # with one, Go's filepath.Match reads `\\*` as a literal `*`
+    assert context.matches("a\\*b*", limit=5) == ["a*b", "a*bc"]
+    assert context.matches("a*b", limit=5) == ["a*b", "axb"]
+
+
+def test_glob_missing_folder_and_file_prefix(tmp_path: Path) -> None:
+    build = build_of(tmp_path, {"Dockerfile": PY, **GLOB_FILES})
+    context = BuildContext.of(build)
+    assert context.glob("lib/nope/*.py") == Glob((), missing_dir="lib/nope")
+    assert context.glob("gone/deeper/*.py").missing_dir == "gone"
+    assert context.glob("a.py/*") == Glob(())  # a file where a folder should be
+
+
+def test_glob_does_not_enter_symlinks(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", {"x.py": "", "d/y.py": ""})
+    root = tmp_path / "ctx"
+    build = build_of(root, {"Dockerfile": PY, "real/z.py": ""})
+    os.symlink(outside, root / "out")
+    os.symlink(root / "real", root / "inner")
+    context = BuildContext.of(build)
+    # below a wildcard, links are matched as entries but never entered
+    assert context.matches("*/*.py", limit=9) == ["real/z.py"]
+    assert context.matches("[io]*", limit=9) == ["inner", "out"]
+    # a fixed folder that is a link inside the context is followed, as Docker does
+    assert context.matches("inner/*.py", limit=9) == ["inner/z.py"]
+    # one leading out of the context is not judged
+    assert context.glob("out/*.py") == Glob((), truncated=True)
+
+
+def test_glob_caps(tmp_path: Path) -> None:
+    files = {f"d/f{i:03}.txt": "" for i in range(50)}
+    build = build_of(tmp_path, {"Dockerfile": PY, **files})
+    context = BuildContext.of(build)
+    assert context.glob("d/*.txt", limit=3).matches == ("d/f000.txt", "d/f001.txt", "d/f002.txt")
+    capped = context.glob("d/*.txt", scan_limit=10)
+    assert capped.truncated
+    assert len(context.glob("d/*.txt").matches) == 50
+
+
+def test_context_lists_each_directory_once(tmp_path: Path, monkeypatch) -> None:
+    build = build_of(tmp_path, {"Dockerfile": PY, **GLOB_FILES})
+    context = BuildContext.of(build)
+    assert BuildContext.of(build) is context
+    calls: list[object] = []
+    real = os.scandir
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    context.glob("src/*.py")
+    context.glob("*/*.py")
+    context.entries()
+    context.entries()
+    listed = [str(c) for c in calls]
+    assert len(listed) == len(set(listed))
+
+
+def test_context_ignore_verdicts(tmp_path: Path) -> None:
+    ignore = "*.txt\n!keep.txt\nsrc\n!src/a.py\n"
+    files = {"Dockerfile": PY, ".dockerignore": ignore, "b.txt": "", "keep.txt": "", **GLOB_FILES}
+    context = BuildContext.of(build_of(tmp_path, files))
+    assert context.excluded("b.txt") and not context.excluded("keep.txt")
+    pattern = context.excluded_by("b.txt")
+    assert pattern is not None and pattern.line == 1 and pattern.text == "*.txt"
+    assert context.excluded_by("keep.txt") is None and context.excluded_by("a.py") is None
+    assert context.reincluded("keep.txt") and not context.reincluded("a.py")
+    assert context.has_exceptions
+    assert context.excluded("src/b.py") and not context.excluded("src/a.py")
 
 
 def test_context_display(tmp_path: Path) -> None:
@@ -470,3 +592,19 @@ def test_copy_exclude_flags_leave_files_out(tmp_path: Path) -> None:
     assert copy is not None and copy_excludes(copy) == [".env", "**/node_modules"]
     assert [x.entry.relpath for x in find_leaks(build, True, copy)] == ["id_rsa"]
     assert len(find_leaks(build, True)) == 3
+
+
+def test_context_named_from_where_compose_lint_runs(tmp_path: Path) -> None:
+    # CL401 and CL502 once named a context differently (relative to the compose file
+    # vs to the current folder); both now name it like the paths of their findings.
+    write(
+        tmp_path,
+        {
+            "sub/compose.yaml": "services:\n  app:\n    build: ./app\n",
+            "sub/app/Dockerfile": PY,
+            "sub/app/.env": "A=1\n",
+        },
+    )
+    [message] = messages(tmp_path, "CL401")
+    assert message.startswith('build context "sub/app" has no .dockerignore, and sub/app/')
+    assert message.endswith('add sub/app/.dockerignore listing ".env"')

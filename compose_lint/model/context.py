@@ -1,23 +1,32 @@
 """Looking at a build context: what the Dockerfile copies from it and what is in it.
 
-Shared by the rules that judge a build context (CL401/CL402, CL502/CL503). Nothing here
-reads a file: it looks at the parsed Dockerfile and ignore file the model already holds,
-and lists the context directory with bounded, non-recursive-by-default walks that never
-enter heavy trees such as `node_modules`, `.git` or virtual environments.
+The one listing of a build context and the one globber of COPY sources (`BuildContext`,
+one per build, listed lazily, each directory at most once), with the `.dockerignore`
+verdicts, and what would leak into an image copied from it whole (`find_leaks`). The
+walks use `lstat` (symlinks are listed, never followed out of the context), never enter
+heavy trees such as `node_modules`, `.git` or virtual environments, and stop at caps on
+entries and time. Nothing here parses a file: the parsed Dockerfile and ignore file come
+from the model.
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import posixpath
+import re
+import time
 from collections.abc import Iterable, Iterator
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+from compose_lint import data
 from compose_lint.discover import SKIP_DIRS
 from compose_lint.load.dockerfile import Dockerfile, Instruction
-from compose_lint.model import Build
+from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern, parse_dockerignore
+from compose_lint.model import Build, Project
 
 # Directories the walks never look inside (they are still listed themselves).
 HEAVY_DIRS: frozenset[str] = SKIP_DIRS
@@ -136,38 +145,581 @@ def instruction_text(instruction: Instruction, limit: int = 60) -> str:
 
 # --- what is in the context ----------------------------------------------------------
 
+# Directory entries one glob may look at, and the time one build context may spend
+# listing directories, before the answers become "unknown" (pre-commit must stay fast).
+GLOB_LIMIT = 20000
+TIME_LIMIT = 2.0  # seconds
+
+
+class DirEntry(NamedTuple):
+    """One entry of a listed directory, as `lstat` sees it (links are not followed)."""
+
+    name: str
+    is_dir: bool  # a real directory (a symlink to one is not)
+    is_symlink: bool
+
 
 class ContextEntry(NamedTuple):
     """One file or directory of a build context."""
 
     relpath: str  # "/"-separated, relative to the context root: "app/__pycache__"
-    path: Path
+    root: Path  # the context directory
     is_dir: bool  # a real directory (a symlink to one is not)
     is_symlink: bool
     depth: int  # 1 for the entries of the context root
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.relpath.rpartition("/")[2]
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.relpath
+
+
+class Glob(NamedTuple):
+    """What a COPY source pattern finds in a build context."""
+
+    matches: tuple[str, ...]  # context-relative paths, sorted level by level
+    missing_dir: str | None = None  # the fixed folder before the first wildcard is absent
+    truncated: bool = False  # the listing gave up (entry or time cap): the answer is unknown
+
+
+# -- Go's filepath.Match, which BuildKit applies to COPY/ADD sources ------------------
+
+
+def has_wildcards(text: str) -> bool:
+    """Whether a COPY source holds a wildcard (`*`, `?`, `[`) that a backslash does not
+    escape, as BuildKit decides it."""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 1
+        elif char in "*?[":
+            return True
+        index += 1
+    return False
+
+
+@cache
+def segment_regex(segment: str) -> re.Pattern[str] | None:
+    """One path segment of a Go `filepath.Match` pattern as a regular expression, or None
+    when Go calls the pattern malformed (it then matches nothing). `*` is any run of
+    characters but `/`, `?` one character, `[...]` a class whose negation is `^` (a
+    leading `!` is an ordinary character), `\\` escapes the next character; `**` is two
+    `*`, so it does not cross a `/` either."""
+    out: list[str] = []
+    index, size = 0, len(segment)
+    while index < size:
+        char = segment[index]
+        index += 1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "\\":
+            if index >= size:
+                return None
+            out.append(re.escape(segment[index]))
+            index += 1
+        elif char == "[":
+            negated = index < size and segment[index] == "^"
+            if negated:
+                index += 1
+            members: list[str] = []
+            while True:
+                if index >= size:
+                    return None
+                if segment[index] == "]" and members:
+                    index += 1
+                    break
+                low, index = _class_char(segment, index)
+                if low is None:
+                    return None
+                high = low
+                if index < size and segment[index] == "-":
+                    end, index = _class_char(segment, index + 1)
+                    if end is None or end < low:
+                        return None
+                    high = end
+                members.append(
+                    re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}"
+                )
+            body = "".join(members)
+            out.append(f"[^{body}]" if negated else f"[{body}]")
+        else:
+            out.append(re.escape(char))
+    try:
+        return re.compile("".join(out), re.DOTALL)
+    except re.error:  # pragma: no cover - every translation above is valid
+        return None
+
+
+def _class_char(segment: str, index: int) -> tuple[str | None, int]:
+    """A character of a `[...]` class (Go's getEsc): None for a bare `-` or `]`, a
+    trailing `\\` or the end of the pattern."""
+    if index >= len(segment) or segment[index] in "-]":
+        return None, index
+    if segment[index] == "\\":
+        index += 1
+        if index >= len(segment):
+            return None, index
+    return segment[index], index + 1
+
+
+def _clean(relpath: str) -> str | None:
+    """`relpath` cleaned (`./a/` -> `a`, `/` -> `.`), or None when it leaves the context."""
+    cleaned = posixpath.normpath(relpath.lstrip("/") or ".")
+    if cleaned == ".." or cleaned.startswith("../"):
+        return None
+    return cleaned
+
+
+class BuildContext:
+    """The local build context of one build, listed lazily and at most once per
+    directory: its entries, COPY source globs and `.dockerignore` verdicts.
+
+    Every listing uses `lstat` (symlinks are listed, never followed), the walks skip the
+    inside of heavy directories, and a cap on entries per glob and on the time spent
+    listing keeps a huge context cheap: past them answers say `truncated`. Get it with
+    `BuildContext.of(build)`, which keeps one per build."""
+
+    def __init__(self, root: Path | None, ignore: DockerIgnore | None = None) -> None:
+        self.root = root  # None for a remote or unresolvable context
+        self.ignore = ignore
+        self._listings: dict[str, tuple[DirEntry, ...] | None] = {}
+        self._walks: dict[tuple[int, int, frozenset[str], bool], tuple[ContextEntry, ...]] = {}
+        self._spent = 0.0
+        self.out_of_time = False
+
+    @classmethod
+    def of(cls, build: Build) -> BuildContext:
+        """The build's context, made on first use and kept on the build."""
+        kept = build.__dict__.get(_KEPT)
+        if isinstance(kept, BuildContext):
+            return kept
+        ignore = build.ignore.parsed if build.ignore is not None else None
+        made = cls(build.context, ignore)
+        build.__dict__[_KEPT] = made
+        return made
+
+    # -- listing --
+
+    def listing(self, relpath: str = "") -> tuple[DirEntry, ...] | None:
+        """The entries of the real directory at `relpath` ("" for the root), sorted by
+        name; None when it is not a readable directory or time has run out."""
+        if relpath in self._listings:
+            return self._listings[relpath]
+        if self.root is None or self.out_of_time:
+            return None
+        start = time.perf_counter()
+        found: tuple[DirEntry, ...] | None
+        try:
+            with os.scandir(self.root / relpath if relpath else self.root) as scan:
+                items: list[DirEntry] = []
+                for item in scan:
+                    try:
+                        link = item.is_symlink()
+                        real_dir = not link and item.is_dir(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    items.append(DirEntry(item.name, real_dir, link))
+            found = tuple(sorted(items))
+        except OSError:
+            found = None
+        self._spent += time.perf_counter() - start
+        if self._spent > TIME_LIMIT:
+            self.out_of_time = True
+        self._listings[relpath] = found
+        return found
+
+    def entries(
+        self,
+        *,
+        max_depth: int = DEFAULT_DEPTH,
+        limit: int = DEFAULT_LIMIT,
+        skip: Iterable[str] = HEAVY_DIRS,
+        honor_ignore: bool = True,
+    ) -> tuple[ContextEntry, ...]:
+        """The context's entries, level by level, sorted by name within a directory.
+
+        Goes `max_depth` levels down at most (1: the root's entries only), looks at no
+        more than `limit` entries in all, never follows symlinks and never lists the
+        inside of a directory named in `skip`. With `honor_ignore`, entries the ignore
+        file excludes are left out (and so is the inside of an excluded directory,
+        unless the ignore file has `!` exceptions that could bring something back).
+        Unreadable directories are passed over. Empty for a remote or missing context."""
+        skip_names = frozenset(skip)
+        key = (max_depth, limit, skip_names, honor_ignore)
+        walked = self._walks.get(key)
+        if walked is None:
+            walked = tuple(self._walk(max_depth, limit, skip_names, honor_ignore))
+            self._walks[key] = walked
+        return walked
+
+    def _walk(
+        self, max_depth: int, limit: int, skip: frozenset[str], honor_ignore: bool
+    ) -> Iterator[ContextEntry]:
+        root = self.root
+        if root is None:
+            return
+        ignore = self.ignore if honor_ignore else None
+        reentry = ignore is not None and self.has_exceptions
+        pending: list[tuple[str, int]] = [("", 1)]
+        seen = 0
+        while pending:
+            following: list[tuple[str, int]] = []
+            for directory, depth in pending:
+                listed = self.listing(directory)
+                if listed is None:
+                    continue
+                prefix = directory + "/" if directory else ""
+                for item in listed:
+                    seen += 1
+                    if seen > limit:
+                        return
+                    relpath = prefix + item.name
+                    left_out = ignore is not None and ignore.is_excluded(relpath)
+                    if not left_out:
+                        yield ContextEntry(relpath, root, item.is_dir, item.is_symlink, depth)
+                    if (
+                        item.is_dir
+                        and depth < max_depth
+                        and item.name not in skip
+                        and (not left_out or reentry)
+                    ):
+                        following.append((relpath, depth + 1))
+            pending = following
+
+    # -- paths and globs --
+
+    def exists(self, relpath: str) -> bool:
+        """Whether `relpath` (a file, directory or symlink; wildcards allowed) is in the
+        context on disk. False outside the context and for a remote one. The ignore file
+        is not applied (see `excluded`)."""
+        cleaned = _clean(relpath)
+        if cleaned is None or self.root is None:
+            return False
+        if has_wildcards(cleaned):
+            return bool(self.glob(cleaned, limit=1).matches)
+        return os.path.lexists(self.root / cleaned)
+
+    def matches(self, pattern: str, limit: int = 1) -> list[str]:
+        """At most `limit` context paths a COPY source pattern matches (see `glob`)."""
+        return list(self.glob(pattern, limit).matches)
+
+    def glob(self, pattern: str, limit: int | None = None, scan_limit: int = GLOB_LIMIT) -> Glob:
+        """What a COPY/ADD source finds in the context, the way BuildKit resolves it:
+        the folders before the first wildcard are a plain path (a missing one fails the
+        build: `missing_dir`); the rest is matched with Go's `filepath.Match`, one
+        segment per directory level (`*`, `?` and `[...]` never cross a `/`, nor does
+        `**`), walking real directories only (symlinks are matched, not entered). At most
+        `limit` matches; past `scan_limit` entries looked at, or out of time, the result
+        is `truncated`. The ignore file is not applied (see `excluded`)."""
+        cleaned = _clean(pattern)
+        if cleaned is None or self.root is None:
+            return Glob(())
+        if cleaned == ".":
+            return Glob((".",))
+        segments = cleaned.split("/")
+        first = next((i for i, s in enumerate(segments) if has_wildcards(s)), len(segments))
+        fixed, rest = "/".join(segments[:first]), segments[first:]
+        if not rest:
+            return Glob((cleaned,) if os.path.lexists(self.root / cleaned) else ())
+        if fixed:
+            base = self.root / fixed
+            if not os.path.lexists(base):
+                return Glob((), missing_dir=self._first_missing(segments[:first]))
+            if not self._real_dir_inside(fixed):
+                # a link out of the context on the way: Docker resolves it against the
+                # context root, which is not modelled; not judged
+                return Glob((), truncated=True)
+        budget = scan_limit
+        current = [fixed]
+        for index, segment in enumerate(rest):
+            regex = segment_regex(segment)
+            if regex is None:
+                return Glob(())  # a malformed pattern matches nothing
+            last = index == len(rest) - 1
+            following: list[str] = []
+            for directory in current:
+                listed = self.listing(directory)
+                if listed is None:
+                    if self.out_of_time:
+                        return Glob(tuple(following), truncated=True)
+                    continue
+                budget -= len(listed)
+                prefix = directory + "/" if directory else ""
+                following.extend(
+                    prefix + item.name
+                    for item in listed
+                    if (last or item.is_dir) and regex.fullmatch(item.name)
+                )
+                if last and limit is not None and len(following) >= limit:
+                    return Glob(tuple(following[:limit]))
+                if budget < 0:
+                    return Glob(tuple(following[:limit] if last else ()), truncated=True)
+            current = following
+            if not current:
+                break
+        return Glob(tuple(current[:limit]))
+
+    def _first_missing(self, segments: list[str]) -> str:
+        """The first of the folders `a/b/c` that does not exist (`a/b` if `a` does)."""
+        assert self.root is not None
+        for end in range(1, len(segments) + 1):
+            path = "/".join(segments[:end])
+            if not os.path.lexists(self.root / path):
+                return path
+        return "/".join(segments)
+
+    def _real_dir_inside(self, relpath: str) -> bool:
+        """Whether `relpath` is a directory reached without leaving the context."""
+        assert self.root is not None
+        path = self.root / relpath
+        if not path.is_dir():
+            return True  # a file: listing it finds nothing, as in Docker
+        try:
+            real, top = os.path.realpath(path), os.path.realpath(self.root)
+        except OSError:
+            return False
+        return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+    def close_names(self, relpath: str) -> list[str]:
+        """Names in the folder of `relpath` that are nearly its last segment (see
+        `close_names`)."""
+        if self.root is None:
+            return []
+        directory, _, name = relpath.rpartition("/")
+        listed = self.listing(directory)
+        if listed is None:
+            return []
+        return _close([e.name for e in listed[:LISTING_LIMIT]], name)
+
+    # -- the ignore file --
+
+    @cached_property
+    def has_exceptions(self) -> bool:
+        """Whether the ignore file has `!` lines (an excluded folder may then send some
+        of what is inside it)."""
+        return self.ignore is not None and any(p.exclusion for p in self.ignore.patterns)
+
+    def excluded(self, relpath: str) -> bool:
+        """Whether the ignore file leaves `relpath` out of the context."""
+        return self.ignore is not None and self.ignore.is_excluded(relpath)
+
+    def excluded_by(self, relpath: str) -> IgnorePattern | None:
+        """The ignore-file pattern that leaves `relpath` out, or None when it is sent."""
+        if self.ignore is None:
+            return None
+        pattern = self.ignore.matching_pattern(relpath)
+        return pattern if pattern is not None and not pattern.exclusion else None
+
+    def reincluded(self, relpath: str) -> bool:
+        """Whether a `!` line of the ignore file names `relpath` itself (brought back on
+        purpose, not merely inside a folder that is brought back)."""
+        if self.ignore is None:
+            return False
+        pattern = self.ignore.matching_pattern(relpath)
+        return pattern is not None and pattern.exclusion and pattern.matches(relpath)
+
+
+_KEPT = "_compose_lint_context"
+# Entries looked at when suggesting a close name for a missing path.
+LISTING_LIMIT = 2000
+
+
+def _close(names: list[str], name: str) -> list[str]:
+    same = sorted(n for n in names if n.lower() == name.lower() and n != name)
+    return same or difflib.get_close_matches(name, names, n=1, cutoff=0.85)
+
+
+def close_names(directory: Path, name: str) -> list[str]:
+    """Entries of `directory` (its first LISTING_LIMIT) whose name is nearly `name`: the
+    same but for letter case, else one close spelling."""
+    try:
+        with os.scandir(directory) as scan:
+            names = [e.name for _, e in zip(range(LISTING_LIMIT), scan, strict=False)]
+    except OSError:
+        return []
+    return _close(names, name)
+
+
+def list_names(directory: Path, limit: int = LISTING_LIMIT) -> list[str]:
+    """The names of the first `limit` entries of a directory (empty when unreadable)."""
+    try:
+        with os.scandir(directory) as scan:
+            return [e.name for _, e in zip(range(limit), scan, strict=False)]
+    except OSError:
+        return []
+
+
+# -- the build a rule looks at ---------------------------------------------------------
 
 
 def context_display(build: Build) -> str:
-    """The context directory as the user would write it, relative to the compose
-    file's directory ("." for the same directory)."""
+    """The build context as the user sees it: relative to where compose-lint runs, like
+    the paths of findings ("." for the current directory; "" for a remote context)."""
     if build.context is None:
         return ""
-    base = build.service.file.path.parent
+    compose = build.service.file
+    base = posixpath.dirname(compose.display)
     try:
-        shown = os.path.relpath(build.context, base)
+        relative = os.path.relpath(build.context, compose.path.parent).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
         return str(build.context)
-    return shown.replace(os.sep, "/")
+    joined = posixpath.normpath(posixpath.join(base, relative)) if base else relative
+    return joined or "."
+
+
+def dockerfile_display(build: Build) -> str:
+    """The Dockerfile a build uses, as findings name it."""
+    if build.inline is not None or build.dockerfile is None:
+        return f'the dockerfile_inline of service "{build.service.name}"'
+    return build.dockerfile.display
+
+
+def instruction_where(build: Build, instruction: Instruction) -> str:
+    """`Dockerfile line 3 ("COPY . .")`: an instruction of the build's Dockerfile."""
+    where = build.dockerfile.display if build.inline is None and build.dockerfile else None
+    text = instruction_text(instruction)
+    quote = "'" if '"' in text else '"'
+    return f"{where or 'dockerfile_inline'} line {instruction.line} ({quote}{text}{quote})"
+
+
+def whole_context_builds(
+    project: Project, with_ignore: bool
+) -> Iterator[tuple[Build, Instruction]]:
+    """Builds of local contexts whose Dockerfile copies the whole context, with or
+    without a (readable) ignore file, the first per context (and ignore file), with the
+    instruction that copies it."""
+    seen: set[tuple[Path, Path | None]] = set()
+    for build in project.builds():
+        if build.context is None or build.parsed is None:
+            continue
+        ignore = build.ignore
+        if with_ignore != (ignore is not None) or (ignore is not None and ignore.parsed is None):
+            continue
+        key = (build.context, ignore.path if ignore is not None else None)
+        if key in seen:
+            continue
+        copy = copies_whole_context(build.parsed, build.target)
+        if copy is None or not build.context.is_dir():
+            continue
+        seen.add(key)
+        yield build, copy
+
+
+# -- what should not go into an image (data/leaks.json) -------------------------------
+
+MAX_NAMED = 6  # leaks named in one message; the rest are counted
+
+
+class LeakKind(NamedTuple):
+    """One entry of data/leaks.json."""
+
+    names: tuple[str, ...]
+    excepts: tuple[str, ...]
+    kind: str  # "file", "dir" or "any"
+    descend: bool
+    reason: str
+
+    def matches(self, entry: ContextEntry) -> bool:
+        if entry.is_symlink:  # Docker copies the link, not what it points to
+            return False
+        if self.kind == "dir" and not entry.is_dir or self.kind == "file" and entry.is_dir:
+            return False
+        name = entry.name
+        return any(fnmatch.fnmatchcase(name, n) for n in self.names) and not any(
+            fnmatch.fnmatchcase(name, n) for n in self.excepts
+        )
+
+
+class Leak(NamedTuple):
+    entry: ContextEntry
+    kind: LeakKind
+
+    @property
+    def pattern(self) -> str:
+        """What to add to the ignore file: the path itself at the top level, any
+        directory's entry of that name below it."""
+        if self.entry.depth == 1:
+            return self.entry.relpath
+        return f"**/{self.entry.name}"
+
+
+@cache
+def leak_kinds() -> tuple[LeakKind, ...]:
+    table = data.load("leaks.json")
+    return tuple(
+        LeakKind(
+            names=tuple(item["names"]),
+            excepts=tuple(item.get("except", ())),
+            kind=item.get("kind", "any"),
+            descend=item.get("descend", True),
+            reason=item["reason"],
+        )
+        for item in table["leaks"]
+    )
+
+
+@cache
+def _not_entered() -> frozenset[str]:
+    """Directories the leak walk lists but does not look inside."""
+    names = {n for k in leak_kinds() if not k.descend for n in k.names}
+    return HEAVY_DIRS | names
+
+
+def find_leaks(build: Build, honor_ignore: bool, copy: Instruction | None = None) -> list[Leak]:
+    """Entries of the build context that should not go into an image: those the
+    Dockerfile does not copy by name, that the whole-context `copy` does not leave out
+    with `--exclude`, and, with `honor_ignore`, that the ignore file does not exclude or
+    deliberately re-include with a `!` line of their own."""
+    context = BuildContext.of(build)
+    parsed = build.parsed
+    named = explicit_sources(parsed) if parsed is not None else set()
+    excludes = copy_excludes(copy) if copy is not None else []
+    left_out = parse_dockerignore("\n".join(excludes)) if excludes else None
+    kinds = leak_kinds()
+    leaks: list[Leak] = []
+    for entry in context.entries(skip=_not_entered(), honor_ignore=honor_ignore):
+        kind = next((k for k in kinds if k.matches(entry)), None)
+        if kind is None:
+            continue
+        if any(entry.relpath == n or entry.relpath.startswith(n + "/") for n in named):
+            continue  # the Dockerfile wants it: `COPY certs/ /etc/certs`
+        if left_out is not None and left_out.is_excluded(entry.relpath):
+            continue  # COPY --exclude=.env . .
+        if honor_ignore and context.reincluded(entry.relpath):
+            continue  # `!.env`: brought back on purpose
+        leaks.append(Leak(entry, kind))
+    return leaks
+
+
+def leak_names(leaks: list[Leak]) -> str:
+    """`.env, .git and 2 more`: the first MAX_NAMED leaks by path, the rest counted."""
+    shown = [leak.entry.relpath for leak in leaks[:MAX_NAMED]]
+    rest = len(leaks) - len(shown)
+    if rest:
+        shown.append(f"{rest} more")
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def leak_patterns(leaks: list[Leak]) -> str:
+    """`".env", "**/node_modules"`: the ignore-file lines that keep the leaks out."""
+    patterns = list(dict.fromkeys(leak.pattern for leak in leaks))
+    return ", ".join(f'"{p}"' for p in patterns)
+
+
+# -- the same answers as plain functions of a build ------------------------------------
 
 
 def excluded(build: Build, relpath: str) -> bool:
     """Whether the build's ignore file leaves `relpath` out of the context."""
-    ignore = build.ignore.parsed if build.ignore is not None else None
-    return ignore is not None and ignore.is_excluded(relpath)
+    return BuildContext.of(build).excluded(relpath)
 
 
 def context_entries(
@@ -177,138 +729,60 @@ def context_entries(
     limit: int = DEFAULT_LIMIT,
     skip: Iterable[str] = HEAVY_DIRS,
     honor_ignore: bool = True,
-) -> Iterator[ContextEntry]:
-    """The context's entries, level by level, sorted by name within a directory.
-
-    Goes `max_depth` levels down at most (1: the root's entries only), looks at no more
-    than `limit` entries in all, never follows symlinks and never lists the inside of a
-    directory named in `skip`. With `honor_ignore`, entries the ignore file excludes are
-    left out (and so is the inside of an excluded directory, unless the ignore file has
-    `!` exceptions that could bring something back). Unreadable directories are passed
-    over. Yields nothing for a remote or missing context."""
-    root = build.context
-    if root is None:
-        return
-    skip_names = frozenset(skip)
-    ignore = build.ignore.parsed if honor_ignore and build.ignore is not None else None
-    has_exceptions = ignore is not None and any(p.exclusion for p in ignore.patterns)
-    pending: list[tuple[Path, str, int]] = [(root, "", 1)]
-    seen = 0
-    while pending:
-        following: list[tuple[Path, str, int]] = []
-        for directory, prefix, depth in pending:
-            try:
-                with os.scandir(directory) as scan:
-                    found = sorted(scan, key=lambda e: e.name)
-            except OSError:
-                continue
-            for item in found:
-                seen += 1
-                if seen > limit:
-                    return
-                relpath = prefix + item.name
-                try:
-                    is_symlink = item.is_symlink()
-                    is_dir = not is_symlink and item.is_dir(follow_symlinks=False)
-                except OSError:
-                    continue
-                left_out = ignore is not None and ignore.is_excluded(relpath)
-                if not left_out:
-                    yield ContextEntry(relpath, Path(item.path), is_dir, is_symlink, depth)
-                if (
-                    is_dir
-                    and depth < max_depth
-                    and item.name not in skip_names
-                    and (not left_out or has_exceptions)
-                ):
-                    following.append((Path(item.path), relpath + "/", depth + 1))
-        pending = following
+) -> tuple[ContextEntry, ...]:
+    """`BuildContext.entries` of the build's context."""
+    return BuildContext.of(build).entries(
+        max_depth=max_depth, limit=limit, skip=skip, honor_ignore=honor_ignore
+    )
 
 
-def _inside(build: Build, relpath: str) -> str | None:
-    """`relpath` cleaned, or None when it leaves the context (or the context is remote)."""
-    if build.context is None:
-        return None
-    cleaned = posixpath.normpath(relpath.lstrip("/") or ".")
-    if cleaned == ".." or cleaned.startswith("../"):
-        return None
-    return cleaned
-
-
-def _go_glob(pattern: str) -> str:
-    """A Go `filepath.Match` segment as an `fnmatch` pattern (`[^a]` negates in Go)."""
-    return pattern.replace("[^", "[!")
-
-
-def find_matches(build: Build, pattern: str, limit: int = 1, scan_limit: int = 20000) -> list[str]:
-    """Context paths (relative, "/"-separated) matching a COPY source pattern, segment
-    by segment as Docker does (`*`, `?`, `[...]` per segment, no `**`). At most `limit`
-    results; at most `scan_limit` directory entries are looked at. The ignore file is
-    not applied (see `excluded`)."""
-    cleaned = _inside(build, pattern)
-    if cleaned is None or build.context is None:
-        return []
-    if cleaned == ".":
-        return ["."]
-    candidates: list[tuple[Path, str]] = [(build.context, "")]
-    budget = scan_limit
-    for segment in cleaned.split("/"):
-        following: list[tuple[Path, str]] = []
-        if not _WILDCARDS & set(segment):
-            for directory, prefix in candidates:
-                path = directory / segment
-                if os.path.lexists(path):
-                    following.append((path, prefix + segment))
-        else:
-            glob = _go_glob(segment)
-            for directory, prefix in candidates:
-                try:
-                    with os.scandir(directory) as scan:
-                        names = sorted(e.name for e in scan)
-                except OSError:
-                    continue
-                budget -= len(names)
-                following.extend(
-                    (directory / name, prefix + name)
-                    for name in names
-                    if fnmatch.fnmatchcase(name, glob)
-                )
-                if budget <= 0:
-                    break
-        candidates = [(path, prefix + "/") for path, prefix in following]
-        if not candidates:
-            return []
-    return [prefix.rstrip("/") for _, prefix in candidates[:limit]]
+def find_matches(
+    build: Build, pattern: str, limit: int = 1, scan_limit: int = GLOB_LIMIT
+) -> list[str]:
+    """At most `limit` context paths a COPY source pattern matches (`BuildContext.glob`)."""
+    return list(BuildContext.of(build).glob(pattern, limit, scan_limit).matches)
 
 
 def exists(build: Build, relpath: str) -> bool:
-    """Whether `relpath` (a file or directory, wildcards allowed) is in the local build
-    context on disk. False outside the context and for remote contexts. The ignore file
-    is not applied (see `excluded`)."""
-    cleaned = _inside(build, relpath)
-    if cleaned is None or build.context is None:
-        return False
-    if _WILDCARDS & set(cleaned):
-        return bool(find_matches(build, cleaned))
-    return os.path.lexists(build.context / cleaned)
+    """`BuildContext.exists` in the build's context."""
+    return BuildContext.of(build).exists(relpath)
 
 
 __all__ = [
     "DEFAULT_DEPTH",
     "DEFAULT_LIMIT",
+    "GLOB_LIMIT",
     "HEAVY_DIRS",
+    "LISTING_LIMIT",
+    "MAX_NAMED",
+    "BuildContext",
     "ContextEntry",
+    "DirEntry",
+    "Glob",
+    "Leak",
+    "LeakKind",
     "clean_source",
+    "close_names",
     "context_display",
     "context_entries",
     "copies_whole_context",
     "copy_excludes",
     "copy_sources",
+    "dockerfile_display",
     "excluded",
     "exists",
     "explicit_sources",
+    "find_leaks",
     "find_matches",
     "from_context",
+    "has_wildcards",
     "instruction_text",
+    "instruction_where",
     "is_whole_context_copy",
+    "leak_kinds",
+    "leak_names",
+    "leak_patterns",
+    "list_names",
+    "segment_regex",
+    "whole_context_builds",
 ]

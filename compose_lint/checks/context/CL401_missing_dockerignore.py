@@ -1,0 +1,43 @@
+"""CL401 missing-dockerignore: a context copied whole without an ignore file."""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.context import (
+    context_display,
+    find_leaks,
+    instruction_where,
+    leak_names,
+    leak_patterns,
+    whole_context_builds,
+)
+from compose_lint.registry import Found, rule
+
+
+@rule(
+    "CL401",
+    "missing-dockerignore",
+    Severity.WARNING,
+    "A build context is copied whole (COPY . .) but has no .dockerignore.",
+)
+def missing_dockerignore(project: Project) -> Found:
+    for build, copy in whole_context_builds(project, with_ignore=False):
+        context = context_display(build)
+        ignore_file = ".dockerignore" if context == "." else f"{context}/.dockerignore"
+        leaks = find_leaks(build, honor_ignore=False, copy=copy)
+        if leaks:
+            what = (
+                f"it holds {leak_names(leaks)}, which would go into the image; "
+                f"add {ignore_file} listing {leak_patterns(leaks)}"
+            )
+        else:
+            what = (
+                "every file in it goes into the image, and so will any .env, .git or local "
+                f"cache created there later; add {ignore_file} to keep them out"
+            )
+        yield (
+            build.service.file.loc(build.path),
+            f'build context "{context}" has no .dockerignore, and '
+            f"{instruction_where(build, copy)} copies all of it: {what}",
+        )
