@@ -564,3 +564,24 @@ def test_cl318_uses_compose_build_args(tmp_path: Path) -> None:
 )
 def test_odd_input_never_crashes(code: str, text: str) -> None:
     findings(code, "FROM debian\n" + text)
+
+
+# --- contradictions fixed by the one image model ---------------------------------------
+
+
+def test_cl304_windows_image_by_any_microsoft_name() -> None:
+    """CL304 and CL315 now share one reading of "a Windows image": CL304 used to miss
+    `mcr.microsoft.com/windows:<tag>` and judge it as a Linux image running as root."""
+    from conftest import catches_not
+
+    compose = "services:\n  app:\n    build: .\n"
+    catches_not("CL304", compose=compose, dockerfile="FROM mcr.microsoft.com/windows:ltsc2019\n")
+
+
+def test_cl311_quoted_source_with_a_blank_is_one_source() -> None:
+    """COPY/ADD operands are read once, quotes respected: `"my file"` is one source,
+    not two (CL311 used to count two and ask for a trailing slash)."""
+    from conftest import catches, catches_not
+
+    catches_not("CL311", dockerfile='COPY "my file" /app/my-file\n')
+    catches("CL311", dockerfile='COPY "my file" other /app\n', at="2:22")

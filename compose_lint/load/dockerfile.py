@@ -357,6 +357,13 @@ class Stage(NamedTuple):
     from_instruction: Instruction
     instructions: tuple[Instruction, ...]
 
+    @property
+    def label(self) -> str:
+        """`stage "build"`, or `stage on line 7` for an unnamed one (for messages)."""
+        if self.name:
+            return f'stage "{self.name}"'
+        return f"stage on line {self.from_instruction.line}"
+
 
 @dataclass
 class Dockerfile:

@@ -28,6 +28,10 @@ Public names (kept stable: other rules build on them)
 - `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
 - `project_images(project)`: every external image a project pulls (`ProjectImage`:
   location, reference resolved, as written, from a Dockerfile or not).
+- `copy_from_refs(dockerfile)`: each `COPY --from=` with the stage it names
+  (`CopyFrom`).
+- `is_absolute_path(path)`: absolute for WORKDIR/COPY (`/x`, `C:\\x`, `$VAR/x`).
+- `stage_of(dockerfile, instruction)`: the stage an instruction is written in.
 - `is_windows_image(reference)`: whether an image reference names a Windows image.
 - `declared_args(text)`, `literal_build_args(build)`.
 
@@ -92,12 +96,62 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _is_absolute(path: str) -> bool:
+def is_absolute_path(path: str) -> bool:
     """An absolute path, a Windows drive path (`C:\\app`, `c:/app`) or one that starts
     with a variable (its value is not known here)."""
     if path.startswith(("/", "$")):
         return True
     return len(path) >= 2 and path[0].isalpha() and path[1] == ":"
+
+
+def stage_of(dockerfile: Dockerfile, instruction: Instruction) -> Stage | None:
+    """The stage `instruction` is written in (None before the first FROM)."""
+    for stage in reversed(dockerfile.stages):
+        if stage.from_instruction.line <= instruction.line:
+            return stage
+    return None
+
+
+class CopyFrom(NamedTuple):
+    """One `COPY --from=<stage or image>`."""
+
+    stage: Stage  # the stage the COPY is in
+    instruction: Instruction
+    ref: str  # the --from value, quotes removed
+    target: Stage | None  # the stage it names, if any (earlier ones first, then later)
+    by_index: bool  # written as a stage number
+
+    @property
+    def where(self) -> tuple[int, int]:
+        """Line and column of `--from`."""
+        return self.instruction.find("--from")
+
+
+def copy_from_refs(dockerfile: Dockerfile) -> Iterator[CopyFrom]:
+    """Each `COPY --from=<stage or image>` of the Dockerfile, with the stage it names
+    (a variable in `--from` names none: BuildKit does not expand it there)."""
+    stages = dockerfile.stages
+    for stage in stages:
+        for instruction in stage.instructions:
+            if instruction.keyword != "COPY":
+                continue
+            value = instruction.flag("from")
+            ref = value.strip("\"'") if value else ""
+            if not ref:
+                continue
+            if "$" in ref:
+                yield CopyFrom(stage, instruction, ref, None, False)
+                continue
+            if ref.isdigit():
+                index = int(ref)
+                target = stages[index] if index < len(stages) else None
+                yield CopyFrom(stage, instruction, ref, target, True)
+                continue
+            key = ref.lower()
+            named = [s for s in stages if s.name == key]
+            earlier = [s for s in named if s.index < stage.index]
+            target = earlier[0] if earlier else (named[0] if named else None)
+            yield CopyFrom(stage, instruction, ref, target, False)
 
 
 class Workdir(NamedTuple):
@@ -112,7 +166,7 @@ class Workdir(NamedTuple):
         value = instruction.args.strip().strip("\"'")
         if not value:
             return self
-        if _is_absolute(value):
+        if is_absolute_path(value):
             return Workdir(True, value, True, instruction.line)
         path = posixpath.normpath(posixpath.join(self.path, value))
         return Workdir(True, path, self.known, instruction.line)

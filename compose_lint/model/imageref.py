@@ -1,4 +1,6 @@
-"""Image references: `[registry/]repository[:tag][@digest]`."""
+"""Image references (`[registry/]repository[:tag][@digest]`: `parse_image`, `ImageRef`)
+and the other things a Dockerfile names by reference: remote ADD sources
+(`is_remote_source`) and archives ADD unpacks (`is_archive`)."""
 
 from __future__ import annotations
 
@@ -44,3 +46,42 @@ def parse_image(reference: str) -> ImageRef | None:
     if not name:
         return None
     return ImageRef(registry, name.lower(), tag or None, digest or None)
+
+
+# -- what ADD and COPY sources name ---------------------------------------------------
+
+# Names that ADD unpacks (a local tar archive, plain or compressed); Docker looks at the
+# content, so any compressed file is given the benefit of the doubt.
+_ARCHIVE_SUFFIXES = (
+    ".tar",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".tbz",
+    ".tbz2",
+    ".tb2",
+    ".xz",
+    ".txz",
+    ".zst",
+    ".tzst",
+    ".lz",
+    ".tlz",
+    ".lzma",
+    ".z",
+    ".tz",
+    ".tpz",
+)
+
+
+def is_remote_source(source: str) -> bool:
+    """A URL or a Git repository (`git@host:repo.git`, `user@host:path`), which ADD
+    fetches instead of reading the build context."""
+    if "://" in source or source.startswith("git@"):
+        return True
+    user, at, rest = source.partition("@")
+    return bool(at) and ":" in rest and "/" not in user
+
+
+def is_archive(source: str) -> bool:
+    """A name ADD would unpack (a tar archive, plain or compressed)."""
+    return source.lower().endswith(_ARCHIVE_SUFFIXES)
