@@ -17,7 +17,7 @@ import json
 import posixpath
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from compose_lint.findings import Location, Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
@@ -53,6 +53,13 @@ def _services(names: Sequence[str]) -> str:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
 
 
 def _dockerfile_quote(text: str) -> str:
@@ -220,169 +227,6 @@ def _shell_form_message(
     )
 
 
-# --- CL319 -----------------------------------------------------------------------------
-
-
-def _command_count(instruction: Instruction, escape: str) -> int:
-    """How many commands a RUN runs; command substitutions count as commands too."""
-    commands = run_commands(instruction, escape)
-    substitutions = sum(
-        word.count("$(") + word.count("`") // 2 for c in commands for word in c.words
-    )
-    return len(commands) + substitutions
-
-
-def _flag_key(instruction: Instruction) -> tuple[str, ...]:
-    """The RUN flags, independent of their order (and of the order of mount options)."""
-    key: list[str] = []
-    for flag in instruction.flags:
-        name, sep, value = flag.partition("=")
-        if name == "--mount" and sep:
-            value = ",".join(sorted(value.split(",")))
-        key.append(f"{name}={value}" if sep else name)
-    return tuple(sorted(key))
-
-
-def _one_line(instruction: Instruction) -> str | None:
-    if instruction.end_line != instruction.line or instruction.json_args is not None:
-        return None
-    return instruction.args.strip() or None
-
-
-@rule(
-    "CL319",
-    "consecutive-run",
-    Severity.INFO,
-    "Two RUN instructions in a row that each run a single command could be one layer.",
-)
-def consecutive_run(project: Project) -> Found:
-    for source, dockerfile, _ in project.parsed_dockerfiles():
-        escape = dockerfile.escape
-        for stage in dockerfile.stages:
-            previous: tuple[Instruction, int] | None = None
-            for instruction in stage.instructions:
-                if instruction.keyword != "RUN":
-                    previous = None
-                    continue
-                count = _command_count(instruction, escape)
-                if (
-                    previous is not None
-                    and count <= 1
-                    and previous[1] <= 1
-                    and _flag_key(previous[0]) == _flag_key(instruction)
-                ):
-                    yield _at(source, instruction), _consecutive_message(previous[0], instruction)
-                previous = (instruction, count)
-
-
-def _consecutive_message(first: Instruction, second: Instruction) -> str:
-    joined = ""
-    a, b = _one_line(first), _one_line(second)
-    if a is not None and b is not None and len(a) + len(b) <= 70:
-        flags = " ".join(second.flags)
-        joined = f' ("RUN {flags + " " if flags else ""}{a} && {b}")'
-    return (
-        f"this RUN directly follows the RUN on line {first.line} and each adds its own "
-        f"image layer; join them into one RUN with &&{joined}"
-    )
-
-
-# --- CL320 -----------------------------------------------------------------------------
-
-_AUTHORS_LABEL = "org.opencontainers.image.authors"
-
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    return text
-
-
-@rule(
-    "CL320",
-    "maintainer-deprecated",
-    Severity.ERROR,
-    "MAINTAINER is deprecated; name the authors with a LABEL.",
-)
-def maintainer_deprecated(project: Project) -> Found:
-    for source, dockerfile, _ in project.parsed_dockerfiles():
-        for stage in dockerfile.stages:
-            labels = [
-                i for i in stage.instructions if i.keyword == "LABEL" and _AUTHORS_LABEL in i.args
-            ]
-            for instruction in stage.instructions:
-                if instruction.keyword != "MAINTAINER":
-                    continue
-                if labels:
-                    fix = (
-                        f"remove it: the LABEL on line {labels[0].line} already sets "
-                        f"{_AUTHORS_LABEL}"
-                    )
-                else:
-                    value = (
-                        _dockerfile_quote(_unquote(instruction.args))
-                        if instruction.args
-                        else '"..."'
-                    )
-                    fix = f"replace it with LABEL {_AUTHORS_LABEL}={value}"
-                yield (
-                    _at(source, instruction),
-                    "MAINTAINER is deprecated: it only fills the image's legacy Author field, "
-                    f"which current tools do not show; {fix}",
-                )
-
-
-# --- CL321, CL322, CL325 ---------------------------------------------------------------
-
-
-def _overridden(project: Project, keyword: str, what: str) -> Found:
-    """Each instruction of `keyword` that a later one in the same stage replaces."""
-    for source, dockerfile, _ in project.parsed_dockerfiles():
-        for stage in dockerfile.stages:
-            found = [i for i in stage.instructions if i.keyword == keyword]
-            if len(found) < 2:
-                continue
-            last = found[-1]
-            for instruction in found[:-1]:
-                yield (
-                    _at(source, instruction),
-                    f"this {keyword} has no effect: only the last {keyword} of a stage counts "
-                    f"and the one on line {last.line} replaces it; remove this one, or move "
-                    f"what it {what} into the {keyword} on line {last.line}",
-                )
-
-
-@rule(
-    "CL321",
-    "multiple-cmd",
-    Severity.WARNING,
-    "A stage has more than one CMD; only the last one takes effect.",
-)
-def multiple_cmd(project: Project) -> Found:
-    yield from _overridden(project, "CMD", "runs")
-
-
-@rule(
-    "CL322",
-    "multiple-entrypoint",
-    Severity.ERROR,
-    "A stage has more than one ENTRYPOINT; only the last one takes effect.",
-)
-def multiple_entrypoint(project: Project) -> Found:
-    yield from _overridden(project, "ENTRYPOINT", "runs")
-
-
-@rule(
-    "CL325",
-    "multiple-healthcheck",
-    Severity.ERROR,
-    "A stage has more than one HEALTHCHECK; only the last one takes effect.",
-)
-def multiple_healthcheck(project: Project) -> Found:
-    yield from _overridden(project, "HEALTHCHECK", "checks")
-
-
 # --- CL324 -----------------------------------------------------------------------------
 
 _PROTOCOLS = ("tcp", "udp", "sctp")
@@ -465,98 +309,6 @@ def invalid_expose_port(project: Project) -> Found:
                     problem = _port_problem(word, variables)
                     if problem is not None:
                         yield source.loc(line, column), problem
-
-
-# --- CL326 -----------------------------------------------------------------------------
-
-_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
-
-
-def _healthcheck_choice(service_data: dict[str, Any]) -> str:
-    """ "set" (a test, or disabled on purpose), "empty" (options but no test), "none"."""
-    if "extends" in service_data:
-        return "set"  # the extended service may define it: do not guess
-    raw = service_data.get("healthcheck")
-    if not isinstance(raw, dict):
-        return "none"
-    disable = raw.get("disable")
-    if disable is True or (isinstance(disable, str) and disable.strip().lower() in _TRUE_WORDS):
-        return "set"
-    if "test" in raw or isinstance(disable, str):
-        return "set"
-    return "empty"
-
-
-def _has_healthcheck(resolver: Resolver, stage: Stage) -> bool:
-    return any(
-        i.keyword == "HEALTHCHECK" for step in resolver.chain(stage) for i in step.instructions
-    )
-
-
-@rule(
-    "CL326",
-    "missing-healthcheck",
-    Severity.INFO,
-    "The built image has no HEALTHCHECK and the compose service sets no `healthcheck:`.",
-)
-def missing_healthcheck(project: Project) -> Found:
-    for source, dockerfile, builds in project.parsed_dockerfiles():
-        if not dockerfile.stages:
-            continue
-        if not builds:
-            resolver = Resolver.of(dockerfile)
-            stage = dockerfile.stages[-1]
-            if not _has_healthcheck(resolver, stage):
-                yield (
-                    _at(source, stage.from_instruction),
-                    "the last stage of this Dockerfile "
-                    f'("{_short(instruction_text(stage.from_instruction), 50)}") has no '
-                    "HEALTHCHECK, nor do the stages it is built from, so Docker cannot tell a "
-                    "running but stuck container from a healthy one; add one to the stage "
-                    '(e.g. "HEALTHCHECK CMD curl -f http://localhost/ || exit 1"), or a '
-                    '"healthcheck:" to the compose service that runs the image',
-                )
-            continue
-        # stage index -> (stage, services without a healthcheck, services with options only)
-        found: dict[int, tuple[Stage, list[str], list[str]]] = {}
-        chosen: set[int] = set()
-        for build in builds:
-            resolver = Resolver.of(dockerfile, build)
-            stage = resolver.built(build.target)
-            if stage is None or _has_healthcheck(resolver, stage):
-                continue
-            choice = _healthcheck_choice(build.service.data)
-            if choice == "set":
-                chosen.add(stage.index)
-                continue
-            entry = found.setdefault(stage.index, (stage, [], []))
-            entry[1 if choice == "none" else 2].append(build.service.name)
-        for index, (stage, missing, empty) in sorted(found.items()):
-            if index in chosen:
-                continue
-            inherited = len(Resolver.of(dockerfile, builds[0]).chain(stage)) > 1
-            message = _missing_message(stage, inherited, missing, empty)
-            yield _at(source, stage.from_instruction), message
-
-
-def _missing_message(stage: Stage, inherited: bool, missing: list[str], empty: list[str]) -> str:
-    names = missing + empty
-    verb = "builds" if len(names) == 1 else "build"
-    parents = " (nor do the stages it is built from)" if inherited else ""
-    what = f"{_services(names)} {verb} {_stage_label(stage)}, which has no HEALTHCHECK{parents}"
-    if empty and not missing:
-        why = 'and the service\'s "healthcheck:" sets only options, no "test:"'
-        fix = 'add a "test:" to the service\'s "healthcheck:" or a HEALTHCHECK to this stage'
-    else:
-        why = 'and the compose file sets no "healthcheck:"'
-        fix = (
-            'add a "healthcheck:" with a "test:" to the service or a HEALTHCHECK to this '
-            'stage, or write "healthcheck: {disable: true}" if it needs none'
-        )
-    return (
-        f"{what}, {why}: docker compose ps cannot report the container unhealthy and "
-        f'"depends_on: condition: service_healthy" cannot wait for it; {fix}'
-    )
 
 
 # --- CL328 -----------------------------------------------------------------------------

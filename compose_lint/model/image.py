@@ -30,6 +30,8 @@ Public names (kept stable: other rules build on them)
   location, reference resolved, as written, from a Dockerfile or not).
 - `copy_from_refs(dockerfile)`: each `COPY --from=` with the stage it names
   (`CopyFrom`).
+- `replaced(stage, keyword)`: (instruction, the last one) for each instruction of
+  `keyword` that a later one in the same stage replaces (CMD, ENTRYPOINT...).
 - `is_absolute_path(path)`: absolute for WORKDIR/COPY (`/x`, `C:\\x`, `$VAR/x`).
 - `stage_of(dockerfile, instruction)`: the stage an instruction is written in.
 - `is_windows_image(reference)`: whether an image reference names a Windows image.
@@ -110,6 +112,13 @@ def stage_of(dockerfile: Dockerfile, instruction: Instruction) -> Stage | None:
         if stage.from_instruction.line <= instruction.line:
             return stage
     return None
+
+
+def replaced(stage: Stage, keyword: str) -> list[tuple[Instruction, Instruction]]:
+    """Each instruction of `keyword` in `stage` that a later one replaces, paired with
+    the last one, which is the one that counts."""
+    found = [i for i in stage.instructions if i.keyword == keyword]
+    return [(instruction, found[-1]) for instruction in found[:-1]]
 
 
 class CopyFrom(NamedTuple):
