@@ -18,19 +18,17 @@ from compose_lint.model import (
     ComposeFile,
     ComposeView,
     DockerfileSource,
-    EnvVar,
     IgnoreSource,
     LoadError,
     ModelProblem,
-    Port,
     Project,
     Service,
     YamlPath,
 )
+from compose_lint.model.values import parse_env, parse_env_file, parse_ports
 from compose_lint.suppress import scan
 
 _Source = TypeVar("_Source", DockerfileSource, IgnoreSource)
-_VARIABLE = re.compile(r"\$\{[^{}]*\}")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?$", re.I)
 
 
@@ -409,109 +407,3 @@ def _needs_resolving(data: dict[str, Any]) -> bool:
     return isinstance(services, dict) and any(
         isinstance(s, dict) and "extends" in s for s in services.values()
     )
-
-
-# -- value parsing, shared by every rule ------------------------------------
-
-
-def _scalar_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return None
-
-
-def parse_env(raw: Any, path: YamlPath) -> list[EnvVar]:
-    """`environment:` / `build.args:` in list (`NAME=value`) or mapping form."""
-    result: list[EnvVar] = []
-    if isinstance(raw, dict):
-        for name, value in raw.items():
-            result.append(EnvVar(str(name), _scalar_text(value), path + (name,), False))
-    elif isinstance(raw, list):
-        for i, item in enumerate(raw):
-            if not isinstance(item, str) or not item:
-                continue
-            name, sep, value = item.partition("=")
-            result.append(EnvVar(name.strip(), value if sep else None, path + (i,), True))
-    return result
-
-
-def _port_range(text: str) -> tuple[int, int] | None:
-    start, _, end = text.partition("-")
-    if not start.isdigit() or (end and not end.isdigit()):
-        return None
-    return int(start), int(end or start)
-
-
-def parse_port(raw: Any, path: YamlPath) -> Port | None:
-    """One `ports:` entry; None when it cannot be known statically (interpolated, malformed)."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return Port(raw, raw, None, None, "tcp", path)
-    if isinstance(raw, dict):
-        target = raw.get("target")
-        if isinstance(target, str) and target.isdigit():
-            target = int(target)
-        if not isinstance(target, int) or isinstance(target, bool):
-            return None
-        published = _scalar_text(raw.get("published"))
-        protocol = raw.get("protocol") if isinstance(raw.get("protocol"), str) else "tcp"
-        host_ip = raw.get("host_ip") if isinstance(raw.get("host_ip"), str) else None
-        return Port(target, target, published or None, host_ip, protocol.lower(), path)
-    if not isinstance(raw, str):
-        return None
-    # "${HOST_PORT:-8000}:8000": the container side is still known
-    spec, _, protocol = _VARIABLE.sub("$VAR", raw).partition("/")
-    if "$" in protocol:
-        return None
-    host_ip: str | None = None
-    if spec.startswith("["):
-        host_ip, _, spec = spec[1:].partition("]")
-        spec = spec.lstrip(":")
-        parts = spec.split(":")
-    else:
-        parts = spec.rsplit(":", 2)
-        if len(parts) == 3:
-            host_ip = parts.pop(0)
-    target_range = _port_range(parts[-1])
-    if target_range is None:
-        return None
-    published = parts[0] if len(parts) == 2 and parts[0] else None
-    return Port(
-        target_range[0],
-        target_range[1],
-        published,
-        host_ip or None,
-        (protocol or "tcp").lower(),
-        path,
-    )
-
-
-def parse_ports(raw: Any, path: YamlPath) -> list[Port]:
-    if not isinstance(raw, list):
-        return []
-    ports = (parse_port(item, path + (i,)) for i, item in enumerate(raw))
-    return [p for p in ports if p is not None]
-
-
-def parse_env_file(text: str) -> dict[str, str]:
-    """A `.env` file: `NAME=value` lines, `#` comments, optional quotes and `export`."""
-    env: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        if line.startswith("export "):
-            line = line[7:].lstrip()
-        name, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        env[name.strip()] = value
-    return env

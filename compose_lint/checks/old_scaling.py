@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Port, Project, Service
-from compose_lint.project import parse_port
+from compose_lint.model.values import parse_port
 from compose_lint.registry import rule
 
 Found = Iterator[tuple[Location, str]]

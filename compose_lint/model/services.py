@@ -1,0 +1,523 @@
+"""What the compose rules need to know about a project's services, computed once.
+
+`facts(project, service)` gives a `ServiceFacts`, built the first time a rule asks
+and kept with the project, so the references, replica count, published host ports,
+durations and byte sizes of a service are read once however many rules look at
+them. Values are read after interpolation with the project's `.env` (through
+`compose_lint.model.values`); a value interpolation leaves unknown is left out.
+
+Public names:
+  view, section            the merged compose model and its top-level mappings
+  closest                  the defined name closest to a misspelt one
+  once                     one finding per written place (values inherited by `extends`)
+  Ref                      one place where a service names another service
+  Count                    how many containers a service runs, and where that is said
+  HostPorts                the host side of one published port
+  Written                  a value at a path: as written and once interpolated
+  ServiceFacts, facts      the facts above for one service, cached per project
+  exclusive                two services that no profile enables together
+  located_problems         the loader's `extends` / `include` problems, located, with a fix
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from compose_lint.findings import Location
+from compose_lint.load import interpolation
+from compose_lint.model import ComposeView, Port, Project, Service, YamlPath, values
+
+_SHARED_NAMESPACES = ("network_mode", "ipc", "pid", "uts")
+_SERVICE_PREFIX = "service:"
+_CONTAINER_PREFIX = "container:"
+# network modes in which Docker does not publish the service's own ports
+_NO_PORTS_MODES = ("host", "none")
+_SHARED_NAMESPACE = ("service:", "container:")
+_RESOURCE_KINDS = frozenset({"services", "networks", "volumes", "secrets", "configs"})
+
+
+# -- the merged model -----------------------------------------------------------------
+
+
+def view(project: Project) -> ComposeView | None:
+    """The merged compose model, when it is a mapping."""
+    return (
+        project.view if project.view is not None and isinstance(project.view.data, dict) else None
+    )
+
+
+def section(project: Project, kind: str) -> dict[Any, Any]:
+    """A top-level mapping of the merged model (`services`, `networks`...), or {}."""
+    merged = view(project)
+    value = merged.data.get(kind) if merged is not None else None
+    return value if isinstance(value, dict) else {}
+
+
+def dig(data: Any, keys: tuple[str | int, ...]) -> Any:
+    """The value at `keys` below `data`, or None."""
+    for key in keys:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def closest(name: str, candidates: Iterable[Any]) -> str | None:
+    """The candidate most like `name` (a likely misspelling), if one is close."""
+    names = [str(c) for c in candidates if str(c) != name]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def once(found: Iterable[tuple[Location, str]]) -> Iterator[tuple[Location, str]]:
+    """One finding per location: a value that several services inherit (through
+    `extends`) is written, and fixed, in one place."""
+    seen: set[Location] = set()
+    for loc, message in found:
+        if loc not in seen:
+            seen.add(loc)
+            yield loc, message
+
+
+def exclusive(a: Service, b: Service) -> bool:
+    """True when no profile enables both: each has profiles and they share none."""
+    return bool(a.profiles) and bool(b.profiles) and not set(a.profiles) & set(b.profiles)
+
+
+# -- references from one service to another ------------------------------------------
+
+
+class Ref(NamedTuple):
+    """One place where service `source` names service `target`."""
+
+    source: str
+    target: str
+    path: YamlPath
+    at_key: bool  # the name is a mapping key (long depends_on syntax)
+    via: str  # depends_on, links, network_mode, ipc, pid, uts, volumes_from, additional_contexts
+    required: bool  # depends_on with required: false tolerates a disabled target
+
+    @property
+    def dependency(self) -> bool:
+        """Compose orders containers by it (all but build contexts)."""
+        return self.via != "additional_contexts"
+
+    def verb(self) -> str:
+        """What the reference says, without its subject, for messages."""
+        if self.via == "depends_on":
+            return f'depends_on "{self.target}"'
+        if self.via == "links":
+            return f'links to "{self.target}"'
+        if self.via == "volumes_from":
+            return f'takes volumes_from "{self.target}"'
+        if self.via == "additional_contexts":
+            return f'uses "service:{self.target}" in build.additional_contexts'
+        return f'sets {self.via}: "service:{self.target}"'
+
+    def describe(self) -> str:
+        return f'service "{self.source}" {self.verb()}'
+
+
+def _references(service: Service, env: Mapping[str, str]) -> list[Ref]:
+    data, here, name = service.data, service.path, service.name
+    refs: list[Ref] = []
+    depends = data.get("depends_on")
+    if isinstance(depends, list):
+        for i, item in enumerate(depends):
+            target = values.resolved(item, env)
+            if target is not None:
+                refs.append(Ref(name, target, here + ("depends_on", i), False, "depends_on", True))
+    elif isinstance(depends, dict):
+        for key, spec in depends.items():
+            optional = isinstance(spec, dict) and values.is_false(spec.get("required", True), env)
+            refs.append(
+                Ref(name, str(key), here + ("depends_on", key), True, "depends_on", not optional)
+            )
+    links = data.get("links")
+    if isinstance(links, list):
+        for i, item in enumerate(links):
+            link = values.resolved(item, env)
+            if link is not None:
+                parts = link.split(":")
+                target = parts[0] if len(parts) == 2 else link
+                refs.append(Ref(name, target, here + ("links", i), False, "links", True))
+    for key in _SHARED_NAMESPACES:
+        mode = values.resolved(data.get(key), env)
+        if mode and mode.startswith(_SERVICE_PREFIX):
+            target = mode[len(_SERVICE_PREFIX) :]
+            refs.append(Ref(name, target, here + (key,), False, key, True))
+    volumes_from = data.get("volumes_from")
+    if isinstance(volumes_from, list):
+        for i, item in enumerate(volumes_from):
+            spec = values.resolved(item, env)
+            if spec is not None and not spec.startswith(_CONTAINER_PREFIX):
+                target = spec.split(":")[0]
+                refs.append(
+                    Ref(name, target, here + ("volumes_from", i), False, "volumes_from", True)
+                )
+    build = data.get("build")
+    contexts = build.get("additional_contexts") if isinstance(build, dict) else None
+    entries: list[tuple[Any, Any]] = []
+    if isinstance(contexts, dict):
+        entries = [(key, value) for key, value in contexts.items()]
+    elif isinstance(contexts, list):
+        entries = [
+            (i, item.partition("=")[2]) for i, item in enumerate(contexts) if isinstance(item, str)
+        ]
+    for key, value in entries:
+        text = values.resolved(value, env)
+        if text and text.startswith(_SERVICE_PREFIX):
+            target = text[len(_SERVICE_PREFIX) :]
+            path = here + ("build", "additional_contexts", key)
+            refs.append(Ref(name, target, path, False, "additional_contexts", True))
+    return refs
+
+
+# -- how many containers, which host ports ----------------------------------------------
+
+
+class Count(NamedTuple):
+    """How many containers a service runs, and where the file says so."""
+
+    value: int
+    written: str  # 'scale: 3' or 'deploy.replicas: 3'
+
+
+class HostPorts(NamedTuple):
+    """The host side of one `ports:` entry, interpolated."""
+
+    first: int
+    last: int
+    pool: bool  # a host range serving one container port: one free port per container
+    binds: values.Binds  # (IP version, address or None for "any")
+    protocol: str
+    written: str | None  # the text as written, when it uses variables
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first + 1
+
+    def text(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+
+def _interpolated(service: Service, port: Port, env: Mapping[str, str]) -> tuple[Port, str] | None:
+    """`port` read again with its variables replaced (from .env and defaults),
+    and the text as written; None when a variable has no known value."""
+    raw_ports = service.data.get("ports")
+    index = port.path[-1]
+    if not isinstance(raw_ports, list) or not isinstance(index, int) or index >= len(raw_ports):
+        return None
+    raw = raw_ports[index]
+    if isinstance(raw, str):
+        text = interpolation.substitute(raw, env)
+        reread = values.parse_port(text, port.path) if text is not None else None
+        return (reread, raw) if reread is not None else None
+    if isinstance(raw, dict):
+        entry: dict[str, Any] = dict(raw)
+        for key in ("published", "host_ip"):
+            value = entry.get(key)
+            if isinstance(value, str):
+                substituted = interpolation.substitute(value, env)
+                if substituted is None:
+                    return None
+                entry[key] = substituted
+        reread = values.parse_port(entry, port.path)
+        written = raw.get("published") if "$" in str(raw.get("published")) else raw.get("host_ip")
+        return (reread, str(written)) if reread is not None else None
+    return None
+
+
+def _host_ports(service: Service, port: Port, env: Mapping[str, str]) -> HostPorts | None:
+    written: str | None = None
+    if any("$" in (part or "") for part in (port.published, port.host_ip)):
+        reread = _interpolated(service, port, env)
+        if reread is None:
+            return None
+        port, written = reread
+    if port.published is None:
+        return None
+    host = values.host_range(port.published)
+    binds = values.host_binds(port.host_ip)
+    if host is None or binds is None:
+        return None
+    first, last = host
+    pool = last > first and port.target_end == port.target
+    return HostPorts(first, last, pool, binds, port.protocol.lower(), written)
+
+
+# -- values at known keys ---------------------------------------------------------------
+
+
+class Written(NamedTuple):
+    """A string value at `path`: as written, and after interpolation."""
+
+    path: YamlPath
+    raw: Any
+    value: str
+
+    @property
+    def key(self) -> str:
+        """The dotted key below the service (`healthcheck.interval`)."""
+        return ".".join(str(p) for p in self.path[2:])
+
+    @property
+    def shown(self) -> str:
+        return values.shown(self.raw, self.value)
+
+
+_DURATION_KEYS: tuple[tuple[str | int, ...], ...] = (
+    ("healthcheck", "interval"),
+    ("healthcheck", "timeout"),
+    ("healthcheck", "start_period"),
+    ("healthcheck", "start_interval"),
+    ("stop_grace_period",),
+    ("deploy", "update_config", "delay"),
+    ("deploy", "update_config", "monitor"),
+    ("deploy", "rollback_config", "delay"),
+    ("deploy", "rollback_config", "monitor"),
+    ("deploy", "restart_policy", "delay"),
+    ("deploy", "restart_policy", "window"),
+)
+_SIZE_KEYS: tuple[tuple[str | int, ...], ...] = (
+    ("mem_limit",),
+    ("mem_reservation",),
+    ("memswap_limit",),
+    ("mem_swappiness",),
+    ("shm_size",),
+    ("build", "shm_size"),
+    ("deploy", "resources", "limits", "memory"),
+    ("deploy", "resources", "reservations", "memory"),
+)
+
+
+def schema_accepts(value: Any, key: str) -> bool:
+    """Whether the schema (CL003) lets a literal `value` of service key `key` pass:
+    what it rejects is CL003's to report."""
+    from compose_lint.schema import is_valid
+
+    return is_valid({"services": {"probe": {"image": "probe", key: value}}})
+
+
+def _written_values(
+    service: Service, keys: Iterable[tuple[str | int, ...]], probe: str, env: Mapping[str, str]
+) -> list[Written]:
+    """Each string at `keys` that CL003 does not already report, interpolated."""
+    found: list[Written] = []
+    for keys_path in keys:
+        raw = dig(service.data, keys_path)
+        if not isinstance(raw, str):
+            continue
+        if interpolation.has_interpolation(raw):
+            value = interpolation.substitute(raw, env)
+            if value is None:
+                continue
+        elif not schema_accepts(raw, probe):
+            continue
+        else:
+            value = raw.replace("$$", "$")
+        found.append(Written(service.path + keys_path, raw, value))
+    return found
+
+
+# -- the facts of one service -----------------------------------------------------------
+
+
+class ServiceFacts:
+    """What the compose rules read of one service, each computed on first use."""
+
+    def __init__(self, service: Service, env: Mapping[str, str]) -> None:
+        self.service = service
+        self.env = env
+
+    @cached_property
+    def references(self) -> list[Ref]:
+        """Every service name this service refers to, in the order written."""
+        return _references(self.service, self.env)
+
+    @cached_property
+    def replicas(self) -> Count | None:
+        """The container count from `scale` / `deploy.replicas` (the larger); None
+        when neither is set or a set one cannot be known (an unset variable)."""
+        data = self.service.data
+        found: list[Count] = []
+        if "scale" in data and data["scale"] is not None:
+            value = values.count(data["scale"], self.env)
+            if value is None:
+                return None
+            found.append(Count(value, f"scale: {value}"))
+        deploy = data.get("deploy")
+        if isinstance(deploy, dict) and deploy.get("replicas") is not None:
+            value = values.count(deploy["replicas"], self.env)
+            if value is None:
+                return None
+            found.append(Count(value, f"deploy.replicas: {value}"))
+        return max(found, key=lambda c: c.value) if found else None
+
+    @cached_property
+    def publishes(self) -> bool:
+        """False when Docker ignores or refuses the service's `ports:` (host network,
+        no network, or another container's network namespace)."""
+        mode = self.service.data.get("network_mode")
+        if not isinstance(mode, str):
+            return True
+        mode = mode.strip().lower()
+        return mode not in _NO_PORTS_MODES and not mode.startswith(_SHARED_NAMESPACE)
+
+    @cached_property
+    def host_ports(self) -> list[tuple[Port, HostPorts]]:
+        """Each published port with the fixed host ports it pins or draws from
+        (entries publishing no fixed host port, `"5000"` or `"0:5000"`, or whose
+        host side cannot be known, are left out)."""
+        found = ((port, _host_ports(self.service, port, self.env)) for port in self.service.ports)
+        return [(port, host) for port, host in found if host is not None]
+
+    @cached_property
+    def durations(self) -> list[Written]:
+        """Healthcheck intervals, stop_grace_period, deploy delays..."""
+        return _written_values(self.service, _DURATION_KEYS, "stop_grace_period", self.env)
+
+    @cached_property
+    def sizes(self) -> list[Written]:
+        """mem_limit, shm_size, tmpfs sizes, blkio rates..."""
+        keys: list[tuple[str | int, ...]] = list(_SIZE_KEYS)
+        data = self.service.data
+        volumes = data.get("volumes")
+        if isinstance(volumes, list):
+            keys.extend(
+                ("volumes", i, "tmpfs", "size")
+                for i, v in enumerate(volumes)
+                if isinstance(v, dict)
+            )
+        blkio = data.get("blkio_config")
+        if isinstance(blkio, dict):
+            for key in ("device_read_bps", "device_write_bps"):
+                rates = blkio.get(key)
+                if isinstance(rates, list):
+                    keys.extend(("blkio_config", key, i, "rate") for i in range(len(rates)))
+        return _written_values(self.service, keys, "shm_size", self.env)
+
+    def networks(self) -> Iterator[tuple[str, YamlPath, bool]]:
+        """(name, path, written as a key) of each network the service joins."""
+        networks = self.service.data.get("networks")
+        here = self.service.path + ("networks",)
+        if isinstance(networks, list):
+            for i, item in enumerate(networks):
+                name = values.resolved(item, self.env)
+                if name is not None:
+                    yield name, here + (i,), False
+        elif isinstance(networks, dict):
+            for key in networks:
+                if isinstance(key, str) and "$" not in key:
+                    yield key, here + (key,), True
+
+    def named_volumes(self) -> Iterator[tuple[str, YamlPath]]:
+        """(name, path) of each named volume the service mounts (short or long syntax)."""
+        volumes = self.service.data.get("volumes")
+        if not isinstance(volumes, list):
+            return
+        for i, item in enumerate(volumes):
+            path: YamlPath = self.service.path + ("volumes", i)
+            if isinstance(item, str):
+                spec = values.resolved(item, self.env)
+                source = values.volume_source(spec) if spec else None
+                if not source or values.is_bind_source(source):
+                    continue  # anonymous, a bind mount, or malformed (":/data")
+            elif isinstance(item, dict):
+                kind = values.resolved(item.get("type"), self.env)
+                source = values.resolved(item.get("source"), self.env)
+                if kind != "volume" or not source:
+                    continue
+                path = path + ("source",)
+            else:
+                continue
+            yield source, path
+
+    def uses(self, kind: str) -> Iterator[tuple[str, YamlPath, str]]:
+        """(name, path, "" or "build ") of each `secrets` or `configs` entry the
+        service (or, for secrets, its build) uses, short or long syntax."""
+        places: list[tuple[Any, YamlPath, str]] = [
+            (self.service.data.get(kind), self.service.path + (kind,), "")
+        ]
+        build = self.service.data.get("build")
+        if kind == "secrets" and isinstance(build, dict):
+            places.append((build.get(kind), self.service.path + ("build", kind), "build "))
+        for items, here, label in places:
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items):
+                if isinstance(item, dict):
+                    name = values.resolved(item.get("source"), self.env)
+                    path = here + (i, "source")
+                else:
+                    name = values.resolved(item, self.env)
+                    path = here + (i,)
+                if name is not None:
+                    yield name, path, label
+
+
+def facts(project: Project, service: Service) -> ServiceFacts:
+    """The facts of `service`, computed once per project."""
+    cache: dict[int, ServiceFacts] = vars(project).setdefault("_service_facts", {})
+    found = cache.get(id(service))
+    if found is None or found.service is not service:
+        found = cache[id(service)] = ServiceFacts(service, project.env)
+    return found
+
+
+def all_references(project: Project) -> list[tuple[Service, Ref]]:
+    """Every reference of every service to a service, in the order written."""
+    return [(s, ref) for s in project.services for ref in facts(project, s).references]
+
+
+def ref_loc(service: Service, ref: Ref) -> Location:
+    """Where a reference is written (its key in the long depends_on syntax)."""
+    return service.file.key_loc(ref.path) if ref.at_key else service.file.loc(ref.path)
+
+
+# -- problems the loader met ------------------------------------------------------------
+
+
+def _problem_fix(kind: str, message: str) -> str:
+    """How to fix a problem the loader recorded, judged from its message."""
+    if "does not exist" in message:
+        return "correct the path (relative to the file that names it) or create the file"
+    if "cycle" in message:
+        return f"remove the {kind} that leads back"
+    if "defined both" in message:
+        return "rename one of them or delete one of the two definitions"
+    if "not define" in message:
+        return "correct the service name or define that service"
+    return f"fix the {kind} so that Compose can load it"
+
+
+def located_problems(project: Project, kind: str) -> Iterator[tuple[Location, str]]:
+    """The loader's problems of `kind` ("extends", "include"), each where it is
+    written, worded with how to fix it."""
+    merged = view(project)
+    if merged is None:
+        return
+    services = section(project, "services")
+    for problem in project.problems:
+        if problem.kind != kind:
+            continue
+        path = problem.path
+        at_key = len(path) == 2 and path[0] in _RESOURCE_KINDS
+        loc = merged.key_loc(path) if at_key else merged.loc(path)
+        if problem.where is not None:
+            loc = problem.where
+        fix = _problem_fix(kind, problem.message)
+        named = dig(merged.data, path)
+        spec = dig(merged.data, path[:3])
+        same_file = not (isinstance(spec, dict) and "file" in spec)
+        if kind == "extends" and isinstance(named, str) and same_file and named not in services:
+            near = closest(named, services)
+            hint = f' (did you mean "{near}"?)' if near else ""
+            fix = fix.replace("the service name", f"the service name{hint}")
+        yield loc, f"{problem.message.rstrip('.')}; {fix}"
