@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import catches, shared_path
 
 from compose_lint.engine import Options, run
 
@@ -547,6 +547,20 @@ def test_cl504_dockerfile_missing(tmp_path: Path) -> None:
     # The default name, long syntax: reported at the context value.
     found = cl504(tmp_path, "services:\n  web:\n    build:\n      context: lib\n")
     assert where(found) == ["compose.yaml:4:16"]
+
+
+def test_cl504_an_ignore_file_is_not_a_dockerfile() -> None:
+    # CL504 once had its own reading of which names are Dockerfiles, and offered
+    # "Dockerfile.dockerignore" as one; discovery's reading is the one now.
+    compose = (
+        "services:\n  web:\n    build:\n      context: app\n      dockerfile: prod.Dockerfile\n"
+    )
+    ignore = {"app/Dockerfile.dockerignore": ".git\n"}
+    files = {**ignore, "app/dev.Dockerfile": "FROM x\n"}
+    [message] = catches("CL504", compose=compose, files=files, at="compose.yaml:5:19")
+    assert '(that folder has "dev.Dockerfile")' in message
+    [message] = catches("CL504", compose=compose, files=ignore, at="compose.yaml:5:19")
+    assert "that folder has" not in message
 
 
 @pytest.mark.parametrize(

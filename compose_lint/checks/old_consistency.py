@@ -9,9 +9,7 @@ rule stay silent rather than guess.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
-import os
 import posixpath
 import re
 import shlex
@@ -215,16 +213,6 @@ def _dockerfile_name(build: Build) -> str:
     return build.dockerfile.display
 
 
-def _context_display(build: Build) -> str:
-    """The build context as the user sees it: relative to where compose-lint runs."""
-    compose = build.service.file
-    assert build.context is not None
-    base = posixpath.dirname(compose.display)
-    relative = os.path.relpath(build.context, compose.path.parent).replace(os.sep, "/")
-    joined = posixpath.normpath(posixpath.join(base, relative)) if base else relative
-    return joined or "."
-
-
 def _stage_label(dockerfile: Dockerfile, stage: Stage) -> str:
     """` (stage "x")` when the Dockerfile has several stages, else ""."""
     if len(dockerfile.stages) < 2:
@@ -304,16 +292,6 @@ def _glob(context: Path, pattern: str) -> _GlobResult:
     return result
 
 
-def _close_names(directory: Path, name: str) -> list[str]:
-    """Entries of `directory` whose name is nearly `name` (letter case, a typo)."""
-    try:
-        entries = [p.name for _, p in zip(range(_LISTING_LIMIT), directory.iterdir(), strict=False)]
-    except OSError:
-        return []
-    same = sorted(e for e in entries if e.lower() == name.lower() and e != name)
-    return same or difflib.get_close_matches(name, entries, n=1, cutoff=0.85)
-
-
 def _excluded_by(build: Build, relpath: str) -> str | None:
     """`.dockerignore line 3 ("*.txt")` when the ignore file leaves `relpath` out."""
     ignore = build.ignore
@@ -323,15 +301,6 @@ def _excluded_by(build: Build, relpath: str) -> str | None:
     if pattern is None or pattern.exclusion:
         return None
     return f'{ignore.display} line {pattern.line} ("{pattern.text}")'
-
-
-def _has_exceptions(build: Build) -> bool:
-    ignore = build.ignore
-    return bool(
-        ignore is not None
-        and ignore.parsed is not None
-        and any(p.exclusion for p in ignore.parsed.patterns)
-    )
 
 
 def _copy_sources(step: _Step, escape: str) -> tuple[list[_Arg], _Arg | None]:
@@ -487,140 +456,6 @@ def port_not_exposed(project: Project) -> Found:
                 f"{what} {verb} published but the Dockerfile never EXPOSEs {pronoun}; "
                 f'add "EXPOSE {fix}" to {target}',
             )
-
-
-# -- CL502 ------------------------------------------------------------------------------
-
-
-def _check_source(
-    build: Build, context: Path, source: str, is_add: bool, written: str
-) -> str | None:
-    """Why this COPY/ADD source breaks the build, or None."""
-    if _URL.search(source):
-        if is_add:
-            return None
-        return (
-            f'COPY cannot fetch "{source}": it only copies files from the build context; '
-            "use ADD for a URL, or download it in a RUN step"
-        )
-    rel = _context_relpath(source)
-    shown = f'"{source}"' if written == source else f'"{written}" (= "{source}")'
-    where = f'the build context "{_context_display(build)}"'
-    if rel == ".." or rel.startswith("../"):
-        return (
-            f"{shown} is outside {where}: COPY and ADD only see files inside the context; "
-            "widen build.context to a folder that holds both and adjust the path, "
-            "or name the folder in build.additional_contexts and use COPY --from"
-        )
-    if rel == "." or "\\" in rel:
-        return None  # the whole context; or a Windows path, not judged here
-    if _MAGIC.search(rel):
-        return None  # judged for the whole instruction by _wildcard_problem
-    path = context / rel
-    if not (path.exists() or path.is_symlink()):
-        hint = ""
-        if path.parent.is_dir():
-            close = _close_names(path.parent, path.name)
-            if close:
-                hint = f' (did you mean "{posixpath.join(posixpath.dirname(rel), close[0])}"?)'
-        return (
-            f"{shown} does not exist in {where}{hint}, so the build fails here; "
-            "create it or correct the path (it is relative to the context, not to the Dockerfile)"
-        )
-    excluded = _excluded_by(build, rel)
-    if excluded is not None and not (path.is_dir() and _has_exceptions(build)):
-        return (
-            f"{shown} is excluded from {where} by {excluded}, so the build fails here; "
-            f'remove that pattern or add an exception line "!{rel}" after it'
-        )
-    return None
-
-
-def _wildcard_problem(build: Build, context: Path, sources: list[_Arg]) -> tuple[_Arg, str] | None:
-    """A wildcard source that fails the build: its fixed folder is missing, or every
-    source of the instruction is a wildcard and none matches a file that is sent."""
-    wildcards = [s for s in sources if _MAGIC.search(s.text) and "$" not in s.text]
-    if not wildcards:
-        return None
-    where = f'the build context "{_context_display(build)}"'
-    empty: list[_Arg] = []
-    for source in wildcards:
-        rel = _context_relpath(source.text)
-        if rel == ".." or rel.startswith("../"):
-            continue  # reported by _check_source
-        found = _glob(context, rel)
-        if found.truncated:
-            return None
-        if found.missing_dir is not None:
-            return source, (
-                f'"{source.text}": the folder "{found.missing_dir}" does not exist in {where}, '
-                "so the build fails here; create it or correct the path"
-            )
-        if not any(_excluded_by(build, m) is None for m in found.matches):
-            empty.append(source)
-    if empty and len(empty) == len(sources):
-        names = ", ".join(f'"{s.text}"' for s in empty)
-        return empty[0], (
-            f"{names} matches no file in {where} (after .dockerignore), so this instruction "
-            "copies nothing (the classic builder fails on it); fix the pattern or add the files"
-        )
-    return None
-
-
-@rule(
-    "CL502",
-    "copy-source-missing",
-    Severity.ERROR,
-    "A COPY or ADD source is missing from the build context, outside it, or excluded by "
-    ".dockerignore.",
-)
-def copy_source_missing(project: Project) -> Found:
-    seen: set[tuple[Location, str]] = set()
-    for build in project.builds():
-        context = build.context
-        dockerfile = build.parsed
-        if context is None or dockerfile is None or not dockerfile.stages:
-            continue
-        if not context.is_dir():
-            continue
-        resolver = Resolver.of(dockerfile, build)
-        built = resolver.built(build.target)
-        if built is None:
-            continue
-        for stage in _needed_stages(resolver, built, build):
-            for step in _walk(resolver, stage, build):
-                if step.stage is not stage:
-                    continue
-                for finding in _copy_findings(build, context, step, dockerfile.escape):
-                    if finding not in seen:
-                        seen.add(finding)
-                        yield finding
-
-
-def _copy_findings(build: Build, context: Path, step: _Step, escape: str) -> Found:
-    instruction = step.instruction
-    if instruction.keyword not in ("COPY", "ADD") or instruction.flag("from") is not None:
-        return
-    sources, _ = _copy_sources(step, escape)
-    resolved: list[_Arg] = []
-    for source in sources:
-        text = source.text
-        if "$" in text:
-            value = interpolation.substitute(text, step.env)
-            if value is None:
-                continue
-            text = value
-        if not text:
-            continue
-        resolved.append(_Arg(text, source.line, source.column))
-        problem = _check_source(build, context, text, instruction.keyword == "ADD", source.text)
-        if problem is not None:
-            yield _location(build, source.line, source.column), problem
-    if len(resolved) == len(sources):
-        wildcard = _wildcard_problem(build, context, resolved)
-        if wildcard is not None:
-            source, problem = wildcard
-            yield _location(build, source.line, source.column), problem
 
 
 # -- CL503 ------------------------------------------------------------------------------
@@ -1272,93 +1107,3 @@ def _dependency_findings(build: Build) -> Found:
 
 def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
-
-# -- CL504 ------------------------------------------------------------------------------
-
-
-@rule(
-    "CL504",
-    "build-path-missing",
-    Severity.ERROR,
-    "A service's build context folder or its Dockerfile does not exist.",
-)
-def build_path_missing(project: Project) -> Found:
-    for service in project.services:
-        build = service.build
-        if build is None or build.remote is not None or build.context is None:
-            continue
-        compose = service.file
-        raw = service.data.get("build")
-        short = isinstance(raw, str)
-        spec: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        if short:
-            context_loc = compose.loc(build.path)
-        elif "context" in spec:
-            context_loc = compose.loc(build.path + ("context",))
-        else:
-            context_loc = compose.key_loc(build.path)
-        written = raw if short else spec.get("context", ".")
-        relative_to = f"the folder of {posixpath.basename(compose.display)}"
-        if not build.context.exists():
-            close = _close_names(build.context.parent, build.context.name)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
-            yield (
-                context_loc,
-                f'build context "{written}" of service "{service.name}" does not exist{hint}; '
-                f"create the folder or fix the path (it is relative to {relative_to})",
-            )
-            continue
-        if not build.context.is_dir():
-            yield (
-                context_loc,
-                f'build context "{written}" of service "{service.name}" is a file, not a folder; '
-                "point it at the folder that holds the Dockerfile and the app's files",
-            )
-            continue
-        if build.inline is not None or "dockerfile_inline" in spec:
-            continue
-        path = build.dockerfile_path
-        if path is None or path.is_file():
-            continue
-        name = spec.get("dockerfile", "Dockerfile")
-        if not isinstance(name, str):
-            continue
-        where = compose.loc(build.path + ("dockerfile",)) if "dockerfile" in spec else context_loc
-        if path.is_dir():
-            problem = f'"{name}" is a folder, not a Dockerfile'
-        elif name.startswith(("/", "..")):
-            problem = f'Dockerfile "{name}" (relative to build context "{written}") does not exist'
-        else:
-            problem = f'build context "{written}" has no "{name}"'
-        hint = _dockerfile_hint(path)
-        yield (
-            where,
-            f'{problem}{hint}, so service "{service.name}" cannot be built; create it, or set '
-            "build.dockerfile to the Dockerfile to use (a path relative to the context)",
-        )
-
-
-_DOCKERFILE_NAME = re.compile(
-    r"^(?:docker|container)file(?:\..+)?$|\.(?:docker|container)file$", re.I
-)
-
-
-def _dockerfile_hint(path: Path) -> str:
-    """` (did you mean "x"?)` or ` (it has "Dockerfile.dev")` for a missing Dockerfile."""
-    if not path.parent.is_dir():
-        return ""
-    close = _close_names(path.parent, path.name)
-    if close:
-        return f' (did you mean "{close[0]}"?)'
-    try:
-        entries = [
-            p.name for _, p in zip(range(_LISTING_LIMIT), path.parent.iterdir(), strict=False)
-        ]
-    except OSError:
-        return ""
-    found = sorted(e for e in entries if _DOCKERFILE_NAME.search(e))
-    if not found:
-        return ""
-    shown = ", ".join(f'"{e}"' for e in found[:3]) + (", ..." if len(found) > 3 else "")
-    return f" (that folder has {shown})"

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from compose_lint import data
 from compose_lint.discover import SKIP_DIRS
+from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern, parse_dockerignore
 from compose_lint.model import Build, Project
@@ -580,6 +581,23 @@ def dockerfile_display(build: Build) -> str:
     return build.dockerfile.display
 
 
+def dockerfile_location(build: Build, line: int, column: int) -> Location:
+    """A position in the Dockerfile a build uses; for `dockerfile_inline`, the compose
+    entry that holds it."""
+    if build.inline is not None or build.dockerfile is None:
+        return build.service.file.loc(build.path + ("dockerfile_inline",))
+    return build.dockerfile.loc(line, column)
+
+
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
+
+
+def is_url_source(source: str) -> bool:
+    """Whether a COPY/ADD source is a URL or a Git address (`https://…`, `git@host:…`)
+    rather than a path in the build context."""
+    return _URL.search(source) is not None
+
+
 def instruction_where(build: Build, instruction: Instruction) -> str:
     """`Dockerfile line 3 ("COPY . .")`: an instruction of the build's Dockerfile."""
     where = build.dockerfile.display if build.inline is None and build.dockerfile else None
@@ -769,6 +787,7 @@ __all__ = [
     "copy_excludes",
     "copy_sources",
     "dockerfile_display",
+    "dockerfile_location",
     "excluded",
     "exists",
     "explicit_sources",
@@ -778,6 +797,7 @@ __all__ = [
     "has_wildcards",
     "instruction_text",
     "instruction_where",
+    "is_url_source",
     "is_whole_context_copy",
     "leak_kinds",
     "leak_names",
