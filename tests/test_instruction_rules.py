@@ -383,3 +383,44 @@ def test_cl328_lock_file_from_the_context(tmp_path: Path) -> None:
     text = "FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn\n"
     [(_, _, message)] = findings("CL328", text, tmp_path / "Dockerfile")
     assert "COPY package.json yarn.lock ./" in message
+
+
+# --- read once, read alike: the fixes the shared model brought ---------------------------
+
+
+def test_cl315_windows_image_by_its_servercore_tag() -> None:
+    """One reading of "a Windows image" for CL304 and CL315: a `-windowsservercore-`
+    tag runs CMD under cmd, which has no POSIX signals to forward."""
+    from conftest import catches_not
+
+    base = "FROM mcr.microsoft.com/dotnet/framework/runtime:4.8-windowsservercore-ltsc2019\n"
+    catches_not("CL315", dockerfile=base + "CMD app.exe --serve\n")
+
+
+@pytest.mark.parametrize(
+    "install",
+    [
+        "stdbuf -o0 pip install -r requirements.txt",
+        "gosu app pip install -r requirements.txt",
+        "yarn --frozen-lockfile --network-timeout 600000",
+        "npm install --loglevel warn",
+    ],
+)
+def test_cl328_reads_installs_with_the_shared_reader(install: str) -> None:
+    """Wrappers come off and option values are not packages (`--network-timeout 600000`
+    is no package list, so this yarn call installs the manifest)."""
+    from conftest import catches
+
+    catches("CL328", dockerfile=f"WORKDIR /app\nCOPY . .\nRUN {install}\n", at="3:1")
+
+
+def test_cl328_pnpm_fetch_before_the_copy_counts() -> None:
+    """`pnpm fetch` (lock file only) before `COPY . .`, then `pnpm install --offline`:
+    the cache-friendly order pnpm documents."""
+    from conftest import catches_not
+
+    catches_not(
+        "CL328",
+        dockerfile="WORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\n"
+        "RUN pnpm install --offline\n",
+    )

@@ -1,0 +1,186 @@
+"""CL328 dependency-cache-busted: `COPY . .` comes before the dependency install, so
+any change to any file reinstalls every dependency.
+
+Installs are read with the one package-manager reader (`model.commands.package_call`,
+which takes wrappers such as `sudo`, `gosu app` or `stdbuf -o0` off and knows which
+options take a value); the stage chain comes from the image model.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import NamedTuple
+
+from compose_lint.findings import Severity
+from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
+from compose_lint.model import Build, DockerfileSource, Project
+from compose_lint.model.commands import Command, PackageCall, package_call, run_commands
+from compose_lint.model.context import instruction_text, is_whole_context_copy
+from compose_lint.model.image import Resolver, image_of
+from compose_lint.registry import Found, rule
+
+_PIP_ACTIONS = frozenset({"install", "wheel", "download"})
+
+
+class _Install(NamedTuple):
+    """A dependency install that reads a manifest, and how to do it before `COPY . .`."""
+
+    tool: str  # what installs: "pip", "npm", ... (same tool = same dependencies)
+    manifests: tuple[str, ...]  # the files it reads, as written (pip -r) or by convention
+    optional: tuple[str, ...]  # lock files to copy too when the context has them
+    first_run: str  # the RUN to put before `COPY . .`
+
+    @property
+    def keys(self) -> frozenset[tuple[str, str]]:
+        """What it installs: each requirements file for pip, the project's for the others."""
+        if self.tool == "pip":
+            return frozenset(("pip", name) for name in self.manifests)
+        return frozenset({(self.tool, "")})
+
+
+def _install(call: PackageCall, shown: str) -> _Install | None:
+    manager, action, bare = call.manager, call.action, not call.operands
+    if manager == "pip" and action in _PIP_ACTIONS:
+        files = [f for f in call.values("-r", "--requirement") if f]
+        return _Install("pip", tuple(files), (), shown) if files else None
+    if manager == "npm" and (action == "ci" or (action in ("install", "i") and bare)):
+        return _Install(
+            "npm", ("package.json",), ("package-lock.json", "npm-shrinkwrap.json"), shown
+        )
+    if manager == "yarn" and action in ("", "install") and bare:
+        return _Install("yarn", ("package.json",), ("yarn.lock", ".yarnrc.yml"), shown)
+    if manager == "pnpm" and (action == "fetch" or (action in ("install", "i") and bare)):
+        # `pnpm fetch` fills the store from the lock file alone, for `install --offline`
+        manifests = ("pnpm-lock.yaml",) if action == "fetch" else ("package.json",)
+        optional = () if action == "fetch" else ("pnpm-lock.yaml",)
+        return _Install("pnpm", manifests, optional, shown)
+    if manager == "poetry" and action == "install":
+        first = shown if call.has("--no-root") else shown + " --no-root"
+        return _Install("poetry", ("pyproject.toml",), ("poetry.lock",), first)
+    if manager == "uv" and action == "sync":
+        first = shown if call.has("--no-install-project") else shown + " --no-install-project"
+        return _Install("uv", ("pyproject.toml",), ("uv.lock",), first)
+    if manager == "pipenv" and (action == "sync" or (action == "install" and bare)):
+        return _Install("pipenv", ("Pipfile",), ("Pipfile.lock",), shown)
+    if manager == "bundle" and action in ("install", ""):
+        return _Install("bundle", ("Gemfile",), ("Gemfile.lock",), shown)
+    if (
+        manager == "go"
+        and action == "mod"
+        and call.operands[:1]
+        and (call.operands[0].text == "download")
+    ):
+        return _Install("go", ("go.mod",), ("go.sum",), shown)
+    if manager == "composer" and action == "install":
+        return _Install("composer", ("composer.json",), ("composer.lock",), shown)
+    return None
+
+
+def _installs(instruction: Instruction, escape: str) -> list[tuple[Command, _Install]]:
+    found: list[tuple[Command, _Install]] = []
+    for command in run_commands(instruction, escape):
+        call = package_call(command)
+        install = _install(call, " ".join(command.words)) if call is not None else None
+        if install is not None:
+            found.append((command, install))
+    return found
+
+
+def _stages_in_scope(dockerfile: Dockerfile, builds: list[Build]) -> list[Stage]:
+    """The stages a build can reach: up to the last `build.target` (all without builds)."""
+    stages = dockerfile.stages
+    if not builds:
+        return list(stages)
+    last = -1
+    for build in builds:
+        if not build.target:
+            return list(stages)
+        image = image_of(build)
+        if image is not None and image.stage is not None:
+            last = max(last, image.stage.index)
+    return list(stages[: last + 1])
+
+
+def _context_dir(source: DockerfileSource, builds: list[Build]) -> Path | None:
+    for build in builds:
+        if build.context is not None:
+            return build.context
+    return None if builds else source.path.parent
+
+
+def _copy_line(whole: Instruction, install: _Install, context: Path | None) -> str:
+    files = list(install.manifests)
+    for name in install.optional:
+        if context is None or (context / name).exists():
+            files.append(name)
+            if context is None:
+                break  # without a context, suggest only the usual lock file
+    flags = [f for f in whole.flags if not f.startswith("--exclude")]
+    dest = whole.copy.dest.text if whole.copy is not None else "."
+    sources: list[str] = []
+    for name in files:
+        cleaned = name
+        if cleaned.startswith("/"):
+            relative = posixpath.relpath(cleaned, dest) if dest.startswith("/") else None
+            cleaned = (
+                relative
+                if relative and not relative.startswith("..")
+                else posixpath.basename(cleaned)
+            )
+        sources.append(posixpath.normpath(cleaned))
+    if len(sources) == 1 and "/" in sources[0]:
+        target = posixpath.join(dest, posixpath.dirname(sources[0])) + "/"
+    else:
+        target = dest if dest.endswith("/") or len(sources) == 1 else dest + "/"
+    return " ".join(["COPY", *flags, *sources, target])
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _message(whole: Instruction, command: Command, install: _Install, context: Path | None) -> str:
+    copied = _short(instruction_text(whole), 40)
+    shown = _short(" ".join(command.words), 60)
+    first_run = _short(install.first_run, 70)
+    return (
+        f'"{copied}" copies the whole build context before "{shown}" on line {command.line} '
+        "installs the dependencies, so any change to any file invalidates the cache and "
+        "every build reinstalls them all; copy the dependency manifest on its own and "
+        f'install first: "{_copy_line(whole, install, context)}" and "RUN {first_run}" '
+        f'above "{copied}"'
+    )
+
+
+@rule(
+    "CL328",
+    "dependency-cache-busted",
+    Severity.WARNING,
+    "`COPY . .` comes before the dependency install, so every code change reinstalls them.",
+)
+def dependency_cache_busted(project: Project) -> Found:
+    for source, dockerfile, builds in project.parsed_dockerfiles():
+        resolver = Resolver.of(dockerfile, builds[0] if builds else None)
+        context = _context_dir(source, builds)
+        reported: set[int] = set()
+        for stage in _stages_in_scope(dockerfile, builds):
+            whole: Instruction | None = None
+            before: set[tuple[str, str]] = set()  # installed before the whole-context copy
+            for step in resolver.steps(stage):
+                instruction = step.instruction
+                if whole is None and is_whole_context_copy(instruction):
+                    whole = instruction
+                    continue
+                if instruction.keyword != "RUN":
+                    continue
+                for command, install in _installs(instruction, dockerfile.escape):
+                    if whole is None:
+                        before |= install.keys
+                    elif not install.keys <= before and whole.line not in reported:
+                        reported.add(whole.line)
+                        yield (
+                            source.loc(whole.line, whole.column),
+                            _message(whole, command, install, context),
+                        )
