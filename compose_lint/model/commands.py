@@ -41,7 +41,10 @@ Public names (keep them stable; other rules call them):
   pdm, npm, yarn, pnpm, bun, go, cargo, bundle, gem or composer call, with its
   action, operands (with positions) and options (value-taking options consume
   their value; pip's unambiguous long-option prefixes are expanded).
-- `PackageCall`, `Option`, `Operand`; `SHELLS`; `basename(word)`.
+- `PackageCall`, `Option`, `Operand`; `SHELLS`; `basename(word)`;
+  `is_versioned(name, program)` (`pip3.12` is a "pip").
+- `apt_option(word, key)`: the value a word gives an APT option
+  (`APT::Install-Recommends=false`); `TRUE_WORDS`, `FALSE_WORDS`.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class Command(NamedTuple):
     stages: int = 1  # how many stages the pipeline has
     substitutions: tuple[Command, ...] = ()  # the commands of its `$(…)` and backticks
     wrappers: tuple[str, ...] = ()  # set by `unwrap`: the wrappers it ran behind
+    raws: tuple[str, ...] = ()  # each word as written (quotes kept)
 
     @property
     def name(self) -> str:
@@ -612,6 +616,7 @@ def _command(
         tuple(redirects),
         positions,
         substitutions=tuple(substitutions),
+        raws=tuple(w.raw for w in words),
     )
     inner: list[Command] = []
     if depth < _MAX_DEPTH:
@@ -672,18 +677,33 @@ def shell_commands(text: str, line: int = 1, column: int = 1) -> tuple[Command, 
     return tuple(parse(Script.plain(text, line, column)))
 
 
-def exec_commands(words: Sequence[str], line: int = 1, column: int = 1) -> tuple[Command, ...]:
-    """An exec-form argv as one command, plus the commands of its `sh -c` body."""
+def exec_commands(
+    words: Sequence[str],
+    line: int = 1,
+    column: int = 1,
+    positions: Sequence[tuple[int, int]] = (),
+    raws: Sequence[str] = (),
+) -> tuple[Command, ...]:
+    """An exec-form argv as one command (at `line`:`column`; `positions` and `raws`
+    of its words when known), plus the commands of its `sh -c` body."""
     if not words:
         return ()
-    command = Command(tuple(words), line, column, False, positions=((line, column),) * len(words))
+    if len(positions) != len(words):
+        positions, raws = ((line, column),) * len(words), ()
+    command = Command(tuple(words), line, column, False, (), (), tuple(positions), raws=tuple(raws))
     program = unwrap(command)
     k = shell_body(program.words)
     if k is None:
         return (command,)
-    counter = [0]
-    command = command._replace(pipeline=0)
-    return (command, *parse(Script.plain(program.words[k], line), counter, 1))
+    return (command, *parse(Script.plain(program.words[k], line), [0], 1))
+
+
+def _exec_form(instruction: Instruction) -> tuple[Command, ...]:
+    words = instruction.json_args or []
+    arguments = instruction.arguments
+    positions = [(a.line, a.column) for a in arguments]
+    raws = [a.raw for a in arguments]
+    return exec_commands(words, instruction.line, instruction.column, positions, raws)
 
 
 def instruction_scripts(instruction: Instruction, escape: str = "\\") -> list[Script]:
@@ -763,7 +783,7 @@ def run_commands(instruction: Instruction, escape: str = "\\") -> tuple[Command,
     if instruction.keyword != "RUN":
         return ()
     if instruction.json_args is not None:
-        return exec_commands(instruction.json_args, instruction.line, instruction.column)
+        return _exec_form(instruction)
     counter = [0]
     found: list[Command] = []
     for script in instruction_scripts(instruction, escape):
@@ -784,7 +804,7 @@ def instruction_commands(instruction: Instruction, escape: str = "\\") -> tuple[
     if keyword not in ("CMD", "ENTRYPOINT"):
         return ()
     if instruction.json_args is not None:
-        return exec_commands(instruction.json_args, instruction.line, instruction.column)
+        return _exec_form(instruction)
     return shell_commands(instruction.args, instruction.line)
 
 
@@ -879,6 +899,7 @@ def _slice(command: Command, k: int, wrappers: list[str], assignments: list[str]
         line=line,
         column=column,
         positions=positions,
+        raws=command.raws[k:],
         assignments=tuple(assignments),
         wrappers=command.wrappers + tuple(wrappers),
     )
@@ -1133,12 +1154,18 @@ def package_call(command: Command) -> PackageCall | None:
     else:
         return None
     options, operand_indexes = _read_options(words, start, manager)
-    positions = inner.positions or ((inner.line, inner.column),) * len(words)
-    operands = tuple(
-        Operand(words[i], i, positions[i][0], positions[i][1]) for i in operand_indexes
-    )
+    operands = tuple(Operand(words[i], i, *_text_position(inner, i)) for i in operand_indexes)
     action = operands[0].text if operands else ""
     return PackageCall(inner, manager.name, program, action, operands[1:], options, start)
+
+
+def _text_position(command: Command, i: int) -> tuple[int, int]:
+    """Where the text of word `i` starts: after its opening quote, if any."""
+    if not command.positions:
+        return command.line, command.column
+    line, column = command.positions[i]
+    quoted = i < len(command.raws) and command.raws[i][:1] in ("'", '"')
+    return line, column + quoted
 
 
 def _module(words: Sequence[str]) -> int | None:
@@ -1209,3 +1236,26 @@ def _expand(key: str, manager: _Manager) -> str:
         return key
     matches = {o for o in manager.longs if o.startswith(key)}
     return matches.pop() if len(matches) == 1 else key
+
+
+# -- configuration words ---------------------------------------------------------------
+
+TRUE_WORDS: frozenset[str] = frozenset({"1", "true", "on", "yes"})
+FALSE_WORDS: frozenset[str] = frozenset({"0", "false", "off", "no"})
+
+
+def apt_option(word: str, key: str) -> str | None:
+    """The value `word` gives the APT option `key` (lower case), as in
+    `APT::Install-Recommends=false` or `APT::Install-Recommends "0";`; None when
+    the word does not set it."""
+    lower = word.lower()
+    at = lower.find(key)
+    if at < 0:
+        return None
+    rest = lower[at + len(key) :].lstrip(" \t=\"'")
+    value = ""
+    for ch in rest:
+        if not ch.isalnum():
+            break
+        value += ch
+    return value

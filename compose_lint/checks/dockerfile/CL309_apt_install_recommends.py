@@ -1,0 +1,41 @@
+"""CL309 apt-install-recommends: `apt-get install` without `--no-install-recommends`.
+
+`-o APT::Install-Recommends=false` on the command, or an earlier RUN writing that
+option into /etc/apt, count as the flag.
+"""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.commands import FALSE_WORDS, apt_option, package_call
+from compose_lint.model.runs import apt_configured, runs
+from compose_lint.registry import Found, rule
+
+_KEY = "apt::install-recommends"
+
+
+@rule(
+    "CL309",
+    "apt-install-recommends",
+    Severity.INFO,
+    "`apt-get install` without `--no-install-recommends` also installs recommended packages.",
+)
+def apt_install_recommends(project: Project) -> Found:
+    for run in runs(project):
+        for command in run.commands:
+            call = package_call(command)
+            if call is None or call.manager != "apt-get" or call.action != "install":
+                continue
+            if "--no-install-recommends" in call.words or any(
+                apt_option(w, _KEY) in FALSE_WORDS for w in call.words
+            ):
+                continue
+            if apt_configured(run, _KEY, FALSE_WORDS):
+                continue
+            yield (
+                run.at(command),
+                '"apt-get install" also installs every package these packages merely '
+                "recommend, making the image larger and its contents less predictable; add "
+                '--no-install-recommends: "apt-get install -y --no-install-recommends ..."',
+            )

@@ -1,0 +1,54 @@
+"""CL316 apt-not-apt-get: a RUN uses `apt`, the interactive front end."""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.commands import package_call
+from compose_lint.model.runs import runs
+from compose_lint.registry import Found, rule
+
+_APT_TO_APT_GET = {
+    "install": "apt-get install",
+    "remove": "apt-get remove",
+    "purge": "apt-get purge",
+    "autoremove": "apt-get autoremove",
+    "update": "apt-get update",
+    "upgrade": "apt-get upgrade",
+    "full-upgrade": "apt-get dist-upgrade",
+    "reinstall": "apt-get reinstall",
+    "clean": "apt-get clean",
+    "autoclean": "apt-get autoclean",
+    "satisfy": "apt-get satisfy",
+    "build-dep": "apt-get build-dep",
+    "source": "apt-get source",
+    "search": "apt-cache search",
+    "show": "apt-cache show",
+    "policy": "apt-cache policy",
+    "depends": "apt-cache depends",
+    "rdepends": "apt-cache rdepends",
+    "showsrc": "apt-cache showsrc",
+    "list": "dpkg-query --list (or apt-cache policy)",
+}
+
+
+@rule(
+    "CL316",
+    "apt-not-apt-get",
+    Severity.WARNING,
+    "A RUN uses `apt`, the interactive front end; scripts should use apt-get / apt-cache.",
+)
+def apt_not_apt_get(project: Project) -> Found:
+    for run in runs(project):
+        for command in run.commands:
+            call = package_call(command)
+            if call is None or call.manager != "apt":
+                continue
+            instead = _APT_TO_APT_GET.get(call.action, "apt-get or apt-cache")
+            shown = f"apt {call.action}".strip()
+            yield (
+                run.at(command),
+                f'"{shown}" uses apt, the front end meant for people at a terminal: its '
+                "output and behaviour may change between releases and it warns it has no "
+                f'stable command-line interface; use "{instead}" instead',
+            )

@@ -1,0 +1,129 @@
+"""CL323 pipe-without-pipefail: a RUN pipes commands under a shell without pipefail.
+
+A pipeline fed only by `echo`, `printf` or `yes` is fine (those cannot fail in a
+way that matters; `yes` even ends with SIGPIPE by design). A `|` in a `case`
+pattern is not a pipe. `ONBUILD RUN` triggers are left alone: they run under the
+SHELL of whichever image builds on this one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.commands import SHELLS, Command, basename, pipelines
+from compose_lint.model.imageref import parse_image
+from compose_lint.model.runs import Context, Run, runs
+from compose_lint.registry import Found, rule
+
+_HARMLESS_PRODUCERS = frozenset({"echo", "printf", "yes"})
+_NON_POSIX_SHELLS = frozenset(
+    {"cmd", "cmd.exe", "pwsh", "pwsh.exe", "powershell", "powershell.exe"}
+)
+
+
+@rule(
+    "CL323",
+    "pipe-without-pipefail",
+    Severity.WARNING,
+    "A RUN pipes commands but its shell does not set `-o pipefail`: failures are hidden.",
+)
+def pipe_without_pipefail(project: Project) -> Found:
+    for run in runs(project):
+        if run.onbuild:
+            continue
+        pipe = _risky_pipeline(run.commands)
+        if pipe is None:
+            continue
+        producer, consumer = pipe
+        problem = f'"{producer.name} ... | {consumer.name} ...": if {producer.name} fails, '
+        problem += f"the RUN still succeeds as long as {consumer.name} does"
+        exec_form = run.instruction.json_args
+        if exec_form is not None:
+            if _sets_pipefail(exec_form):
+                continue
+            shell = exec_form[0] if exec_form else "sh"
+            yield (
+                run.at(producer),
+                f"{problem}; this exec-form RUN runs {shell} without pipefail: write "
+                f'["/bin/bash", "-o", "pipefail", "-c", "..."]',
+            )
+            continue
+        if _run_sets_pipefail(run.commands, producer):
+            continue
+        fixes = []
+        for context in run.contexts:
+            fix = _pipefail_fix(run, context)
+            if fix is not None and fix not in fixes:
+                fixes.append(fix)
+        if fixes:
+            yield run.at(producer), f"{problem}; {fixes[0]}"
+
+
+def _risky_pipeline(commands: Sequence[Command]) -> tuple[Command, Command] | None:
+    """The first and the last command of the first pipeline whose failure would be
+    hidden: one where a stage before the last runs more than echo/printf/yes."""
+    for group in pipelines(commands):
+        stages = group[0].stages
+        if stages < 2:
+            continue
+        if any(c.name not in _HARMLESS_PRODUCERS for c in group if c.stage < stages - 1):
+            last = next((c for c in group if c.stage == stages - 1), group[-1])
+            return group[0], last
+    return None
+
+
+def _sets_pipefail(words: Sequence[str]) -> bool:
+    """`-o pipefail`, `-eo pipefail`, `-euxo pipefail` among the words."""
+    for i in range(1, len(words)):
+        previous = words[i - 1]
+        if (
+            words[i] == "pipefail"
+            and previous.startswith("-")
+            and not previous.startswith("--")
+            and "o" in previous
+        ):
+            return True
+    return False
+
+
+def _run_sets_pipefail(commands: Sequence[Command], producer: Command) -> bool:
+    """`set -o pipefail` before the pipe, or a `bash -o pipefail -c` in the RUN."""
+    for command in commands:
+        if command is producer:
+            break
+        if command.name == "set" and _sets_pipefail(command.words):
+            return True
+    return any(c.name in SHELLS and _sets_pipefail(c.words) for c in commands)
+
+
+def _pipefail_fix(run: Run, context: Context) -> str | None:
+    """How to fix the stage's shell for this build, or None when it is fine."""
+    shell = run.step(context).shell
+    alpine = _is_alpine(context, run)
+    wanted = (
+        '["/bin/ash", "-o", "pipefail", "-c"]'
+        if alpine
+        else '["/bin/bash", "-o", "pipefail", "-c"]'
+    )
+    if shell is None:
+        where = "Alpine's /bin/sh (busybox ash)" if alpine else "the default shell /bin/sh"
+        return f"{where} runs it without pipefail; add SHELL {wanted} before this RUN"
+    program = basename(shell[0]).lower()
+    if program in _NON_POSIX_SHELLS or _sets_pipefail(shell):
+        return None  # any shell given -o pipefail: it works, or the build fails loudly
+    written = json.dumps(list(shell))
+    if program in ("bash", "zsh", "ash", "ksh", "mksh"):
+        wanted = json.dumps([shell[0], "-o", "pipefail", *shell[1:]])
+    return f"SHELL {written} does not set pipefail; use SHELL {wanted}"
+
+
+def _is_alpine(context: Context, run: Run) -> bool:
+    root = context.resolver.root_image(run.stage)
+    image = parse_image(root) if root else None
+    if image is None:
+        return False
+    name = image.repository.rsplit("/", 1)[-1]
+    return name in ("alpine", "busybox") or "alpine" in (image.tag or "")
