@@ -11,16 +11,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 
-from compose_lint.checks.old_secrets import (
-    assignments,
-    hardcoded_secret,
-    is_secret_name,
-    judge,
-    mask,
-    name_words,
-)
+from compose_lint.checks.security.CL201_hardcoded_secret import assignments, hardcoded_secret
 from compose_lint.load.dockerfile import parse_dockerfile
 from compose_lint.load.interpolation import has_interpolation
+from compose_lint.model.secrets import is_secret_name, judge, mask, name_words
 from compose_lint.project import Loader
 
 CASES = FIXTURES / "CL201-hardcoded-secret"
@@ -306,7 +300,7 @@ def test_data_entries_name_their_source() -> None:
 def _assigned(text: str) -> list[tuple[str, str, bool]]:
     parsed = parse_dockerfile("FROM alpine\n" + text)
     instruction = parsed.instructions[1]
-    return [(a.name, a.value, a.literal) for a in assignments(instruction, parsed.escape)]
+    return [(a.name, a.value, a.literal) for a in assignments(instruction)]
 
 
 @pytest.mark.parametrize(
@@ -338,7 +332,7 @@ def test_assignments(text: str, expected: list[tuple[str, str, bool]]) -> None:
 
 def test_backtick_escape() -> None:
     parsed = parse_dockerfile("# escape=`\nFROM alpine\nENV A=x` y B=c:\\dir\n")
-    found = [(a.name, a.value) for a in assignments(parsed.instructions[1], parsed.escape)]
+    found = [(a.name, a.value) for a in assignments(parsed.instructions[1])]
     assert found == [("A", "x y"), ("B", "c:\\dir")]
 
 
@@ -486,7 +480,7 @@ def _secret_values(case: Path) -> list[str]:
         assert source.parsed is not None
         for instruction in source.parsed.instructions:
             if instruction.keyword in ("ENV", "ARG"):
-                for item in assignments(instruction, source.parsed.escape):
+                for item in assignments(instruction):
                     if judge(item.name, item.value, item.literal):
                         values.append(item.value)
     return values
