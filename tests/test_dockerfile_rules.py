@@ -3,54 +3,10 @@ the cases that need the compose file (built target, build args, `user:`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import lint
+from conftest import catches, catches_not, rule_findings
 
-from compose_lint.engine import Options, run
-from compose_lint.findings import Location
-from compose_lint.load.dockerfile import parse_dockerfile
-from compose_lint.model import DockerfileSource, Project
-from compose_lint.registry import find_rule
-
-
-def findings(code: str, text: str) -> list[tuple[Location, str]]:
-    """Run one rule on a Dockerfile linted alone; `FROM debian` is put in front of
-    `text` unless it has a FROM of its own."""
-    if not any(line.strip().upper().startswith("FROM ") for line in text.splitlines()):
-        text = "FROM debian\n" + text
-    source = DockerfileSource(
-        path=Path("Dockerfile"), display="Dockerfile", parsed=parse_dockerfile(text)
-    )
-    project = Project(directory=Path("."), dockerfiles=[source])
-    r = find_rule(code)
-    assert r is not None, code
-    return list(r.check(project))
-
-
-def lines(code: str, text: str) -> list[tuple[int, int]]:
-    return [(loc.line, loc.column) for loc, _ in findings(code, text)]
-
-
-def catches(code: str, text: str) -> None:
-    assert findings(code, text), f"{code} should fire on:\n{text}"
-
-
-def not_catches(code: str, text: str) -> None:
-    found = findings(code, text)
-    assert not found, f"{code} should stay silent on:\n{text}\nbut said {found}"
-
-
-def project(tmp_path: Path, compose: str, dockerfile: str, **files: str) -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "compose.yaml").write_text(compose)
-    (tmp_path / "Dockerfile").write_text(dockerfile)
-    for name, text in files.items():
-        path = tmp_path / name.replace("__", "/")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path
+WEB = "services:\n  web:\n    build: .\n"
 
 
 # --- CL303 relative-workdir ------------------------------------------------------------
@@ -68,7 +24,7 @@ def project(tmp_path: Path, compose: str, dockerfile: str, **files: str) -> Path
     ],
 )
 def test_cl303_catches(text: str) -> None:
-    catches("CL303", text)
+    catches("CL303", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -86,23 +42,22 @@ def test_cl303_catches(text: str) -> None:
     ],
 )
 def test_cl303_not_catches(text: str) -> None:
-    not_catches("CL303", text)
+    catches_not("CL303", dockerfile=text)
 
 
 def test_cl303_suggests_the_path_it_resolves_to() -> None:
-    [(loc, message)] = findings("CL303", "WORKDIR /srv\nWORKDIR app/../web\n")
-    assert (loc.line, loc.column) == (3, 9)
+    [message] = catches("CL303", dockerfile="WORKDIR /srv\nWORKDIR app/../web\n", at="3:9")
     assert '"WORKDIR /srv/web"' in message and "line 2" in message
 
 
 def test_cl303_follows_the_stage_chain() -> None:
     text = "FROM debian AS base\nWORKDIR /opt\nFROM base\nWORKDIR tool\n"
-    [(_, message)] = findings("CL303", text)
+    [message] = catches("CL303", dockerfile=text)
     assert '"WORKDIR /opt/tool"' in message
 
 
 def test_cl303_without_earlier_workdir_suggests_root() -> None:
-    [(_, message)] = findings("CL303", "WORKDIR app\n")
+    [message] = catches("CL303", dockerfile="WORKDIR app\n")
     assert '"WORKDIR /app"' in message and "base image" in message
 
 
@@ -121,7 +76,7 @@ def test_cl303_without_earlier_workdir_suggests_root() -> None:
     ],
 )
 def test_cl304_catches_explicit_root(text: str) -> None:
-    catches("CL304", text)
+    catches("CL304", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -140,35 +95,27 @@ def test_cl304_catches_explicit_root(text: str) -> None:
     ],
 )
 def test_cl304_not_catches_alone(text: str) -> None:
-    not_catches("CL304", text)
+    catches_not("CL304", dockerfile=text)
 
 
 def test_cl304_alone_points_at_the_user_line() -> None:
-    assert lines("CL304", 'USER app\nRUN make\nUSER root\nCMD ["x"]\n') == [(4, 1)]
+    catches("CL304", dockerfile='USER app\nRUN make\nUSER root\nCMD ["x"]\n', at="4:1")
 
 
 # --- CL304 with compose ---------------------------------------------------------------
 
 
-def test_cl304_no_user_anywhere(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n",
-        'FROM python:3.13-slim\nCMD ["python"]\n',
-    )
-    assert lint(root, "CL304") == ["Dockerfile:1:1 CL304"]
+def test_cl304_no_user_anywhere() -> None:
+    dockerfile = 'FROM python:3.13-slim\nCMD ["python"]\n'
+    catches("CL304", compose=WEB, dockerfile=dockerfile, at="Dockerfile:1:1")
 
 
-def test_cl304_compose_user_silences(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n    user: '1000:1000'\n",
-        "FROM python:3.13-slim\nUSER root\n",
-    )
-    assert lint(root, "CL304") == []
+def test_cl304_compose_user_silences() -> None:
+    compose = "services:\n  web:\n    build: .\n    user: '1000:1000'\n"
+    catches_not("CL304", compose=compose, dockerfile="FROM python:3.13-slim\nUSER root\n")
 
 
-def test_cl304_judges_the_built_target(tmp_path: Path) -> None:
+def test_cl304_judges_the_built_target() -> None:
     dockerfile = (
         "FROM python:3.13-slim AS base\n"
         "RUN useradd app\n"
@@ -178,39 +125,23 @@ def test_cl304_judges_the_built_target(tmp_path: Path) -> None:
         "FROM base AS prod\n"
         'CMD ["python"]\n'
     )
-    prod = project(
-        tmp_path / "a",
-        "services:\n  web:\n    build:\n      context: .\n      target: prod\n",
-        dockerfile,
-    )
-    dev = project(
-        tmp_path / "b",
-        "services:\n  web:\n    build:\n      context: .\n      target: dev\n",
-        dockerfile,
-    )
-    assert lint(prod, "CL304") == []
-    assert lint(dev, "CL304") == ["Dockerfile:5:1 CL304"]
+    target = "services:\n  web:\n    build:\n      context: .\n      target: {}\n"
+    catches_not("CL304", compose=target.format("prod"), dockerfile=dockerfile)
+    catches("CL304", compose=target.format("dev"), dockerfile=dockerfile, at="Dockerfile:5:1")
 
 
-def test_cl304_inherits_user_from_parent_stage(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n",
-        "FROM node:22 AS base\nUSER node\nFROM base\nCOPY . /app\n",
-    )
-    assert lint(root, "CL304") == []
+def test_cl304_inherits_user_from_parent_stage() -> None:
+    dockerfile = "FROM node:22 AS base\nUSER node\nFROM base\nCOPY . /app\n"
+    catches_not("CL304", compose=WEB, dockerfile=dockerfile)
 
 
-def test_cl304_services_sharing_a_dockerfile(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  a:\n    build: .\n  b:\n    build: .\n  c:\n    build: .\n    user: app\n",
-        'FROM node:22\nCMD ["node"]\n',
+def test_cl304_services_sharing_a_dockerfile() -> None:
+    compose = (
+        "services:\n  a:\n    build: .\n  b:\n    build: .\n  c:\n    build: .\n    user: app\n"
     )
-    result = run([str(root)], Options(select=("CL304",), isolated=True), root)
-    [finding] = result.findings
-    assert 'services "a" and "b" run as root' in finding.message
-    assert '"c"' not in finding.message
+    [message] = catches("CL304", compose=compose, dockerfile='FROM node:22\nCMD ["node"]\n')
+    assert 'services "a" and "b" run as root' in message
+    assert '"c"' not in message
 
 
 @pytest.mark.parametrize(
@@ -222,38 +153,28 @@ def test_cl304_services_sharing_a_dockerfile(tmp_path: Path) -> None:
         "mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022",
     ],
 )
-def test_cl304_non_root_base_images(tmp_path: Path, base: str) -> None:
-    root = project(tmp_path, "services:\n  web:\n    build: .\n", f"FROM {base}\n")
-    assert lint(root, "CL304") == []
+def test_cl304_non_root_base_images(base: str) -> None:
+    catches_not("CL304", compose=WEB, dockerfile=f"FROM {base}\n")
 
 
-def test_cl304_unknown_base_is_not_judged(tmp_path: Path) -> None:
-    root = project(tmp_path, "services:\n  web:\n    build: .\n", "ARG BASE\nFROM ${BASE}\n")
-    assert lint(root, "CL304") == []
+def test_cl304_unknown_base_is_not_judged() -> None:
+    catches_not("CL304", compose=WEB, dockerfile="ARG BASE\nFROM ${BASE}\n")
 
 
-def test_cl304_scratch_suggests_numeric_user(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n",
+def test_cl304_scratch_suggests_numeric_user() -> None:
+    dockerfile = (
         "FROM golang:1.23 AS build\nRUN go build -o /app\n"
-        "FROM scratch\nCOPY --from=build /app /app\n",
+        "FROM scratch\nCOPY --from=build /app /app\n"
     )
-    result = run([str(root)], Options(select=("CL304",), isolated=True), root)
-    [finding] = result.findings
-    assert finding.line == 3 and "USER 65534:65534" in finding.message
+    [message] = catches("CL304", compose=WEB, dockerfile=dockerfile, at="Dockerfile:3:1")
+    assert "USER 65534:65534" in message
 
 
-def test_cl304_names_the_stage_the_root_user_comes_from(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build:\n      context: .\n      target: app\n",
-        "FROM python:3.13-slim AS base\nUSER root\nFROM base AS app\nCOPY app.py /app/\n",
-    )
-    result = run([str(root)], Options(select=("CL304",), isolated=True), root)
-    [finding] = result.findings
-    assert finding.line == 2
-    assert 'built stage "app", inherited from stage "base"' in finding.message
+def test_cl304_names_the_stage_the_root_user_comes_from() -> None:
+    compose = "services:\n  web:\n    build:\n      context: .\n      target: app\n"
+    dockerfile = "FROM python:3.13-slim AS base\nUSER root\nFROM base AS app\nCOPY app.py /app/\n"
+    [message] = catches("CL304", compose=compose, dockerfile=dockerfile, at="Dockerfile:2:1")
+    assert 'built stage "app", inherited from stage "base"' in message
 
 
 # --- CL310 add-instead-of-copy ---------------------------------------------------------
@@ -271,7 +192,7 @@ def test_cl304_names_the_stage_the_root_user_comes_from(tmp_path: Path) -> None:
     ],
 )
 def test_cl310_catches(text: str) -> None:
-    catches("CL310", text)
+    catches("CL310", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -292,11 +213,11 @@ def test_cl310_catches(text: str) -> None:
     ],
 )
 def test_cl310_not_catches(text: str) -> None:
-    not_catches("CL310", text)
+    catches_not("CL310", dockerfile=text)
 
 
 def test_cl310_zip_is_explained() -> None:
-    [(_, message)] = findings("CL310", "ADD release.zip /opt/\n")
+    [message] = catches("CL310", dockerfile="ADD release.zip /opt/\n")
     assert "does not unpack .zip" in message
 
 
@@ -315,7 +236,7 @@ def test_cl310_zip_is_explained() -> None:
     ],
 )
 def test_cl311_catches(text: str) -> None:
-    catches("CL311", text)
+    catches("CL311", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -332,41 +253,30 @@ def test_cl311_catches(text: str) -> None:
     ],
 )
 def test_cl311_not_catches(text: str) -> None:
-    not_catches("CL311", text)
+    catches_not("CL311", dockerfile=text)
 
 
 def test_cl311_points_at_the_destination() -> None:
-    assert lines("CL311", "COPY a \\\n     b \\\n     /app\n") == [(4, 6)]
+    catches("CL311", dockerfile="COPY a \\\n     b \\\n     /app\n", at="4:6")
 
 
-def test_cl311_wildcard_matching_several_files(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n",
-        "FROM node:22\nWORKDIR /app\nCOPY package*.json .\n",
-        **{"package.json": "{}", "package-lock.json": "{}"},
+PACKAGES = "FROM node:22\nWORKDIR /app\nCOPY package*.json .\n"
+
+
+def test_cl311_wildcard_matching_several_files() -> None:
+    files = {"package.json": "{}", "package-lock.json": "{}"}
+    catches("CL311", compose=WEB, dockerfile=PACKAGES, files=files, at="Dockerfile:3:20")
+
+
+def test_cl311_wildcard_matching_one_file() -> None:
+    catches_not("CL311", compose=WEB, dockerfile=PACKAGES, files={"package.json": "{}"})
+
+
+def test_cl311_wildcard_match_excluded_by_dockerignore() -> None:
+    files = {"package.json": "{}", "package-lock.json": "{}"}
+    catches_not(
+        "CL311", compose=WEB, dockerfile=PACKAGES, files=files, dockerignore="package-lock.json\n"
     )
-    assert lint(root, "CL311") == ["Dockerfile:3:20 CL311"]
-
-
-def test_cl311_wildcard_matching_one_file(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n",
-        "FROM node:22\nWORKDIR /app\nCOPY package*.json .\n",
-        **{"package.json": "{}"},
-    )
-    assert lint(root, "CL311") == []
-
-
-def test_cl311_wildcard_match_excluded_by_dockerignore(tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        "services:\n  web:\n    build: .\n",
-        "FROM node:22\nWORKDIR /app\nCOPY package*.json .\n",
-        **{"package.json": "{}", "package-lock.json": "{}", ".dockerignore": "package-lock.json\n"},
-    )
-    assert lint(root, "CL311") == []
 
 
 # --- CL312 copy-from-unknown-stage -----------------------------------------------------
@@ -387,7 +297,7 @@ def test_cl311_wildcard_match_excluded_by_dockerignore(tmp_path: Path) -> None:
     ],
 )
 def test_cl312_catches(text: str) -> None:
-    catches("CL312", text)
+    catches("CL312", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -407,13 +317,12 @@ def test_cl312_catches(text: str) -> None:
     ],
 )
 def test_cl312_not_catches(text: str) -> None:
-    not_catches("CL312", text)
+    catches_not("CL312", dockerfile=text)
 
 
 def test_cl312_suggests_the_close_stage_name() -> None:
     text = "FROM debian AS build\nFROM debian\nCOPY --from=biuld /a /b\n"
-    [(loc, message)] = findings("CL312", text)
-    assert (loc.line, loc.column) == (3, 6)
+    [message] = catches("CL312", dockerfile=text, at="3:6")
     assert "--from=build" in message
 
 
@@ -430,7 +339,7 @@ def test_cl312_suggests_the_close_stage_name() -> None:
     ],
 )
 def test_cl313_catches(text: str) -> None:
-    catches("CL313", text)
+    catches("CL313", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -444,7 +353,7 @@ def test_cl313_catches(text: str) -> None:
     ],
 )
 def test_cl313_not_catches(text: str) -> None:
-    not_catches("CL313", text)
+    catches_not("CL313", dockerfile=text)
 
 
 # --- CL314 duplicate-stage-name --------------------------------------------------------
@@ -459,7 +368,7 @@ def test_cl313_not_catches(text: str) -> None:
     ],
 )
 def test_cl314_catches(text: str) -> None:
-    catches("CL314", text)
+    catches("CL314", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -471,17 +380,17 @@ def test_cl314_catches(text: str) -> None:
     ],
 )
 def test_cl314_not_catches(text: str) -> None:
-    not_catches("CL314", text)
+    catches_not("CL314", dockerfile=text)
 
 
 def test_cl314_points_at_the_second_name() -> None:
     text = "FROM debian AS build\nRUN true\nFROM alpine AS build\n"
-    assert lines("CL314", text) == [(3, 16)]
+    catches("CL314", dockerfile=text, at="3:16")
 
 
 def test_cl314_reports_every_repeat() -> None:
     text = "FROM debian AS x\nFROM debian AS x\nFROM debian AS x\n"
-    assert lines("CL314", text) == [(2, 16), (3, 16)]
+    catches("CL314", dockerfile=text, at=["2:16", "3:16"])
 
 
 # --- CL318 copy-relative-no-workdir ----------------------------------------------------
@@ -502,7 +411,7 @@ def test_cl314_reports_every_repeat() -> None:
     ],
 )
 def test_cl318_catches(text: str) -> None:
-    catches("CL318", text)
+    catches("CL318", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -521,25 +430,20 @@ def test_cl318_catches(text: str) -> None:
     ],
 )
 def test_cl318_not_catches(text: str) -> None:
-    not_catches("CL318", text)
+    catches_not("CL318", dockerfile=text)
 
 
 def test_cl318_points_at_the_destination() -> None:
-    assert lines("CL318", "COPY requirements.txt .\n") == [(2, 23)]
+    catches("CL318", dockerfile="COPY requirements.txt .\n", at="2:23")
 
 
-def test_cl318_uses_compose_build_args(tmp_path: Path) -> None:
+def test_cl318_uses_compose_build_args() -> None:
     dockerfile = (
         "ARG BASE=debian:12\nFROM debian:12 AS base\nWORKDIR /srv\nFROM ${BASE}\nCOPY app.py .\n"
     )
-    with_arg = project(
-        tmp_path / "a",
-        "services:\n  web:\n    build:\n      context: .\n      args:\n        BASE: base\n",
-        dockerfile,
-    )
-    without = project(tmp_path / "b", "services:\n  web:\n    build: .\n", dockerfile)
-    assert lint(with_arg, "CL318") == []
-    assert lint(without, "CL318") == ["Dockerfile:5:13 CL318"]
+    with_arg = "services:\n  web:\n    build:\n      context: .\n      args:\n        BASE: base\n"
+    catches_not("CL318", compose=with_arg, dockerfile=dockerfile)
+    catches("CL318", compose=WEB, dockerfile=dockerfile, at="Dockerfile:5:13")
 
 
 # --- all of them -----------------------------------------------------------------------
@@ -563,7 +467,7 @@ def test_cl318_uses_compose_build_args(tmp_path: Path) -> None:
     ],
 )
 def test_odd_input_never_crashes(code: str, text: str) -> None:
-    findings(code, "FROM debian\n" + text)
+    rule_findings(code, dockerfile="FROM debian\n" + text)  # asserts that nothing crashed
 
 
 # --- contradictions fixed by the one image model ---------------------------------------
@@ -572,8 +476,6 @@ def test_odd_input_never_crashes(code: str, text: str) -> None:
 def test_cl304_windows_image_by_any_microsoft_name() -> None:
     """CL304 and CL315 now share one reading of "a Windows image": CL304 used to miss
     `mcr.microsoft.com/windows:<tag>` and judge it as a Linux image running as root."""
-    from conftest import catches_not
-
     compose = "services:\n  app:\n    build: .\n"
     catches_not("CL304", compose=compose, dockerfile="FROM mcr.microsoft.com/windows:ltsc2019\n")
 
@@ -581,7 +483,5 @@ def test_cl304_windows_image_by_any_microsoft_name() -> None:
 def test_cl311_quoted_source_with_a_blank_is_one_source() -> None:
     """COPY/ADD operands are read once, quotes respected: `"my file"` is one source,
     not two (CL311 used to count two and ask for a trailing slash)."""
-    from conftest import catches, catches_not
-
     catches_not("CL311", dockerfile='COPY "my file" /app/my-file\n')
     catches("CL311", dockerfile='COPY "my file" other /app\n', at="2:22")

@@ -13,7 +13,7 @@ from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Instruction, Stage
 from compose_lint.model import Project
 from compose_lint.model.commands import Command, shell_commands
-from compose_lint.model.image import Resolver, is_windows_image
+from compose_lint.model.image import Resolver, is_windows_image, resolvers
 from compose_lint.registry import Found, rule
 
 _SHELL_SPECIALS = frozenset("$`*?[~")
@@ -99,7 +99,7 @@ def _message(
 )
 def shell_form_cmd(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
-        resolver = Resolver.of(dockerfile, builds[0] if builds else None)
+        resolver = resolvers(dockerfile, builds)[0]
         for stage in dockerfile.stages:
             for instruction in stage.instructions:
                 if instruction.keyword not in ("CMD", "ENTRYPOINT"):

@@ -17,7 +17,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
 from compose_lint.model.commands import Command, PackageCall, package_call, run_commands
 from compose_lint.model.context import instruction_text, is_whole_context_copy
-from compose_lint.model.image import Resolver, image_of
+from compose_lint.model.image import image_of, resolvers
 from compose_lint.registry import Found, rule
 
 _PIP_ACTIONS = frozenset({"install", "wheel", "download"})
@@ -162,7 +162,7 @@ def _message(whole: Instruction, command: Command, install: _Install, context: P
 )
 def dependency_cache_busted(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
-        resolver = Resolver.of(dockerfile, builds[0] if builds else None)
+        resolver = resolvers(dockerfile, builds)[0]
         context = _context_dir(source, builds)
         reported: set[int] = set()
         for stage in _stages_in_scope(dockerfile, builds):
