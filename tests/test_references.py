@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compose_lint.checks.old_references import duration_problem, port_problem, size_problem
+from compose_lint.model.values import duration_problem, port_problem, size_problem
 from compose_lint.engine import Options, run
 
 COMPOSE_VERSION = "2.40.3"

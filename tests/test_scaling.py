@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compose_lint.checks.old_scaling import _binds, _range
+from compose_lint.model.values import host_binds, host_range
 from compose_lint.engine import Options, run
 
 
@@ -46,7 +46,7 @@ def scaled(ports: str, count: str = "scale: 3") -> str:
     ],
 )
 def test_range(text: str, expected: tuple[int, int] | None) -> None:
-    assert _range(text) == expected
+    assert host_range(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_range(text: str, expected: tuple[int, int] | None) -> None:
     ],
 )
 def test_binds(host_ip: str | None, expected: set[tuple[int, str | None]] | None) -> None:
-    found = _binds(host_ip)
+    found = host_binds(host_ip)
     assert (set(found) if found is not None else None) == expected
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from compose_lint.checks.old_versions import declared_version, version_table
+from compose_lint.checks.compose.CL102_version_feature_mismatch import declared_version, version_table
 from compose_lint.engine import Options, run
 
 

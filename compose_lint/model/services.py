@@ -206,6 +206,12 @@ class HostPorts(NamedTuple):
     def text(self) -> str:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
+    def origin(self) -> str:
+        """For messages: where the ports come from, when variables chose them."""
+        if self.written is None:
+            return ""
+        return f' (from "{self.written}" with no variable set in the shell)'
+
 
 def _interpolated(service: Service, port: Port, env: Mapping[str, str]) -> tuple[Port, str] | None:
     """`port` read again with its variables replaced (from .env and defaults),

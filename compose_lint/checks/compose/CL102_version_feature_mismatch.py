@@ -1,4 +1,5 @@
-"""CL102: keys that the legacy file format named by `version:` does not have.
+"""CL102 version-feature-mismatch: keys that the legacy file format named by
+`version:` does not have.
 
 Docker Compose v2 ignores `version:` (CL101 says so). docker-compose 1.x before
 1.27 did not: it validated a `version: "3.3"` file against the 3.3 format and
@@ -17,9 +18,7 @@ from typing import Any, NamedTuple
 from compose_lint import data
 from compose_lint.findings import Location, Severity
 from compose_lint.model import ComposeFile, Project, YamlPath
-from compose_lint.registry import rule
-
-Found = Iterator[tuple[Location, str]]
+from compose_lint.registry import Found, rule
 
 _VERSION = re.compile(r"^([23])(?:\.(\d{1,2}))?$")
 _ANY_KEY = "*"

@@ -1,0 +1,19 @@
+"""CL121 invalid-extends: an `extends` that Compose cannot resolve (the loader records
+unknown services, missing files and cycles)."""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.services import located_problems
+from compose_lint.registry import Found, rule
+
+
+@rule(
+    "CL121",
+    "invalid-extends",
+    Severity.ERROR,
+    "An `extends` that Compose cannot resolve (unknown service, missing file, cycle).",
+)
+def invalid_extends(project: Project) -> Found:
+    yield from located_problems(project, "extends")
