@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
+from conftest import FIXTURES, catches, rule_findings
 
-from compose_lint.checks.security.CL201_hardcoded_secret import assignments, hardcoded_secret
+from compose_lint.checks.security.CL201_hardcoded_secret import assignments
 from compose_lint.load.dockerfile import parse_dockerfile
 from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model.secrets import is_secret_name, judge, mask, name_words
@@ -336,15 +336,7 @@ def test_backtick_escape() -> None:
     assert found == [("A", "x y"), ("B", "c:\\dir")]
 
 
-def _project(tmp_path: Path, compose: str, dockerfile: str | None = None) -> list[tuple]:
-    (tmp_path / "compose.yaml").write_text(compose)
-    if dockerfile is not None:
-        (tmp_path / "Dockerfile").write_text(dockerfile)
-    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
-    return [(loc.path, loc.line, loc.column, msg) for loc, msg in hardcoded_secret(project)]
-
-
-def test_dockerfile_positions(tmp_path: Path) -> None:
+def test_dockerfile_positions() -> None:
     dockerfile = (
         "FROM alpine\n"
         "ENV A=1 \\\n"
@@ -356,15 +348,8 @@ def test_dockerfile_positions(tmp_path: Path) -> None:
         "FROM alpine AS second\n"
         "ENV LEGACY_SECRET five six\n"
     )
-    found = _project(tmp_path, "services:\n  app:\n    build: .\n", dockerfile)
-    assert [(f[0], f[1], f[2]) for f in found] == [
-        ("Dockerfile", 4, 2),
-        ("Dockerfile", 5, 5),
-        ("Dockerfile", 6, 27),
-        ("Dockerfile", 7, 5),
-        ("Dockerfile", 9, 5),
-    ]
-    messages = [f[3] for f in found]
+    at = ["Dockerfile:4:2", "Dockerfile:5:5", "Dockerfile:6:27", "Dockerfile:7:5", "Dockerfile:9:5"]
+    messages = catches("CL201", compose=BUILD_APP, dockerfile=dockerfile, at=at)
     assert messages[0].startswith('ENV sets "DB_PASSWORD" to a hard-coded value <masked, 3')
     assert "DB_PASSWORD: ${DB_PASSWORD}" in messages[0]
     assert messages[3].startswith('ARG "SECRET" defaults to')
@@ -372,7 +357,10 @@ def test_dockerfile_positions(tmp_path: Path) -> None:
     assert "<masked, 8 characters>" in messages[4]  # "five six"
 
 
-def test_dockerfile_inline(tmp_path: Path) -> None:
+BUILD_APP = "services:\n  app:\n    build: .\n"
+
+
+def test_dockerfile_inline() -> None:
     compose = (
         "services:\n"
         "  app:\n"
@@ -382,17 +370,14 @@ def test_dockerfile_inline(tmp_path: Path) -> None:
         "        FROM alpine\n"
         "        ENV ADMIN_PASSWORD=admin\n"
     )
-    found = _project(tmp_path, compose)
-    assert len(found) == 1
-    path, line, column, message = found[0]
-    assert (path, line, column) == ("compose.yaml", 5, 7)
+    [message] = catches("CL201", compose=compose, at="compose.yaml:5:7")
     assert message.startswith('dockerfile_inline line 2: ENV sets "ADMIN_PASSWORD"')
 
 
 # -- compose ---------------------------------------------------------------------------
 
 
-def test_compose_messages(tmp_path: Path) -> None:
+def test_compose_messages() -> None:
     compose = (
         "services:\n"
         "  db:\n"
@@ -407,9 +392,11 @@ def test_compose_messages(tmp_path: Path) -> None:
         "    environment:\n"
         "      - DATABASE_URL=postgres://u:hunter22@db/app\n"
     )
-    found = _project(tmp_path, compose, "FROM alpine\n")
-    assert [(f[1], f[2]) for f in found] == [(5, 7), (12, 9), (10, 11)]
-    db, url, arg = (f[3] for f in found)
+    at = ["compose.yaml:5:7", "compose.yaml:12:9", "compose.yaml:10:11"]
+    found = catches("CL201", compose=compose, dockerfile="FROM alpine\n", at=at)
+    [db] = [m for m in found if "POSTGRES_PASSWORD" in m]
+    [url] = [m for m in found if "DATABASE_URL" in m]
+    [arg] = [m for m in found if "NPM_TOKEN" in m]
     assert db == (
         'service "db" sets environment variable "POSTGRES_PASSWORD" to a hard-coded value '
         '<masked, 7 characters>; take it from the environment instead: "POSTGRES_PASSWORD: '
@@ -425,7 +412,7 @@ def test_compose_messages(tmp_path: Path) -> None:
     assert "build.secrets" in arg and "RUN --mount=type=secret,id=NPM_TOKEN" in arg
 
 
-def test_shared_anchor_is_reported_once(tmp_path: Path) -> None:
+def test_shared_anchor_is_reported_once() -> None:
     compose = (
         "x-env: &env\n"
         "  REDIS_PASSWORD: hunter22\n"
@@ -438,9 +425,8 @@ def test_shared_anchor_is_reported_once(tmp_path: Path) -> None:
         "    environment:\n"
         "      <<: *env\n"
     )
-    found = _project(tmp_path, compose)
-    assert [(f[1], f[2]) for f in found] == [(2, 3)]
-    assert found[0][3].startswith('services "a", "b" set environment variable "REDIS_PASSWORD"')
+    [message] = catches("CL201", compose=compose, at="compose.yaml:2:3")
+    assert message.startswith('services "a", "b" set environment variable "REDIS_PASSWORD"')
 
 
 @pytest.mark.parametrize(
@@ -452,16 +438,16 @@ def test_shared_anchor_is_reported_once(tmp_path: Path) -> None:
         "42",
     ],
 )
-def test_odd_yaml_never_raises(tmp_path: Path, environment: str) -> None:
-    compose = f"services:\n  a:\n    image: x\n    environment: {environment}\n"
-    _project(tmp_path, compose)
-
-
-def test_numbers_are_values_too(tmp_path: Path) -> None:
-    found = _project(
-        tmp_path, "services:\n  a:\n    image: x\n    environment:\n      PIN_PASSWORD: 1234\n"
+def test_odd_yaml_never_raises(environment: str) -> None:
+    rule_findings(
+        "CL201", compose=f"services:\n  a:\n    image: x\n    environment: {environment}\n"
     )
-    assert len(found) == 1 and "<masked, 4 characters>" in found[0][3]
+
+
+def test_numbers_are_values_too() -> None:
+    compose = "services:\n  a:\n    image: x\n    environment:\n      PIN_PASSWORD: 1234\n"
+    [message] = catches("CL201", compose=compose)
+    assert "<masked, 4 characters>" in message
 
 
 # -- output never carries the value ----------------------------------------------------
