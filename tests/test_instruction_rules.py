@@ -1,7 +1,9 @@
-"""Instruction and stage rules (CL315-CL328, part 2), one Dockerfile snippet per case.
+"""Instruction and stage rules (CL315-CL328), one Dockerfile snippet per case, in the
+shared vocabulary of conftest (`rule_catches` is its `catches`; the local `catches`,
+`not_catches` and `where` serve the CL324 cases).
 
-A snippet without its own FROM gets "FROM debian" in front of it, so its first line is
-line 2. The compose-aware cases (build targets, service healthchecks, contexts) live in
+A snippet without its own FROM gets one in front of it, so its first line is line 2.
+The compose-aware cases (build targets, service healthchecks, contexts) live in
 fixtures/CL3xx-*/.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import catches as rule_catches
+from conftest import catches_not
 
 from compose_lint.load.dockerfile import parse_dockerfile
 from compose_lint.model import DockerfileSource, Project
@@ -60,7 +64,7 @@ def where(code: str, text: str) -> list[tuple[int, int]]:
     ],
 )
 def test_cl315_catches(text: str) -> None:
-    catches("CL315", text)
+    rule_catches("CL315", dockerfile=text)
 
 
 @pytest.mark.parametrize(
@@ -79,34 +83,32 @@ def test_cl315_catches(text: str) -> None:
     ],
 )
 def test_cl315_not_catches(text: str) -> None:
-    not_catches("CL315", text)
+    catches_not("CL315", dockerfile=text)
 
 
 def test_cl315_suggests_exec_form_for_a_plain_command() -> None:
-    [(line, column, message)] = catches("CL315", "WORKDIR /app\n  CMD python app.py")
-    assert (line, column) == (3, 3)
+    [message] = rule_catches("CL315", dockerfile="WORKDIR /app\n  CMD python app.py", at="3:3")
     assert 'write CMD ["python", "app.py"]' in message
 
 
 def test_cl315_no_exec_form_when_the_shell_is_needed() -> None:
-    [(_, _, message)] = catches("CL315", "CMD gunicorn -b 0.0.0.0:$PORT app:app")
+    [message] = rule_catches("CL315", dockerfile="CMD gunicorn -b 0.0.0.0:$PORT app:app")
     assert "JSON array" in message and '"exec"' in message
 
 
 def test_cl315_cmd_feeds_an_exec_form_entrypoint() -> None:
     text = 'FROM debian AS base\nENTRYPOINT ["tini", "--"]\nFROM base\nCMD python app.py\n'
-    [(line, _, message)] = catches("CL315", text)
-    assert line == 4
+    [message] = rule_catches("CL315", dockerfile=text, at="4:1")
     assert '"/bin/sh", "-c", "python app.py"' in message and "line 2" in message
 
 
 def test_cl315_names_the_stage_shell() -> None:
-    [(_, _, message)] = catches("CL315", 'SHELL ["/bin/bash", "-c"]\nCMD python app.py')
+    [message] = rule_catches("CL315", dockerfile='SHELL ["/bin/bash", "-c"]\nCMD python app.py')
     assert "under /bin/bash -c" in message
 
 
 def test_cl315_reports_each() -> None:
-    assert where("CL315", "CMD a\nENTRYPOINT b\n") == [(2, 1), (3, 1)]
+    rule_catches("CL315", dockerfile="CMD a\nENTRYPOINT b\n", at=["2:1", "3:1"])
 
 
 # -- CL319 consecutive-run ----------------------------------------------------------------
@@ -131,7 +133,7 @@ def test_cl315_reports_each() -> None:
     ],
 )
 def test_cl319_catches(text: str, lines: list[int]) -> None:
-    assert [line for line, _ in where("CL319", text)] == lines
+    rule_catches("CL319", dockerfile=text, at=[f"{line}:1" for line in lines])
 
 
 @pytest.mark.parametrize(
@@ -154,11 +156,11 @@ def test_cl319_catches(text: str, lines: list[int]) -> None:
     ],
 )
 def test_cl319_not_catches(text: str) -> None:
-    not_catches("CL319", text)
+    catches_not("CL319", dockerfile=text)
 
 
 def test_cl319_message_shows_the_joined_run() -> None:
-    [(_, _, message)] = catches("CL319", "RUN apt-get update\nRUN make\n")
+    [message] = rule_catches("CL319", dockerfile="RUN apt-get update\nRUN make\n")
     assert "line 2" in message and '"RUN apt-get update && make"' in message
 
 
@@ -166,14 +168,14 @@ def test_cl319_message_shows_the_joined_run() -> None:
 
 
 def test_cl320_catches_and_suggests_the_label() -> None:
-    [(line, column, message)] = catches("CL320", 'MAINTAINER "Jane Doe <jane@example.com>"')
-    assert (line, column) == (2, 1)
+    maintainer = 'MAINTAINER "Jane Doe <jane@example.com>"'
+    [message] = rule_catches("CL320", dockerfile=maintainer, at="2:1")
     assert 'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"' in message
 
 
 def test_cl320_label_already_there() -> None:
     text = 'LABEL org.opencontainers.image.authors="jane"\nMAINTAINER jane\n'
-    [(_, _, message)] = catches("CL320", text)
+    [message] = rule_catches("CL320", dockerfile=text)
     assert "remove it" in message and "line 2" in message
 
 
@@ -181,12 +183,12 @@ def test_cl320_label_already_there() -> None:
     "text", ['LABEL maintainer="jane"', 'LABEL org.opencontainers.image.authors="jane"']
 )
 def test_cl320_not_catches(text: str) -> None:
-    not_catches("CL320", text)
+    catches_not("CL320", dockerfile=text)
 
 
 def test_cl320_every_stage() -> None:
     text = "FROM a AS one\nMAINTAINER x\nFROM b\nMAINTAINER y\n"
-    assert where("CL320", text) == [(2, 1), (4, 1)]
+    rule_catches("CL320", dockerfile=text, at=["2:1", "4:1"])
 
 
 # -- CL321 / CL322 / CL325: only the last one counts --------------------------------------
@@ -202,17 +204,18 @@ def test_cl320_every_stage() -> None:
 )
 def test_last_one_wins(code: str, keyword: str, value: str) -> None:
     text = f"{keyword} {value}\nRUN x\n{keyword} {value}\n{keyword} {value}\n"
-    found = catches(code, text)
-    assert [(line, column) for line, column, _ in found] == [(2, 1), (4, 1)]
-    assert all("line 5" in message for _, _, message in found)
-    not_catches(code, f"{keyword} {value}\n")
+    found = rule_catches(code, dockerfile=text, at=["2:1", "4:1"])
+    assert all("line 5" in message for message in found)
+    catches_not(code, dockerfile=f"{keyword} {value}\n")
     # per stage: a stage built FROM another may set its own
-    not_catches(code, f"FROM a AS base\n{keyword} {value}\nFROM base\n{keyword} {value}\n")
-    not_catches(code, f"ONBUILD {keyword} {value}\n{keyword} {value}\n")
+    catches_not(
+        code, dockerfile=f"FROM a AS base\n{keyword} {value}\nFROM base\n{keyword} {value}\n"
+    )
+    catches_not(code, dockerfile=f"ONBUILD {keyword} {value}\n{keyword} {value}\n")
 
 
 def test_cl325_none_counts_too() -> None:
-    assert where("CL325", "HEALTHCHECK CMD true\nHEALTHCHECK NONE\n") == [(2, 1)]
+    rule_catches("CL325", dockerfile="HEALTHCHECK CMD true\nHEALTHCHECK NONE\n", at="2:1")
 
 
 # -- CL324 invalid-expose-port ------------------------------------------------------------
@@ -269,8 +272,7 @@ def test_cl324_same_word_twice() -> None:
 
 def test_cl326_last_stage() -> None:
     text = "FROM golang AS build\nRUN go build\nFROM debian AS run\nCOPY --from=build /a /a\n"
-    [(line, column, message)] = catches("CL326", text)
-    assert (line, column) == (3, 1)
+    [message] = rule_catches("CL326", dockerfile=text, at="3:1")
     assert '"FROM debian AS run"' in message
 
 
@@ -284,12 +286,12 @@ def test_cl326_last_stage() -> None:
     ],
 )
 def test_cl326_not_catches(text: str) -> None:
-    not_catches("CL326", text)
+    catches_not("CL326", dockerfile=text)
 
 
 def test_cl326_only_a_parent_stage_counts() -> None:
     text = "FROM debian AS base\nHEALTHCHECK CMD true\nFROM debian\nCOPY --from=base /a /a\n"
-    assert where("CL326", text) == [(3, 1)]
+    rule_catches("CL326", dockerfile=text, at="3:1")
 
 
 # -- CL328 dependency-cache-busted --------------------------------------------------------
@@ -334,14 +336,13 @@ def test_cl326_only_a_parent_stage_counts() -> None:
     ],
 )
 def test_cl328_catches(text: str, fragment: str) -> None:
-    found = catches("CL328", text)
-    assert len(found) == 1
-    assert fragment in found[0][2], found[0][2]
+    [message] = rule_catches("CL328", dockerfile=text)
+    assert fragment in message, message
 
 
 def test_cl328_location_is_the_whole_context_copy() -> None:
     text = "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
-    assert where("CL328", text) == [(3, 1)]
+    rule_catches("CL328", dockerfile=text, at="3:1")
 
 
 @pytest.mark.parametrize(
@@ -369,19 +370,18 @@ def test_cl328_location_is_the_whole_context_copy() -> None:
     ],
 )
 def test_cl328_not_catches(text: str) -> None:
-    not_catches("CL328", text)
+    catches_not("CL328", dockerfile=text)
 
 
 def test_cl328_one_finding_per_copy() -> None:
     text = "WORKDIR /app\nCOPY . .\nRUN npm ci\nRUN pip install -r requirements.txt\n"
-    assert where("CL328", text) == [(3, 1)]
+    rule_catches("CL328", dockerfile=text, at="3:1")
 
 
-def test_cl328_lock_file_from_the_context(tmp_path: Path) -> None:
-    (tmp_path / "package.json").write_text("{}")
-    (tmp_path / "yarn.lock").write_text("")
+def test_cl328_lock_file_from_the_context() -> None:
     text = "FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn\n"
-    [(_, _, message)] = findings("CL328", text, tmp_path / "Dockerfile")
+    files = {"package.json": "{}", "yarn.lock": ""}
+    [message] = rule_catches("CL328", dockerfile=text, files=files)
     assert "COPY package.json yarn.lock ./" in message
 
 
@@ -391,8 +391,6 @@ def test_cl328_lock_file_from_the_context(tmp_path: Path) -> None:
 def test_cl315_windows_image_by_its_servercore_tag() -> None:
     """One reading of "a Windows image" for CL304 and CL315: a `-windowsservercore-`
     tag runs CMD under cmd, which has no POSIX signals to forward."""
-    from conftest import catches_not
-
     base = "FROM mcr.microsoft.com/dotnet/framework/runtime:4.8-windowsservercore-ltsc2019\n"
     catches_not("CL315", dockerfile=base + "CMD app.exe --serve\n")
 
@@ -409,16 +407,12 @@ def test_cl315_windows_image_by_its_servercore_tag() -> None:
 def test_cl328_reads_installs_with_the_shared_reader(install: str) -> None:
     """Wrappers come off and option values are not packages (`--network-timeout 600000`
     is no package list, so this yarn call installs the manifest)."""
-    from conftest import catches
-
-    catches("CL328", dockerfile=f"WORKDIR /app\nCOPY . .\nRUN {install}\n", at="3:1")
+    rule_catches("CL328", dockerfile=f"WORKDIR /app\nCOPY . .\nRUN {install}\n", at="3:1")
 
 
 def test_cl328_pnpm_fetch_before_the_copy_counts() -> None:
     """`pnpm fetch` (lock file only) before `COPY . .`, then `pnpm install --offline`:
     the cache-friendly order pnpm documents."""
-    from conftest import catches_not
-
     catches_not(
         "CL328",
         dockerfile="WORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\n"
