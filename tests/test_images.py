@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import lint
+from conftest import catches, catches_not
 
 from compose_lint.checks.dockerfile.CL301_eol_base_image import eol_message
 from compose_lint.config import EOL_DATE_VARIABLE, environment_options
@@ -249,84 +249,63 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def test_the_environment_date_decides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:14\n"})
+POSTGRES_14 = "services:\n  db:\n    image: postgres:14\n"
+
+
+def test_the_environment_date_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(EOL_DATE_VARIABLE, "2026-11-11")
-    assert lint(tmp_path, "CL301") == []
+    catches_not("CL301", compose=POSTGRES_14)
     monkeypatch.setenv(EOL_DATE_VARIABLE, "2026-11-12")
-    assert lint(tmp_path, "CL301") == ["compose.yaml:3:12 CL301"]
+    catches("CL301", compose=POSTGRES_14, at="compose.yaml:3:12")
 
 
-def test_from_is_located_at_the_image_word(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "compose.yaml": "services:\n  app:\n    build: .\n",
-            "Dockerfile": (
-                "FROM --platform=$BUILDPLATFORM golang:1.18 AS build\n"
-                "RUN go version\n"
-                "FROM   \\\n"
-                "  # a comment inside the continuation\n"
-                "  alpine:3.12\n"
-                "COPY --from=build /go /go\n"
-            ),
-        },
+def test_from_is_located_at_the_image_word() -> None:
+    dockerfile = (
+        "FROM --platform=$BUILDPLATFORM golang:1.18 AS build\n"
+        "RUN go version\n"
+        "FROM   \\\n"
+        "  # a comment inside the continuation\n"
+        "  alpine:3.12\n"
+        "COPY --from=build /go /go\n"
     )
-    assert lint(tmp_path, "CL301") == ["Dockerfile:1:32 CL301", "Dockerfile:5:3 CL301"]
-
-
-def test_one_dockerfile_built_with_different_args(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "compose.yaml": (
-                "services:\n"
-                "  old:\n    build:\n      context: .\n      args:\n        PY: '3.7'\n"
-                "  older:\n    build:\n      context: .\n      args:\n        PY: '3.6'\n"
-                "  new:\n    build: .\n"
-            ),
-            "Dockerfile": "ARG PY=3.14\nFROM python:${PY}-slim\n",
-        },
+    compose = "services:\n  app:\n    build: .\n"
+    catches(
+        "CL301", compose=compose, dockerfile=dockerfile, at=["Dockerfile:1:32", "Dockerfile:5:3"]
     )
-    result = run([str(tmp_path)], Options(select=("CL301",), isolated=True), tmp_path)
-    messages = sorted(f.message for f in result.findings)
-    assert [f.line for f in result.findings] == [2, 2]
+
+
+def test_one_dockerfile_built_with_different_args() -> None:
+    compose = (
+        "services:\n"
+        "  old:\n    build:\n      context: .\n      args:\n        PY: '3.7'\n"
+        "  older:\n    build:\n      context: .\n      args:\n        PY: '3.6'\n"
+        "  new:\n    build: .\n"
+    )
+    dockerfile = "ARG PY=3.14\nFROM python:${PY}-slim\n"
+    at = ["Dockerfile:2:6", "Dockerfile:2:6"]
+    messages = sorted(catches("CL301", compose=compose, dockerfile=dockerfile, at=at))
     assert messages[0].startswith('python:3.6-slim (from "python:${PY}-slim"): Python 3.6 reached')
     assert messages[1].startswith('python:3.7-slim (from "python:${PY}-slim"): Python 3.7 reached')
 
 
-def test_image_of_a_service_that_builds_is_its_result(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "compose.yaml": (
-                "services:\n"
-                "  app:\n    build: .\n    image: node:14\n"
-                "  worker:\n    image: node:14\n"  # runs the image app builds
-            ),
-            "Dockerfile": "FROM node:26-alpine\n",
-        },
+@pytest.mark.parametrize("code", ["CL301", "CL302"])
+def test_image_of_a_service_that_builds_is_its_result(code: str) -> None:
+    compose = (
+        "services:\n"
+        "  app:\n    build: .\n    image: node:14\n"
+        "  worker:\n    image: node:14\n"  # runs the image app builds
     )
-    assert lint(tmp_path, "CL301", "CL302") == []
+    catches_not(code, compose=compose, dockerfile="FROM node:26-alpine\n")
 
 
-def test_env_file_value_wins_over_the_default(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "compose.yaml": "services:\n  db:\n    image: ${DB:-postgres:18}\n",
-            ".env": "DB=postgres:11\n",
-        },
-    )
-    assert lint(tmp_path, "CL301") == ["compose.yaml:3:12 CL301"]
+def test_env_file_value_wins_over_the_default() -> None:
+    compose = "services:\n  db:\n    image: ${DB:-postgres:18}\n"
+    catches("CL301", compose=compose, files={".env": "DB=postgres:11\n"}, at="compose.yaml:3:12")
 
 
-def test_a_lone_dockerfile(tmp_path: Path) -> None:
-    write(tmp_path, {"Dockerfile": "FROM node:16\nFROM node\n"})
-    assert lint(tmp_path / "Dockerfile", "CL301", "CL302", cwd=tmp_path) == [
-        "Dockerfile:1:6 CL301",
-        "Dockerfile:2:6 CL302",
-    ]
+def test_a_lone_dockerfile() -> None:
+    catches("CL301", dockerfile="FROM node:16\nFROM node\n", at="1:6")
+    catches("CL302", dockerfile="FROM node:16\nFROM node\n", at="2:6")
 
 
 @pytest.mark.parametrize(
@@ -345,21 +324,18 @@ def test_a_lone_dockerfile(tmp_path: Path) -> None:
         ("FROM python:Latest", False),  # another tag: tags are case-sensitive
     ],
 )
-def test_unpinned_from(tmp_path: Path, line: str, fires: bool) -> None:
-    write(tmp_path, {"Dockerfile": line + "\n"})
-    found = lint(tmp_path / "Dockerfile", "CL302", cwd=tmp_path)
-    assert found == (["Dockerfile:1:6 CL302"] if fires else [])
+def test_unpinned_from(line: str, fires: bool) -> None:
+    if fires:
+        catches("CL302", dockerfile=line + "\n", at="1:6")
+    else:
+        catches_not("CL302", dockerfile=line + "\n")
 
 
-def test_unpinned_from_a_stage_is_not_reported(tmp_path: Path) -> None:
-    write(tmp_path, {"Dockerfile": "FROM python:3.14-slim AS python\nFROM python\n"})
-    assert lint(tmp_path / "Dockerfile", "CL302", cwd=tmp_path) == []
+def test_unpinned_from_a_stage_is_not_reported() -> None:
+    catches_not("CL302", dockerfile="FROM python:3.14-slim AS python\nFROM python\n")
 
 
-def test_unpinned_message_proposes_a_release(tmp_path: Path) -> None:
-    write(tmp_path, {"compose.yaml": "services:\n  db:\n    image: ${DB:-postgres}\n"})
-    options = Options(select=("CL302",), isolated=True)
-    (finding,) = run([str(tmp_path)], options, tmp_path).findings
-    assert finding.message.startswith('image "postgres" (from "${DB:-postgres}") has no tag')
-    assert "pin a version tag such as postgres:" in finding.message
-    assert finding.message.endswith("or a digest (postgres@sha256:...)")
+def test_unpinned_message_proposes_a_release() -> None:
+    [message] = catches("CL302", compose="services:\n  db:\n    image: ${DB:-postgres}\n")
+    assert message.startswith('image "postgres" (from "${DB:-postgres}") has no tag')
+    assert "pin a version tag such as postgres:" in message
