@@ -42,26 +42,13 @@ _WILDCARDS = frozenset("*?[")
 # --- what the Dockerfile copies ------------------------------------------------------
 
 
-def _is_heredoc_word(word: str) -> bool:
-    """`<<EOF`, `<<-EOF`, `3<<EOF`: a here-document source, not a context path."""
-    return word.lstrip("0123456789").startswith("<<")
-
-
 def copy_sources(instruction: Instruction) -> list[str] | None:
     """The source words of a COPY or ADD (the destination and here-documents left out),
-    as written, in either shell or JSON form; None for other instructions or when
-    there is no destination. `--from` is not looked at: see `from_context`."""
-    if instruction.keyword not in _COPY_KEYWORDS:
-        return None
-    words = instruction.json_args
-    if words is None:
-        words = instruction.args.split()
-    if len(words) < 2:
-        return None
-    sources = words[:-1]
-    if instruction.heredocs:
-        sources = [w for w in sources if not _is_heredoc_word(w)]
-    return sources
+    quotes removed, in either shell or JSON form (`Instruction.copy`); None for other
+    instructions or when there is no destination. `--from` is not looked at: see
+    `from_context`."""
+    copy = instruction.copy
+    return None if copy is None else [word.text for word in copy.files]
 
 
 def from_context(instruction: Instruction) -> bool:
@@ -91,10 +78,8 @@ def is_whole_context_copy(instruction: Instruction) -> bool:
 
 def copy_excludes(instruction: Instruction) -> list[str]:
     """The `--exclude=PATTERN` values of a COPY/ADD (Dockerfile syntax 1.7 and later)."""
-    prefix = "--exclude="
-    return [
-        f[len(prefix) :] for f in instruction.flags if f.startswith(prefix) and f[len(prefix) :]
-    ]
+    copy = instruction.copy
+    return [pattern for pattern in copy.excludes if pattern] if copy is not None else []
 
 
 def copies_whole_context(dockerfile: Dockerfile, target: str | None = None) -> Instruction | None:
@@ -589,15 +574,6 @@ def dockerfile_location(build: Build, line: int, column: int) -> Location:
     return build.dockerfile.loc(line, column)
 
 
-_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
-
-
-def is_url_source(source: str) -> bool:
-    """Whether a COPY/ADD source is a URL or a Git address (`https://…`, `git@host:…`)
-    rather than a path in the build context."""
-    return _URL.search(source) is not None
-
-
 def instruction_where(build: Build, instruction: Instruction) -> str:
     """`Dockerfile line 3 ("COPY . .")`: an instruction of the build's Dockerfile."""
     where = build.dockerfile.display if build.inline is None and build.dockerfile else None
@@ -797,7 +773,6 @@ __all__ = [
     "has_wildcards",
     "instruction_text",
     "instruction_where",
-    "is_url_source",
     "is_whole_context_copy",
     "leak_kinds",
     "leak_names",

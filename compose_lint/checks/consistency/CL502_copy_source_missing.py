@@ -20,9 +20,9 @@ from compose_lint.model.context import (
     context_display,
     dockerfile_location,
     has_wildcards,
-    is_url_source,
 )
 from compose_lint.model.image import Resolver, Step
+from compose_lint.model.imageref import is_remote_source
 from compose_lint.registry import Found, rule
 
 
@@ -42,7 +42,7 @@ def _source_problem(
 ) -> str | None:
     """Why this COPY/ADD source breaks the build, or None."""
     text = source.text
-    if is_url_source(text):
+    if is_remote_source(text):
         if is_add:
             return None
         return (
