@@ -557,3 +557,99 @@ def _assert_agrees_with_buildkit(path: Path) -> Dockerfile:
     ]
     assert actual == expected
     return parsed
+
+
+# --- typed arguments -------------------------------------------------------------------
+
+
+def _one(text: str) -> Instruction:
+    return parse_dockerfile(F + text).instructions[1]
+
+
+def test_arguments_with_positions() -> None:
+    copy = _one('COPY --chown=1:2 "a" b \\\n  # note\n  /dst/\n')
+    assert [(w.text, w.raw, w.line, w.column) for w in copy.arguments] == [
+        ("a", '"a"', 2, 18),
+        ("b", "b", 2, 22),
+        ("/dst/", "/dst/", 4, 3),
+    ]
+    exec_form = _one('COPY ["a b", "/dst/"]\n')
+    assert [(w.text, w.column) for w in exec_form.arguments] == [("a b", 7), ("/dst/", 14)]
+
+
+def test_copy_operands_and_options() -> None:
+    copy = _one("COPY --from=build --chmod=755 --link --exclude=*.md <<EOF a /app/\nx\nEOF\n").copy
+    assert copy is not None
+    assert [w.text for w in copy.sources] == ["<<EOF", "a"]
+    assert [w.text for w in copy.files] == ["a"]
+    assert (copy.dest.text, copy.from_stage, copy.chmod, copy.link) == (
+        "/app/",
+        "build",
+        "755",
+        True,
+    )
+    assert copy.excludes == ("*.md",)
+    assert _one("COPY only-one\n").copy is None
+    assert _one("RUN a b\n").copy is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ('ENV A=1 B="x y" C=$D', (("A", "1"), ("B", "x y"), ("C", "$D"))),
+        ("ENV A=", (("A", ""),)),
+        ('ENV LEGACY some   "quoted" value', (("LEGACY", "some   quoted value"),)),
+        ("ENV A 1", (("A", "1"),)),
+        ("ENV A='it''s'", (("A", "its"),)),
+        ("ENV", ()),
+    ],
+)
+def test_env_pairs(text: str, pairs: tuple[tuple[str, str], ...]) -> None:
+    assert _one(text).env_pairs == pairs
+
+
+def test_arg_pairs_user_and_onbuild() -> None:
+    assert _one('ARG A=1 B C="x"').arg_pairs == (("A", "1"), ("B", None), ("C", "x"))
+    assert _one('USER "app:staff"').user == ("app", "staff")
+    assert _one("USER 1000").user == ("1000", None)
+    inner = _one("  ONBUILD RUN --mount=type=cache,target=/x make\n").inner
+    assert inner is not None
+    assert (inner.keyword, inner.column, inner.flags, inner.args) == (
+        "RUN",
+        11,
+        ("--mount=type=cache,target=/x",),
+        "make",
+    )
+    assert [w.text for w in inner.arguments] == ["make"]
+    assert _one("RUN make").inner is None
+
+
+_WORD_LISTS = frozenset({"COPY", "ADD", "EXPOSE", "FROM", "VOLUME"})
+
+
+def _assert_typed_arguments_agree(path: Path) -> None:
+    """ENV names, the blank-split words of COPY/ADD/EXPOSE/FROM/VOLUME and ONBUILD's
+    instruction, as BuildKit's parser reads them."""
+    oracle = pytest.importorskip("dockerfile")
+    parsed = parse_dockerfile(path.read_bytes().decode("utf-8"))
+    for command, instruction in zip(oracle.parse_file(str(path)), parsed.instructions, strict=True):
+        if instruction.keyword == "ONBUILD":
+            assert instruction.inner is not None
+            assert instruction.inner.keyword == (command.sub_cmd or "").upper()
+            instruction = instruction.inner
+        if instruction.keyword == "ENV" and not command.sub_cmd:
+            assert [n for n, _ in instruction.env_pairs] == list(command.value[0::2])
+        if instruction.keyword in _WORD_LISTS and not command.json and not instruction.heredocs:
+            assert [w.raw for w in instruction.arguments] == list(command.value), command
+
+
+@pytest.mark.parametrize("text", list(SNIPPETS.values()), ids=list(SNIPPETS))
+def test_oracle_typed_arguments_snippets(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(text.encode("utf-8"))
+    _assert_typed_arguments_agree(path)
+
+
+@pytest.mark.parametrize("path", _corpus_params())
+def test_oracle_typed_arguments_corpus(path: Path) -> None:
+    _assert_typed_arguments_agree(path)

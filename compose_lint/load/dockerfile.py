@@ -112,6 +112,7 @@ class CopyArgs(NamedTuple):
         return tuple(s for s in self.sources if not _is_heredoc_word(s.text))
 
 
+_BLANK_DELIMITED = re.compile(r"[^ \t]+")
 _JSON_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
 
 
@@ -232,8 +233,10 @@ class Instruction:
     @cached_property
     def arguments(self) -> tuple[Word, ...]:
         """The words after the keyword and the flags, each where it is written: the
-        strings of the exec form, or the shell-form words (a pair of quotes around a
-        word removed from `text`). Here-document bodies are left out."""
+        strings of the exec form, or the shell-form words. Shell-form words are split
+        at every blank, quotes or not, as BuildKit splits COPY, ADD, EXPOSE, FROM and
+        VOLUME arguments (a path with a blank needs the exec form); each word's `text`
+        has its quotes and escapes removed. Here-document bodies are left out."""
         lines = self.command_lines
         if self.json_args is not None:
             found: list[Word] = []
@@ -256,8 +259,13 @@ class Instruction:
                 continue
             if _continues(text, self.escape):
                 text = text.rstrip(" \t")[: -len(self.escape)]
-            for raw, value, end in _words(text, self.escape):
-                tokens.append(Word(value, raw, self.line + offset, end - len(raw) + 1))
+            for match in _BLANK_DELIMITED.finditer(text):
+                raw = match.group(0)
+                tokens.append(
+                    Word(
+                        _unquote_text(raw, self.escape), raw, self.line + offset, match.start() + 1
+                    )
+                )
         skip = 1 + (1 if self.keyword == "ONBUILD" else 0)
         tokens = tokens[skip:]
         while tokens and tokens[0].raw.startswith("--"):
