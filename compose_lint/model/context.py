@@ -28,6 +28,7 @@ from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern, parse_dockerignore
 from compose_lint.model import Build, Project
+from compose_lint.model.imageref import is_remote_source
 
 # Directories the walks never look inside (they are still listed themselves).
 HEAVY_DIRS: frozenset[str] = SKIP_DIRS
@@ -574,6 +575,12 @@ def dockerfile_location(build: Build, line: int, column: int) -> Location:
     return build.dockerfile.loc(line, column)
 
 
+def is_url_source(source: str) -> bool:
+    """Whether a COPY/ADD source is a URL or a Git address rather than a path in the
+    build context (the one reading: `imageref.is_remote_source`)."""
+    return is_remote_source(source)
+
+
 def instruction_where(build: Build, instruction: Instruction) -> str:
     """`Dockerfile line 3 ("COPY . .")`: an instruction of the build's Dockerfile."""
     where = build.dockerfile.display if build.inline is None and build.dockerfile else None
@@ -773,6 +780,7 @@ __all__ = [
     "has_wildcards",
     "instruction_text",
     "instruction_where",
+    "is_url_source",
     "is_whole_context_copy",
     "leak_kinds",
     "leak_names",
