@@ -1,6 +1,5 @@
 """Instruction and stage rules (CL315-CL328), one Dockerfile snippet per case, in the
-shared vocabulary of conftest (`rule_catches` is its `catches`; the local `catches`,
-`not_catches` and `where` serve the CL324 cases).
+shared vocabulary of conftest (`rule_catches` is its `catches`).
 
 A snippet without its own FROM gets one in front of it, so its first line is line 2.
 The compose-aware cases (build targets, service healthchecks, contexts) live in
@@ -9,45 +8,9 @@ fixtures/CL3xx-*/.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import catches as rule_catches
 from conftest import catches_not
-
-from compose_lint.load.dockerfile import parse_dockerfile
-from compose_lint.model import DockerfileSource, Project
-from compose_lint.registry import find_rule
-
-
-def _has_from(text: str) -> bool:
-    return any(line.strip().upper().startswith("FROM ") for line in text.splitlines())
-
-
-def findings(code: str, text: str, path: Path = Path("Dockerfile")) -> list[tuple[int, int, str]]:
-    """(line, column, message) of one rule on one Dockerfile linted on its own."""
-    if not _has_from(text):
-        text = "FROM debian\n" + text
-    source = DockerfileSource(path=path, display="Dockerfile", parsed=parse_dockerfile(text))
-    r = find_rule(code)
-    assert r is not None, code
-    project = Project(directory=path.parent, dockerfiles=[source])
-    return [(loc.line, loc.column, message) for loc, message in r.check(project)]
-
-
-def catches(code: str, text: str) -> list[tuple[int, int, str]]:
-    found = findings(code, text)
-    assert found, f"{code} should fire on {text!r}"
-    return found
-
-
-def not_catches(code: str, text: str) -> None:
-    found = findings(code, text)
-    assert not found, f"{code} should not fire on {text!r}: {found}"
-
-
-def where(code: str, text: str) -> list[tuple[int, int]]:
-    return [(line, column) for line, column, _ in findings(code, text)]
 
 
 # -- CL315 shell-form-cmd -----------------------------------------------------------------
@@ -235,11 +198,15 @@ def test_cl325_none_counts_too() -> None:
         ("EXPOSE 127.0.0.1:8080:80/udp", 8, '"EXPOSE 80/udp"'),
         ("EXPOSE 9000-8000", 8, '"8000-9000"'),
         ("EXPOSE 80/tcp/x", 8, 'more than one "/"'),
+        # Docker reads ASCII digits only, and a huge number is out of range, not a crash
+        ("EXPOSE \u00b2", 8, "not a port"),
+        ("EXPOSE 80\u0663", 8, "not a port"),
+        ("EXPOSE " + "9" * 5000, 8, "out of range"),
+        ("EXPOSE 1-" + "9" * 5000 + "/udp", 8, "out of range"),
     ],
 )
 def test_cl324_catches(text: str, column: int, fragment: str) -> None:
-    [(line, col, message)] = catches("CL324", text)
-    assert (line, col) == (2, column)
+    [message] = rule_catches("CL324", dockerfile=text, at=f"2:{column}")
     assert fragment in message
 
 
@@ -256,15 +223,23 @@ def test_cl324_catches(text: str, column: int, fragment: str) -> None:
     ],
 )
 def test_cl324_not_catches(text: str) -> None:
-    not_catches("CL324", text)
+    catches_not("CL324", dockerfile=text)
+
+
+def test_cl324_variable_names_come_from_the_env_and_arg_pairs() -> None:
+    """`ENV A some value` (the legacy form) declares A only: "some" is no variable."""
+    text = "ENV PORT some value\nARG ADMIN=9000\nEXPOSE some ADMIN PORT\n"
+    some, admin, port = rule_catches("CL324", dockerfile=text, at=["4:8", "4:13", "4:19"])
+    assert "to use a build argument or variable" in some
+    assert "declared on line 3" in admin and "declared on line 2" in port
 
 
 def test_cl324_points_at_the_word_on_a_continued_line() -> None:
-    assert where("CL324", "EXPOSE 80 \\\n    443 \\\n    99999\n") == [(4, 5)]
+    rule_catches("CL324", dockerfile="EXPOSE 80 \\\n    443 \\\n    99999\n", at="4:5")
 
 
 def test_cl324_same_word_twice() -> None:
-    assert where("CL324", "EXPOSE 70000 70000") == [(2, 8), (2, 14)]
+    rule_catches("CL324", dockerfile="EXPOSE 70000 70000", at=["2:8", "2:14"])
 
 
 # -- CL326 missing-healthcheck (a Dockerfile on its own: its last stage) -------------------

@@ -14,7 +14,8 @@ Public names:
   Count                    how many containers a service runs, and where that is said
   HostPorts                the host side of one published port
   Written                  a value at a path: as written and once interpolated
-  ServiceFacts, facts      the facts above for one service, cached per project
+  ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, secrets)
+                           for one service, cached per project
   exclusive                two services that no profile enables together
   located_problems         the loader's `extends` / `include` problems, located, with a fix
 """
@@ -408,6 +409,22 @@ class ServiceFacts:
                 if isinstance(rates, list):
                     keys.extend(("blkio_config", key, i, "rate") for i in range(len(rates)))
         return _written_values(self.service, keys, "shm_size", self.env)
+
+    @cached_property
+    def expose(self) -> list[values.PortSpan] | None:
+        """The service's own `expose:` entries; None when one cannot be read."""
+        raw = self.service.data.get("expose")
+        if not isinstance(raw, list):
+            return []
+        spans: list[values.PortSpan] = []
+        for item in raw:
+            if isinstance(item, bool) or not isinstance(item, (int, str)):
+                return None
+            span = values.parse_port_span(str(item))
+            if span is None:
+                return None
+            spans.append(span)
+        return spans
 
     def networks(self) -> Iterator[tuple[str, YamlPath, bool]]:
         """(name, path, written as a key) of each network the service joins."""

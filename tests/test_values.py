@@ -1,0 +1,166 @@
+"""model.values: the one grammar of Compose values, and the rules that read it.
+
+The verdicts of the port, duration and size parsers against Docker Compose itself
+are in test_references.py; here are the properties every reader relies on: ASCII
+digits only, bounded numbers, ranges kept as intervals."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import catches, catches_not, rule_findings
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compose_lint.model.values import (
+    PortSpan,
+    bounded_int,
+    count,
+    duration_problem,
+    expose_problem,
+    go_atoi,
+    parse_port,
+    parse_port_span,
+    port_range,
+    restart_problem,
+    uncovered,
+    volume_problem,
+    volume_sections,
+    volume_source,
+)
+
+HUGE = "9" * 5000
+
+
+# -- numbers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("80", 80),
+        ("0080", 80),
+        ("65535", 65535),
+        ("65536", None),
+        ("\u00b2", None),  # "²".isdigit() is True, int("²") fails
+        ("\u0663", None),  # ARABIC-INDIC DIGIT THREE: int() takes it, Go does not
+        ("", None),
+        ("-1", None),
+        (HUGE, None),
+        ("0" * 5000 + "80", 80),
+    ],
+)
+def test_bounded_int(text: str, expected: int | None) -> None:
+    assert bounded_int(text, 65535) == expected
+
+
+@given(st.text(max_size=30))
+def test_numbers_never_raise(text: str) -> None:
+    for parse in (port_range, go_atoi, duration_problem, restart_problem, parse_port_span):
+        parse(text)  # type: ignore[operator]
+    count(text, {})
+    expose_problem(text, {})
+
+
+def test_go_atoi_bounds() -> None:
+    assert go_atoi("-9223372036854775808") == -(2**63)
+    assert go_atoi("9223372036854775808") is None
+    assert go_atoi("+5") == 5 and go_atoi(HUGE) is None
+
+
+# -- ports --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "target", "target_end"),
+    [
+        ("8000-8010:8000-8010", 8000, 8010),
+        ("[::1]:8080:80/udp", 80, 80),
+        ("${HOST_PORT:-8000}:8000", 8000, 8000),
+        ({"target": "80"}, 80, 80),
+        (5000, 5000, 5000),
+    ],
+)
+def test_parse_port(raw: object, target: int, target_end: int) -> None:
+    port = parse_port(raw, ("ports", 0))
+    assert port is not None and (port.target, port.target_end) == (target, target_end)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["80:\u00b2", "\u00b2", "1-99999999999", "5002-5000", HUGE, {"target": "\u00b2"}, 70000],
+)
+def test_parse_port_refuses_what_compose_refuses(raw: object) -> None:
+    assert parse_port(raw, ("ports", 0)) is None
+
+
+def test_port_spans_are_intervals() -> None:
+    spans = [PortSpan(8000, 8002, "tcp"), PortSpan(8005, 8005, "tcp"), PortSpan(8003, 8003, "udp")]
+    assert uncovered(spans, 8000, 8006, "tcp") == [(8003, 8004), (8006, 8006)]
+    assert uncovered([PortSpan(0, 65535, "tcp")], 1, 65535, "tcp") == []
+    assert parse_port_span("8000-8010/TCP") == PortSpan(8000, 8010, "tcp")
+    assert parse_port_span("80/http") is None and parse_port_span("70000") is None
+
+
+# -- the loader and the rules on hostile numbers --------------------------------------
+
+WEB = "services:\n  web:\n    build: .\n    ports: [{port}]\n"
+
+
+def test_unicode_digits_do_not_crash_the_loader() -> None:
+    compose = (
+        'services:\n  web:\n    image: nginx\n    scale: "\u00b2"\n'
+        '    ports: ["80:\u00b2", "\u00b2"]\n'
+    )
+    for code in ("CL117", "CL130", "CL132", "CL133"):
+        rule_findings(code, compose=compose)
+
+
+def test_a_huge_port_range_neither_hangs_cl501_nor_passes_cl117() -> None:
+    compose = WEB.format(port='"1-99999999999"')
+    catches_not("CL501", compose=compose, dockerfile="FROM python:3.12\nEXPOSE 80\n")
+    catches("CL117", compose=compose, at="compose.yaml:4:13")
+
+
+def test_cl501_reads_ranges_as_intervals() -> None:
+    compose = WEB.format(port='"1-65535"')
+    [message] = catches("CL501", compose=compose, dockerfile="FROM python:3.12\nEXPOSE 2-65535\n")
+    assert "port 1 is published" in message and '"EXPOSE 1"' in message
+
+
+def test_huge_numbers_are_findings_not_crashes() -> None:
+    service = "services:\n  web:\n    image: nginx\n"
+    [message] = catches(
+        "CL115", compose=service + f'    stop_grace_period: "${{X:-{HUGE}s}}"\n', at="4:24"
+    )
+    assert "longer than" in message
+    catches_not("CL114", compose=service + f'    restart: "on-failure:{HUGE}"\n')
+    catches_not("CL133", compose=service + f'    scale: "{HUGE}"\n    deploy: {{replicas: 2}}\n')
+
+
+# -- volumes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "sections"),
+    [
+        ("C:\\data:/data:ro", ["C:\\data", "/data", "ro"]),
+        ("./x:/y", ["./x", "/y"]),
+        ("data:/var/lib/data", ["data", "/var/lib/data"]),
+    ],
+)
+def test_volume_sections(spec: str, sections: list[str]) -> None:
+    assert volume_sections(spec) == sections
+
+
+def test_volume_readers_agree() -> None:
+    assert volume_source("C:\\data:/data") == "C:\\data"
+    assert volume_problem("src:/dst:ro:x") is not None and volume_problem("src::/dst") is not None
+    assert volume_sections("a:b:c") == ["a:b", "c"]  # a single letter is a drive
+    assert volume_problem("C:\\data:/data:ro") is None
+
+
+def test_a_default_holding_colons_is_one_source() -> None:
+    """`${SRC:-./a}` interpolates before the split: CL105 sees a bind mount, not a volume."""
+    compose = 'services:\n  web:\n    image: nginx\n    volumes: ["${SRC:-./a}:/data"]\n'
+    catches_not("CL105", compose=compose)
+    catches_not("CL122", compose=compose)
