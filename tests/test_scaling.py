@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import catches, catches_not
 
 from compose_lint.model.values import host_binds, host_range
-from compose_lint.engine import Options, run
-
-
-def findings(tmp_path: Path, code: str, text: str, **files: str) -> list[str]:
-    """`file:line:col message` of each `code` finding on a project whose compose.yaml
-    holds `text` (plus `files`, by name)."""
-    (tmp_path / "compose.yaml").write_text(text)
-    for name, body in files.items():
-        (tmp_path / name.replace("_", ".")).write_text(body)
-    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
-    assert not result.crashes, result.crashes
-    return [f"{f.path}:{f.line}:{f.column} {f.message}" for f in result.findings]
-
-
-def where(tmp_path: Path, code: str, text: str, **files: str) -> list[str]:
-    return [f.split(" ", 1)[0] for f in findings(tmp_path, code, text, **files)]
 
 
 def scaled(ports: str, count: str = "scale: 3") -> str:
@@ -72,10 +55,9 @@ def test_binds(host_ip: str | None, expected: set[tuple[int, str | None]] | None
 # -- CL130 ------------------------------------------------------------------------
 
 
-def test_fixed_port_with_replicas(tmp_path: Path) -> None:
+def test_fixed_port_with_replicas() -> None:
     text = scaled('      - "5000:5000"\n', "deploy:\n      replicas: 3")
-    (found,) = findings(tmp_path, "CL130", text)
-    assert found.startswith("compose.yaml:7:9 ")
+    (found,) = catches("CL130", compose=text, at="compose.yaml:7:9")
     assert 'service "web" runs 3 replicas (deploy.replicas: 3)' in found
     assert "fixed host port 5000" in found
     assert '("5000")' in found and '("5000-5002:5000")' in found and "reverse proxy" in found
@@ -95,8 +77,8 @@ def test_fixed_port_with_replicas(tmp_path: Path) -> None:
         "{target: 5000}",
     ],
 )
-def test_silent_without_a_fixed_host_port(tmp_path: Path, entry: str) -> None:
-    assert findings(tmp_path, "CL130", scaled(f"      - {entry}\n")) == []
+def test_silent_without_a_fixed_host_port(entry: str) -> None:
+    catches_not("CL130", compose=scaled(f"      - {entry}\n"))
 
 
 @pytest.mark.parametrize(
@@ -110,13 +92,13 @@ def test_silent_without_a_fixed_host_port(tmp_path: Path, entry: str) -> None:
         ('"${WEB_PORT:-8000}:80"', 'fixed host port 8000 (from "${WEB_PORT:-8000}:80"'),
     ],
 )
-def test_reported_entries(tmp_path: Path, entry: str, needle: str) -> None:
-    (found,) = findings(tmp_path, "CL130", scaled(f"      - {entry}\n"))
+def test_reported_entries(entry: str, needle: str) -> None:
+    (found,) = catches("CL130", compose=scaled(f"      - {entry}\n"))
     assert needle in found
 
 
-def test_pool_fix_names_the_wider_range(tmp_path: Path) -> None:
-    (found,) = findings(tmp_path, "CL130", scaled('      - "5000-5001:5000"\n', "scale: 4"))
+def test_pool_fix_names_the_wider_range() -> None:
+    (found,) = catches("CL130", compose=scaled('      - "5000-5001:5000"\n', "scale: 4"))
     assert "widen the range to 5000-5003 (4 ports)" in found
 
 
@@ -134,52 +116,50 @@ def test_pool_fix_names_the_wider_range(tmp_path: Path) -> None:
         "deploy: 3",
     ],
 )
-def test_silent_for_one_container_or_unknown_count(tmp_path: Path, count: str) -> None:
-    assert findings(tmp_path, "CL130", scaled('      - "5000:5000"\n', count)) == []
+def test_silent_for_one_container_or_unknown_count(count: str) -> None:
+    catches_not("CL130", compose=scaled('      - "5000:5000"\n', count))
 
 
 @pytest.mark.parametrize("count", ['scale: "2"', "scale: ${N:-2}", "deploy: {replicas: 2}"])
-def test_count_forms(tmp_path: Path, count: str) -> None:
-    assert len(findings(tmp_path, "CL130", scaled('      - "5000:5000"\n', count))) == 1
+def test_count_forms(count: str) -> None:
+    assert len(catches("CL130", compose=scaled('      - "5000:5000"\n', count))) == 1
 
 
-def test_count_from_dotenv(tmp_path: Path) -> None:
+def test_count_from_dotenv() -> None:
     text = scaled('      - "5000:5000"\n', "scale: ${N:-3}")
-    assert findings(tmp_path, "CL130", text, _env="N=1\n") == []
+    catches_not("CL130", compose=text, files={".env": "N=1\n"})
     text = scaled('      - "${PORT}:5000"\n', "scale: 2")
-    (found,) = findings(tmp_path, "CL130", text, _env="N=1\nPORT=6000\n")
+    (found,) = catches("CL130", compose=text, files={".env": "N=1\nPORT=6000\n"})
     assert "fixed host port 6000" in found
 
 
 @pytest.mark.parametrize("mode", ["host", "none", "service:db", "container:abc"])
-def test_silent_when_ports_are_not_published(tmp_path: Path, mode: str) -> None:
+def test_silent_when_ports_are_not_published(mode: str) -> None:
     text = scaled(f'      - "5000:5000"\n    network_mode: "{mode}"\n')
-    assert findings(tmp_path, "CL130", text) == []
+    catches_not("CL130", compose=text)
 
 
-def test_override_file_scales_the_base_port(tmp_path: Path) -> None:
+def test_override_file_scales_the_base_port() -> None:
     base = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "80:80"\n'
     override = "services:\n  web:\n    deploy:\n      replicas: 2\n"
-    found = where(tmp_path, "CL130", base, compose_override_yaml=override)
-    assert found == ["compose.yaml:5:9"]
+    catches("CL130", compose=base, files={"compose.override.yaml": override}, at="compose.yaml:5:9")
 
 
-def test_odd_values_do_not_crash(tmp_path: Path) -> None:
+def test_odd_values_do_not_crash() -> None:
     text = (
         "services:\n  a:\n    scale: [1]\n    ports: 5000\n"
         "  b:\n    scale: 2\n    ports: [[1], null, {published: 1}, true, 1.5]\n"
         "  c: null\n  d:\n    scale: 2\n    ports: {x: 1}\n"
     )
-    assert findings(tmp_path, "CL130", text) == []
+    catches_not("CL130", compose=text)
 
 
 # -- CL131 ------------------------------------------------------------------------
 
 
-def test_container_name_with_replicas(tmp_path: Path) -> None:
+def test_container_name_with_replicas() -> None:
     text = "services:\n  web:\n    image: nginx:1.27\n    container_name: web\n    scale: 2\n"
-    (found,) = findings(tmp_path, "CL131", text)
-    assert found.startswith("compose.yaml:4:21 ")
+    (found,) = catches("CL131", compose=text, at="compose.yaml:4:21")
     assert 'runs 2 replicas (scale: 2) but sets container_name "web"' in found
     assert "remove container_name" in found
 
@@ -188,15 +168,15 @@ def test_container_name_with_replicas(tmp_path: Path) -> None:
     "extra",
     ["scale: 1", "scale: 0", "deploy: {replicas: 1}", "scale: ${N}", "labels: {a: b}"],
 )
-def test_container_name_silent(tmp_path: Path, extra: str) -> None:
+def test_container_name_silent(extra: str) -> None:
     text = f"services:\n  web:\n    image: nginx:1.27\n    container_name: web\n    {extra}\n"
-    assert findings(tmp_path, "CL131", text) == []
+    catches_not("CL131", compose=text)
 
 
 @pytest.mark.parametrize("name", ["''", "null", "[a]", "1"])
-def test_container_name_odd_values(tmp_path: Path, name: str) -> None:
+def test_container_name_odd_values(name: str) -> None:
     text = f"services:\n  web:\n    image: nginx:1.27\n    container_name: {name}\n    scale: 2\n"
-    assert findings(tmp_path, "CL131", text) == []
+    catches_not("CL131", compose=text)
 
 
 # -- CL132 ------------------------------------------------------------------------
@@ -230,8 +210,8 @@ def two(first: str, second: str, extra_a: str = "", extra_b: str = "") -> str:
         ('{target: 80, published: "${A:-8080}", host_ip: "${IP:-0.0.0.0}"}', '"8080:80"'),
     ],
 )
-def test_conflicts(tmp_path: Path, first: str, second: str) -> None:
-    assert where(tmp_path, "CL132", two(first, second)) == ["compose.yaml:9:9"]
+def test_conflicts(first: str, second: str) -> None:
+    catches("CL132", compose=two(first, second), at=["compose.yaml:9:9"])
 
 
 @pytest.mark.parametrize(
@@ -250,25 +230,25 @@ def test_conflicts(tmp_path: Path, first: str, second: str) -> None:
         ('"localhost:8080:80"', '"8080:80"'),
     ],
 )
-def test_no_conflict(tmp_path: Path, first: str, second: str) -> None:
-    assert findings(tmp_path, "CL132", two(first, second)) == []
+def test_no_conflict(first: str, second: str) -> None:
+    catches_not("CL132", compose=two(first, second))
 
 
-def test_message_names_the_first(tmp_path: Path) -> None:
-    (found,) = findings(tmp_path, "CL132", two('"8080:80"', '"127.0.0.1:8080:80"'))
+def test_message_names_the_first() -> None:
+    (found,) = catches("CL132", compose=two('"8080:80"', '"127.0.0.1:8080:80"'))
     assert 'host port 127.0.0.1:8080 is already published as 8080 by service "a"' in found
     assert "(compose.yaml:5)" in found and "port is already allocated" in found
 
 
-def test_pool_message(tmp_path: Path) -> None:
-    (found,) = findings(tmp_path, "CL132", two('"10000-10009:80"', '"10005:80"'))
+def test_pool_message() -> None:
+    (found,) = catches("CL132", compose=two('"10000-10009:80"', '"10005:80"'))
     assert 'overlaps the host range 10000-10009 published by service "a"' in found
     assert "start order" in found
 
 
-def test_dotenv_moves_a_default_away(tmp_path: Path) -> None:
+def test_dotenv_moves_a_default_away() -> None:
     text = two('"8080:80"', '"${B_PORT:-8080}:80"')
-    assert findings(tmp_path, "CL132", text, _env="B_PORT=8081\n") == []
+    catches_not("CL132", compose=text, files={".env": "B_PORT=8081\n"})
 
 
 @pytest.mark.parametrize(
@@ -286,14 +266,15 @@ def test_dotenv_moves_a_default_away(tmp_path: Path) -> None:
         ('    network_mode: "bridge"\n', "", True),
     ],
 )
-def test_when_services_run_together(
-    tmp_path: Path, extra_a: str, extra_b: str, conflict: bool
-) -> None:
-    found = findings(tmp_path, "CL132", two('"8080:80"', '"8080:80"', extra_a, extra_b))
-    assert len(found) == int(conflict)
+def test_when_services_run_together(extra_a: str, extra_b: str, conflict: bool) -> None:
+    text = two('"8080:80"', '"8080:80"', extra_a, extra_b)
+    if conflict:
+        assert len(catches("CL132", compose=text)) == 1
+    else:
+        catches_not("CL132", compose=text)
 
 
-def test_within_one_service(tmp_path: Path) -> None:
+def test_within_one_service() -> None:
     text = (
         "services:\n  a:\n    image: nginx:1.27\n    ports:\n"
         '      - "3000:3000"\n'  # 5
@@ -302,38 +283,38 @@ def test_within_one_service(tmp_path: Path) -> None:
         '      - "3000:3002"\n'  # 8: a second container port on host port 3000
         '      - "3000:3002/udp"\n'  # 9
     )
-    (found,) = findings(tmp_path, "CL132", text)
-    assert found.startswith("compose.yaml:8:9 ")
+    (found,) = catches("CL132", compose=text, at="compose.yaml:8:9")
     assert "another entry of this service (compose.yaml:5)" in found
 
 
-def test_one_finding_per_entry_naming_the_earliest(tmp_path: Path) -> None:
+def test_one_finding_per_entry_naming_the_earliest() -> None:
     text = (
         "services:\n"
         '  a:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
         '  b:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
         '  c:\n    image: nginx:1.27\n    ports: ["80:80"]\n'
     )
-    found = findings(tmp_path, "CL132", text)
-    assert [f.split(" ", 1)[0] for f in found] == ["compose.yaml:7:13", "compose.yaml:10:13"]
+    found = catches("CL132", compose=text, at=["compose.yaml:7:13", "compose.yaml:10:13"])
     assert all('service "a" (compose.yaml:4)' in f for f in found)
 
 
-def test_conflict_across_files(tmp_path: Path) -> None:
+def test_conflict_across_files() -> None:
     base = 'services:\n  proxy:\n    image: caddy:2.8\n    ports:\n      - "80:80"\n'
     override = 'services:\n  docs:\n    image: nginx:1.27\n    ports:\n      - "80:8000"\n'
-    (found,) = findings(tmp_path, "CL132", base, compose_override_yaml=override)
-    assert found.startswith("compose.override.yaml:5:9 ")
+    (found,) = catches(
+        "CL132",
+        compose=base,
+        files={"compose.override.yaml": override},
+        at="compose.override.yaml:5:9",
+    )
     assert 'service "proxy" (compose.yaml:5)' in found
 
 
-def test_override_replacing_a_port_removes_the_conflict(tmp_path: Path) -> None:
+def test_override_replacing_a_port_removes_the_conflict() -> None:
     base = two('"8080:80"', '"8080:80"')
     override = 'services:\n  b:\n    ports: !override\n      - "8081:80"\n'
-    assert findings(tmp_path, "CL132", base, compose_override_yaml=override) == []
+    catches_not("CL132", compose=base, files={"compose.override.yaml": override})
 
 
-def test_silent_on_a_fragment(tmp_path: Path) -> None:
-    (tmp_path / "docker-compose.prod.yml").write_text(two('"8080:80"', '"8080:80"'))
-    result = run([str(tmp_path)], Options(select=("CL132",), isolated=True), tmp_path)
-    assert not result.crashes and result.findings == []
+def test_silent_on_a_fragment() -> None:
+    catches_not("CL132", files={"docker-compose.prod.yml": two('"8080:80"', '"8080:80"')})

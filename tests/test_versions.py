@@ -6,21 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import catches, catches_not, rule_findings
 
-from compose_lint.checks.compose.CL102_version_feature_mismatch import declared_version, version_table
-from compose_lint.engine import Options, run
-
-
-def cl102(tmp_path: Path, text: str) -> list[str]:
-    """`line:col message` of each CL102 finding on a compose.yaml holding `text`."""
-    (tmp_path / "compose.yaml").write_text(text)
-    result = run([str(tmp_path)], Options(select=("CL102",), isolated=True), tmp_path)
-    assert not result.crashes, result.crashes
-    return [f"{f.line}:{f.column} {f.message}" for f in result.findings]
-
-
-def where(tmp_path: Path, text: str) -> list[str]:
-    return [finding.split(" ", 1)[0] for finding in cl102(tmp_path, text)]
+from compose_lint.checks.compose.CL102_version_feature_mismatch import (
+    declared_version,
+    version_table,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,54 +38,54 @@ def test_declared_version(value: object, expected: tuple[int, int] | None) -> No
     assert declared_version(value) == expected
 
 
-def test_major_only_means_minor_zero(tmp_path: Path) -> None:
+def test_major_only_means_minor_zero() -> None:
     text = 'version: "3"\nx-base: &base\n  image: nginx\nservices:\n  web: *base\n'
-    assert where(tmp_path, text) == ["2:1"]
+    catches("CL102", compose=text, at="2:1")
 
 
-def test_number_version_is_read_like_the_string(tmp_path: Path) -> None:
+def test_number_version_is_read_like_the_string() -> None:
     text = "version: 3.3\nservices:\n  web:\n    image: nginx\n    init: true\n"
-    (found,) = cl102(tmp_path, text)
-    assert found.startswith('5:5 "init" needs file format 3.7')
+    (found,) = catches("CL102", compose=text, at="5:5")
+    assert found.startswith('"init" needs file format 3.7')
     assert 'version "3.3"' in found and 'set version: "3.7"' in found
 
 
-def test_version_2_has_no_healthcheck(tmp_path: Path) -> None:
+def test_version_2_has_no_healthcheck() -> None:
     text = (
         'version: "2"\nservices:\n  db:\n    image: postgres\n'
         "    healthcheck:\n      test: pg_isready\n      start_period: 5s\n"
     )
-    (found,) = cl102(tmp_path, text)  # start_period is not reported on its own
-    assert found.startswith('5:5 "healthcheck" needs file format 2.1')
+    (found,) = catches("CL102", compose=text, at="5:5")  # start_period is not reported on its own
+    assert found.startswith('"healthcheck" needs file format 2.1')
 
 
-def test_removed_key_names_the_replacement(tmp_path: Path) -> None:
+def test_removed_key_names_the_replacement() -> None:
     text = 'version: "3.8"\nservices:\n  api:\n    image: app\n    mem_limit: 1g\n'
-    (found,) = cl102(tmp_path, text)
+    (found,) = catches("CL102", compose=text)
     assert "3.x dropped it" in found and "deploy.resources.limits.memory" in found
 
 
-def test_spec_only_key(tmp_path: Path) -> None:
+def test_spec_only_key() -> None:
     text = 'version: "2.4"\nservices:\n  api:\n    image: app\n    profiles: [debug]\n'
-    (found,) = cl102(tmp_path, text)
+    (found,) = catches("CL102", compose=text)
     assert "no versioned file format" in found and "delete the version line" in found
 
 
-def test_3x_only_key_in_2x_file_is_reported_once(tmp_path: Path) -> None:
+def test_3x_only_key_in_2x_file_is_reported_once() -> None:
     text = (
         'version: "2.4"\nservices:\n  api:\n    image: app\n'
         "    deploy:\n      rollback_config:\n        parallelism: 1\n"
     )
-    (found,) = cl102(tmp_path, text)
-    assert found.startswith('5:5 "deploy" is not in the 2.x file format (3.x has it from 3.0)')
+    (found,) = catches("CL102", compose=text, at="5:5")
+    assert found.startswith('"deploy" is not in the 2.x file format (3.x has it from 3.0)')
 
 
-def test_anchor_merged_into_two_services_is_one_use(tmp_path: Path) -> None:
+def test_anchor_merged_into_two_services_is_one_use() -> None:
     text = (
         'version: "3.7"\nx-limits: &limits\n  cpus: 0.5\n'
         "services:\n  a:\n    <<: *limits\n    image: a\n  b:\n    <<: *limits\n    image: b\n"
     )
-    assert where(tmp_path, text) == ["3:3"]
+    catches("CL102", compose=text, at="3:3")
 
 
 @pytest.mark.parametrize(
@@ -116,8 +107,8 @@ def test_anchor_merged_into_two_services_is_one_use(tmp_path: Path) -> None:
         "services:\n  a:\n    image: a\n    init: true\n    mem_limit: 1g\n",
     ],
 )
-def test_silent(tmp_path: Path, text: str) -> None:
-    assert cl102(tmp_path, text) == []
+def test_silent(text: str) -> None:
+    catches_not("CL102", compose=text)
 
 
 @pytest.mark.parametrize(
@@ -134,8 +125,8 @@ def test_silent(tmp_path: Path, text: str) -> None:
         "",
     ],
 )
-def test_odd_shapes_do_not_crash(tmp_path: Path, text: str) -> None:
-    cl102(tmp_path, text)
+def test_odd_shapes_do_not_crash(text: str) -> None:
+    rule_findings("CL102", compose=text)
 
 
 def test_table_is_well_formed() -> None:
