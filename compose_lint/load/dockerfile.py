@@ -17,6 +17,14 @@ The line structure follows BuildKit's parser (the one `docker build` uses):
   Bodies follow one another in marker order. A quoted `"<<WORD"` or a `cat<<WORD`
   glued to another word is not a here-document marker.
 
+Each `Instruction` also carries its arguments typed, with positions, computed on first
+use: `arguments` (`Word`s: value, as written, line, column; shell-form words split at
+blanks the way BuildKit splits COPY/ADD/EXPOSE/FROM/VOLUME), `copy` (`CopyArgs`:
+sources, dest, `--from`, `--chmod`, `--chown`, `--link`, `--exclude`), `env_pairs`
+(the one ENV reader, also `env_pairs(text)`), `arg_pairs` (`arg_pairs(text)`), `user`,
+`inner` (ONBUILD's instruction), `mounts()`, `stage_refs()`, `command_lines` and
+`find(text)` (where a text is written).
+
 The scan is this module's own. It started as a wrapper around `dockerfile-parse`,
 which knows neither here-documents nor several of the rules above; once the wrapper
 had to find every instruction's lines itself to place the here-document bodies, the
@@ -116,11 +124,20 @@ _BLANK_DELIMITED = re.compile(r"[^ \t]+")
 _JSON_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"")
 
 
-def _unquote_pair(text: str) -> str:
+def unquote_pair(text: str) -> str:
     """`"x"` or `'x'` -> `x`; anything else as it is."""
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
     return text
+
+
+def arg_pairs(text: str) -> tuple[tuple[str, str | None], ...]:
+    """The (name, default or None) pairs of ARG arguments (see `Instruction.arg_pairs`)."""
+    result: list[tuple[str, str | None]] = []
+    for word in text.split():
+        name, sep, default = word.partition("=")
+        result.append((name, unquote_pair(default) if sep else None))
+    return tuple(result)
 
 
 def env_pairs(text: str, escape: str = "\\") -> tuple[tuple[str, str], ...]:
@@ -285,7 +302,7 @@ class Instruction:
         return CopyArgs(
             sources=words[:-1],
             dest=words[-1],
-            from_stage=_unquote_pair(self.flag("from") or "") or None,
+            from_stage=unquote_pair(self.flag("from") or "") or None,
             chmod=self.flag("chmod"),
             chown=self.flag("chown"),
             link=self.flag("link") is not None and self.flag("link") != "false",
@@ -307,11 +324,7 @@ class Instruction:
         default is removed."""
         if self.keyword != "ARG":
             return ()
-        result: list[tuple[str, str | None]] = []
-        for word in self.args.split():
-            name, sep, default = word.partition("=")
-            result.append((name, _unquote_pair(default) if sep else None))
-        return tuple(result)
+        return arg_pairs(self.args)
 
     @property
     def user(self) -> tuple[str, str | None] | None:

@@ -24,7 +24,8 @@ Public names (kept stable: other rules build on them)
   `.stage(ref, before)`, `.built(target)`, `.parent(stage)`, `.chain(stage)`,
   `.root_image(stage)`, `.steps(stage)`, `.end(stage)`, `.needed_stages(stage)`.
 - `Step` (`.stage`, `.instruction`, `.before`, and `.env`/`.cwd`/`.workdir`/`.user`/
-  `.shell` of the state before it), `State`, `Workdir`, `Exposed`.
+  `.shell` of the state before it), `State`, `Workdir`, `Exposed`, `Override`;
+  `IMAGE_WORKDIR`, the `cwd` prefix of a working directory the base image decides.
 - `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
 - `project_images(project)`: every external image a project pulls (`ProjectImage`:
   location, reference resolved, as written, from a Dockerfile or not).
@@ -39,7 +40,7 @@ Public names (kept stable: other rules build on them)
 
 Typed instruction arguments (COPY/ADD operands and flags, ENV/ARG pairs, USER,
 ONBUILD's inner instruction, words with positions) live on
-`load.dockerfile.Instruction`.
+`load.dockerfile.Instruction`; release cycles of official images in `model.eol`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,14 @@ from typing import Any, NamedTuple
 
 from compose_lint.findings import Location
 from compose_lint.load import interpolation
-from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage, Word
+from compose_lint.load.dockerfile import (
+    Dockerfile,
+    Instruction,
+    Stage,
+    Word,
+    arg_pairs,
+    unquote_pair,
+)
 from compose_lint.model import Build, DockerfileSource, Project
 
 # ARGs every build has without declaring them globally (BuildKit sets them).
@@ -65,14 +73,8 @@ IMAGE_WORKDIR = "\x00image"
 
 
 def declared_args(args_text: str) -> list[tuple[str, str | None]]:
-    """`ARG A=1 B` → [("A", "1"), ("B", None)] (see `Instruction.arg_pairs`)."""
-    result: list[tuple[str, str | None]] = []
-    for word in args_text.split():
-        name, sep, default = word.partition("=")
-        if len(default) >= 2 and default[0] == default[-1] and default[0] in "'\"":
-            default = default[1:-1]
-        result.append((name, default if sep else None))
-    return result
+    """`ARG A=1 B` → [("A", "1"), ("B", None)] (`Instruction.arg_pairs` of the text)."""
+    return list(arg_pairs(args_text))
 
 
 def literal_build_args(build: Build | None) -> dict[str, str]:
@@ -90,12 +92,6 @@ def is_windows_image(reference: str | None) -> bool:
     """Whether an image reference names a Windows image (by Microsoft's naming)."""
     lowered = (reference or "").lower()
     return any(marker in lowered for marker in _WINDOWS_MARKERS)
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
 
 
 def is_absolute_path(path: str) -> bool:
@@ -249,7 +245,7 @@ class Resolver:
         self.unknown = frozenset(unknown)  # compose build args with unknown values
         env: dict[str, str] = {}
         for instruction in dockerfile.global_args:
-            for name, default in declared_args(instruction.args):
+            for name, default in instruction.arg_pairs:
                 if name in self.given:
                     env[name] = self.given[name]
                 elif default is not None:
@@ -396,7 +392,7 @@ class Resolver:
                     envs[name] = value
                     unknown_envs.discard(name)
         elif keyword == "WORKDIR":
-            path = interpolation.substitute(_unquote(instruction.args.strip()), scope)
+            path = interpolation.substitute(unquote_pair(instruction.args.strip()), scope)
             if path is None or not path:
                 cwd = f"\x00workdir{instruction.line}"
             else:
@@ -448,6 +444,16 @@ def resolvers(dockerfile: Dockerfile, builds: Iterable[Build]) -> list[Resolver]
 
 
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+# compose's `entrypoint:` / `command:`: a shell string or an exec list, as written
+Override = str | list[str]
+
+
+def _override(value: object) -> Override | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return None
 
 
 class BuiltImage:
@@ -532,17 +538,17 @@ class BuiltImage:
         return spec[0] if spec is not None else None
 
     @property
-    def entrypoint(self) -> Instruction | Any:
-        """The service's `entrypoint:` when set, else the chain's last ENTRYPOINT
-        instruction (None when there is none)."""
-        data = self._service_data()
-        return data["entrypoint"] if data.get("entrypoint") is not None else self.end.entrypoint
+    def entrypoint(self) -> Instruction | Override | None:
+        """The service's `entrypoint:` when set (a string or a list, as written), else
+        the chain's last ENTRYPOINT instruction (None when there is none)."""
+        value = _override(self._service_data().get("entrypoint"))
+        return value if value is not None else self.end.entrypoint
 
     @property
-    def command(self) -> Instruction | Any:
+    def command(self) -> Instruction | Override | None:
         """The service's `command:` when set, else the chain's last CMD instruction."""
-        data = self._service_data()
-        return data["command"] if data.get("command") is not None else self.end.cmd
+        value = _override(self._service_data().get("command"))
+        return value if value is not None else self.end.cmd
 
     @property
     def compose_healthcheck(self) -> str:
@@ -563,11 +569,12 @@ class BuiltImage:
         return "empty"
 
     @property
-    def healthcheck(self) -> Instruction | Any:
+    def healthcheck(self) -> Instruction | dict[str, Any] | None:
         """The service's `healthcheck:` when it sets a test (or disables it), else
         the chain's last HEALTHCHECK instruction (None when there is none)."""
-        if self.compose_healthcheck == "set":
-            return self._service_data().get("healthcheck")
+        raw = self._service_data().get("healthcheck")
+        if self.compose_healthcheck == "set" and isinstance(raw, dict):
+            return raw
         return self.end.healthcheck
 
 
