@@ -16,44 +16,27 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import catches, catches_not, rule_findings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compose_lint.model.values import duration_problem, port_problem, size_problem
 from compose_lint.engine import Options, run
+from compose_lint.model.values import duration_problem, port_problem, size_problem
 
 COMPOSE_VERSION = "2.40.3"
 
 
-def lint(tmp_path: Path, code: str, compose: str, files: dict[str, str] | None = None) -> list[str]:
-    """`line:col` of each `code` finding on a project made of compose.yaml and `files`."""
-    (tmp_path / "compose.yaml").write_text(dedent(compose).lstrip("\n"))
-    for name, text in (files or {}).items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text).lstrip("\n"))
-    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
-    assert not result.crashes, result.crashes
-    return [f"{f.line}:{f.column}" for f in result.findings if f.code == code]
-
-
-def messages(
-    tmp_path: Path, code: str, compose: str, files: dict[str, str] | None = None
-) -> list[str]:
-    (tmp_path / "compose.yaml").write_text(dedent(compose).lstrip("\n"))
-    for name, text in (files or {}).items():
-        (tmp_path / name).write_text(dedent(text).lstrip("\n"))
-    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
-    assert not result.crashes, result.crashes
-    return [f.message for f in result.findings if f.code == code]
+def _yaml(text: str) -> str:
+    """A compose file written indented in a test, as it is meant."""
+    return dedent(text).lstrip("\n")
 
 
 # -- CL103 undefined-service ----------------------------------------------------------
 
 
-def test_undefined_service_suggests_the_closest_name(tmp_path: Path) -> None:
+def test_undefined_service_suggests_the_closest_name() -> None:
     text = "services:\n  web:\n    image: a\n    depends_on: [dbb]\n  db:\n    image: b\n"
-    (message,) = messages(tmp_path, "CL103", text)
+    (message,) = catches("CL103", compose=_yaml(text))
     assert 'depends_on "dbb"' in message and '(did you mean "db"?)' in message
 
 
@@ -71,9 +54,9 @@ def test_undefined_service_suggests_the_closest_name(tmp_path: Path) -> None:
         "depends_on: [${DEP:-db}]",
     ],
 )
-def test_undefined_service_silent(tmp_path: Path, key: str) -> None:
+def test_undefined_service_silent(key: str) -> None:
     text = f"services:\n  web:\n    image: a\n    {key}\n  db:\n    image: b\n"
-    assert lint(tmp_path, "CL103", text) == []
+    catches_not("CL103", compose=_yaml(text))
 
 
 @pytest.mark.parametrize(
@@ -88,12 +71,12 @@ def test_undefined_service_silent(tmp_path: Path, key: str) -> None:
         'depends_on: ["${EMPTY:-}"]',
     ],
 )
-def test_undefined_service_fires(tmp_path: Path, key: str) -> None:
+def test_undefined_service_fires(key: str) -> None:
     text = f"services:\n  web:\n    image: a\n    {key}\n  db:\n    image: b\n"
-    assert len(lint(tmp_path, "CL103", text)) == 1
+    assert len(catches("CL103", compose=_yaml(text))) == 1
 
 
-def test_undefined_service_inherited_through_extends_is_reported_once(tmp_path: Path) -> None:
+def test_undefined_service_inherited_through_extends_is_reported_once() -> None:
     text = """
     services:
       base:
@@ -102,7 +85,7 @@ def test_undefined_service_inherited_through_extends_is_reported_once(tmp_path: 
       web:
         extends: base
     """
-    assert lint(tmp_path, "CL103", text) == ["4:18"]
+    catches("CL103", compose=_yaml(text), at=["4:18"])
 
 
 def test_fragment_alone_is_not_judged(tmp_path: Path) -> None:
@@ -114,14 +97,14 @@ def test_fragment_alone_is_not_judged(tmp_path: Path) -> None:
 # -- CL104-CL107 networks, volumes, secrets, configs ----------------------------------
 
 
-def test_default_network_needs_no_declaration(tmp_path: Path) -> None:
+def test_default_network_needs_no_declaration() -> None:
     text = "services:\n  web:\n    image: a\n    networks: [default]\n"
-    assert lint(tmp_path, "CL104", text) == []
+    catches_not("CL104", compose=_yaml(text))
 
 
-def test_undefined_network_in_mapping_form_points_at_the_key(tmp_path: Path) -> None:
+def test_undefined_network_in_mapping_form_points_at_the_key() -> None:
     text = "services:\n  web:\n    image: a\n    networks:\n      back:\n        aliases: [x]\n"
-    assert lint(tmp_path, "CL104", text) == ["5:7"]
+    catches("CL104", compose=_yaml(text), at=["5:7"])
 
 
 @pytest.mark.parametrize(
@@ -141,20 +124,20 @@ def test_undefined_network_in_mapping_form_points_at_the_key(tmp_path: Path) -> 
         '"data:/data"',
     ],
 )
-def test_volume_sources_that_need_no_declaration(tmp_path: Path, entry: str) -> None:
+def test_volume_sources_that_need_no_declaration(entry: str) -> None:
     text = f"services:\n  web:\n    image: a\n    volumes:\n      - {entry}\nvolumes:\n  data:\n"
-    assert lint(tmp_path, "CL105", text) == []
+    catches_not("CL105", compose=_yaml(text))
 
 
 @pytest.mark.parametrize(
     "entry", ['"cache:/cache"', '"cache:/cache:ro"', "{type: volume, source: cache, target: /c}"]
 )
-def test_undeclared_named_volume(tmp_path: Path, entry: str) -> None:
+def test_undeclared_named_volume(entry: str) -> None:
     text = f"services:\n  web:\n    image: a\n    volumes:\n      - {entry}\nvolumes:\n  data:\n"
-    assert len(lint(tmp_path, "CL105", text)) == 1
+    assert len(catches("CL105", compose=_yaml(text))) == 1
 
 
-def test_build_secret_is_checked_but_not_build_config(tmp_path: Path) -> None:
+def test_build_secret_is_checked_but_not_build_config() -> None:
     text = """
     services:
       web:
@@ -162,10 +145,10 @@ def test_build_secret_is_checked_but_not_build_config(tmp_path: Path) -> None:
           context: .
           secrets: [token]
     """
-    assert lint(tmp_path, "CL106", text, {"Dockerfile": "FROM alpine:3.20\n"}) == ["5:17"]
+    catches("CL106", compose=_yaml(text), files={"Dockerfile": "FROM alpine:3.20\n"}, at=["5:17"])
 
 
-def test_config_suggestion_and_content_source(tmp_path: Path) -> None:
+def test_config_suggestion_and_content_source() -> None:
     text = """
     services:
       web:
@@ -175,7 +158,7 @@ def test_config_suggestion_and_content_source(tmp_path: Path) -> None:
       site.conf:
         content: x
     """
-    (message,) = messages(tmp_path, "CL107", text)
+    (message,) = catches("CL107", compose=_yaml(text))
     assert '(did you mean "site.conf"?)' in message and "content:" in message
 
 
@@ -192,17 +175,17 @@ def test_config_suggestion_and_content_source(tmp_path: Path) -> None:
         ("provider: {type: model, options: {model: ai/smollm2}}", False),
     ],
 )
-def test_no_image_or_build(tmp_path: Path, service: str, fires: bool) -> None:
+def test_no_image_or_build(service: str, fires: bool) -> None:
     text = f"services:\n  web:\n    {service}\n"
-    assert bool(lint(tmp_path, "CL108", text)) is fires
+    (catches if fires else catches_not)("CL108", compose=_yaml(text))
 
 
-def test_no_image_or_build_leaves_a_broken_extends_to_cl121(tmp_path: Path) -> None:
+def test_no_image_or_build_leaves_a_broken_extends_to_cl121() -> None:
     text = "services:\n  web:\n    extends: nothere\n"
-    assert lint(tmp_path, "CL108", text) == []
+    catches_not("CL108", compose=_yaml(text))
 
 
-def test_dockerfile_and_inline_needs_both_non_empty(tmp_path: Path) -> None:
+def test_dockerfile_and_inline_needs_both_non_empty() -> None:
     text = """
     services:
       web:
@@ -211,12 +194,12 @@ def test_dockerfile_and_inline_needs_both_non_empty(tmp_path: Path) -> None:
           dockerfile: ${DOCKERFILE:-}
           dockerfile_inline: FROM alpine:3.20
     """
-    assert lint(tmp_path, "CL109", text) == []
+    catches_not("CL109", compose=_yaml(text))
 
 
-def test_network_mode_with_empty_networks_is_fine(tmp_path: Path) -> None:
+def test_network_mode_with_empty_networks_is_fine() -> None:
     text = "services:\n  web:\n    image: a\n    network_mode: host\n    networks: []\n"
-    assert lint(tmp_path, "CL110", text) == []
+    catches_not("CL110", compose=_yaml(text))
 
 
 @pytest.mark.parametrize(
@@ -228,29 +211,32 @@ def test_network_mode_with_empty_networks_is_fine(tmp_path: Path) -> None:
         ("{external: false, driver: local}", []),
     ],
 )
-def test_external_volume_attributes(tmp_path: Path, volume: str, found: list[str]) -> None:
+def test_external_volume_attributes(volume: str, found: list[str]) -> None:
     text = f"services:\n  db:\n    image: a\n    volumes: [data:/d]\nvolumes:\n  data: {volume}\n"
-    assert lint(tmp_path, "CL111", text) == found
+    if found:
+        catches("CL111", compose=_yaml(text), at=found)
+    else:
+        catches_not("CL111", compose=_yaml(text))
 
 
 @pytest.mark.parametrize(
     ("names", "fires"),
     [("{name: a, external: {name: b}}", True), ("{name: a, external: {name: a}}", False)],
 )
-def test_external_name_conflict(tmp_path: Path, names: str, fires: bool) -> None:
+def test_external_name_conflict(names: str, fires: bool) -> None:
     text = f"services:\n  db:\n    image: a\nsecrets:\n  s: {names}\n"
-    assert bool(lint(tmp_path, "CL111", text)) is fires
+    (catches if fires else catches_not)("CL111", compose=_yaml(text))
 
 
-def test_external_network_attributes_are_accepted(tmp_path: Path) -> None:
+def test_external_network_attributes_are_accepted() -> None:
     text = "services:\n  db:\n    image: a\nnetworks:\n  n:\n    external: true\n    driver: x\n"
-    assert lint(tmp_path, "CL111", text) == []
+    catches_not("CL111", compose=_yaml(text))
 
 
 # -- CL112 depends-on-cycle -----------------------------------------------------------
 
 
-def test_each_cycle_is_reported_once_with_all_its_services(tmp_path: Path) -> None:
+def test_each_cycle_is_reported_once_with_all_its_services() -> None:
     text = """
     services:
       a: {image: x, depends_on: [b]}
@@ -259,19 +245,19 @@ def test_each_cycle_is_reported_once_with_all_its_services(tmp_path: Path) -> No
       d: {image: x, depends_on: [e]}
       e: {image: x, links: [d]}
     """
-    found = messages(tmp_path, "CL112", text)
+    found = catches("CL112", compose=_yaml(text))
     assert len(found) == 2
     assert found[0].startswith("dependency cycle a -> b -> c -> a")
     assert found[1].startswith("dependency cycle d -> e -> d")
 
 
-def test_self_dependency(tmp_path: Path) -> None:
+def test_self_dependency() -> None:
     text = "services:\n  a:\n    image: x\n    network_mode: service:a\n"
-    (message,) = messages(tmp_path, "CL112", text)
+    (message,) = catches("CL112", compose=_yaml(text))
     assert message.startswith('service "a" depends on itself (network_mode)')
 
 
-def test_build_contexts_are_not_dependencies(tmp_path: Path) -> None:
+def test_build_contexts_are_not_dependencies() -> None:
     text = """
     services:
       a:
@@ -282,7 +268,7 @@ def test_build_contexts_are_not_dependencies(tmp_path: Path) -> None:
         build: .
         depends_on: [a]
     """
-    assert lint(tmp_path, "CL112", text, {"Dockerfile": "FROM alpine:3.20\n"}) == []
+    catches_not("CL112", compose=_yaml(text), files={"Dockerfile": "FROM alpine:3.20\n"})
 
 
 # -- CL113 duplicate-container-name ---------------------------------------------------
@@ -297,17 +283,20 @@ def test_build_contexts_are_not_dependencies(tmp_path: Path) -> None:
         ("profiles: [dev]", "", True),
     ],
 )
-def test_duplicate_container_name(tmp_path: Path, first: str, second: str, fires: bool) -> None:
+def test_duplicate_container_name(first: str, second: str, fires: bool) -> None:
     text = (
         f"services:\n  a:\n    image: x\n    container_name: app\n    {first or 'init: true'}\n"
         f"  b:\n    image: x\n    container_name: app\n    {second or 'init: true'}\n"
     )
-    assert lint(tmp_path, "CL113", text) == (["8:21"] if fires else [])
+    if fires:
+        catches("CL113", compose=text, at="8:21")
+    else:
+        catches_not("CL113", compose=text)
 
 
-def test_duplicate_container_name_inherited_points_at_extends(tmp_path: Path) -> None:
+def test_duplicate_container_name_inherited_points_at_extends() -> None:
     text = "services:\n  a:\n    image: x\n    container_name: app\n  b:\n    extends: a\n"
-    assert lint(tmp_path, "CL113", text) == ["6:5"]
+    catches("CL113", compose=_yaml(text), at=["6:5"])
 
 
 # -- CL114 invalid-restart-policy -----------------------------------------------------
@@ -332,12 +321,12 @@ def test_duplicate_container_name_inherited_points_at_extends(tmp_path: Path) ->
         ('"no:1"', True),
     ],
 )
-def test_restart_values(tmp_path: Path, value: str, fires: bool) -> None:
+def test_restart_values(value: str, fires: bool) -> None:
     text = f"services:\n  web:\n    image: x\n    restart: {value}\n"
-    assert bool(lint(tmp_path, "CL114", text)) is fires
+    (catches if fires else catches_not)("CL114", compose=_yaml(text))
 
 
-def test_deploy_restart_policy_replaces_restart(tmp_path: Path) -> None:
+def test_deploy_restart_policy_replaces_restart() -> None:
     text = """
     services:
       web:
@@ -347,7 +336,7 @@ def test_deploy_restart_policy_replaces_restart(tmp_path: Path) -> None:
           restart_policy:
             condition: on-failure
     """
-    assert lint(tmp_path, "CL114", text) == []
+    catches_not("CL114", compose=_yaml(text))
 
 
 @pytest.mark.parametrize(
@@ -361,9 +350,9 @@ def test_deploy_restart_policy_replaces_restart(tmp_path: Path) -> None:
         ("{condition: none, max_attempts: 2}", True),
     ],
 )
-def test_deploy_restart_policy(tmp_path: Path, policy: str, fires: bool) -> None:
+def test_deploy_restart_policy(policy: str, fires: bool) -> None:
     text = f"services:\n  web:\n    image: x\n    deploy:\n      restart_policy: {policy}\n"
-    assert bool(lint(tmp_path, "CL114", text)) is fires
+    (catches if fires else catches_not)("CL114", compose=_yaml(text))
 
 
 # -- CL115-CL117 parsed values --------------------------------------------------------
@@ -522,10 +511,10 @@ def test_tables_agree_with_docker_compose(tmp_path: Path) -> None:
     assert wrong == []
 
 
-def test_literal_the_schema_rejects_is_left_to_cl003(tmp_path: Path) -> None:
+def test_literal_the_schema_rejects_is_left_to_cl003() -> None:
     text = 'services:\n  web:\n    image: x\n    stop_grace_period: "30"\n    mem_limit: 1x\n'
-    assert lint(tmp_path, "CL115", text) == []
-    assert lint(tmp_path, "CL116", text) == []
+    catches_not("CL115", compose=_yaml(text))
+    catches_not("CL116", compose=_yaml(text))
 
 
 @pytest.mark.parametrize(
@@ -538,12 +527,15 @@ def test_literal_the_schema_rejects_is_left_to_cl003(tmp_path: Path) -> None:
         ("300000000h", "", ["4:24"]),  # the shape passes the schema; Go overflows
     ],
 )
-def test_interpolated_duration(tmp_path: Path, value: str, env: str, found: list[str]) -> None:
+def test_interpolated_duration(value: str, env: str, found: list[str]) -> None:
     text = f"services:\n  web:\n    image: x\n    stop_grace_period: {value}\n"
-    assert lint(tmp_path, "CL115", text, {".env": env}) == found
+    if found:
+        catches("CL115", compose=_yaml(text), files={".env": env}, at=found)
+    else:
+        catches_not("CL115", compose=_yaml(text), files={".env": env})
 
 
-def test_interpolated_size_in_tmpfs_and_blkio(tmp_path: Path) -> None:
+def test_interpolated_size_in_tmpfs_and_blkio() -> None:
     text = """
     services:
       web:
@@ -558,8 +550,8 @@ def test_interpolated_size_in_tmpfs_and_blkio(tmp_path: Path) -> None:
             - path: /dev/sda
               rate: ${READ_RATE}
     """
-    found = lint(tmp_path, "CL116", text, {".env": "TMP_SIZE=64 MB B\nREAD_RATE=12mb\n"})
-    assert found == ["8:17"]
+    env = {".env": "TMP_SIZE=64 MB B\nREAD_RATE=12mb\n"}
+    catches("CL116", compose=_yaml(text), files=env, at="8:17")
 
 
 @pytest.mark.parametrize(
@@ -574,9 +566,12 @@ def test_interpolated_size_in_tmpfs_and_blkio(tmp_path: Path) -> None:
         ('"abc"', []),  # the schema (CL003) reports it
     ],
 )
-def test_port_entries(tmp_path: Path, entry: str, found: list[str]) -> None:
+def test_port_entries(entry: str, found: list[str]) -> None:
     text = f"services:\n  web:\n    image: x\n    ports:\n      - {entry}\n"
-    assert lint(tmp_path, "CL117", text) == found
+    if found:
+        catches("CL117", compose=_yaml(text), at=found)
+    else:
+        catches_not("CL117", compose=_yaml(text))
 
 
 # -- CL118 profile-dependency ---------------------------------------------------------
@@ -592,15 +587,15 @@ def test_port_entries(tmp_path: Path, entry: str, found: list[str]) -> None:
         ("", "", False),
     ],
 )
-def test_profile_dependency(tmp_path: Path, source: str, target: str, fires: bool) -> None:
+def test_profile_dependency(source: str, target: str, fires: bool) -> None:
     text = (
         f"services:\n  a:\n    image: x\n    links: [b]\n    {source or 'init: true'}\n"
         f"  b:\n    image: x\n    {target or 'init: true'}\n"
     )
-    assert bool(lint(tmp_path, "CL118", text)) is fires
+    (catches if fires else catches_not)("CL118", compose=_yaml(text))
 
 
-def test_optional_dependency_on_a_disabled_service(tmp_path: Path) -> None:
+def test_optional_dependency_on_a_disabled_service() -> None:
     text = """
     services:
       a:
@@ -611,7 +606,7 @@ def test_optional_dependency_on_a_disabled_service(tmp_path: Path) -> None:
         image: x
         profiles: [debug]
     """
-    assert lint(tmp_path, "CL118", text) == []
+    catches_not("CL118", compose=_yaml(text))
 
 
 # -- CL119 required-variable-unset ----------------------------------------------------
@@ -630,42 +625,44 @@ def test_optional_dependency_on_a_disabled_service(tmp_path: Path) -> None:
         ("${PASSWORD:-default}", "", []),
     ],
 )
-def test_required_variables(tmp_path: Path, value: str, env: str, found: list[str]) -> None:
+def test_required_variables(value: str, env: str, found: list[str]) -> None:
     text = f"services:\n  web:\n    image: x\n    command: {json.dumps(value)}\n"
-    assert lint(tmp_path, "CL119", text, {".env": env}) == found
+    if found:
+        catches("CL119", compose=_yaml(text), files={".env": env}, at=found)
+    else:
+        catches_not("CL119", compose=_yaml(text), files={".env": env})
 
 
-def test_required_variable_message_names_the_variable(tmp_path: Path) -> None:
+def test_required_variable_message_names_the_variable() -> None:
     text = "services:\n  web:\n    image: x\n    command: ${TOKEN?set it}\n"
-    (message,) = messages(tmp_path, "CL119", text)
+    (message,) = catches("CL119", compose=_yaml(text))
     assert '"${TOKEN?...}" requires variable TOKEN' in message and "in the shell" in message
 
 
 # -- CL120 / CL121 --------------------------------------------------------------------
 
 
-def test_extends_in_another_file_names_a_missing_service(tmp_path: Path) -> None:
+def test_extends_in_another_file_names_a_missing_service() -> None:
     text = "services:\n  web:\n    extends:\n      file: base.yaml\n      service: app\n"
-    found = messages(tmp_path, "CL121", text, {"base.yaml": "services:\n  ap:\n    image: x\n"})
+    found = catches(
+        "CL121", compose=_yaml(text), files={"base.yaml": "services:\n  ap:\n    image: x\n"}
+    )
     assert len(found) == 1 and "did you mean" not in found[0]
 
 
-def test_identical_definition_in_an_include_is_no_conflict(tmp_path: Path) -> None:
+def test_identical_definition_in_an_include_is_no_conflict() -> None:
     text = "include: [sub/compose.yaml]\nservices:\n  web:\n    image: x\nnetworks:\n  n: {}\n"
     sub = "services:\n  api:\n    image: x\nnetworks:\n  n: {}\n"
-    assert lint(tmp_path, "CL120", text, {"sub/compose.yaml": sub}) == []
+    catches_not("CL120", compose=_yaml(text), files={"sub/compose.yaml": sub})
 
 
-def test_problem_inside_an_included_file_points_into_it(tmp_path: Path) -> None:
+def test_problem_inside_an_included_file_points_into_it() -> None:
     text = "include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: x\n"
     sub = "include:\n  - missing.yaml\nservices:\n  api:\n    image: x\n"
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "compose.yaml").write_text(sub)
-    (tmp_path / "compose.yaml").write_text(text)
-    result = run(
-        [str(tmp_path / "compose.yaml")], Options(select=("CL120",), isolated=True), tmp_path
+    found = rule_findings(
+        "CL120", compose=text, files={"sub/compose.yaml": sub}, target="compose.yaml"
     )
-    assert [(f.path, f.line) for f in result.findings] == [("sub/compose.yaml", 2)]
+    assert [(f.path, f.line) for f in found] == [("sub/compose.yaml", 2)]  # type: ignore[attr-defined]
 
 
 # -- CL112 on random dependency graphs ------------------------------------------------
@@ -685,11 +682,9 @@ def _has_cycle(edges: dict[str, list[str]]) -> bool:
     return any(node not in state and visit(node) for node in list(edges))
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=10))
-def test_cycles_on_random_graphs(tmp_path: Path, pairs: list[tuple[int, int]]) -> None:
+def test_cycles_on_random_graphs(pairs: list[tuple[int, int]]) -> None:
     names = [f"s{i}" for i in range(6)]
     edges: dict[str, list[str]] = {n: [] for n in names}
     for a, b in pairs:
@@ -700,7 +695,7 @@ def test_cycles_on_random_graphs(tmp_path: Path, pairs: list[tuple[int, int]]) -
         + (f"    depends_on: [{', '.join(edges[n])}]\n" if edges[n] else "")
         for n in names
     )
-    found = messages(tmp_path, "CL112", text)
+    found = [f.message for f in rule_findings("CL112", compose=text)]  # type: ignore[attr-defined]
     assert bool(found) is _has_cycle(edges)
     for message in found:  # each reported cycle is a real one
         if message.startswith("dependency cycle "):
