@@ -34,14 +34,17 @@ def where(found: list[str]) -> list[str]:
 # -- CL501 port-not-exposed ---------------------------------------------------------
 
 
-def cl501(tmp_path: Path, dockerfile: str, compose: str = WEB_5000, **more: str) -> list[str]:
-    return findings(tmp_path, "CL501", {"compose.yaml": compose, "Dockerfile": dockerfile, **more})
+def cl501(dockerfile: str, compose: str = WEB_5000, **more: object) -> dict[str, object]:
+    """The project of a CL501 case: compose.yaml and its Dockerfile."""
+    return {"compose": compose, "dockerfile": dockerfile, **more}
 
 
-def test_cl501_tutorial_mistake(tmp_path: Path) -> None:
-    found = cl501(tmp_path, "FROM python:3.9-slim-buster\nCMD python app.py\n")
+def test_cl501_tutorial_mistake() -> None:
+    found = catches(
+        "CL501", **cl501("FROM python:3.9-slim-buster\nCMD python app.py\n"), at="compose.yaml:5:9"
+    )
     assert found == [
-        "compose.yaml:5:9 port 5000 is published but the Dockerfile never EXPOSEs it; "
+        "port 5000 is published but the Dockerfile never EXPOSEs it; "
         'add "EXPOSE 5000" to Dockerfile'
     ]
 
@@ -62,9 +65,9 @@ def test_cl501_tutorial_mistake(tmp_path: Path) -> None:
         "FROM nginx:1.27\nRUN true\n",  # the port is published as 80 below
     ],
 )
-def test_cl501_exposed(tmp_path: Path, dockerfile: str) -> None:
+def test_cl501_exposed(dockerfile: str) -> None:
     compose = WEB_5000.replace("5000:5000", "5000:80") if "nginx" in dockerfile else WEB_5000
-    assert cl501(tmp_path, dockerfile, compose) == []
+    catches_not("CL501", **cl501(dockerfile, compose))
 
 
 @pytest.mark.parametrize(
@@ -82,8 +85,8 @@ def test_cl501_exposed(tmp_path: Path, dockerfile: str) -> None:
         "ARG BASE=python:3.12\nFROM ${BASE}\n",
     ],
 )
-def test_cl501_not_exposed(tmp_path: Path, dockerfile: str) -> None:
-    assert where(cl501(tmp_path, dockerfile)) == ["compose.yaml:5:9"]
+def test_cl501_not_exposed(dockerfile: str) -> None:
+    catches("CL501", **cl501(dockerfile), at="compose.yaml:5:9")
 
 
 @pytest.mark.parametrize(
@@ -98,32 +101,32 @@ def test_cl501_not_exposed(tmp_path: Path, dockerfile: str) -> None:
         "FROM python:${TARGETARCH}\n",
     ],
 )
-def test_cl501_silent_when_unknown(tmp_path: Path, dockerfile: str) -> None:
-    assert cl501(tmp_path, dockerfile) == []
+def test_cl501_silent_when_unknown(dockerfile: str) -> None:
+    catches_not("CL501", **cl501(dockerfile))
 
 
-def test_cl501_build_arg_resolves_expose(tmp_path: Path) -> None:
+def test_cl501_build_arg_resolves_expose() -> None:
     compose = WEB_5000.replace("    build: .\n", "    build:\n      context: .\n      args:\n")
     compose = compose.replace("      args:\n", "      args:\n        PORT: '5000'\n")
-    assert cl501(tmp_path, "FROM python:3.12\nARG PORT=80\nEXPOSE $PORT\n", compose) == []
+    catches_not("CL501", **cl501("FROM python:3.12\nARG PORT=80\nEXPOSE $PORT\n", compose))
     shell = compose.replace("PORT: '5000'", "PORT:")  # value taken from the shell: unknown
-    assert cl501(tmp_path, "FROM python:3.12\nARG PORT=80\nEXPOSE $PORT\n", shell) == []
+    catches_not("CL501", **cl501("FROM python:3.12\nARG PORT=80\nEXPOSE $PORT\n", shell))
 
 
-def test_cl501_target_stage_and_label(tmp_path: Path) -> None:
+def test_cl501_target_stage_and_label() -> None:
     dockerfile = "FROM node:22 AS dev\nEXPOSE 3000\nFROM nginx:1.27 AS prod\n"
     compose = (
         "services:\n  web:\n    build:\n      context: .\n      target: dev\n"
         '    ports:\n      - "3000:3000"\n      - "9229:9229"\n'
     )
-    found = cl501(tmp_path, dockerfile, compose)
+    found = catches("CL501", **cl501(dockerfile, compose), at="compose.yaml:8:9")
     assert found == [
-        "compose.yaml:8:9 port 9229 is published but the Dockerfile never EXPOSEs it; "
+        "port 9229 is published but the Dockerfile never EXPOSEs it; "
         'add "EXPOSE 9229" to Dockerfile (stage "dev")'
     ]
 
 
-def test_cl501_ranges_protocols_and_long_syntax(tmp_path: Path) -> None:
+def test_cl501_ranges_protocols_and_long_syntax() -> None:
     compose = APP + (
         "    ports:\n"
         '      - "7000-7003:7000-7003"\n'
@@ -132,44 +135,41 @@ def test_cl501_ranges_protocols_and_long_syntax(tmp_path: Path) -> None:
         "      - target: 8081\n        protocol: udp\n"
     )
     dockerfile = "FROM python:3.12\nEXPOSE 7000 7003 53/udp 8080/tcp 8081\n"
-    found = cl501(tmp_path, dockerfile, compose)
-    assert [f.split(" ", 1)[1].split(";")[0] for f in found] == [
+    found = catches(
+        "CL501", **cl501(dockerfile, compose), at=["compose.yaml:5:9", "compose.yaml:9:9"]
+    )
+    assert [f.split(";")[0] for f in found] == [
         "ports 7001-7002 are published but the Dockerfile never EXPOSEs them",
         "port 8081/udp is published but the Dockerfile never EXPOSEs it",
     ]
-    assert where(found) == ["compose.yaml:5:9", "compose.yaml:9:9"]
 
 
-def test_cl501_image_variants(tmp_path: Path) -> None:
+def test_cl501_image_variants() -> None:
     ports = APP + '    ports:\n      - "15672:15672"\n      - "80:80"\n'
-    found = cl501(tmp_path, "FROM rabbitmq:4-management\nEXPOSE 80\n", ports)
-    assert found == []
-    assert where(cl501(tmp_path, "FROM rabbitmq:4-alpine\nEXPOSE 80\n", ports)) == [
-        "compose.yaml:5:9"
-    ]
-    assert cl501(tmp_path, "FROM php:8.3-apache\n", APP + '    ports:\n      - "80:80"\n') == []
-    assert cl501(tmp_path, "FROM php:8-fpm\n", APP + '    ports:\n      - "9000:9000"\n') == []
+    catches_not("CL501", **cl501("FROM rabbitmq:4-management\nEXPOSE 80\n", ports))
+    catches("CL501", **cl501("FROM rabbitmq:4-alpine\nEXPOSE 80\n", ports), at="compose.yaml:5:9")
+    catches_not("CL501", **cl501("FROM php:8.3-apache\n", APP + '    ports:\n      - "80:80"\n'))
+    catches_not("CL501", **cl501("FROM php:8-fpm\n", APP + '    ports:\n      - "9000:9000"\n'))
 
 
-def test_cl501_compose_expose_counts(tmp_path: Path) -> None:
-    assert cl501(tmp_path, "FROM node:22\n", WEB_5000 + '    expose:\n      - "5000"\n') == []
-    assert cl501(tmp_path, "FROM node:22\n", WEB_5000 + "    expose:\n      - 5000\n") == []
+def test_cl501_compose_expose_counts() -> None:
+    catches_not("CL501", **cl501("FROM node:22\n", WEB_5000 + '    expose:\n      - "5000"\n'))
+    catches_not("CL501", **cl501("FROM node:22\n", WEB_5000 + "    expose:\n      - 5000\n"))
 
 
-def test_cl501_needs_a_build(tmp_path: Path) -> None:
+def test_cl501_needs_a_build() -> None:
     compose = 'services:\n  web:\n    image: python:3.12\n    ports:\n      - "5000:5000"\n'
-    assert cl501(tmp_path, "FROM python:3.12\n", compose) == []
+    catches_not("CL501", **cl501("FROM python:3.12\n", compose))
 
 
-def test_cl501_dockerfile_inline(tmp_path: Path) -> None:
+def test_cl501_dockerfile_inline() -> None:
     compose = (
         "services:\n  web:\n    build:\n      context: .\n"
         "      dockerfile_inline: |\n        FROM python:3.12\n"
         '    ports:\n      - "5000:5000"\n'
     )
-    found = findings(tmp_path, "CL501", {"compose.yaml": compose})
-    assert len(found) == 1 and found[0].startswith("compose.yaml:8:9 ")
-    assert 'to the dockerfile_inline of service "web"' in found[0]
+    [found] = catches("CL501", compose=compose, at="compose.yaml:8:9")
+    assert 'to the dockerfile_inline of service "web"' in found
 
 
 def test_cl501_port_table_is_well_formed() -> None:

@@ -164,3 +164,13 @@ def test_a_default_holding_colons_is_one_source() -> None:
     compose = 'services:\n  web:\n    image: nginx\n    volumes: ["${SRC:-./a}:/data"]\n'
     catches_not("CL105", compose=compose)
     catches_not("CL122", compose=compose)
+
+
+@pytest.mark.parametrize("word", ["5000/foo", "70000", "4999-70000"])
+def test_cl501_and_cl324_read_expose_alike(word: str) -> None:
+    """An EXPOSE word Docker refuses exposes nothing: CL324 reports it, and CL501 no
+    longer counts it as exposing port 5000/foo or 70000 (it stays silent, not guessing)."""
+    compose = 'services:\n  web:\n    build: .\n    ports:\n      - "5000:5000"\n'
+    project = {"compose": compose, "dockerfile": f"FROM python:3.12\nEXPOSE {word}\n"}
+    catches("CL324", **project)
+    catches_not("CL501", **project)

@@ -15,15 +15,13 @@ import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from compose_lint import data
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
-from compose_lint.model import Build, Port, Project, Service
+from compose_lint.model import Build, Project, Service
 from compose_lint.model import commands as shell
 from compose_lint.model.image import Resolver, declared_args, literal_build_args
 from compose_lint.model.imageref import parse_image
@@ -310,152 +308,6 @@ def _copy_sources(step: _Step, escape: str) -> tuple[list[_Arg], _Arg | None]:
         return [], None
     sources = [w for w in words[:-1] if not w.text.startswith("<<")]
     return sources, words[-1]
-
-
-# -- CL501 ------------------------------------------------------------------------------
-
-
-@cache
-def _image_ports_table() -> dict[str, Any]:
-    images = data.load("image_ports.json")["images"]
-    return images if isinstance(images, dict) else {}
-
-
-_PortSet = set[tuple[int, str]]
-
-
-def _parse_port_spec(text: str) -> _PortSet | None:
-    """`8000`, `8000/udp`, `8000-8010/tcp` → {(port, protocol)}; None when malformed."""
-    spec, _, protocol = text.strip().partition("/")
-    protocol = (protocol or "tcp").lower()
-    start, _, end = spec.partition("-")
-    if not start.isdigit() or (end and not end.isdigit()):
-        return None
-    first, last = int(start), int(end or start)
-    if last < first or last - first > 65535:
-        return None
-    return {(port, protocol) for port in range(first, last + 1)}
-
-
-def _image_ports(reference: str | None) -> _PortSet | None:
-    """What a base image EXPOSEs, per the shipped table; None when not known."""
-    if reference is None:
-        return None
-    if reference.strip().lower() == "scratch":
-        name, tag = "scratch", "latest"
-    else:
-        image = parse_image(reference)
-        if image is None or not image.official:
-            return None
-        name, tag = image.short_name, image.tag or "latest"
-    entry = _image_ports_table().get(name)
-    if not isinstance(entry, dict):
-        return None
-    ports = entry.get("ports", [])
-    for variant in entry.get("variants", []):
-        if variant.get("tag_contains", "\x00") in tag.lower():
-            ports = variant.get("ports", [])
-            break
-    result: _PortSet = set()
-    for text in ports:
-        parsed = _parse_port_spec(str(text))
-        if parsed is not None:
-            result |= parsed
-    return result
-
-
-def _dockerfile_exposes(steps: list[_Step]) -> _PortSet | None:
-    """Ports the EXPOSE instructions of a stage chain declare; None if one is unknown."""
-    exposed: _PortSet = set()
-    for step in steps:
-        if step.instruction.keyword != "EXPOSE":
-            continue
-        for word in _split_words(step.instruction.args):
-            value = interpolation.substitute(word, step.env) if "$" in word else word
-            if value is None:
-                return None
-            for part in value.split():
-                parsed = _parse_port_spec(part)
-                if parsed is None:
-                    return None
-                exposed |= parsed
-    return exposed
-
-
-def _compose_exposes(service: Service) -> _PortSet | None:
-    """The service's own `expose:` entries; None when one cannot be read."""
-    raw = service.data.get("expose")
-    exposed: _PortSet = set()
-    if not isinstance(raw, list):
-        return exposed
-    for item in raw:
-        if isinstance(item, bool) or not isinstance(item, (int, str)):
-            return None
-        parsed = _parse_port_spec(str(item))
-        if parsed is None:
-            return None
-        exposed |= parsed
-    return exposed
-
-
-def _port_ranges(ports: list[int]) -> list[str]:
-    """[8000, 8001, 8002, 9000] → ["8000-8002", "9000"]."""
-    ranges: list[str] = []
-    start = previous = ports[0]
-    for port in ports[1:] + [-1]:
-        if port == previous + 1:
-            previous = port
-            continue
-        ranges.append(str(start) if start == previous else f"{start}-{previous}")
-        start = previous = port
-    return ranges
-
-
-def _describe_missing(port: Port, missing: list[int]) -> tuple[str, str]:
-    """(what the message calls the ports, the EXPOSE arguments that fix it)."""
-    suffix = "" if port.protocol == "tcp" else f"/{port.protocol}"
-    parts = [r + suffix for r in _port_ranges(missing)]
-    several = len(missing) > 1
-    noun = "ports" if several else "port"
-    return f"{noun} {', '.join(parts)}", " ".join(parts)
-
-
-@rule(
-    "CL501",
-    "port-not-exposed",
-    Severity.WARNING,
-    "A service publishes a container port that the image it builds never EXPOSEs.",
-)
-def port_not_exposed(project: Project) -> Found:
-    for service in project.services:
-        build = service.build
-        if build is None or not service.ports:
-            continue
-        dockerfile = build.parsed
-        if dockerfile is None or not dockerfile.stages:
-            continue
-        resolver = Resolver.of(dockerfile, build)
-        stage = resolver.built(build.target)
-        if stage is None:
-            continue
-        from_dockerfile = _dockerfile_exposes(_walk(resolver, stage, build))
-        from_image = _image_ports(resolver.root_image(stage))
-        from_compose = _compose_exposes(service)
-        if from_dockerfile is None or from_image is None or from_compose is None:
-            continue
-        exposed = from_dockerfile | from_image | from_compose
-        target = _dockerfile_name(build) + _stage_label(dockerfile, stage)
-        for port in service.ports:
-            missing = [p for p in port.targets() if (p, port.protocol) not in exposed]
-            if not missing:
-                continue
-            what, fix = _describe_missing(port, missing)
-            verb, pronoun = ("are", "them") if len(missing) > 1 else ("is", "it")
-            yield (
-                service.file.loc(port.path),
-                f"{what} {verb} published but the Dockerfile never EXPOSEs {pronoun}; "
-                f'add "EXPOSE {fix}" to {target}',
-            )
 
 
 # -- CL503 ------------------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""CL501 port-not-exposed: a service publishes a container port that the image it
+builds never EXPOSEs (in its Dockerfile's stage chain, its official base image per
+data/image_ports.json, or the service's own `expose:`).
+
+When one of them cannot be known (an EXPOSE variable without a value, a base image
+the table does not list, a malformed entry) the rule stays silent."""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.load.dockerfile import Dockerfile, Stage
+from compose_lint.model import Port, Project
+from compose_lint.model.context import dockerfile_display
+from compose_lint.model.image import BuiltImage, image_of
+from compose_lint.model.services import facts
+from compose_lint.model.values import PortSpan, image_ports, parse_port_span, uncovered
+from compose_lint.registry import Found, rule
+
+
+def _dockerfile_exposes(image: BuiltImage) -> list[PortSpan] | None:
+    """The ports the EXPOSE words of the chain declare; None if one is unknown."""
+    spans: list[PortSpan] = []
+    for exposed in image.exposed:
+        if exposed.value is None:
+            return None
+        for part in exposed.value.split():
+            span = parse_port_span(part)
+            if span is None:
+                return None
+            spans.append(span)
+    return spans
+
+
+def _stage_label(dockerfile: Dockerfile, stage: Stage) -> str:
+    """` (stage "x")` when the Dockerfile has several stages, else ""."""
+    if len(dockerfile.stages) < 2:
+        return ""
+    if stage.name:
+        return f' (stage "{stage.name}")'
+    return f" (the stage starting on line {stage.from_instruction.line})"
+
+
+def _describe_missing(port: Port, missing: list[tuple[int, int]]) -> tuple[str, str, int]:
+    """(what the message calls the ports, the EXPOSE arguments that fix it, how many)."""
+    suffix = "" if port.protocol == "tcp" else f"/{port.protocol}"
+    parts = [(str(a) if a == b else f"{a}-{b}") + suffix for a, b in missing]
+    count = sum(b - a + 1 for a, b in missing)
+    noun = "ports" if count > 1 else "port"
+    return f"{noun} {', '.join(parts)}", " ".join(parts), count
+
+
+@rule(
+    "CL501",
+    "port-not-exposed",
+    Severity.WARNING,
+    "A service publishes a container port that the image it builds never EXPOSEs.",
+)
+def port_not_exposed(project: Project) -> Found:
+    for service in project.services:
+        build = service.build
+        if build is None or not service.ports:
+            continue
+        image = image_of(build)
+        if image is None or image.stage is None:
+            continue
+        from_dockerfile = _dockerfile_exposes(image)
+        from_image = image_ports(image.root)
+        from_compose = facts(project, service).expose
+        if from_dockerfile is None or from_image is None or from_compose is None:
+            continue
+        exposed = from_dockerfile + from_image + from_compose
+        target = dockerfile_display(build) + _stage_label(image.dockerfile, image.stage)
+        for port in service.ports:
+            missing = uncovered(exposed, port.target, port.target_end, port.protocol)
+            if not missing:
+                continue
+            what, fix, count = _describe_missing(port, missing)
+            verb, pronoun = ("are", "them") if count > 1 else ("is", "it")
+            yield (
+                service.file.loc(port.path),
+                f"{what} {verb} published but the Dockerfile never EXPOSEs {pronoun}; "
+                f'add "EXPOSE {fix}" to {target}',
+            )
