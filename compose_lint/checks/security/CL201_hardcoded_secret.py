@@ -7,6 +7,7 @@ and ARG instructions, and words the fix. No message ever shows the value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -117,13 +118,14 @@ class Assignment(NamedTuple):
     column: int
 
 
-def _refers_to_variables(raw: str, escape: str) -> bool:
-    """Whether a word as written holds a `$name` or `${...}` the builder substitutes
-    (not inside single quotes, not escaped)."""
+def _refers_to_variables(text: str, start: int, escape: str, *, to_end: bool = False) -> bool:
+    """Whether the value written from `text[start:]` (up to the first blank outside
+    quotes, or to the end with `to_end`) holds a `$name` or `${...}` the builder
+    substitutes: not inside single quotes, not escaped."""
     quote = ""
-    index, size = 0, len(raw)
+    index, size = start, len(text)
     while index < size:
-        char = raw[index]
+        char = text[index]
         if quote == "'":
             if char == "'":
                 quote = ""
@@ -131,38 +133,57 @@ def _refers_to_variables(raw: str, escape: str) -> bool:
             index += 1
         elif char in "'\"" and quote in ("", char):
             quote = "" if quote else char
+        elif char in " \t" and not quote and not to_end:
+            return False
         elif char == "$" and index + 1 < size:
-            following = raw[index + 1]
+            following = text[index + 1]
             if following in "{_" or following.isalpha():
                 return True
         index += 1
     return False
 
 
+def _name_at(instruction: Instruction, name: str, after: tuple[int, int]) -> tuple[int, int]:
+    """(line offset, 0-based column) of `name` written as a word, at or after `after`."""
+    pattern = re.compile(rf"(?<![^\s]){re.escape(name)}(?=[=\s]|$)")
+    lines = instruction.command_lines
+    start_line, start_column = after
+    for offset in range(start_line, len(lines)):
+        text = lines[offset]
+        if offset > 0 and text.lstrip().startswith("#"):
+            continue
+        match = pattern.search(text, start_column if offset == start_line else 0)
+        if match:
+            return offset, match.start()
+    return after
+
+
 def assignments(instruction: Instruction) -> list[Assignment]:
     """`ENV A=1 B="x y"`, the legacy `ENV A x y`, `ARG A=1 B`: the names given a value,
-    from the instruction's words as the loader reads them."""
-    words = instruction.arguments
-    escape = instruction.escape
-    if not words or instruction.keyword not in ("ENV", "ARG"):
+    as the loader reads the pairs (`Instruction.env_pairs`, `arg_pairs`), each with
+    where its name is written and whether its value refers to variables."""
+    if instruction.keyword == "ENV":
+        pairs: list[tuple[str, str]] = list(instruction.env_pairs)
+    elif instruction.keyword == "ARG":
+        pairs = [(n, v) for n, v in instruction.arg_pairs if v is not None]
+    else:
         return []
-    first = words[0]
-    if instruction.keyword == "ENV" and "=" not in first.raw:
-        pairs = instruction.env_pairs
-        rest = instruction.args.strip()[len(first.raw) :].strip()
-        value = pairs[0][1] if pairs else ""
-        return [
-            Assignment(
-                first.raw, value, not _refers_to_variables(rest, escape), first.line, first.column
-            )
-        ]
+    if not pairs:
+        return []
+    lines = instruction.command_lines
+    legacy = instruction.keyword == "ENV" and "=" not in instruction.args.split()[0]
+    cursor = (0, instruction.column - 1 + len(instruction.keyword))
     found: list[Assignment] = []
-    for word in words:
-        name, sep, raw = word.raw.partition("=")
-        if sep and name:
-            value = word.text.partition("=")[2]
-            literal = not _refers_to_variables(raw, escape)
-            found.append(Assignment(name, value, literal, word.line, word.column))
+    for name, value in pairs:
+        offset, column = _name_at(instruction, name, cursor)
+        cursor = (offset, column + len(name))
+        text = lines[offset] if offset < len(lines) else ""
+        if legacy:
+            rest = instruction.args.strip()[len(name) :]
+            literal = not _refers_to_variables(rest, 0, instruction.escape, to_end=True)
+        else:
+            literal = not _refers_to_variables(text, column + len(name) + 1, instruction.escape)
+        found.append(Assignment(name, value, literal, instruction.line + offset, column + 1))
     return found
 
 
