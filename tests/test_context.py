@@ -608,3 +608,15 @@ def test_context_named_from_where_compose_lint_runs(tmp_path: Path) -> None:
     [message] = messages(tmp_path, "CL401")
     assert message.startswith('build context "sub/app" has no .dockerignore, and sub/app/')
     assert message.endswith('add sub/app/.dockerignore listing ".env"')
+
+
+def test_listing_time_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compose_lint.model import context as context_module
+
+    build = build_of(tmp_path, {"Dockerfile": PY, **GLOB_FILES})
+    monkeypatch.setattr(context_module, "TIME_LIMIT", -1.0)
+    context = BuildContext.of(build)
+    assert context.listing("") is not None  # the first listing is kept
+    assert context.out_of_time
+    assert context.glob("src/*.py") == Glob((), truncated=True)  # past the cap: unknown
+    assert context.matches("*.py", limit=5) == ["!.py", "a.py"]  # listed before
