@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import lint
+from conftest import catches, catches_not, lint
 
 from compose_lint.engine import Options, run
 from compose_lint.load.dockerfile import Instruction, parse_dockerfile
@@ -620,3 +620,20 @@ def test_listing_time_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert context.out_of_time
     assert context.glob("src/*.py") == Glob((), truncated=True)  # past the cap: unknown
     assert context.matches("*.py", limit=5) == ["!.py", "a.py"]  # listed before
+
+
+def test_copies_whole_context_only_in_stages_the_build_runs() -> None:
+    # CL401/CL402 once took every stage up to the target, CL502 only those the build
+    # runs; a whole-context COPY in a stage nothing builds sends nothing to the image.
+    dockerfile = (
+        "FROM python:3.13 AS scratchpad\nCOPY . /tmp/all\n"
+        "FROM python:3.13 AS app\nWORKDIR /app\nCOPY app.py .\n"
+    )
+    files = {"app.py": "", ".env": "A=1\n"}
+    compose = "services:\n  app:\n    build: .\n"
+    catches_not("CL401", compose=compose, dockerfile=dockerfile, files=files)
+    uses = dockerfile.replace("COPY app.py .", "COPY --from=scratchpad /tmp/all/app.py .")
+    catches("CL401", compose=compose, dockerfile=uses, files=files, at="compose.yaml:3:12")
+    parsed = parse_dockerfile(dockerfile)
+    assert copies_whole_context(parsed) is None
+    assert copies_whole_context(parsed, "scratchpad") is parsed.instructions[1]

@@ -83,19 +83,24 @@ def copy_excludes(instruction: Instruction) -> list[str]:
     return [pattern for pattern in copy.excludes if pattern] if copy is not None else []
 
 
-def copies_whole_context(dockerfile: Dockerfile, target: str | None = None) -> Instruction | None:
-    """The first instruction that copies the whole build context, or None.
+def copies_whole_context(
+    dockerfile: Dockerfile, target: str | None = None, build: Build | None = None
+) -> Instruction | None:
+    """The first instruction (in file order) that copies the whole build context, or None.
 
-    With a `target`, only the stages up to and including that stage are looked at
-    (later ones are not built); instructions behind ONBUILD never count (they run in
-    images built from this one)."""
+    Only the stages a build of `target` (else the last stage) runs are looked at: its
+    `FROM <stage>` chain and the stages it copies or mounts from, as the image model
+    reads them with the build's args; all stages when the target names none.
+    Instructions behind ONBUILD never count (they run in images built from this one)."""
+    from compose_lint.model.image import Resolver
+
     stages = dockerfile.stages
-    if target:
-        wanted = target.lower()
-        for stage in stages:
-            if stage.name == wanted:
-                stages = stages[: stage.index + 1]
-                break
+    if not stages:
+        return None
+    resolver = Resolver.of(dockerfile, build)
+    built = resolver.built(target)
+    if built is not None:
+        stages = resolver.needed_stages(built)
     for stage in stages:
         for instruction in stage.instructions:
             if is_whole_context_copy(instruction):
@@ -605,7 +610,7 @@ def whole_context_builds(
         key = (build.context, ignore.path if ignore is not None else None)
         if key in seen:
             continue
-        copy = copies_whole_context(build.parsed, build.target)
+        copy = copies_whole_context(build.parsed, build.target, build)
         if copy is None or not build.context.is_dir():
             continue
         seen.add(key)
