@@ -422,18 +422,15 @@ def test_leak_names(tmp_path: Path, name: str, is_dir: bool, leak: bool) -> None
 # --- CL401 / CL402 end to end ------------------------------------------------------------
 
 
-def test_cl401_message_names_leaks_and_fix(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "compose.yaml": "services:\n  app:\n    build: ./app\n",
-            "app/Dockerfile": PY,
-            "app/.env": "A=1\n",
-            "app/sub/__pycache__/x.pyc": "",
-        },
-    )
-    (tmp_path / "app/.git").mkdir()
-    [message] = messages(tmp_path, "CL401")
+def test_cl401_message_names_leaks_and_fix() -> None:
+    files = {
+        "app/Dockerfile": PY,
+        "app/.env": "A=1\n",
+        "app/sub/__pycache__/x.pyc": "",
+        "app/.git/HEAD": "",
+    }
+    compose = "services:\n  app:\n    build: ./app\n"
+    [message] = catches("CL401", compose=compose, files=files, at="compose.yaml:3:12")
     assert message == (
         'build context "app" has no .dockerignore, and app/Dockerfile line 3 ("COPY . .") '
         "copies all of it: it holds .env, .git and sub/__pycache__, which would go into "
@@ -441,23 +438,21 @@ def test_cl401_message_names_leaks_and_fix(tmp_path: Path) -> None:
     )
 
 
-def test_cl401_once_per_context(tmp_path: Path) -> None:
+def test_cl401_once_per_context() -> None:
     compose = (
         "services:\n  a:\n    build: .\n  b:\n    build:\n      context: .\n"
         "  c:\n    build: ./other\n"
     )
-    files = {"Dockerfile": PY, "other/Dockerfile": PY, "compose.yaml": compose}
-    write(tmp_path, files)
-    assert lint(tmp_path, "CL401") == ["compose.yaml:3:12 CL401", "compose.yaml:8:12 CL401"]
+    files = {"other/Dockerfile": PY}
+    catches("CL401", compose=compose, dockerfile=PY, files=files, at=["3:12", "8:12"])
 
 
-def test_cl401_inline_dockerfile(tmp_path: Path) -> None:
+def test_cl401_inline_dockerfile() -> None:
     compose = (
         "services:\n  a:\n    build:\n      context: .\n"
         "      dockerfile_inline: |\n        FROM alpine\n        COPY . /srv\n"
     )
-    write(tmp_path, {"compose.yaml": compose})
-    [message] = messages(tmp_path, "CL401")
+    [message] = catches("CL401", compose=compose)
     assert 'dockerfile_inline line 2 ("COPY . /srv")' in message
 
 
