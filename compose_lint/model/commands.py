@@ -50,6 +50,7 @@ Public names (keep them stable; other rules call them):
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -171,8 +172,13 @@ _OPERATORS = (
 )
 
 
+_OPERATOR_CHARS = frozenset(";&|()<>")
+# Characters that end a word or start quoting, escaping or a substitution.
+_PLAIN = re.compile(r"[^\s;&|()<>'\"\\$`]+")
+
+
 def _operator(text: str, i: int) -> str | None:
-    if text[i] not in ";&|()<>":
+    if text[i] not in _OPERATOR_CHARS:
         return None
     for op in _OPERATORS:
         if text.startswith(op, i):
@@ -298,8 +304,13 @@ def _tokens(text: str) -> list[_Token]:
         start, out = i, []
         subs: list[tuple[int, int]] = []
         while i < n:
+            plain = _PLAIN.match(text, i)
+            if plain is not None:  # a run of ordinary characters
+                out.append(plain.group())
+                i = plain.end()
+                continue
             c = text[i]
-            if c in " \t\r\n" or _operator(text, i):
+            if c in " \t\r\n" or c in _OPERATOR_CHARS:
                 break
             if c == "\\" and i + 1 < n:
                 if text[i + 1] != "\n":  # backslash-newline joins lines
@@ -323,7 +334,7 @@ def _tokens(text: str) -> list[_Token]:
                 j = _closing(text, i, subs)
                 out.append(text[i:j])
                 i = j
-            else:
+            else:  # a `$` that starts no substitution
                 out.append(c)
                 i += 1
         raw = text[start:i]
@@ -707,8 +718,22 @@ def _exec_form(instruction: Instruction) -> tuple[Command, ...]:
 
 
 def instruction_scripts(instruction: Instruction, escape: str = "\\") -> list[Script]:
-    """The shell scripts a RUN (shell form) executes: its command line, and
-    the body of a here-document run by the shell (`RUN <<EOF`, `RUN bash <<EOF`)."""
+    """The shell scripts a RUN (shell form) executes: its command line (from its first
+    command on, the keyword and flags left out), and the body of a here-document run
+    by the shell (`RUN <<EOF`, `RUN bash <<EOF`)."""
+    found: list[Script] = []
+    for script, tokens in _scripts(instruction, escape):
+        if tokens:
+            start = tokens[0].offset
+            rebased = [(o - start, ln, c) for o, ln, c in _rebase(script, start)]
+            script = Script(script.text[start:], rebased)
+        found.append(script)
+    return found
+
+
+def _scripts(instruction: Instruction, escape: str) -> list[tuple[Script, list[_Token] | None]]:
+    """The scripts of a shell-form RUN, each with the tokens to read when already lexed
+    (for the command line: those after the keyword and the flags)."""
     if instruction.json_args is not None:
         return []
     script = _command_line(instruction, escape)
@@ -719,11 +744,9 @@ def instruction_scripts(instruction: Instruction, escape: str = "\\") -> list[Sc
         skip += 1
     rest = tokens[skip:]
     only_heredoc = len(rest) == 2 and rest[0].text in ("<<", "<<-")
-    scripts: list[Script] = []
+    scripts: list[tuple[Script, list[_Token] | None]] = []
     if rest and not only_heredoc:
-        start = rest[0].offset
-        rebased = [(o - start, ln, c) for o, ln, c in _rebase(script, start)]
-        scripts.append(Script(script.text[start:], rebased))
+        scripts.append((script, rest))  # the command line, read from its first command
     shell_reads_body = (
         only_heredoc
         or (  # RUN bash <<EOF
@@ -740,7 +763,7 @@ def instruction_scripts(instruction: Instruction, escape: str = "\\") -> list[Sc
         body = instruction.heredocs[0]
         first = body.body.split("\n", 1)[0]
         if not first.startswith("#!") or any(sh in first for sh in SHELLS):
-            scripts.append(Script.plain(body.body, body.start_line))
+            scripts.append((Script.plain(body.body, body.start_line), None))
     return scripts
 
 
@@ -786,8 +809,10 @@ def run_commands(instruction: Instruction, escape: str = "\\") -> tuple[Command,
         return _exec_form(instruction)
     counter = [0]
     found: list[Command] = []
-    for script in instruction_scripts(instruction, escape):
-        found.extend(parse(script, counter))
+    for script, tokens in _scripts(instruction, escape):
+        if tokens is None:
+            tokens = _tokens(script.text)
+        found.extend(_Parser(script, counter, 0).run(tokens))
     return tuple(found)
 
 
