@@ -16,6 +16,7 @@ from compose_lint.model.image import (
     image_of,
     is_windows_image,
     lone_image,
+    non_posix_shell,
     project_images,
     replaced,
     resolvers,
@@ -165,3 +166,18 @@ def test_replaced_pairs_each_earlier_one_with_the_last() -> None:
 )
 def test_windows_images(reference: str | None, windows: bool) -> None:
     assert is_windows_image(reference) is windows
+
+
+@pytest.mark.parametrize(
+    ("shell", "expected"),
+    [
+        (["cmd", "/S", "/C"], True),
+        (["C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "-Command"], True),
+        (["/usr/bin/pwsh", "-c"], True),
+        (["/bin/bash", "-c"], False),
+        ([], False),
+        (None, False),
+    ],
+)
+def test_non_posix_shells(shell: list[str] | None, expected: bool) -> None:
+    assert non_posix_shell(shell) is expected

@@ -12,7 +12,6 @@ import pytest
 from conftest import catches as rule_catches
 from conftest import catches_not
 
-
 # -- CL315 shell-form-cmd -----------------------------------------------------------------
 
 
@@ -393,3 +392,10 @@ def test_cl328_pnpm_fetch_before_the_copy_counts() -> None:
         dockerfile="WORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\n"
         "RUN pnpm install --offline\n",
     )
+
+
+def test_cl315_powershell_by_any_path() -> None:
+    """One reading of "not a POSIX shell" (model.image.non_posix_shell): pwsh named by
+    a Unix path was taken for a POSIX shell, while bare "pwsh" was not."""
+    catches_not("CL315", dockerfile='SHELL ["/usr/bin/pwsh", "-c"]\nCMD Start-App\n')
+    catches_not("CL315", dockerfile='SHELL ["pwsh", "-c"]\nCMD Start-App\n')

@@ -35,7 +35,9 @@ Public names (kept stable: other rules build on them)
   `keyword` that a later one in the same stage replaces (CMD, ENTRYPOINT...).
 - `is_absolute_path(path)`: absolute for WORKDIR/COPY (`/x`, `C:\\x`, `$VAR/x`).
 - `stage_of(dockerfile, instruction)`: the stage an instruction is written in.
-- `is_windows_image(reference)`: whether an image reference names a Windows image.
+- `is_windows_image(reference)`: whether an image reference names a Windows image;
+  `non_posix_shell(shell)`: whether a SHELL argv runs cmd or PowerShell
+  (`NON_POSIX_SHELLS`).
 - `declared_args(text)`, `literal_build_args(build)`.
 
 Typed instruction arguments (COPY/ADD operands and flags, ENV/ARG pairs, USER,
@@ -46,7 +48,7 @@ ONBUILD's inner instruction, words with positions) live on
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -68,6 +70,8 @@ _AUTOMATIC = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "BUILDPLATFORM", "BUIL
 # no POSIX shell): mcr.microsoft.com/windows:ltsc2019, windows/servercore,
 # dotnet/framework/sdk:4.8-windowsservercore-ltsc2022, powershell:nanoserver-1809.
 _WINDOWS_MARKERS = ("windows/", "/windows:", "nanoserver", "servercore")
+# Shells a SHELL instruction may name that are not POSIX shells (Windows images).
+NON_POSIX_SHELLS = frozenset({"cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 # Marks a working directory the Dockerfile does not set (it comes from the base image).
 IMAGE_WORKDIR = "\x00image"
 
@@ -92,6 +96,16 @@ def is_windows_image(reference: str | None) -> bool:
     """Whether an image reference names a Windows image (by Microsoft's naming)."""
     lowered = (reference or "").lower()
     return any(marker in lowered for marker in _WINDOWS_MARKERS)
+
+
+def non_posix_shell(shell: Sequence[str] | None) -> bool:
+    """Whether a SHELL (its argv) runs cmd or PowerShell rather than a POSIX shell;
+    the program is named with a Unix or a Windows path, or bare (`pwsh`,
+    `C:\\Windows\\System32\\cmd.exe`)."""
+    if not shell:
+        return False
+    program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return program in NON_POSIX_SHELLS
 
 
 def is_absolute_path(path: str) -> bool:

@@ -13,13 +13,10 @@ from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Instruction, Stage
 from compose_lint.model import Project
 from compose_lint.model.commands import Command, shell_commands
-from compose_lint.model.image import Resolver, is_windows_image, resolvers
+from compose_lint.model.image import Resolver, is_windows_image, non_posix_shell, resolvers
 from compose_lint.registry import Found, rule
 
 _SHELL_SPECIALS = frozenset("$`*?[~")
-_NON_POSIX_SHELLS = frozenset(
-    {"cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"}
-)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -110,7 +107,7 @@ def shell_form_cmd(project: Project) -> Found:
                 if not text:
                     continue
                 shell = _shell_of(resolver, stage, instruction)
-                if shell and shell[0].rsplit("\\", 1)[-1].lower() in _NON_POSIX_SHELLS:
+                if non_posix_shell(shell):
                     continue  # Windows: no POSIX signals to forward
                 commands = shell_commands(text, instruction.line)
                 if _execs(commands):
