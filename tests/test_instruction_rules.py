@@ -399,3 +399,23 @@ def test_cl315_powershell_by_any_path() -> None:
     a Unix path was taken for a POSIX shell, while bare "pwsh" was not."""
     catches_not("CL315", dockerfile='SHELL ["/usr/bin/pwsh", "-c"]\nCMD Start-App\n')
     catches_not("CL315", dockerfile='SHELL ["pwsh", "-c"]\nCMD Start-App\n')
+
+
+@pytest.mark.parametrize(
+    ("install", "fragment"),
+    [
+        ("bun install", "COPY package.json"),
+        ("pdm install --prod", "RUN pdm install --prod --no-self"),
+        ("uv pip sync requirements.txt", "COPY requirements.txt"),
+    ],
+)
+def test_cl328_reads_installs_as_cl503_does(install: str, fragment: str) -> None:
+    """CL328 and CL503 share model.installs: installers CL503 knew and CL328 did not
+    (bun, pdm, uv pip sync) count for both."""
+    [message] = rule_catches("CL328", dockerfile=f"WORKDIR /app\nCOPY . .\nRUN {install}\n")
+    assert fragment in message, message
+
+
+@pytest.mark.parametrize("command", ["poetry export -o requirements.txt", "hatch build"])
+def test_cl328_reading_a_manifest_is_not_installing(command: str) -> None:
+    catches_not("CL328", dockerfile=f"WORKDIR /app\nCOPY . .\nRUN {command}\n")

@@ -1,9 +1,10 @@
 """CL328 dependency-cache-busted: `COPY . .` comes before the dependency install, so
 any change to any file reinstalls every dependency.
 
-Installs are read with the one package-manager reader (`model.commands.package_call`,
-which takes wrappers such as `sudo`, `gosu app` or `stdbuf -o0` off and knows which
-options take a value); the stage chain comes from the image model.
+Installs are read the way CL503 reads them (`model.installs.dependency_install`, over
+the one package-manager reader, which takes wrappers such as `sudo`, `gosu app` or
+`stdbuf -o0` off and knows which options take a value); the stage chain comes from the
+image model.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ from typing import NamedTuple
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
-from compose_lint.model.commands import Command, PackageCall, package_call, run_commands
+from compose_lint.model.commands import Command, run_commands
 from compose_lint.model.context import instruction_text, is_whole_context_copy
 from compose_lint.model.image import image_of, resolvers
+from compose_lint.model.installs import dependency_install
 from compose_lint.registry import Found, rule
 
-_PIP_ACTIONS = frozenset({"install", "wheel", "download"})
+# Calls that read a manifest without installing from it (CL503 still counts them).
+_NOT_INSTALLING = frozenset({"export", "requirements", "lock"})
+# What to add to the install before `COPY . .` so it does not need the project's source.
+_WITHOUT_PROJECT = {"poetry": "--no-root", "uv": "--no-install-project", "pdm": "--no-self"}
 
 
 class _Install(NamedTuple):
@@ -39,49 +44,25 @@ class _Install(NamedTuple):
         return frozenset({(self.tool, "")})
 
 
-def _install(call: PackageCall, shown: str) -> _Install | None:
-    manager, action, bare = call.manager, call.action, not call.operands
-    if manager == "pip" and action in _PIP_ACTIONS:
-        files = [f for f in call.values("-r", "--requirement") if f]
-        return _Install("pip", tuple(files), (), shown) if files else None
-    if manager == "npm" and (action == "ci" or (action in ("install", "i") and bare)):
-        return _Install(
-            "npm", ("package.json",), ("package-lock.json", "npm-shrinkwrap.json"), shown
-        )
-    if manager == "yarn" and action in ("", "install") and bare:
-        return _Install("yarn", ("package.json",), ("yarn.lock", ".yarnrc.yml"), shown)
-    if manager == "pnpm" and (action == "fetch" or (action in ("install", "i") and bare)):
-        # `pnpm fetch` fills the store from the lock file alone, for `install --offline`
-        manifests = ("pnpm-lock.yaml",) if action == "fetch" else ("package.json",)
-        optional = () if action == "fetch" else ("pnpm-lock.yaml",)
-        return _Install("pnpm", manifests, optional, shown)
-    if manager == "poetry" and action == "install":
-        first = shown if call.has("--no-root") else shown + " --no-root"
-        return _Install("poetry", ("pyproject.toml",), ("poetry.lock",), first)
-    if manager == "uv" and action == "sync":
-        first = shown if call.has("--no-install-project") else shown + " --no-install-project"
-        return _Install("uv", ("pyproject.toml",), ("uv.lock",), first)
-    if manager == "pipenv" and (action == "sync" or (action == "install" and bare)):
-        return _Install("pipenv", ("Pipfile",), ("Pipfile.lock",), shown)
-    if manager == "bundle" and action in ("install", ""):
-        return _Install("bundle", ("Gemfile",), ("Gemfile.lock",), shown)
-    if (
-        manager == "go"
-        and action == "mod"
-        and call.operands[:1]
-        and (call.operands[0].text == "download")
-    ):
-        return _Install("go", ("go.mod",), ("go.sum",), shown)
-    if manager == "composer" and action == "install":
-        return _Install("composer", ("composer.json",), ("composer.lock",), shown)
-    return None
+def _install(command: Command) -> _Install | None:
+    """The install of a manifest `command` makes (`model.installs`, the reading CL503
+    shares): packages named on the command line, a local project (`pip install .`)
+    and installers read by name only (`hatch`, `setup.py`) are not such installs."""
+    found = dependency_install(command)
+    if found is None or found.call is None or found.named or found.any_of:
+        return None
+    if not found.manifests or found.action in _NOT_INSTALLING:
+        return None
+    shown = " ".join(command.words)
+    flag = _WITHOUT_PROJECT.get(found.tool)
+    first = shown if flag is None or found.call.has(flag) else f"{shown} {flag}"
+    return _Install(found.tool, found.manifests, found.lockfiles, first)
 
 
 def _installs(instruction: Instruction, escape: str) -> list[tuple[Command, _Install]]:
     found: list[tuple[Command, _Install]] = []
     for command in run_commands(instruction, escape):
-        call = package_call(command)
-        install = _install(call, " ".join(command.words)) if call is not None else None
+        install = _install(command)
         if install is not None:
             found.append((command, install))
     return found
