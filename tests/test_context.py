@@ -16,7 +16,6 @@ from compose_lint.engine import Options, run
 from compose_lint.load.dockerfile import Instruction, parse_dockerfile
 from compose_lint.model import Build
 from compose_lint.model.context import (
-    MAX_NAMED,
     BuildContext,
     Glob,
     clean_source,
@@ -27,13 +26,12 @@ from compose_lint.model.context import (
     copy_sources,
     exists,
     explicit_sources,
-    find_leaks,
     find_matches,
     has_wildcards,
     instruction_text,
     is_whole_context_copy,
-    leak_kinds,
 )
+from compose_lint.model.leaks import MAX_NAMED, find_leaks, leak_kinds
 from compose_lint.project import Loader
 
 PY = "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\n"

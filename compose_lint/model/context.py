@@ -2,17 +2,36 @@
 
 The one listing of a build context and the one globber of COPY sources (`BuildContext`,
 one per build, listed lazily, each directory at most once), with the `.dockerignore`
-verdicts, and what would leak into an image copied from it whole (`find_leaks`). The
+verdicts (what would leak into an image copied from it whole is `model.leaks`). The
 walks use `lstat` (symlinks are listed, never followed out of the context), never enter
 heavy trees such as `node_modules`, `.git` or virtual environments, and stop at caps on
 entries and time. Nothing here parses a file: the parsed Dockerfile and ignore file come
 from the model.
+
+Public names
+
+- `BuildContext.of(build)`: the build's context, made once and kept on the build.
+  `.root`, `.ignore`; `.listing(relpath)` (one directory, `DirEntry`s, cached);
+  `.entries(max_depth, limit, skip, honor_ignore)` (`ContextEntry`s, level by level);
+  `.exists(relpath)`, `.glob(pattern, limit, scan_limit)` -> `Glob(matches, missing_dir,
+  truncated)`, `.matches(pattern, limit)`; `.excluded(relpath)`, `.excluded_by(relpath)`
+  (the ignore pattern), `.reincluded(relpath)`, `.has_exceptions`; `.close_names(relpath)`.
+- Go's `filepath.Match` as BuildKit applies it: `has_wildcards(text)`,
+  `segment_regex(segment)`.
+- What the Dockerfile copies: `copy_sources`, `from_context`, `clean_source`,
+  `is_whole_context_copy`, `copy_excludes`, `copies_whole_context` (in the stages a build
+  runs), `explicit_sources`, `instruction_text`.
+- Naming things in messages: `context_display(build)` (relative to where compose-lint
+  runs, like finding paths), `dockerfile_display`, `dockerfile_location`,
+  `instruction_where`; `is_url_source`.
+- Plain folders outside a context: `close_names(directory, name)`, `list_names`.
+- The same answers as functions of a build: `excluded`, `context_entries`,
+  `find_matches`, `exists`.
 """
 
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import os
 import posixpath
 import re
@@ -22,12 +41,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from compose_lint import data
 from compose_lint.discover import SKIP_DIRS
 from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
-from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern, parse_dockerignore
-from compose_lint.model import Build, Project
+from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern
+from compose_lint.model import Build
 from compose_lint.model.imageref import is_remote_source
 
 # Directories the walks never look inside (they are still listed themselves).
@@ -594,132 +612,6 @@ def instruction_where(build: Build, instruction: Instruction) -> str:
     return f"{where or 'dockerfile_inline'} line {instruction.line} ({quote}{text}{quote})"
 
 
-def whole_context_builds(
-    project: Project, with_ignore: bool
-) -> Iterator[tuple[Build, Instruction]]:
-    """Builds of local contexts whose Dockerfile copies the whole context, with or
-    without a (readable) ignore file, the first per context (and ignore file), with the
-    instruction that copies it."""
-    seen: set[tuple[Path, Path | None]] = set()
-    for build in project.builds():
-        if build.context is None or build.parsed is None:
-            continue
-        ignore = build.ignore
-        if with_ignore != (ignore is not None) or (ignore is not None and ignore.parsed is None):
-            continue
-        key = (build.context, ignore.path if ignore is not None else None)
-        if key in seen:
-            continue
-        copy = copies_whole_context(build.parsed, build.target, build)
-        if copy is None or not build.context.is_dir():
-            continue
-        seen.add(key)
-        yield build, copy
-
-
-# -- what should not go into an image (data/leaks.json) -------------------------------
-
-MAX_NAMED = 6  # leaks named in one message; the rest are counted
-
-
-class LeakKind(NamedTuple):
-    """One entry of data/leaks.json."""
-
-    names: tuple[str, ...]
-    excepts: tuple[str, ...]
-    kind: str  # "file", "dir" or "any"
-    descend: bool
-    reason: str
-
-    def matches(self, entry: ContextEntry) -> bool:
-        if entry.is_symlink:  # Docker copies the link, not what it points to
-            return False
-        if self.kind == "dir" and not entry.is_dir or self.kind == "file" and entry.is_dir:
-            return False
-        name = entry.name
-        return any(fnmatch.fnmatchcase(name, n) for n in self.names) and not any(
-            fnmatch.fnmatchcase(name, n) for n in self.excepts
-        )
-
-
-class Leak(NamedTuple):
-    entry: ContextEntry
-    kind: LeakKind
-
-    @property
-    def pattern(self) -> str:
-        """What to add to the ignore file: the path itself at the top level, any
-        directory's entry of that name below it."""
-        if self.entry.depth == 1:
-            return self.entry.relpath
-        return f"**/{self.entry.name}"
-
-
-@cache
-def leak_kinds() -> tuple[LeakKind, ...]:
-    table = data.load("leaks.json")
-    return tuple(
-        LeakKind(
-            names=tuple(item["names"]),
-            excepts=tuple(item.get("except", ())),
-            kind=item.get("kind", "any"),
-            descend=item.get("descend", True),
-            reason=item["reason"],
-        )
-        for item in table["leaks"]
-    )
-
-
-@cache
-def _not_entered() -> frozenset[str]:
-    """Directories the leak walk lists but does not look inside."""
-    names = {n for k in leak_kinds() if not k.descend for n in k.names}
-    return HEAVY_DIRS | names
-
-
-def find_leaks(build: Build, honor_ignore: bool, copy: Instruction | None = None) -> list[Leak]:
-    """Entries of the build context that should not go into an image: those the
-    Dockerfile does not copy by name, that the whole-context `copy` does not leave out
-    with `--exclude`, and, with `honor_ignore`, that the ignore file does not exclude or
-    deliberately re-include with a `!` line of their own."""
-    context = BuildContext.of(build)
-    parsed = build.parsed
-    named = explicit_sources(parsed) if parsed is not None else set()
-    excludes = copy_excludes(copy) if copy is not None else []
-    left_out = parse_dockerignore("\n".join(excludes)) if excludes else None
-    kinds = leak_kinds()
-    leaks: list[Leak] = []
-    for entry in context.entries(skip=_not_entered(), honor_ignore=honor_ignore):
-        kind = next((k for k in kinds if k.matches(entry)), None)
-        if kind is None:
-            continue
-        if any(entry.relpath == n or entry.relpath.startswith(n + "/") for n in named):
-            continue  # the Dockerfile wants it: `COPY certs/ /etc/certs`
-        if left_out is not None and left_out.is_excluded(entry.relpath):
-            continue  # COPY --exclude=.env . .
-        if honor_ignore and context.reincluded(entry.relpath):
-            continue  # `!.env`: brought back on purpose
-        leaks.append(Leak(entry, kind))
-    return leaks
-
-
-def leak_names(leaks: list[Leak]) -> str:
-    """`.env, .git and 2 more`: the first MAX_NAMED leaks by path, the rest counted."""
-    shown = [leak.entry.relpath for leak in leaks[:MAX_NAMED]]
-    rest = len(leaks) - len(shown)
-    if rest:
-        shown.append(f"{rest} more")
-    if len(shown) == 1:
-        return shown[0]
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def leak_patterns(leaks: list[Leak]) -> str:
-    """`".env", "**/node_modules"`: the ignore-file lines that keep the leaks out."""
-    patterns = list(dict.fromkeys(leak.pattern for leak in leaks))
-    return ", ".join(f'"{p}"' for p in patterns)
-
-
 # -- the same answers as plain functions of a build ------------------------------------
 
 
@@ -760,13 +652,10 @@ __all__ = [
     "GLOB_LIMIT",
     "HEAVY_DIRS",
     "LISTING_LIMIT",
-    "MAX_NAMED",
     "BuildContext",
     "ContextEntry",
     "DirEntry",
     "Glob",
-    "Leak",
-    "LeakKind",
     "clean_source",
     "close_names",
     "context_display",
@@ -779,7 +668,6 @@ __all__ = [
     "excluded",
     "exists",
     "explicit_sources",
-    "find_leaks",
     "find_matches",
     "from_context",
     "has_wildcards",
@@ -787,10 +675,6 @@ __all__ = [
     "instruction_where",
     "is_url_source",
     "is_whole_context_copy",
-    "leak_kinds",
-    "leak_names",
-    "leak_patterns",
     "list_names",
     "segment_regex",
-    "whole_context_builds",
 ]

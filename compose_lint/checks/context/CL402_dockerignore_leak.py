@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from compose_lint.findings import Location, Severity
 from compose_lint.model import Project
-from compose_lint.model.context import (
-    context_display,
-    find_leaks,
-    instruction_where,
-    leak_names,
-    leak_patterns,
-    whole_context_builds,
-)
+from compose_lint.model.context import context_display, instruction_where
+from compose_lint.model.leaks import find_leaks, leak_names, leak_patterns, whole_context_builds
 from compose_lint.registry import Found, rule
 
 
