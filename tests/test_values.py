@@ -18,6 +18,7 @@ from compose_lint.model.values import (
     duration_problem,
     expose_problem,
     go_atoi,
+    parse_env_file,
     parse_port,
     parse_port_span,
     port_range,
@@ -174,3 +175,36 @@ def test_cl501_and_cl324_read_expose_alike(word: str) -> None:
     project = {"compose": compose, "dockerfile": f"FROM python:3.12\nEXPOSE {word}\n"}
     catches("CL324", **project)
     catches_not("CL501", **project)
+
+
+# -- .env files -----------------------------------------------------------------------
+
+
+def test_env_file_reads_like_compose() -> None:
+    text = (
+        "A=1\nB=${A}/x\n"
+        'C="${B} y" # a comment after the closing quote\n'
+        "D='${A}'\n"  # single quotes: literal
+        'E="a\\tb"\nF=val # comment\nG=val# no comment\n'
+        "H=${HOME}/z\n"  # only the shell knows HOME: left as written
+        'export I="q\\"x"\n'
+    )
+    assert parse_env_file(text) == {
+        "A": "1",
+        "B": "1/x",
+        "C": "1/x y",
+        "D": "${A}",
+        "E": "a\tb",
+        "F": "val",
+        "G": "val# no comment",
+        "H": "${HOME}/z",
+        "I": 'q"x',
+    }
+
+
+@pytest.mark.parametrize("dotenv", ["A=8080\nPORT=${A}\n", 'PORT="8080" # web\n'])
+def test_dotenv_values_are_read_before_they_interpolate(dotenv: str) -> None:
+    """Before, CL117 saw the host port "${A}" or "\\"8080\\"" and called it invalid."""
+    compose = 'services:\n  web:\n    image: nginx\n    ports: ["${PORT}:80"]\n'
+    catches_not("CL117", compose=compose, files={".env": dotenv})
+    catches("CL117", compose=compose, files={".env": "A=80000\nPORT=${A}\n"}, at="4:13")

@@ -157,7 +157,12 @@ def parse_env(raw: Any, path: YamlPath) -> list[EnvVar]:
 
 
 def parse_env_file(text: str) -> dict[str, str]:
-    """A `.env` file: `NAME=value` lines, `#` comments, optional quotes and `export`."""
+    """A `.env` file as Compose reads it: `NAME=value` lines, `#` comments, an
+    optional `export`. A single-quoted value is literal; a double-quoted one takes
+    the escapes \\n \\r \\t \\\\ \\" and, like an unquoted one, is interpolated with
+    the variables set above it (left as written when it names one the file does not
+    set: only the shell knows it). An unquoted value ends at " #"; a quoted one at
+    its closing quote."""
     env: dict[str, str] = {}
     for line in text.splitlines():
         line = line.strip()
@@ -166,13 +171,45 @@ def parse_env_file(text: str) -> dict[str, str]:
         if line.startswith("export "):
             line = line[7:].lstrip()
         name, _, value = line.partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
+        value, interpolate = _env_value(value.strip())
+        if interpolate and "$" in value:
+            expanded = interpolation.substitute(value, env)
+            value = value if expanded is None else expanded
         env[name.strip()] = value
     return env
+
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}
+
+
+def _env_value(value: str) -> tuple[str, bool]:
+    """One `.env` value without its quotes, and whether Compose interpolates it."""
+    quote = value[:1]
+    if quote not in ("'", '"') or len(value) < 2:
+        return _unquoted(value), True
+    out: list[str] = []
+    i = 1
+    while i < len(value):
+        char = value[i]
+        if char == "\\" and i + 1 < len(value):
+            nxt = value[i + 1]
+            if nxt == quote:
+                out.append(nxt)
+                i += 2
+                continue
+            if quote == '"' and nxt in _ESCAPES:
+                out.append(_ESCAPES[nxt])
+                i += 2
+                continue
+        if char == quote:
+            return "".join(out), quote == '"'
+        out.append(char)
+        i += 1
+    return _unquoted(value), True  # no closing quote: read as unquoted
+
+
+def _unquoted(value: str) -> str:
+    return value.split(" #", 1)[0].rstrip() if " #" in value else value
 
 
 # -- ports ------------------------------------------------------------------------------
