@@ -21,6 +21,8 @@ Public names
 - What the Dockerfile copies: `copy_sources`, `from_context`, `clean_source`,
   `is_whole_context_copy`, `copy_excludes`, `copies_whole_context` (in the stages a build
   runs), `explicit_sources`, `instruction_text`.
+- `local_builds(project)`: each build with a local context folder and a known built
+  stage, as `LocalBuild(build, image, stage, context)`.
 - Naming things in messages: `context_display(build)` (relative to where compose-lint
   runs, like finding paths), `dockerfile_display`, `dockerfile_location`,
   `instruction_where`; `is_url_source`.
@@ -43,9 +45,10 @@ from typing import NamedTuple
 
 from compose_lint.discover import SKIP_DIRS
 from compose_lint.findings import Location
-from compose_lint.load.dockerfile import Dockerfile, Instruction
+from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern
-from compose_lint.model import Build
+from compose_lint.model import Build, Project
+from compose_lint.model.image import BuiltImage, Resolver, image_of
 from compose_lint.model.imageref import is_remote_source
 
 # Directories the walks never look inside (they are still listed themselves).
@@ -110,8 +113,6 @@ def copies_whole_context(
     `FROM <stage>` chain and the stages it copies or mounts from, as the image model
     reads them with the build's args; all stages when the target names none.
     Instructions behind ONBUILD never count (they run in images built from this one)."""
-    from compose_lint.model.image import Resolver
-
     stages = dockerfile.stages
     if not stages:
         return None
@@ -565,6 +566,31 @@ def list_names(directory: Path, limit: int = LISTING_LIMIT) -> list[str]:
         return []
 
 
+# -- the builds that compare a Dockerfile with its context ----------------------------
+
+
+class LocalBuild(NamedTuple):
+    """A build whose context is a local folder and whose built stage is known."""
+
+    build: Build
+    image: BuiltImage
+    stage: Stage  # the stage the build produces
+    context: BuildContext
+
+
+def local_builds(project: Project) -> Iterator[LocalBuild]:
+    """Each build of the project whose context is a folder on disk, whose Dockerfile is
+    parsed and has stages, and whose `build.target` names one of them (else the last
+    stage): the builds a rule can check against what the context holds."""
+    for build in project.builds():
+        if build.context is None or not build.context.is_dir():
+            continue
+        image = image_of(build)
+        if image is None or image.stage is None:
+            continue
+        yield LocalBuild(build, image, image.stage, BuildContext.of(build))
+
+
 # -- the build a rule looks at ---------------------------------------------------------
 
 
@@ -654,6 +680,7 @@ __all__ = [
     "LISTING_LIMIT",
     "BuildContext",
     "ContextEntry",
+    "LocalBuild",
     "DirEntry",
     "Glob",
     "clean_source",
@@ -676,5 +703,6 @@ __all__ = [
     "is_url_source",
     "is_whole_context_copy",
     "list_names",
+    "local_builds",
     "segment_regex",
 ]

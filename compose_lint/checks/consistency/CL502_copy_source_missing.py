@@ -20,8 +20,9 @@ from compose_lint.model.context import (
     context_display,
     dockerfile_location,
     has_wildcards,
+    local_builds,
 )
-from compose_lint.model.image import Resolver, Step
+from compose_lint.model.image import Step
 from compose_lint.model.imageref import is_remote_source
 from compose_lint.registry import Found, rule
 
@@ -153,17 +154,8 @@ def _step_findings(
 )
 def copy_source_missing(project: Project) -> Found:
     seen: set[tuple[Location, str]] = set()
-    for build in project.builds():
-        dockerfile = build.parsed
-        if build.context is None or dockerfile is None or not dockerfile.stages:
-            continue
-        if not build.context.is_dir():
-            continue
-        resolver = Resolver.of(dockerfile, build)
-        built = resolver.built(build.target)
-        if built is None:
-            continue
-        context = BuildContext.of(build)
+    for build, image, built, context in local_builds(project):
+        resolver = image.resolver
         for stage in resolver.needed_stages(built):
             for step in resolver.steps(stage):
                 if step.stage is not stage or step.instruction.keyword not in ("COPY", "ADD"):
