@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import catches, catches_not, shared_path
 
@@ -11,24 +9,6 @@ from compose_lint.engine import Options, run
 
 APP = "services:\n  web:\n    build: .\n"
 WEB_5000 = APP + '    ports:\n      - "5000:5000"\n'
-
-
-def findings(tmp_path: Path, code: str, files: dict[str, str]) -> list[str]:
-    """`path:line:col message` for rule `code` on a project made of `files`."""
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if name.endswith("/"):
-            path.mkdir(exist_ok=True)
-        else:
-            path.write_text(text)
-    result = run([str(tmp_path)], Options(select=(code,), isolated=True), tmp_path)
-    assert not result.crashes, result.crashes
-    return [f"{f.path}:{f.line}:{f.column} {f.message}" for f in result.findings]
-
-
-def where(found: list[str]) -> list[str]:
-    return [f.split(" ", 1)[0] for f in found]
 
 
 # -- CL501 port-not-exposed ---------------------------------------------------------
@@ -355,8 +335,9 @@ PY = {"requirements.txt": "flask\n", "app.py": "import flask\n"}
 NODE = {"package.json": '{"name": "x"}\n', "package-lock.json": "{}\n", "server.js": "1\n"}
 
 
-def cl503(tmp_path: Path, dockerfile: str, compose: str = APP, **more: str) -> list[str]:
-    return findings(tmp_path, "CL503", {"compose.yaml": compose, "Dockerfile": dockerfile, **more})
+def cl503(dockerfile: str, compose: str = APP, **files: str) -> dict[str, object]:
+    """A CL503 case: compose.yaml, its Dockerfile and the files of the context."""
+    return {"compose": compose, "dockerfile": dockerfile, "files": files}
 
 
 @pytest.mark.parametrize(
@@ -370,11 +351,10 @@ def cl503(tmp_path: Path, dockerfile: str, compose: str = APP, **more: str) -> l
         'FROM python:3.12\nCOPY ./ /app/\nCMD ["gunicorn", "app:app"]\n',
     ],
 )
-def test_cl503_python_never_installed(tmp_path: Path, dockerfile: str) -> None:
-    found = cl503(tmp_path, dockerfile, **PY)
-    assert len(found) == 1, found
-    assert "requirements.txt is copied into the image" in found[0]
-    assert '"RUN pip install --no-cache-dir -r ' in found[0]
+def test_cl503_python_never_installed(dockerfile: str) -> None:
+    [message] = catches("CL503", **cl503(dockerfile, **PY))
+    assert "requirements.txt is copied into the image" in message
+    assert '"RUN pip install --no-cache-dir -r ' in message
 
 
 @pytest.mark.parametrize(
@@ -386,9 +366,9 @@ def test_cl503_python_never_installed(tmp_path: Path, dockerfile: str) -> None:
         'FROM alpine:3.20\nRUN apk add nodejs\nCOPY . /app\nCMD ["node", "/app/server.js"]\n',
     ],
 )
-def test_cl503_node_never_installed(tmp_path: Path, dockerfile: str) -> None:
-    found = cl503(tmp_path, dockerfile, **NODE)
-    assert len(found) == 1 and 'npm ci"' in found[0], found
+def test_cl503_node_never_installed(dockerfile: str) -> None:
+    [message] = catches("CL503", **cl503(dockerfile, **NODE))
+    assert 'npm ci"' in message
 
 
 @pytest.mark.parametrize(
@@ -422,8 +402,8 @@ def test_cl503_node_never_installed(tmp_path: Path, dockerfile: str) -> None:
         "FROM python:3.12-slim\nCOPY --from=build /install /usr/local\nCOPY . /app\n",
     ],
 )
-def test_cl503_python_installed(tmp_path: Path, dockerfile: str) -> None:
-    assert cl503(tmp_path, dockerfile, **PY) == []
+def test_cl503_python_installed(dockerfile: str) -> None:
+    catches_not("CL503", **cl503(dockerfile, **PY))
 
 
 @pytest.mark.parametrize(
@@ -439,32 +419,36 @@ def test_cl503_python_installed(tmp_path: Path, dockerfile: str) -> None:
         "FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n",
     ],
 )
-def test_cl503_node_installed(tmp_path: Path, dockerfile: str) -> None:
-    assert cl503(tmp_path, dockerfile, **NODE) == []
+def test_cl503_node_installed(dockerfile: str) -> None:
+    catches_not("CL503", **cl503(dockerfile, **NODE))
 
 
-def test_cl503_compose_command_installs(tmp_path: Path) -> None:
+def test_cl503_compose_command_installs() -> None:
     compose = APP + '    command: sh -c "npm install && npm start"\n'
-    assert cl503(tmp_path, "FROM node:22\nWORKDIR /app\nCOPY . .\n", compose, **NODE) == []
+    catches_not("CL503", **cl503("FROM node:22\nWORKDIR /app\nCOPY . .\n", compose, **NODE))
 
 
-def test_cl503_ignored_manifest_is_not_copied(tmp_path: Path) -> None:
+def test_cl503_ignored_manifest_is_not_copied() -> None:
     files = {**PY, ".dockerignore": "requirements.txt\n"}
-    assert cl503(tmp_path, "FROM python:3.12\nCOPY . /app\nCMD python /app/app.py\n", **files) == []
-
-
-def test_cl503_other_manifests(tmp_path: Path) -> None:
-    files = {"pyproject.toml": "[project]\nname='x'\n", "app.py": "1\n"}
-    found = cl503(
-        tmp_path, "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD python app.py\n", **files
+    catches_not(
+        "CL503", **cl503("FROM python:3.12\nCOPY . /app\nCMD python /app/app.py\n", **files)
     )
-    assert len(found) == 1 and '"RUN pip install --no-cache-dir ."' in found[0]
-    found = cl503(tmp_path, "FROM python:3.12\nCOPY Pipfile /app/\n", Pipfile="[packages]\n")
-    assert len(found) == 1 and "pipenv install --system --deploy" in found[0]
+
+
+def test_cl503_other_manifests() -> None:
+    files = {"pyproject.toml": "[project]\nname='x'\n", "app.py": "1\n"}
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD python app.py\n"
+    [message] = catches("CL503", **cl503(dockerfile, **files))
+    assert '"RUN pip install --no-cache-dir ."' in message
+    [message] = catches(
+        "CL503", **cl503("FROM python:3.12\nCOPY Pipfile /app/\n", Pipfile="[packages]\n")
+    )
+    assert "pipenv install --system --deploy" in message
     dockerfile = (
         "FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install\n"
     )
-    assert cl503(tmp_path, dockerfile, **{"poetry.lock": "\n"}) == []
+    files = {**files, "poetry.lock": "\n"}
+    catches_not("CL503", **cl503(dockerfile, **files))
 
 
 @pytest.mark.parametrize(
@@ -488,10 +472,9 @@ def test_cl503_other_manifests(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_cl503_installed_before_copied(tmp_path: Path, dockerfile: str, line: int) -> None:
-    found = cl503(tmp_path, dockerfile, **PY)
-    assert where(found) == [f"Dockerfile:{line}:1"], found
-    assert "needs requirements.txt in /" in found[0]
+def test_cl503_installed_before_copied(dockerfile: str, line: int) -> None:
+    [message] = catches("CL503", **cl503(dockerfile, **PY), at=f"Dockerfile:{line}:1")
+    assert "needs requirements.txt in /" in message
 
 
 @pytest.mark.parametrize(
@@ -515,15 +498,83 @@ def test_cl503_installed_before_copied(tmp_path: Path, dockerfile: str, line: in
         "FROM python:3.12\nARG REQS\nRUN pip install -r $REQS\nCOPY . .\n",
     ],
 )
-def test_cl503_install_order_fine(tmp_path: Path, dockerfile: str) -> None:
-    assert cl503(tmp_path, dockerfile, **PY) == []
+def test_cl503_install_order_fine(dockerfile: str) -> None:
+    catches_not("CL503", **cl503(dockerfile, **PY))
 
 
-def test_cl503_npm_ci_before_package_json(tmp_path: Path) -> None:
+def test_cl503_npm_ci_before_package_json() -> None:
     dockerfile = "FROM node:22\nWORKDIR /app\nRUN npm ci\nCOPY package*.json ./\n"
-    found = cl503(tmp_path, dockerfile, **NODE)
-    assert where(found) == ["Dockerfile:3:1"]
-    assert "move this RUN below the COPY on line 4" in found[0]
+    [message] = catches("CL503", **cl503(dockerfile, **NODE), at="Dockerfile:3:1")
+    assert "move this RUN below the COPY on line 4" in message
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        # once CL503's own list of wrappers missed stdbuf and read "app" as gosu's program
+        "stdbuf -o0 pip install -r requirements.txt",
+        "gosu app pip install -r requirements.txt",
+        "su-exec app:app pip install --no-cache-dir -r requirements.txt",
+        "timeout 300 pip install -r requirements.txt",
+        "gosu app sh -ec 'pip install -r requirements.txt'",
+        # --no-cache is pip's unambiguous prefix of --no-cache-dir
+        "pip install --no-cache -r requirements.txt",
+    ],
+)
+def test_cl503_installs_behind_wrappers(run: str) -> None:
+    dockerfile = f"FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN {run}\nCOPY . .\n"
+    catches_not("CL503", **cl503(dockerfile, **PY))
+
+
+def test_cl503_reads_option_values() -> None:
+    # --network-timeout takes a value: "600000" is not yarn's subcommand
+    dockerfile = (
+        "FROM node:22\nWORKDIR /app\nCOPY . .\n"
+        "RUN yarn --frozen-lockfile --network-timeout 600000\n"
+    )
+    catches_not("CL503", **cl503(dockerfile, **NODE))
+    # so does --loglevel: "warn" is not npm's subcommand
+    dockerfile = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm --loglevel warn ci\n"
+    catches_not("CL503", **cl503(dockerfile, **NODE))
+
+
+def test_cl503_pnpm_fetch_reads_the_lock_file_alone() -> None:
+    files = {**NODE, "pnpm-lock.yaml": "lockfileVersion: 9\n"}
+    dockerfile = (
+        "FROM node:22\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch --prod\n"
+        "COPY . .\nRUN pnpm install --offline --prod\nCMD node server.js\n"
+    )
+    catches_not("CL503", **cl503(dockerfile, **files))
+    before = "FROM node:22\nWORKDIR /app\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --offline\n"
+    [message] = catches("CL503", **cl503(before, **files), at="Dockerfile:3:1")
+    assert '"pnpm fetch" needs pnpm-lock.yaml in /app' in message
+
+
+def test_cl503_reads_if_then_bodies() -> None:
+    # the old word splitter read "then pip install ..." as a program named "then"
+    run = "if [ -f requirements.txt ]; then pip install -r requirements.txt; fi"
+    dockerfile = f"FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN {run}\n"
+    catches_not("CL503", **cl503(dockerfile, **PY))
+
+
+def test_cl503_is_linear_in_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 RUN lines (12,000 commands): each command is read once, not once per
+    earlier command (it was quadratic: 13 s)."""
+    from compose_lint.checks.consistency import CL503_dependencies_not_installed as cl503_rule
+
+    calls = 0
+    real = cl503_rule._manifest_ecosystem
+
+    def counted(name: str) -> str | None:
+        nonlocal calls
+        calls += 1
+        return real(name)
+
+    monkeypatch.setattr(cl503_rule, "_manifest_ecosystem", counted)
+    runs = "".join(f"RUN echo step{i} file{i}.txt && ls /tmp | grep x\n" for i in range(4000))
+    dockerfile = f"FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n{runs}"
+    catches("CL503", **cl503(dockerfile, **PY), at="Dockerfile:3:6")
+    assert calls < 60_000  # about one per distinct word of each command (quadratic: 10**8)
 
 
 # -- CL504 build-path-missing ---------------------------------------------------------

@@ -1,46 +1,16 @@
 """RUN-command rules (CL305-CL327), one Dockerfile snippet per case, hadolint style.
 
-A snippet without FROM gets "FROM debian:bookworm" in front of it. The
-compose-aware cases (build targets, build args) live in fixtures/CL3xx-*/.
+A snippet without FROM gets "FROM debian:bookworm" in front of it (so its first line
+is line 2). The compose-aware cases (build targets, build args) live in
+fixtures/CL3xx-*/.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import catches, catches_not, rule_findings
 
-from compose_lint.load.dockerfile import parse_dockerfile
-from compose_lint.model import DockerfileSource, Project
 from compose_lint.registry import find_rule
-
-
-def findings(code: str, dockerfile: str) -> list[tuple[int, int, str]]:
-    if not any(line.upper().startswith("FROM ") for line in dockerfile.splitlines()):
-        dockerfile = "FROM debian:bookworm\n" + dockerfile
-    source = DockerfileSource(
-        path=Path("Dockerfile"), display="Dockerfile", parsed=parse_dockerfile(dockerfile)
-    )
-    r = find_rule(code)
-    assert r is not None
-    project = Project(directory=Path("."), dockerfiles=[source])
-    return [(loc.line, loc.column, message) for loc, message in r.check(project)]
-
-
-def catches(code: str, dockerfile: str) -> list[tuple[int, int, str]]:
-    found = findings(code, dockerfile)
-    assert found, f"{code} should fire on {dockerfile!r}"
-    return found
-
-
-def not_catches(code: str, dockerfile: str) -> None:
-    found = findings(code, dockerfile)
-    assert not found, f"{code} should not fire on {dockerfile!r}: {found}"
-
-
-def where(code: str, dockerfile: str) -> list[tuple[int, int]]:
-    return [(line, column) for line, column, _ in findings(code, dockerfile)]
-
 
 # -- CL305 cd-in-run ----------------------------------------------------------------
 
@@ -59,7 +29,7 @@ def where(code: str, dockerfile: str) -> list[tuple[int, int]]:
 def test_cl305_catches(dockerfile: str) -> None:
     if dockerfile.startswith("["):
         dockerfile = "RUN " + dockerfile
-    catches("CL305", dockerfile)
+    catches("CL305", dockerfile=dockerfile)
 
 
 @pytest.mark.parametrize(
@@ -75,12 +45,12 @@ def test_cl305_catches(dockerfile: str) -> None:
     ],
 )
 def test_cl305_not_catches(dockerfile: str) -> None:
-    not_catches("CL305", dockerfile)
+    catches_not("CL305", dockerfile=dockerfile)
 
 
 def test_cl305_points_at_the_cd_line() -> None:
-    assert where("CL305", "RUN set -e \\\n && curl -o x y \\\n && cd /x && make\n") == [(4, 5)]
-    only = catches("CL305", "RUN cd /app\n")[0][2]
+    catches("CL305", dockerfile="RUN set -e \\\n && curl -o x y \\\n && cd /x && make\n", at="4:5")
+    [only] = catches("CL305", dockerfile="RUN cd /app\n")
     assert "only command" in only and "WORKDIR /app" in only
 
 
@@ -88,50 +58,56 @@ def test_cl305_points_at_the_cd_line() -> None:
 
 
 def test_cl306() -> None:
-    catches("CL306", "RUN sudo apt-get update")
-    catches("CL306", "RUN bash -c 'sudo make install'")
-    catches("CL306", "ONBUILD RUN sudo make install")
-    assert where("CL306", "RUN make \\\n && sudo make install && sudo ldconfig\n") == [
-        (3, 5),
-        (3, 26),
-    ]
-    not_catches("CL306", "RUN apt-get install -y --no-install-recommends sudo")
-    not_catches("CL306", "RUN echo 'app ALL=(ALL) NOPASSWD: ALL' >> /etc/sudoers")
-    not_catches("CL306", "USER root\nRUN make install")
+    catches("CL306", dockerfile="RUN sudo apt-get update")
+    catches("CL306", dockerfile="RUN bash -c 'sudo make install'")
+    catches("CL306", dockerfile="ONBUILD RUN sudo make install")
+    catches(
+        "CL306",
+        dockerfile="RUN make \\\n && sudo make install && sudo ldconfig\n",
+        at=["3:5", "3:26"],
+    )
+    catches_not("CL306", dockerfile="RUN apt-get install -y --no-install-recommends sudo")
+    catches_not("CL306", dockerfile="RUN echo 'app ALL=(ALL) NOPASSWD: ALL' >> /etc/sudoers")
+    catches_not("CL306", dockerfile="USER root\nRUN make install")
 
 
 # -- CL307 apt-lists-kept -----------------------------------------------------------
 
 
 def test_cl307_catches() -> None:
-    assert where("CL307", "RUN apt-get update && apt-get install -y curl") == [(2, 5)]
-    assert where("CL307", "RUN set -e; \\\n  apt-get update; \\\n  apt-get install -y x\n") == [
-        (3, 3)
-    ]
-    catches("CL307", "RUN apt update && apt install -y curl")
-    catches("CL307", "RUN apt-get update")  # the lists stay in this layer
-    catches("CL307", "RUN apt-get update && apt-get install -y x && rm -rf /tmp/*")
+    catches("CL307", dockerfile="RUN apt-get update && apt-get install -y curl", at="2:5")
+    catches(
+        "CL307",
+        dockerfile="RUN set -e; \\\n  apt-get update; \\\n  apt-get install -y x\n",
+        at="3:3",
+    )
+    catches("CL307", dockerfile="RUN apt update && apt install -y curl")
+    catches("CL307", dockerfile="RUN apt-get update")  # the lists stay in this layer
+    catches("CL307", dockerfile="RUN apt-get update && apt-get install -y x && rm -rf /tmp/*")
     # a cache on the .deb archives does not hold the lists
-    catches("CL307", "RUN --mount=type=cache,target=/var/cache/apt apt-get update")
+    catches("CL307", dockerfile="RUN --mount=type=cache,target=/var/cache/apt apt-get update")
     # a bind mount is not a cache
-    catches("CL307", "RUN --mount=type=bind,target=/var/lib/apt/lists apt-get update")
+    catches("CL307", dockerfile="RUN --mount=type=bind,target=/var/lib/apt/lists apt-get update")
 
 
 def test_cl307_not_catches() -> None:
-    not_catches(
+    catches_not(
         "CL307",
-        "RUN apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*",
+        dockerfile="RUN apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*",
     )
-    not_catches("CL307", "RUN apt-get update && apt-get install -y x && rm -fr /var/lib/apt/lists")
-    not_catches(
+    catches_not(
         "CL307",
-        "RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get update",
+        dockerfile="RUN apt-get update && apt-get install -y x && rm -fr /var/lib/apt/lists",
     )
-    not_catches("CL307", "RUN --mount=type=tmpfs,target=/var/lib/apt apt-get update")
-    not_catches("CL307", "RUN apt-get update && find /var/lib/apt/lists -type f -delete")
-    catches("CL307", "RUN apt-get update && find /var/lib/apt/lists -type f")
-    not_catches("CL307", "RUN apt-get install -y ./local.deb")  # no update, no lists
-    not_catches("CL307", "RUN apk update && apk add curl")
+    catches_not(
+        "CL307",
+        dockerfile="RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get update",
+    )
+    catches_not("CL307", dockerfile="RUN --mount=type=tmpfs,target=/var/lib/apt apt-get update")
+    catches_not("CL307", dockerfile="RUN apt-get update && find /var/lib/apt/lists -type f -delete")
+    catches("CL307", dockerfile="RUN apt-get update && find /var/lib/apt/lists -type f")
+    catches_not("CL307", dockerfile="RUN apt-get install -y ./local.deb")  # no update, no lists
+    catches_not("CL307", dockerfile="RUN apk update && apk add curl")
 
 
 def test_cl307_only_stages_that_reach_the_image() -> None:
@@ -141,14 +117,14 @@ def test_cl307_only_stages_that_reach_the_image() -> None:
         "FROM debian:bookworm\n"
         "COPY --from=build /out /out\n"
     )
-    not_catches("CL307", builder)
+    catches_not("CL307", dockerfile=builder)
     base = (
         "FROM debian:bookworm AS base\n"
         "RUN apt-get update && apt-get install -y curl\n"
         "FROM base\n"
         "COPY app /app\n"
     )
-    assert where("CL307", base) == [(2, 5)]
+    catches("CL307", dockerfile=base, at="2:5")
 
 
 # -- CL308 apt-get-no-yes -----------------------------------------------------------
@@ -166,7 +142,7 @@ def test_cl307_only_stages_that_reach_the_image() -> None:
     ],
 )
 def test_cl308_catches(run: str) -> None:
-    catches("CL308", f"RUN apt-get update && {run}")
+    catches("CL308", dockerfile=f"RUN apt-get update && {run}")
 
 
 @pytest.mark.parametrize(
@@ -190,49 +166,55 @@ def test_cl308_catches(run: str) -> None:
     ],
 )
 def test_cl308_not_catches(run: str) -> None:
-    not_catches("CL308", f"RUN {run}")
+    catches_not("CL308", dockerfile=f"RUN {run}")
 
 
 def test_cl308_apt_config_in_an_earlier_run() -> None:
     config = "RUN echo 'APT::Get::Assume-Yes \"true\";' > /etc/apt/apt.conf.d/90yes\n"
-    not_catches("CL308", config + "RUN apt-get install curl")
+    catches_not("CL308", dockerfile=config + "RUN apt-get install curl")
     inherited = "FROM debian:bookworm AS base\n" + config + "FROM base\nRUN apt-get install curl"
-    not_catches("CL308", inherited)
+    catches_not("CL308", dockerfile=inherited)
     other_stage = "FROM debian:bookworm AS base\n" + config + "FROM debian\nRUN apt-get install x"
-    catches("CL308", other_stage)
+    catches("CL308", dockerfile=other_stage)
     tee = "RUN echo 'APT::Get::Assume-Yes \"1\";' | tee /etc/apt/apt.conf.d/90yes\n"
-    not_catches("CL308", tee + "RUN apt-get install curl")
+    catches_not("CL308", dockerfile=tee + "RUN apt-get install curl")
     # an -o option lasts for its own command only
     once = "RUN apt-get install -o APT::Get::Assume-Yes=true curl\n"
-    catches("CL308", once + "RUN apt-get install git")
+    catches("CL308", dockerfile=once + "RUN apt-get install git")
     printed = "RUN echo 'APT::Get::Assume-Yes \"true\";'\n"
-    catches("CL308", printed + "RUN apt-get install git")
+    catches("CL308", dockerfile=printed + "RUN apt-get install git")
 
 
 def test_cl308_location_and_wrappers() -> None:
-    assert where("CL308", "RUN apt-get update \\\n  && sudo apt-get install curl\n") == [(3, 6)]
-    catches("CL308", "RUN env DEBIAN_FRONTEND=noninteractive apt-get install curl")
+    catches("CL308", dockerfile="RUN apt-get update \\\n  && sudo apt-get install curl\n", at="3:6")
+    catches("CL308", dockerfile="RUN env DEBIAN_FRONTEND=noninteractive apt-get install curl")
 
 
 # -- CL309 apt-install-recommends ---------------------------------------------------
 
 
 def test_cl309() -> None:
-    catches("CL309", "RUN apt-get install -y curl")
-    catches("CL309", "RUN apt-get -y install curl && apt-get -y install git")
-    assert len(findings("CL309", "RUN apt-get -y install a && apt-get -y install b")) == 2
-    not_catches("CL309", "RUN apt-get install -y --no-install-recommends curl")
-    not_catches("CL309", "RUN apt-get install -y -o APT::Install-Recommends=false curl")
-    not_catches("CL309", "RUN apt-get install -y -o APT::Install-Recommends=0 curl")
-    not_catches("CL309", "RUN apt-get upgrade -y")
-    not_catches(
+    catches("CL309", dockerfile="RUN apt-get install -y curl")
+    catches("CL309", dockerfile="RUN apt-get -y install curl && apt-get -y install git")
+    assert (
+        len(rule_findings("CL309", dockerfile="RUN apt-get -y install a && apt-get -y install b"))
+        == 2
+    )
+    catches_not("CL309", dockerfile="RUN apt-get install -y --no-install-recommends curl")
+    catches_not("CL309", dockerfile="RUN apt-get install -y -o APT::Install-Recommends=false curl")
+    catches_not("CL309", dockerfile="RUN apt-get install -y -o APT::Install-Recommends=0 curl")
+    catches_not("CL309", dockerfile="RUN apt-get upgrade -y")
+    catches_not(
         "CL309",
-        "RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/no-rec\n"
+        dockerfile="RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/no-rec\n"
         "RUN apt-get install -y curl",
     )
     catches(
         "CL309",
-        "RUN apt-get install -y -o APT::Install-Recommends=false gcc\nRUN apt-get install -y curl",
+        dockerfile=(
+            "RUN apt-get install -y -o APT::Install-Recommends=false gcc\n"
+            "RUN apt-get install -y curl"
+        ),
     )
 
 
@@ -240,14 +222,14 @@ def test_cl309() -> None:
 
 
 def test_cl316() -> None:
-    found = catches("CL316", "RUN apt update && apt install -y curl")
-    assert [(line, column) for line, column, _ in found] == [(2, 5), (2, 19)]
-    assert '"apt-get install"' in found[1][2]
-    assert "apt-cache search" in catches("CL316", "RUN apt search curl")[0][2]
-    catches("CL316", "RUN /usr/bin/apt install -y curl")
-    not_catches("CL316", "RUN apt-get update && apt-get install -y curl")
-    not_catches("CL316", "RUN apt-cache policy curl")
-    not_catches("CL316", "RUN apt-get install -y apt-transport-https")
+    found = catches("CL316", dockerfile="RUN apt update && apt install -y curl", at=["2:5", "2:19"])
+    assert '"apt-get install"' in found[1]
+    [search] = catches("CL316", dockerfile="RUN apt search curl")
+    assert "apt-cache search" in search
+    catches("CL316", dockerfile="RUN /usr/bin/apt install -y curl")
+    catches_not("CL316", dockerfile="RUN apt-get update && apt-get install -y curl")
+    catches_not("CL316", dockerfile="RUN apt-cache policy curl")
+    catches_not("CL316", dockerfile="RUN apt-get install -y apt-transport-https")
 
 
 # -- CL317 pip-cache-kept -----------------------------------------------------------
@@ -270,7 +252,7 @@ def test_cl316() -> None:
     ],
 )
 def test_cl317_catches(dockerfile: str) -> None:
-    catches("CL317", dockerfile)
+    catches("CL317", dockerfile=dockerfile)
 
 
 @pytest.mark.parametrize(
@@ -299,7 +281,7 @@ def test_cl317_catches(dockerfile: str) -> None:
     ],
 )
 def test_cl317_not_catches(dockerfile: str) -> None:
-    not_catches("CL317", dockerfile)
+    catches_not("CL317", dockerfile=dockerfile)
 
 
 def test_cl317_skips_build_stages_and_follows_env_only_through_from() -> None:
@@ -309,16 +291,16 @@ def test_cl317_skips_build_stages_and_follows_env_only_through_from() -> None:
         "FROM python:3.12-slim\n"
         "COPY --from=build /install /usr/local\n"
     )
-    not_catches("CL317", builder)
+    catches_not("CL317", dockerfile=builder)
     not_inherited = (
         "FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=1\n"
         "FROM python:3.12\nRUN pip install flask\n"
     )
-    assert where("CL317", not_inherited) == [(4, 5)]
+    catches("CL317", dockerfile=not_inherited, at="4:5")
     arg_in_parent = (
         "FROM python:3.12 AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n"
     )
-    catches("CL317", arg_in_parent)  # ARG values do not pass to the next stage
+    catches("CL317", dockerfile=arg_in_parent)  # ARG values do not pass to the next stage
 
 
 # -- CL323 pipe-without-pipefail ----------------------------------------------------
@@ -338,7 +320,7 @@ def test_cl317_skips_build_stages_and_follows_env_only_through_from() -> None:
     ],
 )
 def test_cl323_catches(dockerfile: str) -> None:
-    catches("CL323", dockerfile)
+    catches("CL323", dockerfile=dockerfile)
 
 
 @pytest.mark.parametrize(
@@ -365,17 +347,16 @@ def test_cl323_catches(dockerfile: str) -> None:
     ],
 )
 def test_cl323_not_catches(dockerfile: str) -> None:
-    not_catches("CL323", dockerfile)
+    catches_not("CL323", dockerfile=dockerfile)
 
 
 def test_cl323_location_and_fix() -> None:
     dockerfile = "RUN set -e \\\n && apt-get update \\\n && curl -fsSL x \\\n   | tar -xz\n"
-    line, column, message = catches("CL323", dockerfile)[0]
-    assert (line, column) == (4, 5)
+    [message] = catches("CL323", dockerfile=dockerfile, at="4:5")
     assert 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]' in message
-    alpine = catches("CL323", "FROM alpine:3.20\nRUN wget -qO- x | tar -x")[0][2]
+    [alpine] = catches("CL323", dockerfile="FROM alpine:3.20\nRUN wget -qO- x | tar -x")
     assert 'SHELL ["/bin/ash", "-o", "pipefail", "-c"]' in alpine
-    bash = catches("CL323", 'SHELL ["/bin/bash", "-c"]\nRUN a | b')[0][2]
+    [bash] = catches("CL323", dockerfile='SHELL ["/bin/bash", "-c"]\nRUN a | b')
     assert '["/bin/bash", "-o", "pipefail", "-c"]' in bash
 
 
@@ -386,24 +367,28 @@ def test_cl327_apt_get_words_and_columns() -> None:
     dockerfile = (
         "RUN apt-get install -y --no-install-recommends \\\n    curl git=1:2.39* \\\n  vim\n"
     )
-    assert where("CL327", dockerfile) == [(3, 5), (4, 3)]
-    not_catches("CL327", "RUN apt-get install -y curl=7.88.1-10 ./local.deb git/bookworm")
-    not_catches("CL327", "RUN apt-get install -y -t bookworm-backports $PACKAGES")
+    catches("CL327", dockerfile=dockerfile, at=["3:5", "4:3"])
+    catches_not(
+        "CL327", dockerfile="RUN apt-get install -y curl=7.88.1-10 ./local.deb git/bookworm"
+    )
+    catches_not("CL327", dockerfile="RUN apt-get install -y -t bookworm-backports $PACKAGES")
 
 
 def test_cl327_heredoc_script() -> None:
     dockerfile = "RUN <<EOT bash\n    apt-get install -y \\\n        git \\\n        clang\nEOT\n"
-    assert where("CL327", dockerfile) == [(4, 9), (5, 9)]
+    catches("CL327", dockerfile=dockerfile, at=["4:9", "5:9"])
 
 
 def test_cl327_apk() -> None:
-    assert where("CL327", "FROM alpine\nRUN apk add --no-cache --virtual .deps curl") == [(2, 40)]
-    not_catches("CL327", "FROM alpine\nRUN apk add --no-cache curl=8.9.1-r0 git~2.45")
+    catches(
+        "CL327", dockerfile="FROM alpine\nRUN apk add --no-cache --virtual .deps curl", at="2:40"
+    )
+    catches_not("CL327", dockerfile="FROM alpine\nRUN apk add --no-cache curl=8.9.1-r0 git~2.45")
 
 
 def test_cl327_pip() -> None:
-    found = where("CL327", "RUN pip install --no-cache-dir flask 'requests[socks]' gunicorn==22.0")
-    assert found == [(2, 32), (2, 39)]
+    dockerfile = "RUN pip install --no-cache-dir flask 'requests[socks]' gunicorn==22.0"
+    catches("CL327", dockerfile=dockerfile, at=["2:32", "2:39"])
     for pinned in [
         "pip install -r requirements.txt",
         "pip install .",
@@ -414,19 +399,19 @@ def test_cl327_pip() -> None:
         "pip install git+https://github.com/pallets/flask@3.0.3",
         "pip install https://example.com/pkg-1.0.tar.gz",
     ]:
-        not_catches("CL327", f"RUN {pinned}")
-    catches("CL327", "RUN pip install git+https://github.com/pallets/flask")
-    catches("CL327", "RUN pip install -r requirements.txt gunicorn")
+        catches_not("CL327", dockerfile=f"RUN {pinned}")
+    catches("CL327", dockerfile="RUN pip install git+https://github.com/pallets/flask")
+    catches("CL327", dockerfile="RUN pip install -r requirements.txt gunicorn")
 
 
 def test_cl327_npm() -> None:
-    assert where("CL327", "RUN npm install -g @vue/cli nodemon@3.1.0 npm@latest") == [
-        (2, 20),
-        (2, 43),
-    ]
-    not_catches("CL327", "RUN npm install")
-    not_catches("CL327", "RUN npm ci")
-    not_catches("CL327", "RUN npm install @scope/pkg@1.2.3 ./local git+https://x/y.git#v1")
+    dockerfile = "RUN npm install -g @vue/cli nodemon@3.1.0 npm@latest"
+    catches("CL327", dockerfile=dockerfile, at=["2:20", "2:43"])
+    catches_not("CL327", dockerfile="RUN npm install")
+    catches_not("CL327", dockerfile="RUN npm ci")
+    catches_not(
+        "CL327", dockerfile="RUN npm install @scope/pkg@1.2.3 ./local git+https://x/y.git#v1"
+    )
 
 
 def test_cl327_is_off_by_default() -> None:
@@ -460,4 +445,76 @@ def test_odd_input_never_crashes(code: str) -> None:
         "ENV\nARG\nSHELL []\nRUN a | b",
         'SHELL ["", "-c"]\nRUN a | b',
     ]:
-        findings(code, dockerfile)
+        rule_findings(code, dockerfile=dockerfile)
+
+
+# -- one reading of commands, wrappers and package-manager calls ----------------------
+#
+# Each case below was read wrongly by at least one rule while the rules kept their own
+# word splitters, wrapper tables and option lists.
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN stdbuf -o0 pip install -r requirements.txt",
+        "RUN gosu app pip install -r requirements.txt",
+        "RUN su-exec app pip install -r requirements.txt",
+        "RUN timeout 600 pip install -r requirements.txt",
+    ],
+)
+def test_cl317_reads_the_call_behind_any_wrapper(run: str) -> None:
+    catches("CL317", dockerfile=run, at="2:5")
+    catches_not("CL317", dockerfile=run + " --no-cache-dir")
+
+
+def test_cl317_understands_pips_option_prefixes() -> None:
+    catches_not("CL317", dockerfile="RUN pip install --no-cache -r r.txt")
+    catches_not("CL317", dockerfile="RUN pip install --no-cache-d flask")
+    catches_not("CL317", dockerfile="RUN env PIP_NO_CACHE_DIR=1 pip install flask")
+    [message] = catches("CL317", dockerfile="RUN python3 -m pip install flask")
+    assert '"python3 -m pip install" keeps its download' in message
+
+
+def test_cl323_reads_case_patterns_and_separate_pipelines() -> None:
+    catches_not("CL323", dockerfile='RUN case "$x" in a|b) echo ok;; esac')
+    catches_not("CL323", dockerfile='RUN case "$(uname -m)" in\n  x86_64|amd64) A=x ;;\n  esac')
+    catches_not("CL323", dockerfile="RUN echo x | sha256sum -c - && echo y | sha256sum -c -")
+    catches("CL323", dockerfile="RUN case $x in a|b) curl x | tar -x ;; esac", at="2:21")
+    catches("CL323", dockerfile="RUN if curl x | tar -x; then echo ok; fi", at="2:8")
+
+
+def test_cl327_option_values_are_not_packages() -> None:
+    catches_not("CL327", dockerfile="RUN yarn install --frozen-lockfile --network-timeout 600000")
+    catches_not("CL327", dockerfile="RUN npm install --registry https://r.example express@4.19.2")
+    catches("CL327", dockerfile="RUN sudo apt-get install -y -t bookworm-backports git", at="2:51")
+
+
+def test_apt_rules_read_the_call_behind_any_wrapper() -> None:
+    catches("CL308", dockerfile="RUN gosu root apt-get install curl", at="2:5")
+    catches("CL309", dockerfile="RUN chroot /target apt-get install -y curl", at="2:5")
+    catches("CL316", dockerfile="RUN nice -n 5 apt install -y curl", at="2:5")
+    catches_not("CL307", dockerfile="RUN sudo apt-get update && sudo rm -rf /var/lib/apt/lists/*")
+    config = "RUN echo 'APT::Get::Assume-Yes \"1\";' | sudo tee /etc/apt/apt.conf.d/90yes\n"
+    catches_not("CL308", dockerfile=config + "RUN apt-get install curl")
+
+
+def test_commands_inside_if_and_loops_are_commands() -> None:
+    catches("CL305", dockerfile="RUN if [ -d /src ]; then cd /src && make; fi", at="2:26")
+    catches("CL306", dockerfile="RUN for p in a b; do sudo install $p; done", at="2:22")
+    catches("CL308", dockerfile="RUN while false; do apt-get install x; done", at="2:21")
+
+
+def test_cl328_and_cl503_agree_on_installs_behind_wrappers() -> None:
+    """The issue's contradiction: CL328 said the line installs the requirements while
+    CL503 said nothing installs them, in the same run."""
+    files = {"requirements.txt": "flask\n", "app.py": "import flask\n"}
+    compose = "services:\n  web:\n    build: .\n"
+    for wrapper in ("stdbuf -o0 ", "gosu app "):
+        dockerfile = (
+            "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            f"RUN {wrapper}pip install -r requirements.txt\nCMD python app.py\n"
+        )
+        project = {"compose": compose, "dockerfile": dockerfile, "files": files}
+        catches("CL328", **project)
+        catches_not("CL503", **project)
