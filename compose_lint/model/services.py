@@ -17,6 +17,7 @@ Public names:
   ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, secrets)
                            for one service, cached per project
   exclusive                two services that no profile enables together
+  Undefined, undefined     names of networks, volumes, secrets, configs used but not defined
   located_problems         the loader's `extends` / `include` problems, located, with a fix
 """
 
@@ -492,6 +493,54 @@ def facts(project: Project, service: Service) -> ServiceFacts:
     if found is None or found.service is not service:
         found = cache[id(service)] = ServiceFacts(service, project.env)
     return found
+
+
+class Undefined(NamedTuple):
+    """A name a service uses that the top-level section of its kind does not define."""
+
+    service: Service
+    name: str
+    loc: Location
+    label: str  # "" or "build " (a build secret)
+    near: str | None  # the closest defined name, when one is close
+
+    @property
+    def hint(self) -> str:
+        return f' (did you mean "{self.near}"?)' if self.near else ""
+
+    @property
+    def empty(self) -> str:
+        """A note for a name that interpolation left empty."""
+        return "" if self.name else " (the name is empty once interpolated: set its variable)"
+
+
+def undefined(project: Project, kind: str) -> Iterator[Undefined]:
+    """Each network, volume, secret or config (`kind`, plural) a service uses that the
+    top-level `kind:` does not define, once per written place (`default` is always a
+    network). Nothing on a fragment meant to be merged with other files."""
+    if project.partial:
+        return
+    defined = section(project, kind)
+    candidates = [*defined, "default"] if kind == "networks" else list(defined)
+    seen: set[Location] = set()
+    for service in project.services:
+        known = facts(project, service)
+        used: Iterable[tuple[str, Location, str]]
+        if kind == "networks":
+            used = (
+                (name, service.file.key_loc(path) if at_key else service.file.loc(path), "")
+                for name, path, at_key in known.networks()
+                if name != "default"
+            )
+        elif kind == "volumes":
+            used = ((name, service.file.loc(path), "") for name, path in known.named_volumes())
+        else:
+            used = ((name, service.file.loc(path), label) for name, path, label in known.uses(kind))
+        for name, loc, label in used:
+            if name in defined or loc in seen:
+                continue
+            seen.add(loc)
+            yield Undefined(service, name, loc, label, closest(name, candidates))
 
 
 def all_references(project: Project) -> list[tuple[Service, Ref]]:
