@@ -518,3 +518,26 @@ def test_cl328_and_cl503_agree_on_installs_behind_wrappers() -> None:
         project = {"compose": compose, "dockerfile": dockerfile, "files": files}
         catches("CL328", **project)
         catches_not("CL503", **project)
+
+
+def test_many_runs_stay_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 RUN lines through every RUN rule: the APT configuration written by earlier
+    RUNs is looked for once per stage chain, not once per apt-get call (which made it
+    quadratic), and the state before a RUN comes from the image model's steps."""
+    from compose_lint.model import runs as runs_model
+
+    calls = 0
+    real = runs_model._writes_apt_config
+
+    def counted(*args: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runs_model, "_writes_apt_config", counted)
+    line = "RUN sudo apt-get install curl && pip install flask | tee /log && cd /tmp\n"
+    dockerfile = "USER app\n" + line * 4000
+    for code in ("CL305", "CL306", "CL307", "CL308", "CL309", "CL316", "CL317", "CL323", "CL327"):
+        rule_findings(code, dockerfile=dockerfile)
+    # one scan of the 4,000 earlier RUNs (4 commands each) per option looked for
+    assert calls <= 2 * 4 * 4000  # quadratic: about 4 * 4000 * 4000 / 2 per option

@@ -822,10 +822,8 @@ def instruction_commands(instruction: Instruction, escape: str = "\\") -> tuple[
     if keyword == "RUN":
         return run_commands(instruction, escape)
     if keyword == "ONBUILD":
-        word, _, rest = instruction.args.partition(" ")
-        if word.upper() != "RUN":
-            return ()
-        return shell_commands(rest, instruction.line)
+        inner = instruction.inner  # the RUN it registers, with its own positions
+        return run_commands(inner, escape) if inner is not None else ()
     if keyword not in ("CMD", "ENTRYPOINT"):
         return ()
     if instruction.json_args is not None:
