@@ -21,8 +21,10 @@ from compose_lint.model.values import (
     parse_env_file,
     parse_port,
     parse_port_span,
+    port_problem,
     port_range,
     restart_problem,
+    size_problem,
     uncovered,
     volume_problem,
     volume_sections,
@@ -55,11 +57,22 @@ def test_bounded_int(text: str, expected: int | None) -> None:
 
 
 @given(st.text(max_size=30))
-def test_numbers_never_raise(text: str) -> None:
-    for parse in (port_range, go_atoi, duration_problem, restart_problem, parse_port_span):
+def test_the_grammar_never_raises(text: str) -> None:
+    for parse in (
+        port_range,
+        go_atoi,
+        duration_problem,
+        size_problem,
+        restart_problem,
+        parse_port_span,
+        port_problem,
+        volume_problem,
+        parse_env_file,
+    ):
         parse(text)  # type: ignore[operator]
     count(text, {})
     expose_problem(text, {})
+    parse_port(text, ("ports", 0))
 
 
 def test_go_atoi_bounds() -> None:
