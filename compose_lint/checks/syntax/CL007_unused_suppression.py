@@ -1,14 +1,10 @@
-"""CL007 (the other CL0xx rules are in checks/syntax/, one file each)."""
+"""CL007 unused-suppression: a suppression comment that suppresses nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from compose_lint.findings import Location, Severity
+from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.registry import rule
-
-Found = Iterator[tuple[Location, str]]
+from compose_lint.registry import Found, rule
 
 
 @rule(
