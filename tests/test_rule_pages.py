@@ -53,3 +53,47 @@ def test_rule_index_matches_the_check_modules() -> None:
     from compose_lint.registry import INDEX, index_entries
 
     assert json.loads(INDEX.read_text()) == index_entries()
+
+
+_CONCERNS = {"0": "syntax", "1": "compose", "2": "security", "3": "dockerfile", "4": "context"}
+
+
+@pytest.mark.parametrize("r", all_rules(), ids=lambda r: r.code)
+def test_rule_file_page_and_index_agree(r: Rule) -> None:
+    """A code tells you the file: CL501 lives in checks/consistency/CL501_port_not_exposed.py,
+    its page rules/CL501.md says its severity and default, and the index says the same."""
+    from compose_lint.registry import find_info
+
+    module = r.check.__module__
+    concern = _CONCERNS.get(r.code[2], "consistency")
+    expected = f"compose_lint.checks.{concern}.{r.code}_{r.name.replace('-', '_')}"
+    assert module == expected, f"{r.code} is declared in {module}, expected {expected}"
+    page = (ROOT / "rules" / f"{r.code}.md").read_text()
+    default = "on" if r.default_enabled else "off"
+    assert f"**Severity:** {r.severity} · **Default:** {default}\n" in page, (
+        f"rules/{r.code}.md must say **Severity:** {r.severity} · **Default:** {default}"
+    )
+    info = find_info(r.code)
+    assert info is not None
+    assert (info.name, info.severity, info.default_enabled) == (
+        r.name,
+        r.severity,
+        r.default_enabled,
+    )
+
+
+def test_every_check_module_declares_exactly_one_rule() -> None:
+    import importlib
+
+    from compose_lint.registry import CHECKS, check_modules
+
+    for name in check_modules():
+        module = importlib.import_module(f"{CHECKS}.{name}")
+        declared = [
+            v
+            for v in vars(module).values()
+            if isinstance(v, Rule) and v.check.__module__ == module.__name__
+        ]
+        assert len(declared) == 1, (
+            f"checks/{name.replace('.', '/')}.py declares {len(declared)} rules"
+        )
