@@ -25,6 +25,7 @@ from compose_lint.model.values import (
     port_range,
     restart_problem,
     size_problem,
+    split_port,
     uncovered,
     volume_problem,
     volume_sections,
@@ -221,3 +222,23 @@ def test_dotenv_values_are_read_before_they_interpolate(dotenv: str) -> None:
     compose = 'services:\n  web:\n    image: nginx\n    ports: ["${PORT}:80"]\n'
     catches_not("CL117", compose=compose, files={".env": dotenv})
     catches("CL117", compose=compose, files={".env": "A=80000\nPORT=${A}\n"}, at="4:13")
+
+
+@pytest.mark.parametrize(
+    ("spec", "host_ip", "published"),
+    [
+        ("::1:80:80", "::1", "80"),
+        ("[::1]:8080:80/udp", "::1", "8080"),
+        ("127.0.0.1::80", "127.0.0.1", None),
+        ("8000-8001:80-81", None, "8000-8001"),
+    ],
+)
+def test_the_model_and_cl117_cut_a_port_alike(
+    spec: str, host_ip: str | None, published: str | None
+) -> None:
+    """Service.ports and CL117 read one split of the short syntax (split_port)."""
+    parts = split_port(spec)
+    port = parse_port(spec, ("ports", 0))
+    assert port is not None and port_problem(spec) is None
+    assert (port.target, port.target_end) == port_range(parts.container)
+    assert (port.host_ip, port.published) == (host_ip, published)

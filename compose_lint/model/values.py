@@ -236,6 +236,29 @@ def port_range(text: str) -> tuple[int, int] | None:
     return start, end
 
 
+class PortSpec(NamedTuple):
+    """The parts of a short `ports:` entry, as written."""
+
+    host_ip: str  # "" when absent; an IPv6 address keeps its brackets
+    host_port: str  # "" when absent
+    container: str
+    protocol: str  # "" when absent
+
+
+def split_port(spec: str) -> PortSpec:
+    """`[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]` cut the way Compose cuts it:
+    the last colon ends the host port, the one before it the host address (which
+    may hold colons itself: `::1:80:80`, `[::1]:80:80`)."""
+    parts = spec.split(":")
+    host_ip, host_port = "", ""
+    if len(parts) == 2:
+        host_port = parts[0]
+    elif len(parts) >= 3:
+        host_ip, host_port = ":".join(parts[:-2]), parts[-2]
+    container, _, protocol = parts[-1].partition("/")
+    return PortSpec(host_ip, host_port, container, protocol)
+
+
 def parse_port(raw: Any, path: YamlPath) -> Port | None:
     """One `ports:` entry, short or long syntax; None when its container side
     cannot be known statically (interpolated) or is no port (malformed: CL117)."""
@@ -261,28 +284,21 @@ def parse_port(raw: Any, path: YamlPath) -> Port | None:
     if not isinstance(raw, str):
         return None
     # "${HOST_PORT:-8000}:8000": the container side is still known
-    spec, _, protocol = _VARIABLE.sub("$VAR", raw).partition("/")
-    if "$" in protocol:
+    spec = split_port(_VARIABLE.sub("$VAR", raw))
+    if "$" in spec.protocol:
         return None
-    host_ip: str | None = None
-    if spec.startswith("["):
-        host_ip, _, spec = spec[1:].partition("]")
-        spec = spec.lstrip(":")
-        parts = spec.split(":")
-    else:
-        parts = spec.rsplit(":", 2)
-        if len(parts) == 3:
-            host_ip = parts.pop(0)
-    target_range = port_range(parts[-1])
-    if target_range is None:
+    target = port_range(spec.container)
+    if target is None:
         return None
-    published = parts[0] if len(parts) == 2 and parts[0] else None
+    host_ip = spec.host_ip
+    if host_ip.startswith("[") and host_ip.endswith("]"):
+        host_ip = host_ip[1:-1]
     return Port(
-        target_range[0],
-        target_range[1],
-        published,
+        target[0],
+        target[1],
+        spec.host_port or None,
         host_ip or None,
-        (protocol or "tcp").lower(),
+        (spec.protocol or "tcp").lower(),
         path,
     )
 
@@ -349,13 +365,7 @@ _PORT_FORM = "[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]"
 
 def port_problem(spec: str) -> str | None:
     """Why Compose refuses a short `ports:` entry (interpolated); None when it accepts it."""
-    parts = spec.split(":")
-    host_ip, host_port = "", ""
-    if len(parts) == 2:
-        host_port = parts[0]
-    elif len(parts) >= 3:
-        host_ip, host_port = ":".join(parts[:-2]), parts[-2]
-    container, _, protocol = parts[-1].partition("/")
+    host_ip, host_port, container, protocol = split_port(spec)
     if not container:
         return f"it names no container port (the form is {_PORT_FORM})"
     protocol = (protocol or "tcp").lower()
