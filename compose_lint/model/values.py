@@ -12,12 +12,14 @@ into a huge int. Port ranges are kept as (first, last) pairs and compared as
 intervals, never expanded port by port.
 
 Public names:
-  scalars       scalar_text, resolved, is_true, is_false, shown, digits, bounded_int,
-                go_atoi, count
-  environment   parse_env, parse_env_file
-  ports         MAX_PORT, PROTOCOLS, port_number, port_range, parse_port, parse_ports,
-                valid_ip, host_range, host_binds, container_side, port_problem
-  EXPOSE        PortSpan, parse_port_span, expose_problem, image_ports, uncovered
+  scalars       scalar_text, resolved, is_true, is_false, shown (for messages), digits,
+                bounded_int, go_atoi, count (scale, replicas)
+  environment   parse_env (environment:, build.args:), parse_env_file (.env, interpolated)
+  ports         MAX_PORT, PROTOCOLS, port_number, port_range, PortSpec, split_port,
+                parse_port(s) (what Service.ports holds), port_problem (CL117), valid_ip,
+                container_side, host_range, Binds, host_binds (what a binding covers)
+  EXPOSE        PortSpan, parse_port_span (EXPOSE words, expose:, the image table),
+                expose_problem (CL324), image_ports (data/image_ports.json), uncovered
   durations     duration_problem
   byte sizes    go_float, size_problem
   restart       engine_policy, restart_problem, RESTART_FIX
