@@ -4,89 +4,17 @@
 Docker Compose v2 ignores `version:` (CL101 says so). docker-compose 1.x before
 1.27 did not: it validated a `version: "3.3"` file against the 3.3 format and
 rejected any key that format lacks. The table of which format has which key is
-data, in `compose_lint/data/compose_versions.json`.
+data, in `compose_lint/data/compose_versions.json`, read by `model.versions`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache
-from typing import Any, NamedTuple
-
-from compose_lint import data
 from compose_lint.findings import Location, Severity
 from compose_lint.model import ComposeFile, Project, YamlPath
+from compose_lint.model.versions import Feature, Table, declared_version, misfits, version_table
 from compose_lint.registry import Found, rule
 
-_VERSION = re.compile(r"^([23])(?:\.(\d{1,2}))?$")
-_ANY_KEY = "*"
-_ANY_ITEM = "[]"
-_EXTENSION = "x-*"
-_REMOVED = "removed"
 _FIX_VERSIONLESS = "or delete the version line if only Docker Compose v2 runs it"
-
-
-class Feature(NamedTuple):
-    """One row of the table: where the key sits and which formats have it."""
-
-    pattern: tuple[str, ...]
-    name: str  # a key (quoted in messages) or a phrase; "{key}" is the key as written
-    v2: tuple[int, int] | None  # first 2.x version with it, None: never in 2.x
-    v3: tuple[int, int] | None  # first 3.x version with it, None: never in 3.x
-    removed_in_v3: bool  # a 2.x key that 3.x dropped on purpose
-    hint: str | None
-    mapping_only: bool  # only the long (mapping) syntax counts
-
-
-class Table(NamedTuple):
-    versions: frozenset[tuple[int, int]]
-    features: tuple[Feature, ...]
-
-
-def _minor(text: str | None) -> tuple[int, int] | None:
-    if text is None or text == _REMOVED:
-        return None
-    major, _, minor = text.partition(".")
-    return int(major), int(minor or 0)
-
-
-@cache
-def version_table() -> Table:
-    """The packaged table of legacy file formats (read once per process)."""
-    raw = data.load("compose_versions.json")
-    versions = frozenset(v for v in (_minor(t) for t in raw["versions"]) if v is not None)
-    features = tuple(
-        Feature(
-            pattern=tuple(entry["path"].split(".")),
-            name=entry["feature"],
-            v2=_minor(entry["v2"]),
-            v3=_minor(entry["v3"]),
-            removed_in_v3=entry["v3"] == _REMOVED,
-            hint=entry.get("hint"),
-            mapping_only=entry.get("when") == "mapping",
-        )
-        for entry in raw["features"]
-    )
-    return Table(versions, features)
-
-
-def declared_version(value: Any) -> tuple[int, int] | None:
-    """The legacy format a `version:` value names: "3" and 3 are 3.0, 3.8 is 3.8.
-
-    None for anything that is not a 2.x or 3.x version number (a boolean, "3.x",
-    "latest", "1")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    match = _VERSION.match(value.strip())
-    if match is None:
-        return None
-    return int(match.group(1)), int(match.group(2) or 0)
 
 
 def _text(version: tuple[int, int]) -> str:
@@ -123,59 +51,6 @@ def _problem(feature: Feature, key: str, declared: tuple[int, int], written: str
     )
 
 
-@dataclass
-class _Trie:
-    """The misfit features' patterns merged by shared prefixes, so one walk of a file
-    finds them all (`services.*.deploy`, `services.*.init`, ... share `services.*`)."""
-
-    children: dict[str, _Trie] = field(default_factory=dict)
-    features: list[Feature] = field(default_factory=list)
-
-
-@cache
-def _misfits(declared: tuple[int, int]) -> _Trie:
-    """The features a file of format `declared` may not use (worked out once per format)."""
-
-    def first(feature: Feature) -> tuple[int, int] | None:
-        return feature.v2 if declared[0] == 2 else feature.v3
-
-    root = _Trie()
-    for feature in version_table().features:
-        since = first(feature)
-        if since is not None and declared >= since:
-            continue
-        node = root
-        for segment in feature.pattern:
-            node = node.children.setdefault(segment, _Trie())
-        node.features.append(feature)
-    return root
-
-
-def _uses(data: Any, trie: _Trie) -> Iterator[tuple[YamlPath, Any, Feature]]:
-    """(path, value, feature) for every misfit feature `data` uses, in one walk."""
-    stack: list[tuple[Any, _Trie, YamlPath]] = [(data, trie, ())]
-    while stack:
-        value, node, here = stack.pop()
-        for feature in node.features:
-            yield here, value, feature
-        for segment, child in node.children.items():
-            if segment == _ANY_ITEM:
-                if isinstance(value, list):
-                    stack.extend((item, child, here + (i,)) for i, item in enumerate(value))
-            elif not isinstance(value, dict):
-                continue
-            elif segment == _ANY_KEY:
-                stack.extend((v, child, here + (k,)) for k, v in value.items())
-            elif segment == _EXTENSION:
-                stack.extend(
-                    (v, child, here + (k,))
-                    for k, v in value.items()
-                    if isinstance(k, str) and k.startswith("x-")
-                )
-            elif segment in value:
-                stack.append((value[segment], child, here + (segment,)))
-
-
 def _check_file(compose: ComposeFile, table: Table) -> Found:
     data = compose.data
     if not isinstance(data, dict) or "version" not in data:
@@ -185,7 +60,7 @@ def _check_file(compose: ComposeFile, table: Table) -> Found:
         return  # not a legacy format this table describes (3.9+, "1", "latest"...)
     written = str(data["version"]).strip()
     hits: list[tuple[YamlPath, str]] = []
-    for path, value, feature in _uses(data, _misfits(declared)):
+    for path, value, feature in misfits(data, declared):
         if feature.mapping_only and not isinstance(value, dict):
             continue
         message = _problem(feature, str(path[-1]), declared, written)
