@@ -181,3 +181,19 @@ def test_windows_images(reference: str | None, windows: bool) -> None:
 )
 def test_non_posix_shells(shell: list[str] | None, expected: bool) -> None:
     assert non_posix_shell(shell) is expected
+
+
+def test_a_long_stage_chain_is_walked_once() -> None:
+    """Each stage goes on from where its parent ends: 3,000 chained stages are walked
+    in one pass, without recursion (hostile input must stay linear)."""
+    lines = ["FROM debian AS s0", "WORKDIR /x"]
+    for i in range(1, 3000):
+        lines += [f"FROM s{i - 1} AS s{i}", "WORKDIR a"]
+    dockerfile = parse_dockerfile("\n".join(lines) + "\n")
+    resolver = Resolver.of(dockerfile)
+    for stage in dockerfile.stages:
+        resolver.own_steps(stage)
+    last = dockerfile.stages[-1]
+    assert resolver.root_image(last) == "debian"
+    assert resolver.end(last).cwd == "/x" + "/a" * 2999
+    assert len(resolver.steps(last)) == 3000

@@ -22,7 +22,8 @@ Public names (kept stable: other rules build on them)
 - `Resolver.of(dockerfile, build=None)`: one Dockerfile as one set of build args sees
   it (cached per Dockerfile and build args). `.env` (global ARG values), `.base(stage)`,
   `.stage(ref, before)`, `.built(target)`, `.parent(stage)`, `.chain(stage)`,
-  `.root_image(stage)`, `.steps(stage)`, `.end(stage)`, `.needed_stages(stage)`.
+  `.root_image(stage)`, `.steps(stage)` (the chain's), `.own_steps(stage)` (the
+  stage's own), `.end(stage)`, `.needed_stages(stage)`.
 - `Step` (`.stage`, `.instruction`, `.before`, and `.env`/`.cwd`/`.workdir`/`.user`/
   `.shell` of the state before it), `State`, `Workdir`, `Exposed`, `Override`;
   `IMAGE_WORKDIR`, the `cwd` prefix of a working directory the base image decides.
@@ -267,7 +268,11 @@ class Resolver:
                     if value is not None:
                         env[name] = value
         self.env = env  # the global ARG values
-        self._steps: dict[int, tuple[Step, ...]] = {}
+        self._parents: dict[int, Stage | None] = {}
+        self._roots: dict[int, str | None] = {}  # by the index of a chain's last stage
+        self._bottoms: dict[int, Stage] = {}  # stage index -> the last stage of its chain
+        self._own: dict[int, tuple[Step, ...]] = {}  # each stage's own steps
+        self._steps: dict[int, tuple[Step, ...]] = {}  # the whole chain's, when asked
         self._ends: dict[int, State] = {}
         self._carry: dict[int, tuple[dict[str, str], frozenset[str]]] = {}
 
@@ -291,85 +296,128 @@ class Resolver:
 
     def stage(self, ref: str, before: int | None = None) -> Stage | None:
         """The stage named `ref` (or numbered), defined before index `before`."""
-        stages = self.dockerfile.stages[:before]
+        stages = self.dockerfile.stages
+        limit = len(stages) if before is None else min(max(before, 0), len(stages))
         key = ref.lower()
-        for s in stages:
-            if s.name == key:
-                return s
-        if key.isdigit() and int(key) < len(stages):
+        named = self._first_named.get(key)
+        if named is not None and named.index < limit:
+            return named
+        if key.isdigit() and int(key) < limit:
             return stages[int(key)]
         return None
+
+    @cached_property
+    def _first_named(self) -> dict[str, Stage]:
+        first: dict[str, Stage] = {}
+        for stage in self.dockerfile.stages:
+            if stage.name is not None:
+                first.setdefault(stage.name, stage)
+        return first
 
     def built(self, target: str | None) -> Stage | None:
         """The stage a build produces: `build.target` (a stage name; BuildKit does
         not take numbers there), else the last one."""
         if target:
-            key = target.lower()
-            return next((s for s in self.dockerfile.stages if s.name == key), None)
+            return self._first_named.get(target.lower())
         return self.dockerfile.stages[-1] if self.dockerfile.stages else None
 
     def parent(self, stage: Stage) -> Stage | None:
         """The earlier stage this one is built FROM, if any."""
-        base = self.base(stage)
-        return self.stage(base, stage.index) if base is not None else None
+        if stage.index not in self._parents:
+            base = self.base(stage)
+            self._parents[stage.index] = self.stage(base, stage.index) if base is not None else None
+        return self._parents[stage.index]
 
     def chain(self, stage: Stage) -> list[Stage]:
         """The stage, its parent stage, and so on down to the first stage
-        whose FROM is an external image (or unknown)."""
+        whose FROM is an external image (or unknown). A parent is always an earlier
+        stage, so the chain ends."""
         result = [stage]
-        while (parent := self.parent(result[-1])) is not None and parent not in result:
+        while (parent := self.parent(result[-1])) is not None:
             result.append(parent)
         return result
 
     def root_image(self, stage: Stage) -> str | None:
         """The external image at the bottom of the chain; None when unknown."""
-        last = self.chain(stage)[-1]
-        base = self.base(last)
-        if base is None or self.stage(base, last.index) is not None:
-            return None
-        return base
+        last = self._bottom(stage)
+        if last.index not in self._roots:
+            base = self.base(last)
+            unknown = base is None or self.stage(base, last.index) is not None
+            self._roots[last.index] = None if unknown else base
+        return self._roots[last.index]
+
+    def _bottom(self, stage: Stage) -> Stage:
+        """The last stage of `stage`'s chain (remembered for every stage on the way)."""
+        path = [stage]
+        while path[-1].index not in self._bottoms and (parent := self.parent(path[-1])):
+            path.append(parent)
+        bottom = self._bottoms.get(path[-1].index, path[-1])
+        for link in path:
+            self._bottoms[link.index] = bottom
+        return bottom
 
     def steps(self, stage: Stage) -> tuple[Step, ...]:
         """The instructions of `stage` and its `FROM <stage>` parents, oldest first,
         each with the state before it. ARG values live until the end of their stage;
         ENV, WORKDIR, USER, SHELL, ENTRYPOINT, CMD and HEALTHCHECK carry over into the
         stages built FROM it."""
-        if stage.index not in self._steps:
-            self._walk(stage)
-        return self._steps[stage.index]
+        found = self._steps.get(stage.index)
+        if found is None:
+            chain = self.chain(stage)
+            self._walk(chain)
+            found = tuple(step for link in reversed(chain) for step in self._own[link.index])
+            self._steps[stage.index] = found
+        return found
+
+    def own_steps(self, stage: Stage) -> tuple[Step, ...]:
+        """The steps of `stage`'s own instructions (the end of `steps(stage)`)."""
+        if stage.index not in self._own:
+            self._walk(self._unwalked(stage))
+        return self._own[stage.index]
 
     def end(self, stage: Stage) -> State:
         """The state after the last instruction of `stage`."""
         if stage.index not in self._ends:
-            self._walk(stage)
+            self._walk(self._unwalked(stage))
         return self._ends[stage.index]
 
-    def _walk(self, stage: Stage) -> None:
-        chain = self.chain(stage)
-        inherited: tuple[Step, ...] = ()
-        current = _START
-        envs: dict[str, str] = {}  # ENV carries over into stages built FROM this one
-        unknown_envs: set[str] = set()
-        if len(chain) > 1:
-            parent = chain[1]
-            inherited, current = self.steps(parent), self.end(parent)
-            carried_envs, carried_unknown = self._carry[parent.index]
-            envs, unknown_envs = dict(carried_envs), set(carried_unknown)
-        args: dict[str, str] = {}  # ARG values live until the end of their stage
-        steps: list[Step] = []
-        for instruction in stage.instructions:
+    def _unwalked(self, stage: Stage) -> list[Stage]:
+        """`stage` and its parents down to the first one already walked (kept last)."""
+        result = [stage]
+        while result[-1].index not in self._own and (parent := self.parent(result[-1])):
+            result.append(parent)
+        return result
+
+    def _walk(self, chain: list[Stage]) -> None:
+        """Work out the steps of each stage of `chain` (newest first) not yet known,
+        oldest first, each starting from the state its parent ends in."""
+        for position in range(len(chain) - 1, -1, -1):
+            stage = chain[position]
+            if stage.index in self._own:
+                continue
+            current = _START
+            envs: dict[str, str] = {}  # ENV carries over into stages built FROM this one
+            unknown_envs: set[str] = set()
+            if position + 1 < len(chain):
+                parent = chain[position + 1]
+                current = self._ends[parent.index]
+                carried_envs, carried_unknown = self._carry[parent.index]
+                envs, unknown_envs = dict(carried_envs), set(carried_unknown)
+            args: dict[str, str] = {}  # ARG values live until the end of their stage
+            steps: list[Step] = []
+            for instruction in stage.instructions:
+                scope = {**args, **envs}
+                for name in unknown_envs:
+                    scope.pop(name, None)
+                current = current._replace(env=scope)
+                steps.append(Step(stage, instruction, current))
+                current = self._after(instruction, current, args, envs, unknown_envs, scope)
             scope = {**args, **envs}
             for name in unknown_envs:
                 scope.pop(name, None)
-            current = current._replace(env=scope)
-            steps.append(Step(stage, instruction, current))
-            current = self._after(instruction, current, args, envs, unknown_envs, scope)
-        scope = {**args, **envs}
-        for name in unknown_envs:
-            scope.pop(name, None)
-        self._steps[stage.index] = (*inherited, *steps)
-        self._ends[stage.index] = current._replace(env=scope)
-        self._carry[stage.index] = (envs, frozenset(unknown_envs))
+            self._own[stage.index] = tuple(steps)
+            self._ends[stage.index] = current._replace(env=scope)
+            self._carry[stage.index] = (envs, frozenset(unknown_envs))
 
     def _after(
         self,

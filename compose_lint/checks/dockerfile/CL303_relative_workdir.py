@@ -24,9 +24,9 @@ def relative_workdir(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
         resolver = resolvers(dockerfile, builds)[0]
         for stage in dockerfile.stages:
-            for step in resolver.steps(stage):
+            for step in resolver.own_steps(stage):
                 instruction = step.instruction
-                if step.stage is not stage or instruction.keyword != "WORKDIR":
+                if instruction.keyword != "WORKDIR":
                     continue
                 raw = instruction.args.strip()
                 value = raw.strip("\"'")

@@ -44,9 +44,7 @@ def _as_exec_form(commands: tuple[Command, ...]) -> str | None:
 def _shell_of(resolver: Resolver, stage: Stage, instruction: Instruction) -> list[str] | None:
     """The SHELL a shell-form instruction runs under; ["cmd"] for a Windows base image
     without one; None for the default /bin/sh -c."""
-    step = next(
-        s for s in resolver.steps(stage) if s.stage is stage and s.instruction is instruction
-    )
+    step = next(s for s in resolver.own_steps(stage) if s.instruction is instruction)
     if step.shell is not None:
         return list(step.shell)
     return ["cmd"] if is_windows_image(resolver.root_image(stage)) else None

@@ -28,9 +28,9 @@ def copy_relative_no_workdir(project: Project) -> Found:
         seen: set[tuple[int, int]] = set()
         for resolver in resolvers(dockerfile, builds):
             for stage in dockerfile.stages:
-                for step in resolver.steps(stage):
+                for step in resolver.own_steps(stage):
                     copy = step.instruction.copy
-                    if step.stage is not stage or copy is None or step.workdir.set:
+                    if copy is None or step.workdir.set:
                         continue
                     dest = copy.dest.text
                     if not dest or is_absolute_path(dest):
@@ -39,10 +39,9 @@ def copy_relative_no_workdir(project: Project) -> Found:
                     if where in seen:
                         continue
                     seen.add(where)
-                    chain = resolver.chain(stage)
                     scope = (
                         "this stage or the stages it is built from"
-                        if len(chain) > 1
+                        if resolver.parent(stage) is not None
                         else "this stage"
                     )
                     yield (

@@ -146,10 +146,15 @@ def dependency_cache_busted(project: Project) -> Found:
         resolver = resolvers(dockerfile, builds)[0]
         context = _context_dir(source, builds)
         reported: set[int] = set()
+        # stage index -> (the whole-context copy so far, what was installed before it),
+        # after the stage's chain: a stage goes on from where its parent stage ends
+        ends: dict[int, tuple[Instruction | None, frozenset[tuple[str, str]]]] = {}
         for stage in _stages_in_scope(dockerfile, builds):
-            whole: Instruction | None = None
-            before: set[tuple[str, str]] = set()  # installed before the whole-context copy
-            for step in resolver.steps(stage):
+            parent = resolver.parent(stage)
+            start = ends.get(parent.index) if parent is not None else None
+            whole, installed = start if start is not None else (None, frozenset())
+            before = set(installed)  # installed before the whole-context copy
+            for step in resolver.own_steps(stage):
                 instruction = step.instruction
                 if whole is None and is_whole_context_copy(instruction):
                     whole = instruction
@@ -165,3 +170,4 @@ def dependency_cache_busted(project: Project) -> Found:
                             source.loc(whole.line, whole.column),
                             _message(whole, command, install, context),
                         )
+            ends[stage.index] = (whole, frozenset(before))
