@@ -150,6 +150,12 @@ def test_hostile_nesting_stays_flat_and_linear() -> None:
     assert names(deep) == ["a"]
     assert len(shell_commands("$(" * 2000 + "x" + ")" * 2000)) == 1
     assert len(shell_commands("a && " * 20000 + "b")) == 20001
+    nested_ifs = shell_commands("if a; then " * 3000 + "b" + "; fi" * 3000)
+    assert len(nested_ifs) == 3001 and len(pipelines(nested_ifs)) == 3001
+    piped_groups = shell_commands("{ a | " * 3000 + "b" + "; }" * 3000)
+    assert len(pipelines(piped_groups)) == 3000
+    assert len(shell_commands("[[ " + "a && " * 20000 + "b ]] && c")) == 2
+    assert names("case x in " + "a|" * 20000 + "b) c;; esac") == ["c"]
 
 
 # -- wrappers -------------------------------------------------------------------------

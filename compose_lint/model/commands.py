@@ -17,15 +17,16 @@ Public names (keep them stable; other rules call them):
 
 - `Script`, `Script.plain(text, line, column)`: shell text with a map back to
   physical lines and columns.
-- `Command`: one simple command: `words` (quotes removed), `line`/`column`,
-  `positions` of each word, `assignments`, `redirects`, its pipeline (`pipeline`
-  id, `stage`, `stages`, `in_pipeline`), `substitutions`, and after `unwrap`
-  the `wrappers` it was found behind. `name` is the program without directory.
+- `Command`: one simple command: `words` (quotes removed), `raws` (as written),
+  `line`/`column`, `positions` of each word, `assignments`, `redirects`, its
+  pipeline (`pipeline` id, `stage`, `stages`, `in_pipeline`), `substitutions`, and
+  after `unwrap` the `wrappers` it was found behind. `name` is the program without
+  its directory.
 - `parse(script)`: the simple commands of a script, in order.
 - `shell_commands(text, line=1, column=1)`: the same for a plain string (CMD and
   ENTRYPOINT shell form, compose `command:`, healthcheck `test:`).
-- `exec_commands(words, line=1, column=1)`: an exec-form argv, plus the commands of
-  its `sh -c` body.
+- `exec_commands(words, line=1, column=1, positions=(), raws=())`: an exec-form
+  argv as one command, plus the commands of its `sh -c` body.
 - `run_commands(instruction, escape)`: every simple command a RUN executes
   (shell form, exec form, here-document scripts); cached per instruction.
 - `instruction_commands(instruction, escape)`: the same for RUN, CMD, ENTRYPOINT
@@ -57,8 +58,8 @@ from typing import NamedTuple
 
 from compose_lint.load.dockerfile import Instruction
 
+# Programs that run shell code: `sh -c "…"` is read again (busybox as `busybox sh -c`).
 SHELLS: frozenset[str] = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"})
-# The shells `sh -c` is read again for (busybox only as `busybox sh`; see shell_body).
 _REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", ">&", "<&", "&>", "&>>", ">|", "<>"})
 _MAX_DEPTH = 6  # nested `sh -c` / `$(…)` levels read again (hostile input stays linear)
 
@@ -359,6 +360,22 @@ _CLOSERS = {"fi": "if", "done": "loop", "esac": "case", "}": "group"}
 _MIDDLES = {"then": "if", "elif": "if", "else": "if", "do": "loop"}
 
 
+_Item = int | list["_Item"]  # a command's index, or a nested list of them
+
+
+def _flatten(item: _Item) -> list[int]:
+    """The command indexes in `item`, without recursion (nesting may be deep)."""
+    found: list[int] = []
+    stack = [item]
+    while stack:
+        top = stack.pop()
+        if isinstance(top, int):
+            found.append(top)
+        else:
+            stack.extend(top)
+    return found
+
+
 class _Frame:
     """An open compound command (or the script itself) and its current pipeline."""
 
@@ -367,8 +384,10 @@ class _Frame:
     def __init__(self, kind: str, state: str = "") -> None:
         self.kind = kind  # "script", "subshell", "group", "if", "loop", "case"
         self.state = state  # case: "subject", "in", "pattern", "body"; loop: "header"
-        self.members: list[tuple[int, int]] = []  # (command index, stage) of this pipeline
-        self.loose: list[int] = []  # commands of this frame in no pipeline of their own
+        # (command index, or the loose commands of a compound command; stage) of the
+        # pipeline being read
+        self.members: list[tuple[_Item, int]] = []
+        self.loose: list[_Item] = []  # commands of this frame in no pipeline of their own
         self.stage = 0
         self.header = 0  # words seen in a `for` header
 
@@ -384,7 +403,9 @@ class _Parser:
         self.commands: list[Command] = []
         self.extra: list[list[Command]] = []  # `sh -c` bodies, after their command
         self.frames = [_Frame("script")]
+        self.open: dict[str, int] = {}  # how many frames of each kind are open
         self.current: list[_Token] = []
+        self.testing = False  # inside `[[ … ]]`, where && || < > ( ) are words
 
     def run(self, tokens: Sequence[_Token]) -> list[Command]:
         count = len(tokens)
@@ -400,15 +421,15 @@ class _Parser:
                 elif not token.is_op:
                     frame.header += 1
                 i += 1
-            elif self.current and self.current[0].raw == "[[" and self._in_test():
-                self.current.append(token._replace(is_op=False))  # `[[ a && b ]]` is one test
+            elif self.testing:
+                self._add(token._replace(is_op=False) if token.is_op else token)
                 i += 1
             elif token.is_op:
                 i = self._operator(tokens, i, frame)
             elif not self.current and token.raw == token.text:
                 i = self._reserved(tokens, i, frame)
             else:
-                self.current.append(token)
+                self._add(token)
                 i += 1
         self._flush()
         while len(self.frames) > 1:
@@ -420,8 +441,13 @@ class _Parser:
             result.extend(inner)
         return result
 
-    def _in_test(self) -> bool:
-        return not any(t.raw == "]]" for t in self.current[1:])
+    def _add(self, token: _Token) -> None:
+        """A word of the current simple command."""
+        if not self.current and token.raw == "[[":
+            self.testing = True
+        elif self.testing and token.raw == "]]":
+            self.testing = False
+        self.current.append(token)
 
     # -- pipelines and frames
 
@@ -433,33 +459,39 @@ class _Parser:
         frame = self.frames[-1]
         if frame.stage > 0 and frame.members:
             pid, stages = self._next_id(), frame.stage + 1
-            for index, stage in frame.members:
-                self.commands[index] = self.commands[index]._replace(
-                    pipeline=pid, stage=stage, stages=stages, in_pipeline=True
-                )
+            for item, stage in frame.members:
+                for index in _flatten(item):
+                    self.commands[index] = self.commands[index]._replace(
+                        pipeline=pid, stage=stage, stages=stages, in_pipeline=True
+                    )
         elif len(self.frames) == 1:
-            for index, _ in frame.members:
-                self.commands[index] = self.commands[index]._replace(pipeline=self._next_id())
+            for item, _ in frame.members:
+                for index in _flatten(item):
+                    command = self.commands[index]
+                    self.commands[index] = command._replace(pipeline=self._next_id())
         else:
-            frame.loose.extend(index for index, _ in frame.members)
+            frame.loose.extend(item for item, _ in frame.members)
         frame.members = []
         frame.stage = 0
 
     def _push(self, kind: str, state: str = "") -> None:
         self._flush()
         self.frames.append(_Frame(kind, state))
+        self.open[kind] = self.open.get(kind, 0) + 1
 
     def _pop(self) -> None:
         self._flush()
         self._end_pipeline()
         frame = self.frames.pop()
+        self.open[frame.kind] -= 1
         parent = self.frames[-1]
         # a compound command is a stage of the pipeline around it: so are the
         # commands inside it that are in no pipeline of their own
-        parent.members.extend((index, parent.stage) for index in frame.loose)
+        parent.members.append((frame.loose, parent.stage))  # moved whole, not copied
 
     def _flush(self) -> None:
         tokens, self.current = self.current, []
+        self.testing = False
         if tokens:
             command, inner = _command(tokens, self.script, self.counter, self.depth)
             if command is not None:
@@ -504,7 +536,7 @@ class _Parser:
             self._push("subshell")
             return i + 1
         # ")"
-        if any(f.kind == "subshell" for f in self.frames):
+        if self.open.get("subshell"):
             while self.frames[-1].kind != "subshell":
                 self._pop()
             self._pop()
@@ -531,7 +563,7 @@ class _Parser:
             self._push(*opened)
             return i + 1
         kind = _CLOSERS.get(word)
-        if kind is not None and any(f.kind == kind for f in self.frames):
+        if kind is not None and self.open.get(kind):
             while self.frames[-1].kind != kind:
                 self._pop()
             self._pop()
@@ -542,7 +574,7 @@ class _Parser:
             self._flush()
             self._end_pipeline()
             return i + 1
-        self.current.append(tokens[i])
+        self._add(tokens[i])
         return i + 1
 
     def _case_header(self, tokens: Sequence[_Token], i: int, frame: _Frame) -> int:
