@@ -132,7 +132,7 @@ def test_statistics(project: Path) -> None:
     ],
 )
 def test_config_file(project: Path, text: str, exit_code: int) -> None:
-    (project / ".compose-lint.yaml").write_text(text)
+    (project / ".compose-project-lint.yaml").write_text(text)
     assert invoke([], project)[0] == exit_code
 
 
@@ -140,7 +140,7 @@ def test_config_found_above_the_project_and_in_pyproject(project: Path) -> None:
     sub = project / "app"
     sub.mkdir()
     (project / "compose.yaml").rename(sub / "compose.yaml")
-    (project / "pyproject.toml").write_text('[tool.compose-lint]\nignore = ["CL101"]\n')
+    (project / "pyproject.toml").write_text('[tool.compose-project-lint]\nignore = ["CL101"]\n')
     assert invoke(["app"], project)[0] == 0
     assert invoke(["app", "--isolated"], project)[0] == 1
 
@@ -166,15 +166,15 @@ def test_config_flag(project: Path, tmp_path_factory: pytest.TempPathFactory) ->
     ],
 )
 def test_config_errors_are_one_line_exit_2(project: Path, text: str, says: str) -> None:
-    (project / ".compose-lint.yaml").write_text(text)
+    (project / ".compose-project-lint.yaml").write_text(text)
     code, _, err = invoke([], project)
     assert code == 2
-    assert ".compose-lint.yaml" in err and says in err
+    assert ".compose-project-lint.yaml" in err and says in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_bad_toml_is_an_error(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.compose-lint]\nselect = [\n")
+    (project / "pyproject.toml").write_text("[tool.compose-project-lint]\nselect = [\n")
     code, _, err = invoke([], project)
     assert code == 2 and "invalid TOML" in err
 
@@ -252,7 +252,7 @@ def test_extra_secret_names_from_the_configuration(project: Path) -> None:
         "    environment:\n      DOOR_PIN: '4711'\n"
     )
     assert invoke([], project)[0] == 0
-    (project / ".compose-lint.yaml").write_text(
+    (project / ".compose-project-lint.yaml").write_text(
         "rule-options:\n  hardcoded-secret:\n    extra-names: ['*_pin']\n"
     )
     code, out, _ = invoke(["--format", "json"], project)
