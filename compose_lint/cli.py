@@ -173,7 +173,7 @@ def lint(
     if "-" in paths or stdin_filename:
         if [p for p in paths if p != "-"] or files:
             _usage_error("standard input (- or --stdin-filename) cannot be combined with paths")
-        stdin = (stdin_filename or "-", click.get_text_stream("stdin").read())
+        stdin = (stdin_filename or "-", sys.stdin.read())
     options = Options(
         select=_split(select),
         ignore=_split(ignore),
@@ -210,6 +210,7 @@ def lint(
         click.echo("compose-lint: no compose files found", err=True)
 
     terminal = not output and sys.stdout.isatty()
+    colored = output_format == "text" and not statistics and _use_color(color.lower(), terminal)
     if statistics:
         report = _statistics(result, as_json=output_format == "json")
     elif output_format == "text":
@@ -217,7 +218,7 @@ def lint(
             result.findings,
             len(result.files),
             show_source=terminal if show_source is None else show_source,
-            color=_use_color(color.lower(), terminal),
+            color=colored,
             summary=not quiet,
         )
     elif output_format == "junit":
@@ -236,7 +237,7 @@ def lint(
         except OSError as exc:
             _usage_error(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=colored or None)
 
     if result.crashes:
         sys.exit(EXIT_USAGE)
