@@ -34,7 +34,7 @@ class _LintByDefault(click.Group):
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         lint = self.commands["lint"]
-        with click.Context(lint, info_name=ctx.info_name) as sub:
+        with click.Context(lint, info_name=ctx.info_name, **lint.context_settings) as sub:
             lint.format_help(sub, formatter)
         self.format_commands(ctx, formatter)
 
@@ -49,7 +49,10 @@ def main() -> None:
     build and their .dockerignore, checked as one project."""
 
 
-@main.command(context_settings={"help_option_names": ["-h", "--help"]})
+@main.command(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    short_help="Lint compose projects (the default command: PATH means lint PATH).",
+)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
@@ -244,7 +247,9 @@ def lint(
     sys.exit(EXIT_FINDINGS if result.failed and not exit_zero else EXIT_OK)
 
 
-@main.command(context_settings={"help_option_names": ["-h", "--help"]})
+@main.command(
+    context_settings={"help_option_names": ["-h", "--help"]}, short_help="Print a rule's page."
+)
 @click.argument("rules", nargs=-1, required=True, metavar="CODE|NAME...")
 def explain(rules: tuple[str, ...]) -> None:
     """Print the page of a rule: what it does, why, an example and its fix."""
