@@ -1,3 +1,3 @@
 """compose-lint: lint a Docker Compose project as one whole."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

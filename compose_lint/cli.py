@@ -6,6 +6,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,10 +20,43 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+COLORS = ("auto", "always", "never")
+
+
+class _LintByDefault(click.Group):
+    """`compose-lint [OPTIONS] [PATH]...` lints; `compose-lint explain CODE` explains.
+    Anything that is not a subcommand's name is the lint command's arguments."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["lint", *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        lint = self.commands["lint"]
+        with click.Context(lint, info_name=ctx.info_name, **lint.context_settings) as sub:
+            lint.format_help(sub, formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(
+    cls=_LintByDefault,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_help_option=True,
+)
+def main() -> None:
+    """Lint Docker Compose projects: the compose files, the Dockerfiles they
+    build and their .dockerignore, checked as one project."""
+
+
+@main.command(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    short_help="Lint compose projects (the default command: PATH means lint PATH).",
+)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
+    "--output-format",
     "output_format",
     default="text",
     show_default=True,
@@ -43,11 +77,23 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--extend-select", multiple=True, help="Add these rules to the selection.")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes, prefixes or names).")
 @click.option(
+    "--exclude",
+    multiple=True,
+    help="Paths to leave out (gitignore-style globs; replaces the configured list).",
+)
+@click.option("--extend-exclude", multiple=True, help="More paths to leave out.")
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Leave out what .gitignore files ignore [default: respect].",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON, case_sensitive=False),
     default=None,
     help="Exit 1 when a finding has this severity or higher [default: warning].",
 )
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(
     "--config",
     "config_path",
@@ -56,15 +102,27 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option(
+    "--stdin-filename",
+    help="Read the file from standard input and lint it as this path (its project on disk).",
+)
+@click.option(
     "--show-source/--no-show-source",
     default=None,
     help="Show each finding's source line with a caret (text format; default: on a terminal).",
 )
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option(
+    "--color",
+    type=click.Choice(COLORS, case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it).",
+)
+@click.option("--statistics", is_flag=True, help="Print only the number of findings per rule.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(__version__, prog_name="compose-lint")
-def main(
+@click.version_option(__version__, "-V", "--version", prog_name="compose-lint")
+def lint(
     paths: tuple[str, ...],
     files: tuple[str, ...],
     output_format: str,
@@ -72,27 +130,32 @@ def main(
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    respect_gitignore: bool | None,
     fail_on: str | None,
+    exit_zero: bool,
     config_path: str | None,
     isolated: bool,
+    stdin_filename: str | None,
     show_source: bool | None,
+    color: str,
     statistics: bool,
+    quiet: bool,
     list_rules: bool,
     debug: bool,
 ) -> None:
     """Lint Docker Compose projects: the compose files, the Dockerfiles they
     build and their .dockerignore, checked as one project.
 
-    PATHS are files or directories (default: the current directory).
-    `compose-lint explain CODE` prints the page of a rule."""
+    PATHS are files or directories (default: the current directory); `-` reads
+    one file from standard input."""
     from compose_lint.report import FORMATS, formatter
 
     output_format = output_format.lower()
     if output_format not in FORMATS:
         _usage_error(f'unknown format "{output_format}"; choose one of: {", ".join(FORMATS)}')
 
-    if paths[:1] == ("explain",):
-        _explain(paths[1:])
     if list_rules:
         _list_rules(output_format)
 
@@ -109,6 +172,11 @@ def main(
             _usage_error(f'COMPOSE_LINT_EOL_DATE must be a date like 2026-01-31, not "{eol_date}"')
     if config_path is not None and not Path(config_path).is_file():
         _usage_error(f"{config_path}: config file not found")
+    stdin: tuple[str, str] | None = None
+    if "-" in paths or stdin_filename:
+        if [p for p in paths if p != "-"] or files:
+            _usage_error("standard input (- or --stdin-filename) cannot be combined with paths")
+        stdin = (stdin_filename or "-", sys.stdin.read())
     options = Options(
         select=_split(select),
         ignore=_split(ignore),
@@ -118,9 +186,14 @@ def main(
         isolated=isolated,
         files=_compose_files(files, paths),
         debug=debug,
+        exclude=_split(exclude) if exclude else None,
+        extend_exclude=_split(extend_exclude),
+        respect_gitignore=respect_gitignore,
+        stdin=stdin,
     )
     try:
-        result = run(list(paths) or ([] if options.files else ["."]), options, Path.cwd())
+        targets = [] if stdin else list(paths) or ([] if options.files else ["."])
+        result = run(targets, options, Path.cwd())
     except ConfigError as exc:
         _usage_error(exc.message)
     except Exception as exc:  # a bug of ours: one line, or the traceback with --debug
@@ -128,41 +201,93 @@ def main(
             raise
         _usage_error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
 
-    for missing in result.missing:
-        click.echo(f"compose-lint: error: {missing}: no such file or directory", err=True)
+    if result.missing:  # a usage error: say so, and nothing on stdout
+        for missing in result.missing:
+            click.echo(f"compose-lint: error: {missing}: no such file or directory", err=True)
+        sys.exit(EXIT_USAGE)
+    for note in result.notes:
+        click.echo(f"compose-lint: note: {note}", err=True)
     for crash in result.crashes:
         click.echo(f"compose-lint: {crash}", err=True)
-    if not result.files and not result.missing:
+    if not result.files and not quiet:
         click.echo("compose-lint: no compose files found", err=True)
 
-    render = formatter(output_format)
-    if output_format == "text":
-        terminal = not output and sys.stdout.isatty()
-        report = render(
+    terminal = not output and sys.stdout.isatty()
+    colored = output_format == "text" and not statistics and _use_color(color.lower(), terminal)
+    if statistics:
+        report = _statistics(result, as_json=output_format == "json")
+    elif output_format == "text":
+        report = formatter("text")(
             result.findings,
             len(result.files),
             show_source=terminal if show_source is None else show_source,
-            color=terminal and not os.environ.get("NO_COLOR"),
+            color=colored,
+            summary=not quiet,
         )
+    elif output_format == "junit":
+        report = formatter("junit")(result.findings, len(result.files), failing=result.failing)
+    elif output_format in ("sarif", "gitlab"):
+        from compose_lint.report.sarif import repository_root
+
+        cwd = Path.cwd()
+        root = repository_root(cwd)
+        report = formatter(output_format)(result.findings, len(result.files), cwd=cwd, root=root)
     else:
-        report = render(result.findings, len(result.files))
+        report = formatter(output_format)(result.findings, len(result.files))
     if output:
         try:
             Path(output).write_text(report, encoding="utf-8")
         except OSError as exc:
             _usage_error(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
-        click.echo(report, nl=False)
-    if statistics:
-        counts = Counter((f.code, f.name) for f in result.findings)
-        for (code, name), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            click.echo(
-                f"{count:5d}  {code}  {name}", err=bool(not output and output_format != "text")
-            )
+        click.echo(report, nl=False, color=colored or None)
 
-    if result.missing or result.crashes:
+    if result.crashes:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if result.failed and not exit_zero else EXIT_OK)
+
+
+@main.command(
+    context_settings={"help_option_names": ["-h", "--help"]}, short_help="Print a rule's page."
+)
+@click.argument("rules", nargs=-1, required=True, metavar="CODE|NAME...")
+def explain(rules: tuple[str, ...]) -> None:
+    """Print the page of a rule: what it does, why, an example and its fix."""
+    _explain(rules)
+
+
+def _use_color(choice: str, terminal: bool) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return terminal and not os.environ.get("NO_COLOR")
+
+
+def _statistics(result: Any, *, as_json: bool) -> str:
+    """Counts per rule, then what inline comments suppressed, per rule and reason."""
+    counts = Counter((f.code, f.name) for f in result.findings)
+    silenced = Counter((s.finding.code, s.finding.name, s.reason) for s in result.suppressed)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    quiet_rows = sorted(silenced.items(), key=lambda kv: (-kv[1], kv[0]))
+    if as_json:
+        import json
+
+        items: list[dict[str, object]] = [
+            {"code": code, "name": name, "count": count, "suppressed": False}
+            for (code, name), count in rows
+        ]
+        items += [
+            {"code": code, "name": name, "count": count, "suppressed": True, "reason": reason}
+            for (code, name, reason), count in quiet_rows
+        ]
+        return json.dumps(items, indent=2) + "\n"
+    lines = [f"{count:5d}  {code}  {name}" for (code, name), count in rows]
+    lines += [
+        f"{count:5d}  {code}  {name}  suppressed: {reason or '(no reason given)'}"
+        for (code, name, reason), count in quiet_rows
+    ]
+    return "".join(line + "\n" for line in lines)
 
 
 def _compose_files(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -201,22 +326,18 @@ def _list_rules(output_format: str) -> None:
 
 
 def _explain(idents: tuple[str, ...]) -> None:
-    from importlib.resources import files
-
+    from compose_lint.pages import rule_page
     from compose_lint.registry import find_info
 
-    if not idents:
-        _usage_error("explain needs a rule code or name, e.g. compose-lint explain CL501")
     for ident in idents:
         r = find_info(ident)
         if r is None:
             _usage_error(f'unknown rule "{ident}"; see compose-lint --list-rules')
         assert r is not None
-        try:
-            page = files("compose_lint.rulepages").joinpath(f"{r.code}.md")
-            click.echo(page.read_text(encoding="utf-8"))
-        except (ModuleNotFoundError, OSError):
-            click.echo(f"# {r.code} {r.name}\n\n{r.summary}\n")
+        page = rule_page(r.code)
+        if page is None:
+            _usage_error(f"{r.code}: this installation has no rule pages (rules/{r.code}.md)")
+        click.echo(page, nl=not page.endswith("\n"))
     sys.exit(EXIT_OK)
 
 

@@ -1,7 +1,12 @@
-"""Configuration: `.compose-lint.yaml` or `[tool.compose-lint]` in pyproject.toml.
+"""Configuration: `.compose-project-lint.yaml` or `[tool.compose-project-lint]` in
+pyproject.toml.
 
 Found by walking up from each linted project's directory to the repository
 root (the first directory holding `.git`), or given with `--config FILE`.
+The older names `.compose-lint.yaml`/`.yml` and `[tool.compose-lint]` are read
+only when their content is this tool's schema: another tool (the PyPI
+`compose-lint` security linter) uses the same names for a different schema,
+and its file is then ignored with one note.
 
     select: [CL1, CL5]              # replaces the default rule set
     extend-select: [CL327]          # adds to it
@@ -14,6 +19,10 @@ root (the first directory holding `.git`), or given with `--config FILE`.
     rule-options:
       eol-base-image:
         reference-date: "2026-01-01"
+    exclude: [".git", "vendor/"]    # gitignore-style; replaces the default list
+    extend-exclude: ["testdata/"]   # adds to it
+    respect-gitignore: true
+    inline-suppressions: true       # false: every "# compose-lint:" comment is ignored
 """
 
 from __future__ import annotations
@@ -29,8 +38,13 @@ from typing import Any
 
 from compose_lint.findings import Severity
 
-_TOOL_TABLE = re.compile(r'^\s*\[\s*tool\s*\.\s*"?compose-lint"?\s*[\].]', re.M)
-CONFIG_NAMES = (".compose-lint.yaml", ".compose-lint.yml")
+TOOL = "compose-project-lint"  # the distribution's name: [tool.compose-project-lint]
+LEGACY_TOOL = "compose-lint"  # also another tool's name: read only when it is our schema
+_TOOL_TABLE = re.compile(
+    r'^\s*\[\s*tool\s*\.\s*"?(?P<name>compose-project-lint|compose-lint)"?\s*[\].]', re.M
+)
+CONFIG_NAMES = (".compose-project-lint.yaml", ".compose-project-lint.yml")
+LEGACY_NAMES = (".compose-lint.yaml", ".compose-lint.yml")
 FAIL_ON = ("error", "warning", "info", "never")
 KEYS = (
     "select",
@@ -40,6 +54,27 @@ KEYS = (
     "severity",
     "fail-on",
     "rule-options",
+    "exclude",
+    "extend-exclude",
+    "respect-gitignore",
+    "inline-suppressions",
+)
+# searched for compose files by no one: version control, dependencies, caches, CI definitions
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".github",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "site-packages",
 )
 
 
@@ -74,6 +109,15 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code -> severity
     fail_on: str | None = None
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> options
+    exclude: tuple[str, ...] | None = None  # None: DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool | None = None  # None: yes
+    inline_suppressions: bool = True
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        """The gitignore-style patterns that keep paths out, relative to the config."""
+        return (DEFAULT_EXCLUDE if self.exclude is None else self.exclude) + self.extend_exclude
 
     def ignored_for(self, path: Path) -> tuple[str, ...]:
         """Rules `per-file-ignores` turns off for `path` (globs relative to the config)."""
@@ -90,20 +134,54 @@ class Config:
         return tuple(found)
 
 
-def find_config(directory: Path) -> Path | None:
-    """The nearest config file at or above `directory`, stopping at the repository root."""
+def find_config(directory: Path, foreign: list[Path] | None = None) -> Path | None:
+    """The nearest config file at or above `directory`, stopping at the repository root.
+    A legacy-named file that holds another tool's configuration is passed over and
+    added to `foreign`."""
     current = directory
     while True:
         for name in CONFIG_NAMES:
             candidate = current / name
             if candidate.is_file():
                 return candidate
+        for name in LEGACY_NAMES:
+            candidate = current / name
+            if candidate.is_file():
+                if is_ours(candidate):
+                    return candidate
+                if foreign is not None and candidate not in foreign:
+                    foreign.append(candidate)
         pyproject = current / "pyproject.toml"
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
         if (current / ".git").exists() or current.parent == current:
             return None
         current = current.parent
+
+
+def foreign_note(path: Path) -> str:
+    """What to say, once, about a legacy-named config file that is not ours."""
+    return (
+        f"{path}: ignored: it is another tool's configuration (keys this tool does not "
+        f"know); compose-lint reads {CONFIG_NAMES[0]}"
+    )
+
+
+def is_ours(path: Path) -> bool:
+    """A legacy-named config file whose content is this tool's schema: a mapping of
+    known keys (or empty). Unreadable or unparseable counts as ours, so its error
+    is reported rather than hidden."""
+    from compose_lint.load.files import ReadError, read_text
+    from compose_lint.load.yaml import YamlError, load_yaml
+
+    try:
+        docs = load_yaml(read_text(path))
+    except (ReadError, YamlError):
+        return True
+    data = docs[0].data if docs else None
+    if data is None:
+        return True
+    return isinstance(data, dict) and all(key in KEYS for key in data)
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -148,7 +226,15 @@ def _toml_table(path: Path, text: str) -> Any:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return data.get("tool", {}).get("compose-lint")
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        return None
+    if TOOL in tool:
+        return tool[TOOL]
+    legacy = tool.get(LEGACY_TOOL)
+    if isinstance(legacy, dict) and all(key in KEYS for key in legacy):
+        return legacy
+    return None  # [tool.compose-lint] of another tool
 
 
 def parse_config(raw: Any, path: Path) -> Config:
@@ -207,6 +293,20 @@ def parse_config(raw: Any, path: Path) -> Config:
     if fail_on is not None and str(fail_on).lower() not in FAIL_ON:
         raise ConfigError(f'{where}: "fail-on" must be one of {", ".join(FAIL_ON)}')
 
+    def patterns(key: str) -> tuple[str, ...] | None:
+        if key not in raw:
+            return None
+        value = raw[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{where}: "{key}" must be a list of gitignore-style patterns')
+        return tuple(value)
+
+    def flag(key: str) -> bool | None:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise ConfigError(f'{where}: "{key}" must be true or false')
+        return value
+
     settings: dict[str, dict[str, Any]] = {}
     options = raw.get("rule-options", {})
     if not isinstance(options, dict):
@@ -230,6 +330,10 @@ def parse_config(raw: Any, path: Path) -> Config:
         severity=severity,
         fail_on=str(fail_on).lower() if fail_on is not None else None,
         settings=settings,
+        exclude=patterns("exclude"),
+        extend_exclude=patterns("extend-exclude") or (),
+        respect_gitignore=flag("respect-gitignore"),
+        inline_suppressions=flag("inline-suppressions") is not False,
     )
 
 
@@ -269,7 +373,9 @@ def merge_cli(
     extend_select: Sequence[str] = (),
     fail_on: str | None = None,
 ) -> Config:
-    """Command-line options win over the file: --select replaces, --ignore adds."""
+    """Command-line options win over the file: --select replaces, --ignore adds.
+    (--exclude and --extend-exclude are relative to the working directory, not to
+    the config file: the exclusion applies them separately.)"""
     from dataclasses import replace
 
     return replace(

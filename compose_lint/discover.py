@@ -6,8 +6,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compose_lint.load.files import normalize
+
+if TYPE_CHECKING:
+    from compose_lint.exclude import Exclusion
 
 SKIP_DIRS = frozenset(
     {
@@ -35,8 +39,11 @@ _DOCKERFILE = re.compile(
 
 def is_compose_name(name: str) -> bool:
     """compose.yaml, docker-compose.prod.yml, compose.override.yaml, ...
-    (not this tool's own .compose-lint.yaml)."""
-    return bool(_COMPOSE.search(name)) and not name.lower().startswith(".compose-lint.")
+    (not this tool's own .compose-project-lint.yaml, nor the older .compose-lint.yaml)."""
+    lowered = name.lower()
+    return bool(_COMPOSE.search(name)) and not lowered.startswith(
+        (".compose-lint.", ".compose-project-lint.")
+    )
 
 
 def is_dockerfile_name(name: str) -> bool:
@@ -54,48 +61,69 @@ class Targets:
     ignore_files: list[Path] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
+    def add_named(self, path: Path) -> None:
+        """A file named on the command line, sorted by its name (anything that is
+        not a Dockerfile or an ignore file is read as compose)."""
+        name = path.name
+        if is_dockerfile_name(name):
+            self.dockerfiles.append(path)
+        elif is_ignore_name(name):
+            self.ignore_files.append(path)
+        else:
+            self.compose_files.append(path)
 
-def discover(paths: list[str]) -> Targets:
+
+def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
     """Sort the command line's paths into compose files, Dockerfiles and ignore files.
 
     A directory is searched for compose files; a file is taken whatever its
-    name (a Dockerfile or .dockerignore by name, anything else as compose)."""
+    name (a Dockerfile or .dockerignore by name, anything else as compose),
+    unless an exclude pattern matches it. Without `exclusion`, the walk skips
+    SKIP_DIRS, `.github` and virtualenvs."""
     targets = Targets()
     seen: set[Path] = set()
-
-    def add(bucket: list[Path], path: Path) -> None:
-        path = normalize(path)
-        if path not in seen:
-            seen.add(path)
-            bucket.append(path)
 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for found in _walk(path):
-                add(targets.compose_files, found)
+            if exclusion is not None and exclusion.named(normalize(path)):
+                continue
+            for found in _walk(path, exclusion):
+                found = normalize(found)
+                if found not in seen:
+                    seen.add(found)
+                    targets.compose_files.append(found)
         elif path.is_file() or path.is_symlink():
-            name = path.name
-            if is_dockerfile_name(name):
-                add(targets.dockerfiles, path)
-            elif is_ignore_name(name):
-                add(targets.ignore_files, path)
-            else:
-                add(targets.compose_files, path)
+            path = normalize(path)
+            if path in seen or (exclusion is not None and exclusion.named(path)):
+                continue
+            seen.add(path)
+            targets.add_named(path)
         else:
             targets.missing.append(raw)
     return targets
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, exclusion: Exclusion | None) -> list[Path]:
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    top = normalize(root)
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        here = Path(dirpath)
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in SKIP_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
+            if not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
+            and (
+                d not in SKIP_DIRS and d != ".github"
+                if exclusion is None
+                else not exclusion.walked(here / d, True)
+            )
         )
-        found.extend(Path(dirpath, f) for f in sorted(filenames) if is_compose_name(f))
+        found.extend(
+            here / f
+            for f in sorted(filenames)
+            if is_compose_name(f) and (exclusion is None or not exclusion.walked(here / f, False))
+        )
     return found
 
 

@@ -13,11 +13,13 @@ from compose_lint.config import (
     ConfigError,
     environment_options,
     find_config,
+    foreign_note,
     load_config,
     merge_cli,
 )
-from compose_lint.discover import application, compose_files_above, discover
-from compose_lint.filter import apply
+from compose_lint.discover import Targets, application, compose_files_above, discover
+from compose_lint.exclude import Exclusion, PatternSet
+from compose_lint.filter import Suppressed, apply
 from compose_lint.findings import Finding, Severity
 from compose_lint.load.files import normalize
 from compose_lint.model import Project
@@ -32,10 +34,17 @@ class Result:
     missing: list[str] = field(default_factory=list)  # paths that do not exist
     crashes: list[str] = field(default_factory=list)  # internal errors, one line each
     failed: bool = False  # some finding is at or above its project's fail-on threshold
+    failing: set[Finding] = field(default_factory=set)  # the findings that are
+    suppressed: list[Suppressed] = field(default_factory=list)  # silenced by inline comments
+    notes: list[str] = field(default_factory=list)  # things to say once on stderr
 
 
 def collect_projects(
-    paths: Sequence[str], loader: Loader, files: Sequence[str] = ()
+    paths: Sequence[str],
+    loader: Loader,
+    files: Sequence[str] = (),
+    exclusion: Exclusion | None = None,
+    stdin: Path | None = None,
 ) -> tuple[list[Project], list[str]]:
     """The projects to lint. With `files` (-f), those files are one application.
     Otherwise each compose file found makes an application with its automatic
@@ -50,7 +59,11 @@ def collect_projects(
             projects[key] = loader.compose_project(list(key))
         if not paths:
             return list(projects.values()), missing
-    targets = discover(list(paths))
+    if stdin is not None:  # the buffer alone, with its project on disk
+        targets = Targets()
+        targets.add_named(stdin)
+    else:
+        targets = discover(list(paths), exclusion)
     missing += targets.missing
 
     def project_of(path: Path) -> Project:
@@ -91,6 +104,11 @@ class Options(NamedTuple):
     isolated: bool = False  # --isolated: no config file at all
     files: tuple[str, ...] = ()  # -f/--file: these files make one application, in order
     debug: bool = False
+    exclude: tuple[str, ...] | None = None  # --exclude: replaces the configured list
+    extend_exclude: tuple[str, ...] = ()  # --extend-exclude: adds to it
+    respect_gitignore: bool | None = None  # --[no-]respect-gitignore; None: the config's
+    # lint this text as the file at this path (relative to cwd), instead of the paths
+    stdin: tuple[str, str] | None = None
     # option values that win over every config file, for each rule that declares the
     # option: (("reference-date", date),); None: those COMPOSE_LINT_EOL_DATE sets
     rule_options: tuple[tuple[str, Any], ...] | None = None
@@ -106,10 +124,22 @@ class Configs:
             environment_options() if options.rule_options is None else options.rule_options
         )
         self._by_file: dict[Path | None, tuple[Config, list[tuple[Rule, dict[str, Any]]]]] = {}
+        self._paths: dict[Path, Path | None] = {}
+        self.foreign: list[Path] = []  # legacy-named config files of another tool
+
+    def config_path(self, directory: Path) -> Path | None:
+        o = self.options
+        if o.isolated:
+            return None
+        if o.config is not None:
+            return o.config
+        if directory not in self._paths:
+            self._paths[directory] = find_config(directory, self.foreign)
+        return self._paths[directory]
 
     def for_directory(self, directory: Path) -> tuple[Config, list[tuple[Rule, dict[str, Any]]]]:
         o = self.options
-        path = None if o.isolated else (o.config or find_config(directory))
+        path = self.config_path(directory)
         if path not in self._by_file:
             base = load_config(path) if path is not None else Config()
             config = merge_cli(base, o.select, o.ignore, o.extend_select, o.fail_on)
@@ -127,13 +157,45 @@ class Configs:
         return values
 
 
+def exclusion(configs: Configs, cwd: Path) -> Exclusion:
+    """What keeps paths out of this run: each directory's config, then the command line."""
+    o = configs.options
+    sets: dict[Path, list[PatternSet]] = {}
+    cli_extend = PatternSet.of(cwd, o.extend_exclude)
+
+    def sets_for(directory: Path) -> list[PatternSet]:
+        if directory not in sets:
+            config = configs.for_directory(directory)[0]
+            base = config.path.parent if config.path is not None else cwd
+            if o.exclude is not None:
+                found = [PatternSet.of(cwd, o.exclude), PatternSet.of(base, config.extend_exclude)]
+            else:
+                found = [PatternSet.of(base, config.excludes)]
+            sets[directory] = [*found, cli_extend]
+        return sets[directory]
+
+    def respect_gitignore(directory: Path) -> bool:
+        if o.respect_gitignore is not None:
+            return o.respect_gitignore
+        return configs.for_directory(directory)[0].respect_gitignore is not False
+
+    return Exclusion(sets_for, respect_gitignore)
+
+
 def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
     """Lint `paths`. Raises ConfigError for a bad configuration."""
     options = options or Options()
     cwd = cwd or Path.cwd()
-    loader = Loader(cwd)
+    stdin: Path | None = None
+    buffers: dict[Path, str] = {}
+    if options.stdin is not None:
+        stdin = normalize(cwd / options.stdin[0])
+        buffers[stdin] = options.stdin[1]
+    loader = Loader(cwd, buffers)
     configs = Configs(options)
-    projects, missing = collect_projects(paths, loader, options.files)
+    projects, missing = collect_projects(
+        paths, loader, options.files, exclusion(configs, cwd), stdin
+    )
     result = Result(missing=missing)
     seen: set[Finding] = set()
     for project in projects:
@@ -151,19 +213,25 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
                 where = sources[0].display if sources else project.directory
                 detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
                 result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
-        findings = apply(
+        inline = config.inline_suppressions
+        filtered = apply(
             raw,
             severity=config.severity,
             ignored={s.display: config.ignored_for(s.path) for s in sources},
-            directives={s.display: s.directives for s in sources if s.directives},
+            directives={s.display: s.directives for s in sources if s.directives and inline},
             enabled=[r for r, _ in selected],
         )
         threshold = config.fail_on or "warning"
-        for finding in findings:
+        for finding in filtered.findings:
             if finding not in seen:
                 seen.add(finding)
                 result.findings.append(finding)
                 if threshold != "never" and finding.severity >= Severity.parse(threshold):
                     result.failed = True
+                    result.failing.add(finding)
+        result.suppressed.extend(s for s in filtered.suppressed if s.finding not in seen)
+        seen.update(s.finding for s in filtered.suppressed)
     result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=lambda s: s.finding.sort_key())
+    result.notes.extend(foreign_note(p) for p in configs.foreign)
     return result

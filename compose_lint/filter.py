@@ -5,12 +5,25 @@ Knows nothing about Compose."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from compose_lint.findings import Finding, Location, Severity
 from compose_lint.registry import Rule, RuleInfo, find_rule, matches
 from compose_lint.suppress import Directive
 
 UNUSED_CODE = "CL007"  # unused-suppression: reported here, where suppressions are applied
+
+
+class Suppressed(NamedTuple):
+    """A finding an inline comment silenced, and the reason the comment gives."""
+
+    finding: Finding
+    reason: str
+
+
+class Filtered(NamedTuple):
+    findings: list[Finding]  # what is reported
+    suppressed: list[Suppressed]  # what inline comments silenced
 
 
 def apply(
@@ -20,33 +33,44 @@ def apply(
     ignored: Mapping[str, Sequence[str]],
     directives: Mapping[str, Sequence[Directive]],
     enabled: Sequence[Rule],
-) -> list[Finding]:
+) -> Filtered:
     """Filter one project's findings. `ignored` and `directives` are keyed by
-    the path shown in findings."""
+    the path shown in findings. `per-file-ignores` and the configured severity
+    apply to CL007 findings as to any other."""
     used: set[tuple[str, int, str]] = set()  # (path, directive line, rule selector or "")
     kept: list[Finding] = []
+    suppressed: list[Suppressed] = []
     for finding in findings:
         if any(_hits(finding, s) for s in ignored.get(finding.path, ())):
             continue
-        hit = False
+        by: Directive | None = None
         for d in directives.get(finding.path, ()):
             if not d.covers(finding.line):
                 continue
             if not d.rules:
                 used.add((finding.path, d.line, ""))
-                hit = True
+                by = by or d
             for selector in d.rules:
                 if _hits(finding, selector):
                     used.add((finding.path, d.line, selector))
-                    hit = True
-        if hit:
+                    by = by or d
+        if by is not None:
+            suppressed.append(Suppressed(finding, by.reason))
             continue
-        if finding.code in severity:
-            finding = finding._replace(severity=severity[finding.code])
-        kept.append(finding)
+        kept.append(_ranked(finding, severity))
     if any(r.code == UNUSED_CODE for r in enabled):
-        kept.extend(_unused(directives, used, enabled))
-    return kept
+        kept.extend(
+            _ranked(f, severity)
+            for f in _unused(directives, used, enabled)
+            if not any(_hits(f, s) for s in ignored.get(f.path, ()))
+        )
+    return Filtered(kept, suppressed)
+
+
+def _ranked(finding: Finding, severity: Mapping[str, Severity]) -> Finding:
+    if finding.code in severity:
+        return finding._replace(severity=severity[finding.code])
+    return finding
 
 
 def _hits(finding: Finding, selector: str) -> bool:
@@ -65,6 +89,8 @@ def _unused(
     assert unused_rule is not None
     for path, found in directives.items():
         for d in found:
+            if d.problem is not None:
+                continue  # malformed: CL008 reports it
             where = Location(path, d.line, d.column)
             comment = f'"# compose-lint: {d.text}"'
             if not d.rules:

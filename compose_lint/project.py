@@ -35,8 +35,10 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?
 class Loader:
     """Loads files once per run, shared by every project that uses them."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, buffers: dict[Path, str] | None = None) -> None:
         self.cwd = cwd
+        # text that stands in for a file on disk (an editor's unsaved buffer, from stdin)
+        self.buffers: dict[Path, str] = dict(buffers or {})
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
         self._env_files: dict[Path, dict[str, str]] = {}
@@ -45,6 +47,11 @@ class Loader:
 
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
+
+    def read(self, path: Path) -> str:
+        """A file's text: its buffer when one stands in for it, else the disk's."""
+        buffer = self.buffers.get(path)
+        return buffer if buffer is not None else read_text(path)
 
     # -- projects ---------------------------------------------------------
 
@@ -265,7 +272,7 @@ class Loader:
         documents = [compose]
         self._compose[path] = documents
         try:
-            text = read_text(path)
+            text = self.read(path)
         except ReadError as exc:
             compose.error = LoadError(exc.line, 1, exc.message)
             return documents
@@ -320,7 +327,7 @@ class Loader:
         if cached is None:
             cached = kind(path=path, display=self.display(path))
             try:
-                text = read_text(path)
+                text = self.read(path)
             except ReadError as exc:
                 cached.error = LoadError(exc.line, 1, exc.message)
             else:

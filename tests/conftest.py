@@ -81,7 +81,7 @@ def rule_findings(
     config: dict[str, object] = {"select": [info.code]}
     if options:
         config["rule-options"] = {info.name: options}
-    layout[".compose-lint.yaml"] = yaml.safe_dump(config)
+    layout[".compose-project-lint.yaml"] = yaml.safe_dump(config)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / ".git").mkdir()  # the config search stops here

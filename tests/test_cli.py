@@ -132,7 +132,7 @@ def test_statistics(project: Path) -> None:
     ],
 )
 def test_config_file(project: Path, text: str, exit_code: int) -> None:
-    (project / ".compose-lint.yaml").write_text(text)
+    (project / ".compose-project-lint.yaml").write_text(text)
     assert invoke([], project)[0] == exit_code
 
 
@@ -140,7 +140,7 @@ def test_config_found_above_the_project_and_in_pyproject(project: Path) -> None:
     sub = project / "app"
     sub.mkdir()
     (project / "compose.yaml").rename(sub / "compose.yaml")
-    (project / "pyproject.toml").write_text('[tool.compose-lint]\nignore = ["CL101"]\n')
+    (project / "pyproject.toml").write_text('[tool.compose-project-lint]\nignore = ["CL101"]\n')
     assert invoke(["app"], project)[0] == 0
     assert invoke(["app", "--isolated"], project)[0] == 1
 
@@ -166,15 +166,15 @@ def test_config_flag(project: Path, tmp_path_factory: pytest.TempPathFactory) ->
     ],
 )
 def test_config_errors_are_one_line_exit_2(project: Path, text: str, says: str) -> None:
-    (project / ".compose-lint.yaml").write_text(text)
+    (project / ".compose-project-lint.yaml").write_text(text)
     code, _, err = invoke([], project)
     assert code == 2
-    assert ".compose-lint.yaml" in err and says in err
+    assert ".compose-project-lint.yaml" in err and says in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_bad_toml_is_an_error(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.compose-lint]\nselect = [\n")
+    (project / "pyproject.toml").write_text("[tool.compose-project-lint]\nselect = [\n")
     code, _, err = invoke([], project)
     assert code == 2 and "invalid TOML" in err
 
@@ -252,8 +252,271 @@ def test_extra_secret_names_from_the_configuration(project: Path) -> None:
         "    environment:\n      DOOR_PIN: '4711'\n"
     )
     assert invoke([], project)[0] == 0
-    (project / ".compose-lint.yaml").write_text(
+    (project / ".compose-project-lint.yaml").write_text(
         "rule-options:\n  hardcoded-secret:\n    extra-names: ['*_pin']\n"
     )
     code, out, _ = invoke(["--format", "json"], project)
     assert code == 1 and json.loads(out)[0]["code"] == "CL201" and "4711" not in out
+
+
+# -- CLI habits -------------------------------------------------------------------
+
+
+def test_help_lists_explain_and_the_lint_options() -> None:
+    code, out, _ = invoke(["--help"], ROOT)
+    assert code == 0
+    assert "explain" in out and "--stdin-filename" in out and "--exit-zero" in out
+
+
+def test_explain_prints_the_whole_page_through_the_installed_command() -> None:
+    """The console script of this environment (an editable install in development,
+    `pip install -e '.[test]'`) prints the page exactly as rules/ holds it."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "compose-lint"
+    if not script.exists():
+        pytest.skip("no compose-lint console script in this environment")
+    done = subprocess.run(
+        [str(script), "explain", "CL501"], capture_output=True, text=True, check=False, cwd="/"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (ROOT / "rules" / "CL501.md").read_text()
+
+
+def test_version_short_and_long() -> None:
+    from compose_lint import __version__
+
+    for flag in ("-V", "--version"):
+        code, out, _ = invoke([flag], ROOT)
+        assert code == 0 and __version__ in out
+
+
+def test_exit_zero_keeps_the_findings(project: Path) -> None:
+    code, out, _ = invoke(["--exit-zero"], project)
+    assert code == 0 and "CL101" in out
+
+
+def test_missing_path_prints_nothing_on_stdout(project: Path) -> None:
+    code, out, err = invoke(["compose.yaml", "missing.yaml"], project)
+    assert (code, out) == (2, "")
+    assert "missing.yaml: no such file or directory" in err
+
+
+def test_quiet_prints_only_the_findings(project: Path) -> None:
+    code, out, _ = invoke(["-q"], project)
+    assert code == 1 and len(out.splitlines()) == 1 and "CL101" in out
+    (project / "compose.yaml").write_text("services:\n  web:\n    image: example.org/w:1\n")
+    assert invoke(["--quiet"], project)[1] == ""
+
+
+def test_output_format_is_an_alias_of_format(project: Path) -> None:
+    assert (
+        invoke(["--output-format", "json"], project)[1] == invoke(["--format", "json"], project)[1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        (["--color", "always"], {}, True),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {}, False),
+    ],
+)
+def test_color(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    colored: bool,
+) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out = invoke(args, project)[1]
+    assert ("\033[" in out) is colored
+
+
+def test_statistics_prints_counts_only(project: Path) -> None:
+    code, out, _ = invoke(["--statistics"], project)
+    assert code == 1
+    assert out == "    1  CL101  obsolete-version\n"
+    items = json.loads(invoke(["--statistics", "--format", "json"], project)[1])
+    assert items == [{"code": "CL101", "name": "obsolete-version", "count": 1, "suppressed": False}]
+
+
+def test_junit_failures_follow_fail_on(project: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = invoke(["--format", "junit", "--fail-on", "error"], project)[1]
+    suite = ET.fromstring(out).find("testsuite")
+    assert suite is not None and suite.get("failures") == "0" and suite.get("tests") == "1"
+
+
+# -- standard input ---------------------------------------------------------------
+
+BUILDS = "services:\n  web:\n    build: .\n    ports: ['5000:5000']\n"
+
+
+def stdin_invoke(args: list[str], cwd: Path, text: str) -> tuple[int, str, str]:
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, args, input=text, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_stdin_as_a_named_compose_file_with_the_project_on_disk(project: Path) -> None:
+    (project / "Dockerfile").write_text("FROM python:3.13-slim\nUSER nobody\n")
+    (project / "compose.yaml").write_text("services: {}\n")  # the saved version: clean
+    code, out, _ = stdin_invoke(
+        ["--stdin-filename", "compose.yaml", "--select", "CL501", "--format", "json"],
+        project,
+        BUILDS,
+    )
+    found = json.loads(out)
+    assert code == 1 and [(f["code"], f["path"]) for f in found] == [("CL501", "compose.yaml")]
+
+
+def test_stdin_dockerfile_is_checked_against_the_compose_file_on_disk(project: Path) -> None:
+    (project / "compose.yaml").write_text(BUILDS)
+    (project / "Dockerfile").write_text("FROM python:3.13-slim\nEXPOSE 5000\n")
+    args = ["--stdin-filename", "Dockerfile", "--select", "CL501", "--format", "json", "-"]
+    assert json.loads(stdin_invoke(args, project, "FROM python:3.13-slim\nEXPOSE 5000\n")[1]) == []
+    found = json.loads(stdin_invoke(args, project, "FROM python:3.13-slim\n")[1])
+    assert [f["code"] for f in found] == ["CL501"]
+
+
+def test_dash_reads_a_compose_file_from_stdin(project: Path) -> None:
+    code, out, _ = stdin_invoke(["-", "--format", "json"], project, BAD)
+    found = json.loads(out)
+    assert code == 1 and [(f["code"], f["path"]) for f in found] == [("CL101", "-")]
+
+
+# -- strict suppressions ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# compose-lint: disable CL101",
+        "# compose-lint: disable-next-line=CL101",
+        "# compose-lint: disable-fiel=CL101",
+        "# compose-lint: ignore=CL101",
+        "# compose-lint: disable=CL101 dev only",
+        "# compose-lint: disable=",
+        "# compose-lint:",
+    ],
+)
+def test_a_malformed_suppression_suppresses_nothing_and_is_reported(
+    project: Path, comment: str
+) -> None:
+    (project / "compose.yaml").write_text(f'version: "3.9"  {comment}\nservices: {{}}\n')
+    found = json.loads(invoke(["--format", "json"], project)[1])
+    assert sorted((f["code"], f["line"]) for f in found) == [("CL008", 1), ("CL101", 1)]
+
+
+def test_suppression_with_a_reason_in_any_case(project: Path) -> None:
+    text = 'version: "3.9"  # COMPOSE-LINT: Disable=cl101 -- read by docker-compose 1.x\n'
+    (project / "compose.yaml").write_text(text + "services: {}\n")
+    code, out, _ = invoke(["--statistics"], project)
+    assert code == 0
+    assert out == "    1  CL101  obsolete-version  suppressed: read by docker-compose 1.x\n"
+    items = json.loads(invoke(["--statistics", "--format", "json"], project)[1])
+    assert items == [
+        {
+            "code": "CL101",
+            "name": "obsolete-version",
+            "count": 1,
+            "suppressed": True,
+            "reason": "read by docker-compose 1.x",
+        }
+    ]
+
+
+def test_per_file_ignores_all_covers_unused_suppressions(project: Path) -> None:
+    (project / "compose.yaml").write_text("services: {}  # compose-lint: disable=CL101\n")
+    assert [f["code"] for f in json.loads(invoke(["--format", "json"], project)[1])] == ["CL007"]
+    (project / ".compose-project-lint.yaml").write_text(
+        "per-file-ignores:\n  'compose.yaml': [ALL]\n"
+    )
+    assert json.loads(invoke(["--format", "json"], project)[1]) == []
+
+
+def test_inline_suppressions_can_be_forbidden(project: Path) -> None:
+    (project / "compose.yaml").write_text(
+        'version: "3.9"  # compose-lint: disable=CL101\nservices: {}\n'
+    )
+    assert invoke([], project)[0] == 0
+    (project / ".compose-project-lint.yaml").write_text("inline-suppressions: false\n")
+    found = json.loads(invoke(["--format", "json"], project)[1])
+    assert [f["code"] for f in found] == ["CL101"]
+
+
+# -- exclusion ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(project: Path) -> Path:
+    for folder in ("vendor/lib", "testdata", ".github/workflows", "app", "build"):
+        (project / folder).mkdir(parents=True)
+        (project / folder / "compose.yaml").write_text(BAD)
+    (project / ".github/workflows/compose-check.yml").write_text("on: push\njobs: {}\n")
+    (project / ".gitignore").write_text("build/\n")
+    return project
+
+
+def linted(args: list[str], cwd: Path) -> set[str]:
+    code, out, err = invoke(["--format", "json", *args], cwd)
+    assert code in (0, 1), err
+    return {f["path"] for f in json.loads(out)}
+
+
+def test_default_exclusion_skips_github_and_gitignored_paths(tree: Path) -> None:
+    assert linted([], tree) == {
+        "compose.yaml",
+        "app/compose.yaml",
+        "testdata/compose.yaml",
+        "vendor/lib/compose.yaml",
+    }
+    assert "build/compose.yaml" in linted(["--no-respect-gitignore"], tree)
+
+
+def test_exclude_from_the_config_and_the_command_line(tree: Path) -> None:
+    (tree / ".compose-project-lint.yaml").write_text("extend-exclude: ['vendor/', 'testdata']\n")
+    assert linted([], tree) == {"compose.yaml", "app/compose.yaml"}
+    assert linted(["--extend-exclude", "app"], tree) == {"compose.yaml"}
+    # --exclude replaces the list: .github is searched again, the config's extend-exclude stays
+    found = linted(["--exclude", "build"], tree)
+    assert ".github/workflows/compose.yaml" in found and "vendor/lib/compose.yaml" not in found
+    (tree / ".compose-project-lint.yaml").write_text("respect-gitignore: false\n")
+    assert "build/compose.yaml" in linted([], tree)
+
+
+def test_exclude_applies_to_files_named_on_the_command_line(tree: Path) -> None:
+    (tree / ".compose-project-lint.yaml").write_text("extend-exclude: ['vendor/']\n")
+    assert linted(["vendor/lib/compose.yaml", "app/compose.yaml"], tree) == {"app/compose.yaml"}
+
+
+# -- the configuration file's name --------------------------------------------------
+
+
+def test_another_tools_config_file_is_ignored_with_a_note(project: Path) -> None:
+    # the PyPI project "compose-lint" (a security linter) reads this name
+    (project / ".compose-lint.yml").write_text("rules:\n  CL-0001:\n    enabled: false\n")
+    code, out, err = invoke([], project)
+    assert code == 1 and "CL101" in out
+    assert err.count("another tool's configuration") == 1 and ".compose-lint.yml" in err
+
+
+def test_the_old_config_name_is_read_when_it_holds_this_tools_keys(project: Path) -> None:
+    (project / ".compose-lint.yaml").write_text("ignore: [CL101]\n")
+    code, _, err = invoke([], project)
+    assert code == 0 and err == ""
+    (project / "pyproject.toml").write_text('[tool.compose-lint]\nignore = ["CL101"]\n')
+    (project / ".compose-lint.yaml").unlink()
+    assert invoke([], project)[0] == 0

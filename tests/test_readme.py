@@ -42,3 +42,21 @@ def test_first_commands_are_the_ones_ci_runs() -> None:
     assert "pip install . && compose-lint sample_project" in README
     assert "pip install . && compose-lint sample_project" in ci
     assert "pip install -e '.[test]'" in README and "pip install -e '.[test]'" in ci
+
+
+def test_the_linters_own_image_lints_clean() -> None:
+    """The Dockerfile the README builds the linter's image from passes every rule."""
+    from conftest import lint
+
+    assert "docker build -t compose-project-lint ." in README
+    assert lint(ROOT / "Dockerfile", "ALL", cwd=ROOT) == []
+
+
+def test_config_names_and_hook_ids_are_this_tools_own() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert [h["id"] for h in hooks] == ["compose-project-lint"]
+    assert ".compose-project-lint.yaml" in README
+    assert "pip install compose-lint\n" not in README and "uvx compose-lint" not in README.replace(
+        "`uvx compose-lint`", ""
+    )
+    assert "rev: v0.1.0" not in README and "github.com/compose-lint" not in README

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import ROOT, shared_path
 
 from compose_lint.findings import Finding, Location, Severity
 from compose_lint.registry import Rule, all_rules
@@ -126,7 +126,12 @@ def test_sarif_rules_and_results() -> None:
     obsolete = next(r for r in rules if r["id"] == "CL101")
     assert obsolete["name"] == "ObsoleteVersion"
     assert obsolete["properties"]["kebabName"] == "obsolete-version"
-    assert obsolete["helpUri"].endswith("/rules/CL101.md")
+    assert "helpUri" not in obsolete  # no public URL of the pages is known: none is made up
+    page = (ROOT / "rules" / "CL101.md").read_text()
+    assert obsolete["help"]["markdown"] == page == obsolete["help"]["text"]
+    assert obsolete["fullDescription"]["text"].startswith("Reports the top-level `version:` key")
+    assert obsolete["properties"]["tags"] == ["compose"]
+    assert "security-severity" not in obsolete["properties"]
     assert obsolete["defaultConfiguration"]["level"] == "warning"
     for result in run["results"]:  # every ruleIndex points at its rule
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -238,7 +243,7 @@ def test_gitlab_required_fields() -> None:
     assert [i["severity"] for i in issues] == ["critical", "major", "info"]
     for issue, finding in zip(issues, FINDINGS, strict=True):
         assert issue["description"] == finding.message
-        assert issue["check_name"] == finding.code
+        assert issue["check_name"] == f"compose-lint {finding.code} {finding.name}"
         assert issue["fingerprint"]
         assert issue["location"] == {"path": finding.path, "lines": {"begin": finding.line}}
 
@@ -257,10 +262,10 @@ def test_junit_structure() -> None:
         "3",
     )
     cases = suite.findall("testcase")
-    assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("compose.yaml", "CL001 4:7"),
-        ("compose.yaml", "CL101 1:1"),
-        ("web app/Dockerfile", "CL901 12:1"),
+    assert [(c.get("classname"), c.get("name"), c.get("file")) for c in cases] == [
+        ("compose.yaml", "compose.yaml:4:7 CL001 invalid-yaml", "compose.yaml"),
+        ("compose.yaml", "compose.yaml:1:1 CL101 obsolete-version", "compose.yaml"),
+        ("web app/Dockerfile", "web app/Dockerfile:12:1 CL901 example-hint", "web app/Dockerfile"),
     ]
     failure = cases[0].find("failure")
     assert failure is not None and failure.get("message") == FINDINGS[0].message
@@ -271,3 +276,85 @@ def test_junit_survives_characters_xml_cannot_hold() -> None:
     failure = ET.fromstring(junit.render([odd], 1)).find("testsuite/testcase/failure")
     assert failure is not None
     assert failure.get("message") == 'bell \\x07, escape \\x1b[0m, <tag> & "quote"'
+
+
+def test_junit_failures_are_the_findings_at_or_above_fail_on() -> None:
+    failing = {f for f in FINDINGS if f.severity >= Severity.WARNING}
+    suite = ET.fromstring(junit.render(FINDINGS, 3, failing=failing)).find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("3", "2")
+    info = suite.findall("testcase")[2]
+    assert info.find("failure") is None
+    assert "consider a smaller base image" in (info.findtext("system-out") or "")
+
+
+def test_junit_test_names_are_unique() -> None:
+    twice = [FINDINGS[1], FINDINGS[1]._replace(message="another message, same place")]
+    cases = ET.fromstring(junit.render(twice, 1)).findall("testsuite/testcase")
+    names = [c.get("name") for c in cases]
+    assert len(set(names)) == 2 and names[1] == names[0] + " #2"
+
+
+# -- what GitHub code scanning ranks -----------------------------------------
+
+
+def test_sarif_security_rules_carry_tags_and_security_severity() -> None:
+    rules = {
+        r["id"]: r for r in json.loads(sarif.render([], 0))["runs"][0]["tool"]["driver"]["rules"]
+    }
+    secret = rules["CL201"]["properties"]
+    assert "security" in secret["tags"] and 7.0 <= float(secret["security-severity"]) < 9.0
+    assert "security" in rules["CL304"]["properties"]["tags"]
+    same = [r["id"] for r in rules.values() if r["fullDescription"] == r["shortDescription"]]
+    assert same == []  # every rule's page gives a real full description
+    assert all(len(r["help"]["markdown"].splitlines()) > 10 for r in rules.values())
+
+
+def test_sarif_paths_are_relative_to_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "deploy"
+    sub.mkdir()
+    (sub / "compose.yaml").write_text('version: "3"\nservices: {}\n')
+    finding = FINDINGS[1]._replace(location=Location("compose.yaml", 1, 1))
+    log = json.loads(sarif.render([finding], 1, cwd=sub, root=tmp_path))
+    run = log["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.as_uri() + "/"}}
+    result = run["results"][0]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri == {"uri": "deploy/compose.yaml", "uriBaseId": "%SRCROOT%"}
+    line_hash = result["partialFingerprints"]["primaryLocationLineHash"]
+    assert re.fullmatch(r"[0-9a-f]{16}:1", line_hash)
+    # the hash follows the line's content, not its number
+    (sub / "compose.yaml").write_text('# a comment\nversion: "3"\nservices: {}\n')
+    sarif._source_lines.cache_clear()
+    moved = finding._replace(location=Location("compose.yaml", 2, 1))
+    again = json.loads(sarif.render([moved], 1, cwd=sub, root=tmp_path))["runs"][0]["results"][0]
+    assert again["partialFingerprints"]["primaryLocationLineHash"] == line_hash
+    issue = json.loads(gitlab.render([finding], 1, cwd=sub, root=tmp_path))[0]
+    assert issue["location"]["path"] == "deploy/compose.yaml"
+
+
+def test_sarif_with_every_rule_and_real_paths_matches_schema(tmp_path: Path) -> None:
+    from jsonschema import Draft4Validator
+
+    schema = json.loads(shared_path("reference", "sarif-schema-2.1.0.json").read_text())
+    validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    (tmp_path / ".git").mkdir()
+    log = json.loads(sarif.render(FINDINGS, 3, cwd=tmp_path, root=tmp_path))
+    assert [e.message for e in validator.iter_errors(log)] == []
+
+
+# GitLab's documented Code Quality fields (docs.gitlab.com, "Code Quality report format")
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+def test_gitlab_issues_have_the_documented_fields_and_types() -> None:
+    issues = json.loads(gitlab.render(FINDINGS + [FINDINGS[1]], 3))
+    for issue in issues:
+        assert isinstance(issue["description"], str) and issue["description"]
+        assert isinstance(issue["check_name"], str) and issue["check_name"]
+        assert isinstance(issue["fingerprint"], str) and issue["fingerprint"]
+        assert issue["severity"] in GITLAB_SEVERITIES
+        assert isinstance(issue["location"]["path"], str)
+        assert not issue["location"]["path"].startswith(("/", "./"))
+        assert isinstance(issue["location"]["lines"]["begin"], int)
+    assert len({i["fingerprint"] for i in issues}) == len(issues)

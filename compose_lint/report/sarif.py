@@ -8,13 +8,26 @@ Choices, and why:
   (`obsolete-version` -> `ObsoleteVersion`): the SARIF validator GitHub points
   to (rule SARIF2012) asks for that form, and code scanning shows it in its
   rule filter. The kebab name, which is what `--select`/`--ignore` take, is kept
-  in the rule's help text and in `properties.kebabName`.
+  in `properties.kebabName`.
+- `fullDescription` is the first paragraph of the rule page's "What it does";
+  `help.text` and `help.markdown` are the whole page (the same one
+  `compose-lint explain` prints), so code scanning shows it beside each alert.
+  There is no `helpUri`: no public URL of the pages is known.
+- `properties.tags` name the rule's concern (`compose`, `dockerfile`...); the
+  rules in data/security.json also carry `security` and a `security-severity`
+  score, which code scanning turns into a critical/high/medium/low alert.
+- Paths are relative to the repository root (the nearest directory above the
+  working directory holding `.git`), whatever folder compose-lint runs in,
+  against `%SRCROOT%`, which `originalUriBaseIds` maps to that root's file URI.
 - Columns count Unicode code points (what our loaders count), so the run says
   `columnKind: unicodeCodePoints` rather than SARIF's default UTF-16 units.
 - `partialFingerprints["compose-lint/v1"]` hashes code, path, message and an
   occurrence counter, never the line: a finding keeps its identity when lines
-  are added above it. (GitHub itself only reads `primaryLocationLineHash`,
-  which `upload-sarif` computes from the source; other consumers use ours.)
+  are added above it. `primaryLocationLineHash`, the fingerprint GitHub itself
+  reads, is a hash of the finding's source line (whitespace removed) and the
+  number of equal lines before it in the file, `HASH:N`, so an alert follows
+  its line when lines move (computed here, so upload-sarif need not find the
+  file).
 """
 
 from __future__ import annotations
@@ -25,7 +38,8 @@ import os
 import re
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import PurePosixPath, PureWindowsPath
+from functools import cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -34,14 +48,26 @@ from compose_lint.findings import Finding, Severity
 from compose_lint.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/compose-lint/compose-lint"
-HELP_URI = "https://github.com/compose-lint/compose-lint/blob/main/rules/{code}.md"
 FINGERPRINT_KEY = "compose-lint/v1"
+LINE_HASH_KEY = "primaryLocationLineHash"
+SRCROOT = "%SRCROOT%"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+CONCERNS = {
+    "0": "syntax",
+    "1": "compose",
+    "2": "security",
+    "3": "dockerfile",
+    "4": "build-context",
+    "5": "consistency",
+}
 
 
-def render(findings: Sequence[Finding], files: int) -> str:
+def render(
+    findings: Sequence[Finding], files: int, *, cwd: Path | None = None, root: Path | None = None
+) -> str:
+    """`cwd` is where the findings' relative paths start; `root`, the repository
+    root the URIs are made relative to (both default to taking paths as given)."""
     rules = list(all_rules())
     index = {r.code: i for i, r in enumerate(rules)}
     descriptors = [_descriptor(r.code, r.name, r.severity, r.summary) for r in rules]
@@ -50,26 +76,46 @@ def render(findings: Sequence[Finding], files: int) -> str:
             index[f.code] = len(descriptors)
             descriptors.append(_descriptor(f.code, f.name, f.severity, f.name))
     prints = fingerprints(findings)
-    results = [_result(f, index[f.code], fp) for f, fp in zip(findings, prints, strict=True)]
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "compose-lint",
-                        "version": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": descriptors,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+    hashes = line_hashes(findings, cwd)
+    results = [
+        _result(f, index[f.code], fp, lh, repository_path(f.path, cwd, root))
+        for f, fp, lh in zip(findings, prints, hashes, strict=True)
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "compose-lint",
+                "version": __version__,
+                "rules": descriptors,
             }
-        ],
+        },
     }
+    if root is not None:
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}}
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = results
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2) + "\n"
+
+
+def repository_root(cwd: Path) -> Path:
+    """The nearest directory at or above `cwd` holding `.git`, else `cwd`."""
+    for candidate in (cwd, *cwd.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return cwd
+
+
+def repository_path(path: str, cwd: Path | None, root: Path | None) -> str:
+    """A finding's path (relative to `cwd`) relative to `root` instead; unchanged
+    when either is unknown or the file lies outside the root."""
+    if cwd is None or root is None or os.path.isabs(path):
+        return path
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    rel = os.path.relpath(absolute, root)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return absolute
+    return rel.replace(os.sep, "/")
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
@@ -88,6 +134,36 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     return prints
 
 
+def line_hashes(findings: Sequence[Finding], cwd: Path | None = None) -> list[str]:
+    """`primaryLocationLineHash` of each finding: HASH:N, HASH from the source line
+    without whitespace, N counting the equal lines up to it in the file (from 1).
+    A file that cannot be read hashes the finding's code and message instead."""
+    out: list[str] = []
+    for f in findings:
+        lines = _source_lines(os.path.join(cwd, f.path) if cwd is not None else f.path)
+        if 0 < f.line <= len(lines):
+            key = _squash(lines[f.line - 1])
+            count = sum(1 for line in lines[: f.line] if _squash(line) == key)
+        else:
+            key, count = f"{f.code}\0{f.message}", 1
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        out.append(f"{digest}:{count}")
+    return out
+
+
+def _squash(line: str) -> str:
+    return "".join(line.split())
+
+
+@cache
+def _source_lines(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return tuple(handle.read(16 * 1024 * 1024).splitlines())
+    except OSError:
+        return ()
+
+
 def pascal_name(kebab: str) -> str:
     """`port-not-exposed` -> `PortNotExposed`."""
     words = re.split(r"[^0-9A-Za-z]+", kebab)
@@ -95,8 +171,8 @@ def pascal_name(kebab: str) -> str:
 
 
 def artifact_location(path: str) -> dict[str, str]:
-    """The SARIF artifactLocation of a path as shown to the user: a relative
-    URI against %SRCROOT%, or a file: URI when the path is absolute."""
+    """The SARIF artifactLocation of a path: a relative URI against %SRCROOT%,
+    or a file: URI when the path is absolute."""
     if PureWindowsPath(path).is_absolute() and not path.startswith("/"):
         return {"uri": PureWindowsPath(path).as_uri()}
     if os.sep != "/":
@@ -105,34 +181,46 @@ def artifact_location(path: str) -> dict[str, str]:
         return {"uri": PurePosixPath(path).as_uri()}
     while path.startswith("./"):
         path = path[2:]
-    return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
+
+
+@cache
+def _security() -> dict[str, dict[str, str]]:
+    from compose_lint.data import load
+
+    return load("security.json")["rules"]
 
 
 def _descriptor(code: str, name: str, severity: Severity, summary: str) -> dict[str, Any]:
-    help_uri = HELP_URI.format(code=code)
+    from compose_lint.pages import first_paragraph, rule_page, section
+
+    page = rule_page(code)
+    full = first_paragraph(section(page, "What it does")) if page else ""
+    help_text = page or (
+        f"{code} {name}: {summary}\nSelect or ignore it as {code} or {name}; "
+        f"`compose-lint explain {code}` prints its page."
+    )
+    tags = [CONCERNS.get(code[2:3], "other")]
+    properties: dict[str, Any] = {"kebabName": name}
+    security = _security().get(code)
+    if security is not None:
+        tags = sorted({*tags, "security"})
+        properties["security-severity"] = security["security-severity"]
+    properties["tags"] = tags
     return {
         "id": code,
         "name": pascal_name(name) or code,
         "shortDescription": {"text": summary},
-        "fullDescription": {"text": summary},
-        "helpUri": help_uri,
-        "help": {
-            "text": (
-                f"{code} {name}: {summary}\n"
-                f"Select or ignore it as {code} or {name}. Details: {help_uri}"
-            ),
-            "markdown": (
-                f"**{code} `{name}`**: {summary}\n\n"
-                f"Select or ignore it as `{code}` or `{name}`. "
-                f"See [the rule's page]({help_uri})."
-            ),
-        },
+        "fullDescription": {"text": full or summary},
+        "help": {"text": help_text, "markdown": help_text},
         "defaultConfiguration": {"level": LEVELS[severity]},
-        "properties": {"kebabName": name},
+        "properties": properties,
     }
 
 
-def _result(f: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
+def _result(
+    f: Finding, rule_index: int, fingerprint: str, line_hash: str, path: str
+) -> dict[str, Any]:
     return {
         "ruleId": f.code,
         "ruleIndex": rule_index,
@@ -141,10 +229,10 @@ def _result(f: Finding, rule_index: int, fingerprint: str) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(f.path),
+                    "artifactLocation": artifact_location(path),
                     "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
                 }
             }
         ],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint, LINE_HASH_KEY: line_hash},
     }

@@ -18,7 +18,12 @@ _VALUE = re.compile(r"(?P<head>[^=:]*[=:]\s*)(?P<value>.+)")
 
 
 def render(
-    findings: Sequence[Finding], files: int, *, show_source: bool = False, color: bool = False
+    findings: Sequence[Finding],
+    files: int,
+    *,
+    show_source: bool = False,
+    color: bool = False,
+    summary: bool = True,
 ) -> str:
     lines: list[str] = []
     for f in findings:
@@ -29,8 +34,9 @@ def render(
         lines.append(f"{f.path}:{f.line}:{f.column}: {code} {severity} {f.message} ({f.name})")
         if show_source:
             lines.extend(_source(f))
-    lines.append(summary(findings, files))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(findings, files))
+    return "".join(line + "\n" for line in lines)
 
 
 def _source(f: Finding) -> list[str]:
@@ -67,7 +73,7 @@ def _line(path: str, number: int) -> str | None:
     return lines[number - 1] if 0 < number <= len(lines) else None
 
 
-def summary(findings: Sequence[Finding], files: int) -> str:
+def summary_line(findings: Sequence[Finding], files: int) -> str:
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if not findings:
         return f"No problems found ({checked})."
