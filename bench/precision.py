@@ -1,4 +1,4 @@
-"""Precision of compose-lint on real repositories nobody here wrote, against verdicts judged by hand.
+"""Precision of compose-lint on real repositories nobody here wrote, against hand verdicts.
 
 Run by hand (CI has no clones; see bench/realworld/README.md for which repositories, at
 which commits, and how to clone them):
@@ -80,7 +80,8 @@ def read_verdicts(path: Path) -> list[Verdict]:
     for number, row in enumerate(rows, start=2):
         if row.get("verdict") not in KINDS:
             sys.exit(
-                f"{path}:{number}: verdict must be one of {', '.join(KINDS)}, not {row.get('verdict')!r}"
+                f"{path}:{number}: verdict must be one of {', '.join(KINDS)}, "
+                f"not {row.get('verdict')!r}"
             )
         verdicts.append(
             Verdict(
@@ -99,7 +100,8 @@ def read_verdicts(path: Path) -> list[Verdict]:
 def match(
     findings: Sequence[Seen], verdicts: Sequence[Verdict]
 ) -> tuple[list[tuple[Seen, Verdict]], list[Seen], list[Verdict]]:
-    """Pair findings with verdicts: (judged pairs, findings without a verdict, verdicts without a finding)."""
+    """Pair findings with verdicts: (judged pairs, findings without a verdict, verdicts
+    without a finding)."""
     rows: dict[tuple[str, str, str, int, str], list[Verdict]] = defaultdict(list)
     for v in verdicts:
         rows[v.key].append(v)
@@ -112,7 +114,7 @@ def match(
     for key, group in groups.items():
         group.sort(key=lambda f: (f.column, f.message))
         mine = rows.get(key, [])
-        judged += zip(group, mine)
+        judged += zip(group, mine, strict=False)
         unjudged += group[len(mine) :]
         gone += mine[len(group) :]
     gone += [v for key, vs in rows.items() if key not in groups for v in vs]
@@ -153,13 +155,15 @@ def ratio(part: int, whole: int) -> str:
 
 def table(title: str, groups: Iterable[tuple[str, Counter[str]]]) -> None:
     print(
-        f"\n{title:<14} {'judged':>6} {'right':>6} {'wrong':>6} {'noise':>6} {'precision':>9} {'noise %':>7}"
+        f"\n{title:<14} {'judged':>6} {'right':>6} {'wrong':>6} {'noise':>6} "
+        f"{'precision':>9} {'noise %':>7}"
     )
     for name, c in groups:
         n = sum(c[k] for k in KINDS)
         noise = f"{100 * c['noise'] / n:.0f}" if n else "-"
         print(
-            f"{name:<14} {n:>6} {c['right']:>6} {c['wrong']:>6} {c['noise']:>6} {ratio(c['right'], n):>9} {noise:>7}"
+            f"{name:<14} {n:>6} {c['right']:>6} {c['wrong']:>6} {c['noise']:>6} "
+            f"{ratio(c['right'], n):>9} {noise:>7}"
         )
 
 
@@ -176,13 +180,15 @@ def report(findings: Sequence[Seen], verdicts: Sequence[Verdict]) -> None:
     n = sum(overall.values())
     repos = sorted({f.repo for f in findings})
     print(
-        f"{len(findings)} findings in {len(repos)} repositories; {n} judged, {len(unjudged)} not yet judged"
+        f"{len(findings)} findings in {len(repos)} repositories; "
+        f"{n} judged, {len(unjudged)} not yet judged"
     )
+    right, wrong, noise = (overall[k] for k in KINDS)
     if n:
         print(
-            f"precision (right / judged) {ratio(overall['right'], n)}; noise {ratio(overall['noise'], n)}; "
-            f"wrong {ratio(overall['wrong'], n)}; true (right + noise) {ratio(overall['right'] + overall['noise'], n)}; "
-            f"right / (right + wrong) {ratio(overall['right'], overall['right'] + overall['wrong'])}"
+            f"precision (right / judged) {ratio(right, n)}; noise {ratio(noise, n)}; "
+            f"wrong {ratio(wrong, n)}; true (right + noise) {ratio(right + noise, n)}; "
+            f"right / (right + wrong) {ratio(right, right + wrong)}"
         )
     order = ["error", "warning", "info"]
     table("severity", [(s, by_severity[s]) for s in order if s in by_severity])
@@ -210,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = parser.parse_args(argv)
     if not options.root.is_dir():
         sys.exit(
-            f"{options.root} not found: clone the repositories listed in bench/realworld/README.md there"
+            f"{options.root} not found: clone there the repositories "
+            "bench/realworld/README.md lists"
         )
     report(lint(options.root, options.reference_date), read_verdicts(options.verdicts))
 
