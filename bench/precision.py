@@ -154,15 +154,17 @@ def ratio(part: int, whole: int) -> str:
 
 
 def table(title: str, groups: Iterable[tuple[str, Counter[str]]]) -> None:
+    rows = list(groups)
+    width = max([len(title), *(len(name) for name, _ in rows)])
     print(
-        f"\n{title:<14} {'judged':>6} {'right':>6} {'wrong':>6} {'noise':>6} "
+        f"\n{title:<{width}} {'judged':>6} {'right':>6} {'wrong':>6} {'noise':>6} "
         f"{'precision':>9} {'noise %':>7}"
     )
-    for name, c in groups:
+    for name, c in rows:
         n = sum(c[k] for k in KINDS)
         noise = f"{100 * c['noise'] / n:.0f}" if n else "-"
         print(
-            f"{name:<14} {n:>6} {c['right']:>6} {c['wrong']:>6} {c['noise']:>6} "
+            f"{name:<{width}} {n:>6} {c['right']:>6} {c['wrong']:>6} {c['noise']:>6} "
             f"{ratio(c['right'], n):>9} {noise:>7}"
         )
 
