@@ -182,6 +182,23 @@ def exclusion(configs: Configs, cwd: Path) -> Exclusion:
     return Exclusion(sets_for, respect_gitignore)
 
 
+def _guarded(
+    r: Rule, args: tuple[Any, ...], where: str, options: Options, result: Result
+) -> list[Finding]:
+    """The findings of one rule (`r(project, options)`, or for a rule that reads
+    something else, `r.check(*args)`); a bug in it is reported and must not hide the others."""
+    try:
+        found = r(*args) if r.reads == "project" else r.check(*args)
+        return [
+            Finding(r.code, r.name, r.severity, location, message, r.sensitive)
+            for location, message in found
+        ]
+    except Exception as exc:
+        detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
+        result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
+        return []
+
+
 def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
     """Lint `paths`. Raises ConfigError for a bad configuration."""
     options = options or Options()
@@ -202,25 +219,35 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
         config, selected = configs.for_directory(project.directory)
         sources = project.sources()
         result.files.update(source.display for source in sources)
+        where = sources[0].display if sources else str(project.directory)
         raw: list[Finding] = []
         for r, rule_options in selected:
-            try:
-                raw.extend(
-                    Finding(r.code, r.name, r.severity, location, message, r.sensitive)
-                    for location, message in r(project, rule_options)
-                )
-            except Exception as exc:  # a bug in a rule must not hide the others
-                where = sources[0].display if sources else project.directory
-                detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
-                result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
+            if r.reads == "project":
+                raw.extend(_guarded(r, (project, rule_options), where, options, result))
         inline = config.inline_suppressions
+        ignored = {s.display: config.ignored_for(s.path) for s in sources}
+        enabled = [r for r, _ in selected]
         filtered = apply(
             raw,
             severity=config.severity,
-            ignored={s.display: config.ignored_for(s.path) for s in sources},
+            ignored=ignored,
             directives={s.display: s.directives for s in sources if s.directives and inline},
-            enabled=[r for r, _ in selected],
+            enabled=enabled,
         )
+        # rules that judge the suppression comments themselves (CL007) run once the
+        # filter knows which comments silenced nothing; per-file-ignores and the
+        # configured severity apply to their findings as to any other
+        late = [
+            finding
+            for r in enabled
+            if r.reads == "suppressions"
+            for finding in _guarded(r, (filtered.unused,), where, options, result)
+        ]
+        if late:
+            again = apply(
+                late, severity=config.severity, ignored=ignored, directives={}, enabled=()
+            )
+            filtered.findings.extend(again.findings)
         threshold = config.fail_on or "warning"
         for finding in filtered.findings:
             if finding not in seen:

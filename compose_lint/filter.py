@@ -8,10 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from compose_lint.findings import Finding, Location, Severity
-from compose_lint.registry import Rule, RuleInfo, find_rule, matches
+from compose_lint.registry import Rule, RuleInfo, matches
 from compose_lint.suppress import Directive
-
-UNUSED_CODE = "CL007"  # unused-suppression: reported here, where suppressions are applied
 
 
 class Suppressed(NamedTuple):
@@ -21,9 +19,19 @@ class Suppressed(NamedTuple):
     reason: str
 
 
+class Unused(NamedTuple):
+    """A suppression comment, or one rule it names, that silenced nothing."""
+
+    location: Location  # the comment
+    comment: str  # its directive as written, e.g. "disable=CL101"
+    selector: str | None  # the rule named, or None for a comment naming no rule
+    unknown: bool  # the selector names no rule at all
+
+
 class Filtered(NamedTuple):
     findings: list[Finding]  # what is reported
     suppressed: list[Suppressed]  # what inline comments silenced
+    unused: list[Unused]  # comments that silenced nothing (for the rules that read them)
 
 
 def apply(
@@ -35,8 +43,8 @@ def apply(
     enabled: Sequence[Rule],
 ) -> Filtered:
     """Filter one project's findings. `ignored` and `directives` are keyed by
-    the path shown in findings. `per-file-ignores` and the configured severity
-    apply to CL007 findings as to any other."""
+    the path shown in findings. The suppression comments that silenced nothing come
+    back as data, judged against the `enabled` rules."""
     used: set[tuple[str, int, str]] = set()  # (path, directive line, rule selector or "")
     kept: list[Finding] = []
     suppressed: list[Suppressed] = []
@@ -58,13 +66,7 @@ def apply(
             suppressed.append(Suppressed(finding, by.reason))
             continue
         kept.append(_ranked(finding, severity))
-    if any(r.code == UNUSED_CODE for r in enabled):
-        kept.extend(
-            _ranked(f, severity)
-            for f in _unused(directives, used, enabled)
-            if not any(_hits(f, s) for s in ignored.get(f.path, ()))
-        )
-    return Filtered(kept, suppressed)
+    return Filtered(kept, suppressed, list(_unused(directives, used, enabled)))
 
 
 def _ranked(finding: Finding, severity: Mapping[str, Severity]) -> Finding:
@@ -84,40 +86,27 @@ def _unused(
     directives: Mapping[str, Sequence[Directive]],
     used: set[tuple[str, int, str]],
     enabled: Sequence[Rule],
-) -> Iterable[Finding]:
-    unused_rule = find_rule(UNUSED_CODE)
-    assert unused_rule is not None
+) -> Iterable[Unused]:
     for path, found in directives.items():
         for d in found:
             if d.problem is not None:
                 continue  # malformed: CL008 reports it
             where = Location(path, d.line, d.column)
-            comment = f'"# compose-lint: {d.text}"'
             if not d.rules:
                 if (path, d.line, "") not in used:
-                    message = f"{comment} suppresses nothing here; remove it"
-                    yield _finding(unused_rule, where, message)
+                    yield Unused(where, d.text, None, unknown=False)
                 continue
             for selector in d.rules:
                 if (path, d.line, selector) in used:
                     continue
                 if not any(matches(r, selector) for r in _all()):
-                    message = (
-                        f'{comment} names an unknown rule "{selector}"; '
-                        "see compose-lint --list-rules"
-                    )
+                    yield Unused(where, d.text, selector, unknown=True)
                 elif any(matches(r, selector) for r in enabled):
-                    message = f"{comment}: {selector} reports nothing here; drop it"
-                else:
-                    continue  # that rule did not run: nothing to judge
-                yield _finding(unused_rule, where, message)
+                    yield Unused(where, d.text, selector, unknown=False)
+                # else: that rule did not run, so there is nothing to judge
 
 
 def _all() -> Sequence[Rule | RuleInfo]:
     from compose_lint.registry import known_rules
 
     return known_rules()
-
-
-def _finding(r: Rule, where: Location, message: str) -> Finding:
-    return Finding(r.code, r.name, r.severity, where, message)

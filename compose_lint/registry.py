@@ -33,6 +33,9 @@ class Rule:
     options: Mapping[str, str] = field(default_factory=dict)
     # its findings point at secrets: never echo their source line unmasked
     sensitive: bool = False
+    # what check() reads: "project" (the model), or "suppressions" (the suppression
+    # comments that silenced nothing, which only the filter stage knows)
+    reads: str = "project"
 
     def __call__(
         self, project: Project, options: Mapping[str, Any] | None = None
@@ -52,12 +55,21 @@ def rule(
     default_enabled: bool = True,
     options: Mapping[str, str] | None = None,
     sensitive: bool = False,
+    reads: str = "project",
 ) -> Callable[[Check], Rule]:
     """Declare a rule: `@rule("CL101", "obsolete-version", Severity.WARNING, "...")`."""
 
     def wrap(check: Check) -> Rule:
         return Rule(
-            code, name, severity, summary, check, default_enabled, dict(options or {}), sensitive
+            code,
+            name,
+            severity,
+            summary,
+            check,
+            default_enabled,
+            dict(options or {}),
+            sensitive,
+            reads,
         )
 
     return wrap
