@@ -60,3 +60,29 @@ def test_config_names_and_hook_ids_are_this_tools_own() -> None:
         "`uvx compose-lint`", ""
     )
     assert "rev: v0.1.0" not in README and "github.com/compose-lint" not in README
+
+
+def test_tutorial_output_shown_is_what_the_tool_prints() -> None:
+    """The README's `compose-lint fixtures/tutorial` session, line by line ("..." elides)."""
+    import os
+    import subprocess
+    import sys
+
+    block = re.search(
+        r"^```console\n\$ compose-lint fixtures/tutorial\n(.*?)^```$", README, re.M | re.S
+    )
+    assert block is not None
+    env = {**os.environ, "COMPOSE_LINT_EOL_DATE": "2026-11-27", "NO_COLOR": "1"}
+    printed = subprocess.run(
+        [sys.executable, "-m", "compose_lint", "--isolated", "fixtures/tutorial"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    ).stdout.splitlines()
+    shown = block.group(1).splitlines()
+    assert len(printed) == len(shown), printed
+    for want, got in zip(shown, printed, strict=True):
+        pattern = ".*".join(re.escape(part) for part in want.split(" ... "))
+        assert re.fullmatch(pattern, got), f"README shows\n  {want}\nthe tool prints\n  {got}"
