@@ -426,3 +426,11 @@ def test_cl319_counts_substitutions_the_shell_runs(second: str) -> None:
     """Command substitutions come from the shell grammar, not from counting "$(" in
     the text: arithmetic and quoted text run no command."""
     rule_catches("CL319", dockerfile=f"RUN a\n{second}\n", at="3:1")
+
+
+def test_cl320_reads_label_keys_not_text() -> None:
+    """The authors LABEL is a key of LABEL's pairs (Instruction.label_pairs), not any
+    mention of its name."""
+    text = 'LABEL description="see org.opencontainers.image.authors"\nMAINTAINER jane\n'
+    [message] = rule_catches("CL320", dockerfile=text)
+    assert "replace it with LABEL" in message
