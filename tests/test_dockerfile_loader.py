@@ -628,7 +628,7 @@ _WORD_LISTS = frozenset({"COPY", "ADD", "EXPOSE", "FROM", "VOLUME"})
 
 
 def _assert_typed_arguments_agree(path: Path) -> None:
-    """ENV names, the blank-split words of COPY/ADD/EXPOSE/FROM/VOLUME and ONBUILD's
+    """ENV names, LABEL keys, the blank-split words of COPY/ADD/EXPOSE/FROM/VOLUME and ONBUILD's
     instruction, as BuildKit's parser reads them."""
     oracle = pytest.importorskip("dockerfile")
     parsed = parse_dockerfile(path.read_bytes().decode("utf-8"))
@@ -639,6 +639,9 @@ def _assert_typed_arguments_agree(path: Path) -> None:
             instruction = instruction.inner
         if instruction.keyword == "ENV" and not command.sub_cmd:
             assert [n for n, _ in instruction.env_pairs] == list(command.value[0::2])
+        if instruction.keyword == "LABEL" and not command.sub_cmd:
+            keys = [k.strip("\"'") for k in command.value[0::2]]
+            assert [k for k, _ in instruction.label_pairs] == keys
         if instruction.keyword in _WORD_LISTS and not command.json and not instruction.heredocs:
             assert [w.raw for w in instruction.arguments] == list(command.value), command
 

@@ -419,3 +419,18 @@ def test_cl328_reads_installs_as_cl503_does(install: str, fragment: str) -> None
 @pytest.mark.parametrize("command", ["poetry export -o requirements.txt", "hatch build"])
 def test_cl328_reading_a_manifest_is_not_installing(command: str) -> None:
     catches_not("CL328", dockerfile=f"WORKDIR /app\nCOPY . .\nRUN {command}\n")
+
+
+@pytest.mark.parametrize("second", ["RUN echo $((1 + 2))", "RUN echo '$(not run)'"])
+def test_cl319_counts_substitutions_the_shell_runs(second: str) -> None:
+    """Command substitutions come from the shell grammar, not from counting "$(" in
+    the text: arithmetic and quoted text run no command."""
+    rule_catches("CL319", dockerfile=f"RUN a\n{second}\n", at="3:1")
+
+
+def test_cl320_reads_label_keys_not_text() -> None:
+    """The authors LABEL is a key of LABEL's pairs (Instruction.label_pairs), not any
+    mention of its name."""
+    text = 'LABEL description="see org.opencontainers.image.authors"\nMAINTAINER jane\n'
+    [message] = rule_catches("CL320", dockerfile=text)
+    assert "replace it with LABEL" in message

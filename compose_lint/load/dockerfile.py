@@ -21,9 +21,9 @@ Each `Instruction` also carries its arguments typed, with positions, computed on
 use: `arguments` (`Word`s: value, as written, line, column; shell-form words split at
 blanks the way BuildKit splits COPY/ADD/EXPOSE/FROM/VOLUME), `copy` (`CopyArgs`:
 sources, dest, `--from`, `--chmod`, `--chown`, `--link`, `--exclude`), `env_pairs`
-(the one ENV reader, also `env_pairs(text)`), `arg_pairs` (`arg_pairs(text)`), `user`,
-`inner` (ONBUILD's instruction), `mounts()`, `stage_refs()`, `command_lines` and
-`find(text)` (where a text is written).
+(the one ENV reader, also `env_pairs(text)`), `label_pairs`, `arg_pairs`
+(`arg_pairs(text)`), `user`, `inner` (ONBUILD's instruction), `mounts()`,
+`stage_refs()`, `command_lines` and `find(text)` (where a text is written).
 
 The scan is this module's own. It started as a wrapper around `dockerfile-parse`,
 which knows neither here-documents nor several of the rules above; once the wrapper
@@ -315,6 +315,14 @@ class Instruction:
         the legacy `ENV A some value` (one variable, the rest of the line). Quotes and
         escapes are removed from the values; variables are left as written."""
         if self.keyword != "ENV":
+            return ()
+        return env_pairs(self.args, self.escape)
+
+    @cached_property
+    def label_pairs(self) -> tuple[tuple[str, str], ...]:
+        """LABEL: (key, value) pairs, read like ENV's (`LABEL a=1 "b c"=2`, or the
+        legacy `LABEL key some value`)."""
+        if self.keyword != "LABEL":
             return ()
         return env_pairs(self.args, self.escape)
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
-from compose_lint.load.dockerfile import Dockerfile, Instruction, Word
+from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage, Word
 from compose_lint.model import Build, Project, Service
 from compose_lint.model.commands import (
     SHELLS,
@@ -40,11 +40,11 @@ from compose_lint.model.context import (
     BuildContext,
     dockerfile_location,
     has_wildcards,
-    is_url_source,
+    local_builds,
     segment_regex,
 )
 from compose_lint.model.image import Resolver, Step
-from compose_lint.model.imageref import parse_image
+from compose_lint.model.imageref import is_remote_source, parse_image
 from compose_lint.model.installs import NODE, PYTHON, DependencyInstall, dependency_install
 from compose_lint.registry import Found, rule
 
@@ -81,24 +81,17 @@ _ARCHIVE = re.compile(r"\.(tar|tgz|gz|bz2|xz)")
 )
 def dependencies_not_installed(project: Project) -> Found:
     seen: set[tuple[Location, str]] = set()
-    for build in project.builds():
-        for finding in _dependency_findings(build):
+    for build, image, built, context in local_builds(project):
+        for finding in _dependency_findings(build, image.resolver, built, context):
             if finding not in seen:
                 seen.add(finding)
                 yield finding
 
 
-def _dependency_findings(build: Build) -> Found:
-    dockerfile = build.parsed
-    if build.context is None or dockerfile is None or not dockerfile.stages:
-        return
-    if not build.context.is_dir():
-        return
-    resolver = Resolver.of(dockerfile, build)
-    built = resolver.built(build.target)
-    if built is None:
-        return
-    context = BuildContext.of(build)
+def _dependency_findings(
+    build: Build, resolver: Resolver, built: Stage, context: BuildContext
+) -> Found:
+    dockerfile = resolver.dockerfile
     steps = resolver.steps(built)
 
     manifests = _copied_manifests(context, steps)
@@ -368,7 +361,7 @@ def _copied_manifests(context: BuildContext, steps: Iterable[Step]) -> list[_Man
         into_folder = dest_text.endswith("/") or len(sources) > 1 or dest == step.cwd
         for source in sources:
             text = interpolation.substitute(source.text, step.env)
-            if not text or is_url_source(text):
+            if not text or is_remote_source(text):
                 continue
             rel = _relpath(text)
             if rel == ".." or rel.startswith("../"):

@@ -6,17 +6,18 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Instruction
 from compose_lint.model import Project
-from compose_lint.model.commands import run_commands
+from compose_lint.model.commands import Command, run_commands
 from compose_lint.registry import Found, rule
+
+
+def _count(command: Command) -> int:
+    """The command and those of its command substitutions (`$(...)`, backticks)."""
+    return 1 + sum(_count(inner) for inner in command.substitutions)
 
 
 def _command_count(instruction: Instruction, escape: str) -> int:
     """How many commands a RUN runs; command substitutions count as commands too."""
-    commands = run_commands(instruction, escape)
-    substitutions = sum(
-        word.count("$(") + word.count("`") // 2 for c in commands for word in c.words
-    )
-    return len(commands) + substitutions
+    return sum(_count(command) for command in run_commands(instruction, escape))
 
 
 def _flag_key(instruction: Instruction) -> tuple[str, ...]:

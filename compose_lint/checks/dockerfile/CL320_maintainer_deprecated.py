@@ -34,7 +34,9 @@ def maintainer_deprecated(project: Project) -> Found:
     for source, dockerfile, _ in project.parsed_dockerfiles():
         for stage in dockerfile.stages:
             labels = [
-                i for i in stage.instructions if i.keyword == "LABEL" and _AUTHORS_LABEL in i.args
+                i
+                for i in stage.instructions
+                if any(key == _AUTHORS_LABEL for key, _ in i.label_pairs)
             ]
             for instruction in stage.instructions:
                 if instruction.keyword != "MAINTAINER":
