@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,8 +29,10 @@ class Pattern(NamedTuple):
     dir_only: bool
 
 
+@lru_cache(maxsize=4096)
 def compile_pattern(text: str) -> Pattern | None:
-    """One gitignore line; None for a blank line or a comment."""
+    """One gitignore line; None for a blank line or a comment (each line text is
+    compiled once per run, however many directories share the default list)."""
     line = text.rstrip("\n").rstrip("\r")
     if not line.strip() or line.startswith("#"):
         return None
@@ -162,14 +165,21 @@ class Exclusion:
         return result
 
     def _repository_root(self, directory: Path) -> Path | None:
-        if directory not in self._roots:
-            found: Path | None = None
-            for candidate in (directory, *directory.parents):
-                if (candidate / ".git").exists():
-                    found = candidate
-                    break
-            self._roots[directory] = found
-        return self._roots[directory]
+        """The nearest directory at or above `directory` holding `.git` (each
+        directory is looked at once per run, whatever the depth of the walk)."""
+        unknown: list[Path] = []
+        found: Path | None = None
+        for candidate in (directory, *directory.parents):
+            if candidate in self._roots:
+                found = self._roots[candidate]
+                break
+            unknown.append(candidate)
+            if (candidate / ".git").exists():
+                found = candidate
+                break
+        for candidate in unknown:
+            self._roots[candidate] = found
+        return found
 
     def _gitignore_sets(self, directory: Path) -> list[PatternSet]:
         """The .gitignore files that apply in `directory`, outermost first."""
