@@ -318,3 +318,14 @@ def test_override_replacing_a_port_removes_the_conflict() -> None:
 
 def test_silent_on_a_fragment() -> None:
     catches_not("CL132", files={"docker-compose.prod.yml": two('"8080:80"', '"8080:80"')})
+
+
+def test_thousands_of_entries() -> None:
+    """Publications are indexed by host port: each later entry is compared with the
+    earlier ones sharing a port, not with all of them."""
+    text = "services:\n" + "".join(
+        f'  s{i}:\n    image: nginx:1.27\n    ports: ["80:80", "8000-8100:80"]\n'
+        for i in range(1500)
+    )
+    found = catches("CL132", compose=text)
+    assert len(found) == 1499 and all('service "s0" (compose.yaml:4)' in f for f in found)

@@ -700,10 +700,18 @@ def _from_location(source: DockerfileSource, stage: Stage) -> Location:
     return source.loc(stage.from_instruction.line, stage.from_instruction.column)
 
 
-def project_images(project: Project) -> Iterator[ProjectImage]:
+def project_images(project: Project) -> tuple[ProjectImage, ...]:
     """Every external image the project uses: the `image:` of each service that does
     not build (and is not built by another service), and each FROM of each Dockerfile
-    that names no earlier stage, once per distinct value (build args applied)."""
+    that names no earlier stage, once per distinct value (build args applied).
+    Worked out once per project."""
+    cache: dict[str, tuple[ProjectImage, ...]] = vars(project).setdefault("_model_image", {})
+    if "project_images" not in cache:
+        cache["project_images"] = tuple(_project_images(project))
+    return cache["project_images"]
+
+
+def _project_images(project: Project) -> Iterator[ProjectImage]:
     built = _built_image_names(project)
     for service in project.services:
         if service.build is not None or service.image is None:

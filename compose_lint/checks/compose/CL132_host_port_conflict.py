@@ -14,6 +14,7 @@ How Docker decides what overlaps (moby's port allocator):
 
 from __future__ import annotations
 
+import heapq
 from typing import NamedTuple
 
 from compose_lint.findings import Severity
@@ -38,11 +39,6 @@ def _overlap(a: HostPorts, b: HostPorts) -> bool:
     )
 
 
-def _same_mapping(a: _Publication, b: _Publication) -> bool:
-    """The same entry written twice in one service (Compose keeps one of them)."""
-    return a.service is b.service and a.port.targets() == b.port.targets() and a.host == b.host
-
-
 def _clashes(earlier: _Publication, later: _Publication) -> bool:
     if earlier.host.pool and later.host.pool:
         return False  # the engine hands each one a different free port of the range
@@ -53,6 +49,76 @@ def _clashes(earlier: _Publication, later: _Publication) -> bool:
         # alternatives such as a `dev` and a `prod` variant, started by different --profile
         return False
     return _overlap(earlier.host, later.host)
+
+
+# A host range wider than this is kept in a list that every later entry looks at;
+# narrower ones are indexed by port, so thousands of entries stay about linear.
+_INDEXED_WIDTH = 256
+
+
+class _Index:
+    """Publications by protocol and host port, each list oldest first."""
+
+    def __init__(self) -> None:
+        self._by_port: dict[tuple[str, int], list[int]] = {}
+        self._wide: list[int] = []
+
+    def add(self, index: int, host: HostPorts) -> None:
+        if host.size > _INDEXED_WIDTH:
+            self._wide.append(index)
+            return
+        for number in range(host.first, host.last + 1):
+            self._by_port.setdefault((host.protocol, number), []).append(index)
+
+    def sharing(self, host: HostPorts) -> list[list[int]]:
+        """Lists of the publications that may share a port with `host`."""
+        if host.size > _INDEXED_WIDTH:
+            found = [
+                indexes
+                for (protocol, number), indexes in self._by_port.items()
+                if protocol == host.protocol and host.first <= number <= host.last
+            ]
+        else:
+            found = [
+                self._by_port.get((host.protocol, n), []) for n in range(host.first, host.last + 1)
+            ]
+        return [indexes for indexes in [self._wide, *found] if indexes]
+
+
+class _Seen:
+    """The publications met so far, in order. A host range pooled between containers
+    never clashes with another pool, so pools and fixed ports are indexed apart."""
+
+    def __init__(self) -> None:
+        self.items: list[_Publication] = []
+        self._mappings: set[tuple[int, int, int, HostPorts]] = set()
+        self._fixed = _Index()
+        self._pools = _Index()
+
+    @staticmethod
+    def _mapping(p: _Publication) -> tuple[int, int, int, HostPorts]:
+        return (id(p.service), p.port.target, p.port.target_end, p.host)
+
+    def repeats(self, current: _Publication) -> bool:
+        """The same entry written twice in one service (Compose keeps one of them)."""
+        return self._mapping(current) in self._mappings
+
+    def first_clash(self, current: _Publication) -> _Publication | None:
+        """The oldest publication `current` clashes with, if any."""
+        lists = self._fixed.sharing(current.host)
+        if not current.host.pool:
+            lists += self._pools.sharing(current.host)
+        previous = -1
+        for index in heapq.merge(*lists):
+            if index != previous and _clashes(self.items[index], current):
+                return self.items[index]
+            previous = index
+        return None
+
+    def add(self, current: _Publication) -> None:
+        self._mappings.add(self._mapping(current))
+        (self._pools if current.host.pool else self._fixed).add(len(self.items), current.host)
+        self.items.append(current)
 
 
 def _address(host: HostPorts) -> str:
@@ -72,7 +138,7 @@ def _address(host: HostPorts) -> str:
 def host_port_conflict(project: Project) -> Found:
     if project.partial:
         return
-    seen: list[_Publication] = []
+    seen = _Seen()
     for service in project.services:
         known = facts(project, service)
         count = known.replicas
@@ -80,10 +146,10 @@ def host_port_conflict(project: Project) -> Found:
             continue
         for port, host in known.host_ports:
             current = _Publication(service, port, host)
-            if any(_same_mapping(p, current) for p in seen):
+            if seen.repeats(current):
                 continue
-            first = next((p for p in seen if _clashes(p, current)), None)
-            seen.append(current)
+            first = seen.first_clash(current)
+            seen.add(current)
             if first is None:
                 continue
             where = first.service.file.loc(first.port.path)
