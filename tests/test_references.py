@@ -702,3 +702,16 @@ def test_cycles_on_random_graphs(pairs: list[tuple[int, int]]) -> None:
             chain = message[len("dependency cycle ") :].split(":")[0].split(" -> ")
             assert chain[0] == chain[-1]
             assert all(b in edges[a] for a, b in zip(chain, chain[1:], strict=False))
+
+
+def test_suggestions_have_a_budget() -> None:
+    """Thousands of misspelt names against thousands of defined ones: the first are
+    still suggested, and the rest are reported without a hint instead of taking
+    minutes (every name compared with every other)."""
+    text = "services:\n" + "".join(
+        f"  service{i}:\n    image: x\n    depends_on: [servic{i}]\n" for i in range(1500)
+    )
+    found = catches("CL103", compose=text)
+    assert len(found) == 1500
+    assert '(did you mean "service0"?)' in found[0]
+    assert all("did you mean" not in message for message in found[-100:])

@@ -8,7 +8,7 @@ them. Values are read after interpolation with the project's `.env` (through
 
 Public names:
   view, section            the merged compose model and its top-level mappings
-  closest                  the defined name closest to a misspelt one
+  Names, closest           the defined name closest to a misspelt one (capped effort)
   once                     one finding per written place (values inherited by `extends`)
   Ref                      one place where a service names another service
   Count                    how many containers a service runs, and where that is said
@@ -70,11 +70,37 @@ def dig(data: Any, keys: tuple[str | int, ...]) -> Any:
     return data
 
 
+class Names:
+    """Defined names, and the one most like a misspelt name (difflib, cutoff 0.6).
+
+    Comparing every misspelt name with every defined one is quadratic: a hostile
+    file with thousands of each would take minutes. The comparisons one set of names
+    may spend are capped (far above any real project), after which no name is
+    suggested."""
+
+    BUDGET = 200_000  # name comparisons
+
+    def __init__(self, candidates: Iterable[Any]) -> None:
+        self.names = [str(c) for c in candidates]
+        self._spent = 0
+        self._found: dict[str, str | None] = {}
+
+    def closest(self, name: str) -> str | None:
+        if name in self._found:
+            return self._found[name]
+        others = [n for n in self.names if n != name]
+        self._spent += len(others)
+        near = None
+        if self._spent <= self.BUDGET:
+            close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
+            near = close[0] if close else None
+        self._found[name] = near
+        return near
+
+
 def closest(name: str, candidates: Iterable[Any]) -> str | None:
     """The candidate most like `name` (a likely misspelling), if one is close."""
-    names = [str(c) for c in candidates if str(c) != name]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return Names(candidates).closest(name)
 
 
 def once(found: Iterable[tuple[Location, str]]) -> Iterator[tuple[Location, str]]:
@@ -521,7 +547,7 @@ def undefined(project: Project, kind: str) -> Iterator[Undefined]:
     if project.partial:
         return
     defined = section(project, kind)
-    candidates = [*defined, "default"] if kind == "networks" else list(defined)
+    names = Names([*defined, "default"] if kind == "networks" else defined)
     seen: set[Location] = set()
     for service in project.services:
         known = facts(project, service)
@@ -540,7 +566,7 @@ def undefined(project: Project, kind: str) -> Iterator[Undefined]:
             if name in defined or loc in seen:
                 continue
             seen.add(loc)
-            yield Undefined(service, name, loc, label, closest(name, candidates))
+            yield Undefined(service, name, loc, label, names.closest(name))
 
 
 def all_references(project: Project) -> list[tuple[Service, Ref]]:
@@ -576,6 +602,7 @@ def located_problems(project: Project, kind: str) -> Iterator[tuple[Location, st
     if merged is None:
         return
     services = section(project, "services")
+    names = Names(services)
     for problem in project.problems:
         if problem.kind != kind:
             continue
@@ -589,7 +616,7 @@ def located_problems(project: Project, kind: str) -> Iterator[tuple[Location, st
         spec = dig(merged.data, path[:3])
         same_file = not (isinstance(spec, dict) and "file" in spec)
         if kind == "extends" and isinstance(named, str) and same_file and named not in services:
-            near = closest(named, services)
+            near = names.closest(named)
             hint = f' (did you mean "{near}"?)' if near else ""
             fix = fix.replace("the service name", f"the service name{hint}")
         yield loc, f"{problem.message.rstrip('.')}; {fix}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.services import all_references, closest, once, ref_loc, section
+from compose_lint.model.services import Names, all_references, once, ref_loc, section
 from compose_lint.registry import Found, rule
 
 
@@ -23,10 +23,11 @@ def undefined_service(project: Project) -> Found:
 
 
 def _findings(project: Project, defined: dict[object, object]) -> Found:
+    names = Names(defined)
     for service, ref in all_references(project):
         if ref.target in defined:
             continue
-        near = closest(ref.target, defined)
+        near = names.closest(ref.target)
         hint = f' (did you mean "{near}"?)' if near else ""
         extra = ""
         if ref.via == "volumes_from":
