@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compose_lint.discover import SKIP_DIRS
 from compose_lint.findings import Severity
 
 TOOL = "compose-project-lint"  # the distribution's name: [tool.compose-project-lint]
@@ -59,23 +60,9 @@ KEYS = (
     "respect-gitignore",
     "inline-suppressions",
 )
-# searched for compose files by no one: version control, dependencies, caches, CI definitions
-DEFAULT_EXCLUDE = (
-    ".git",
-    ".hg",
-    ".svn",
-    ".github",
-    "node_modules",
-    ".venv",
-    "venv",
-    ".tox",
-    ".nox",
-    "__pycache__",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    "site-packages",
-)
+# searched for compose files by no one: version control, dependencies, caches (the
+# folders discovery never enters), and CI definitions
+DEFAULT_EXCLUDE: tuple[str, ...] = (*sorted(SKIP_DIRS), ".github")
 
 
 #: Set to YYYY-MM-DD to judge end of life as of that day (reproducible CI runs): the

@@ -9,7 +9,7 @@ data, in `compose_lint/data/compose_versions.json`, read by `model.versions`.
 
 from __future__ import annotations
 
-from compose_lint.findings import Location, Severity
+from compose_lint.findings import Severity
 from compose_lint.model import ComposeFile, Project, YamlPath
 from compose_lint.model.versions import Feature, Table, declared_version, misfits, version_table
 from compose_lint.registry import Found, rule
@@ -67,15 +67,13 @@ def _check_file(compose: ComposeFile, table: Table) -> Found:
         if message is not None:
             hits.append((path, message))
     reported: set[YamlPath] = set()
-    seen: set[tuple[Location, str]] = set()
     for path, message in sorted(hits, key=lambda hit: len(hit[0])):
         if any(path[:n] in reported for n in range(1, len(path))):
             continue  # the enclosing key is reported already: one fix covers both
         reported.add(path)
-        finding = (compose.key_loc(path), message)
-        if finding not in seen:  # one anchor merged into several services is one use
-            seen.add(finding)
-            yield finding
+        # one anchor merged into several services gives one finding: the engine
+        # reports each (location, message) once
+        yield compose.key_loc(path), message
 
 
 @rule(

@@ -153,14 +153,12 @@ def _step_findings(
     ".dockerignore.",
 )
 def copy_source_missing(project: Project) -> Found:
-    seen: set[tuple[Location, str]] = set()
+    # a Dockerfile built by several services gives the same finding more than once:
+    # the engine reports each finding once
     for build, image, built, context in local_builds(project):
         resolver = image.resolver
         for stage in resolver.needed_stages(built):
             for step in resolver.steps(stage):
                 if step.stage is not stage or step.instruction.keyword not in ("COPY", "ADD"):
                     continue
-                for finding in _step_findings(build, context, step):
-                    if finding not in seen:
-                        seen.add(finding)
-                        yield finding
+                yield from _step_findings(build, context, step)

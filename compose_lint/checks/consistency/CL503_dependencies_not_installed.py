@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from compose_lint.findings import Location, Severity
+from compose_lint.findings import Severity
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage, Word
 from compose_lint.model import Build, Project, Service
@@ -80,12 +80,10 @@ _ARCHIVE = re.compile(r"\.(tar|tgz|gz|bz2|xz)")
     "before it is copied.",
 )
 def dependencies_not_installed(project: Project) -> Found:
-    seen: set[tuple[Location, str]] = set()
+    # a Dockerfile built by several services gives the same finding more than once:
+    # the engine reports each finding once
     for build, image, built, context in local_builds(project):
-        for finding in _dependency_findings(build, image.resolver, built, context):
-            if finding not in seen:
-                seen.add(finding)
-                yield finding
+        yield from _dependency_findings(build, image.resolver, built, context)
 
 
 def _dependency_findings(
