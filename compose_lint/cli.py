@@ -6,7 +6,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -341,6 +341,6 @@ def _explain(idents: tuple[str, ...]) -> None:
     sys.exit(EXIT_OK)
 
 
-def _usage_error(message: str) -> None:
+def _usage_error(message: str) -> NoReturn:
     click.echo(f"compose-lint: error: {message}", err=True)
     sys.exit(EXIT_USAGE)

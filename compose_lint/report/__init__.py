@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import cast
 
-from compose_lint.findings import Finding
-
-Formatter = Callable[[Sequence[Finding], int], str]
+# render(findings, files_checked, **format_options) -> the report; each format takes the
+# keyword options it understands (text: show_source, color, summary; sarif: cwd, root...)
+Formatter = Callable[..., str]
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
@@ -16,4 +17,4 @@ def formatter(name: str) -> Formatter:
     """The `render(findings, files_checked)` function of a format in FORMATS."""
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
-    return importlib.import_module(f"compose_lint.report.{name}").render
+    return cast(Formatter, importlib.import_module(f"compose_lint.report.{name}").render)

@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from compose_lint import __version__
@@ -188,7 +188,7 @@ def artifact_location(path: str) -> dict[str, str]:
 def _security() -> dict[str, dict[str, str]]:
     from compose_lint.data import load
 
-    return load("security.json")["rules"]
+    return cast(dict[str, dict[str, str]], load("security.json")["rules"])
 
 
 def _descriptor(code: str, name: str, severity: Severity, summary: str) -> dict[str, Any]:

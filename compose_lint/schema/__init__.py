@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 __all__ = ["SchemaError", "dotted", "is_interpolated", "is_valid", "load_schema", "validate"]
 
@@ -684,7 +684,8 @@ def _explain(data: object) -> list[SchemaError]:
         text = _key_text(key)
         where = dotted(path) or "the top level"
         message = f'{where}: key {text} is not a string; Compose refuses it, write "{text}"'
-        found[((*path, key), True)] = SchemaError((*path, key), True, message)
+        at = cast(Path, (*path, key))  # the key is the offending value, whatever its type
+        found[(at, True)] = SchemaError(at, True, message)
     for error in _detailed_validator().iter_errors(_normalized(data)):
         for leaf in explainer.leaves(error):
             for problem in explainer.explain(leaf, data):
