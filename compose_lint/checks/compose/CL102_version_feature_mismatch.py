@@ -79,8 +79,9 @@ def _check_file(compose: ComposeFile, table: Table) -> Found:
 @rule(
     "CL102",
     "version-feature-mismatch",
-    Severity.WARNING,
+    Severity.INFO,
     "A key that the file's declared legacy `version` (2.x/3.x) does not support.",
+    default_enabled=False,
 )
 def version_feature_mismatch(project: Project) -> Found:
     table = version_table()

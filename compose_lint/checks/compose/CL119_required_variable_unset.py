@@ -28,6 +28,7 @@ def _unmet(text: str, env: Mapping[str, str]) -> Iterator[interpolation.Referenc
     "required-variable-unset",
     Severity.INFO,
     "A `${VAR:?error}` variable that the project's .env does not set.",
+    default_enabled=False,
 )
 def required_variable_unset(project: Project) -> Found:
     for compose in project.compose_files:

@@ -17,7 +17,7 @@ from compose_lint.registry import Found, rule
 @rule(
     "CL303",
     "relative-workdir",
-    Severity.ERROR,
+    Severity.WARNING,
     "WORKDIR is given a relative path, which depends on the working directory before it.",
 )
 def relative_workdir(project: Project) -> Found:

@@ -15,8 +15,9 @@ from compose_lint.registry import Found, rule
 @rule(
     "CL305",
     "cd-in-run",
-    Severity.WARNING,
+    Severity.INFO,
     "A RUN changes directory with `cd`; set the directory with WORKDIR instead.",
+    default_enabled=False,
 )
 def cd_in_run(project: Project) -> Found:
     for run in runs(project):

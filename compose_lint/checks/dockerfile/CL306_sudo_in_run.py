@@ -14,7 +14,7 @@ _ROOT = frozenset({"root", "0", "root:root", "0:0"})
 @rule(
     "CL306",
     "sudo-in-run",
-    Severity.ERROR,
+    Severity.WARNING,
     "A RUN uses `sudo`; RUN already runs as the stage's USER.",
 )
 def sudo_in_run(project: Project) -> Found:

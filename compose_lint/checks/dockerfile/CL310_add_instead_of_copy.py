@@ -19,8 +19,9 @@ def _as_copy(instruction: Instruction) -> str:
 @rule(
     "CL310",
     "add-instead-of-copy",
-    Severity.ERROR,
+    Severity.INFO,
     "ADD is used to copy local files or directories; COPY does only that.",
+    default_enabled=False,
 )
 def add_instead_of_copy(project: Project) -> Found:
     for source, dockerfile, _ in project.parsed_dockerfiles():

@@ -34,7 +34,7 @@ def _context_matches(builds: list[Build], pattern: str) -> list[str]:
 @rule(
     "CL311",
     "copy-dest-not-dir",
-    Severity.ERROR,
+    Severity.WARNING,
     "COPY or ADD with several sources has a destination that does not end with `/`.",
 )
 def copy_dest_not_dir(project: Project) -> Found:

@@ -11,7 +11,7 @@ from compose_lint.registry import Found, rule
 @rule(
     "CL314",
     "duplicate-stage-name",
-    Severity.ERROR,
+    Severity.WARNING,
     "Two stages have the same name (`FROM ... AS name`).",
 )
 def duplicate_stage_name(project: Project) -> Found:

@@ -54,6 +54,7 @@ def _message(first: Instruction, second: Instruction) -> str:
     "consecutive-run",
     Severity.INFO,
     "Two RUN instructions in a row that each run a single command could be one layer.",
+    default_enabled=False,
 )
 def consecutive_run(project: Project) -> Found:
     for source, dockerfile, _ in project.parsed_dockerfiles():

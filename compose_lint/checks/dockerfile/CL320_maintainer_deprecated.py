@@ -27,7 +27,7 @@ def _dockerfile_quote(text: str) -> str:
 @rule(
     "CL320",
     "maintainer-deprecated",
-    Severity.ERROR,
+    Severity.WARNING,
     "MAINTAINER is deprecated; name the authors with a LABEL.",
 )
 def maintainer_deprecated(project: Project) -> Found:

@@ -11,7 +11,7 @@ from compose_lint.registry import Found, rule
 @rule(
     "CL322",
     "multiple-entrypoint",
-    Severity.ERROR,
+    Severity.WARNING,
     "A stage has more than one ENTRYPOINT; only the last one takes effect.",
 )
 def multiple_entrypoint(project: Project) -> Found:

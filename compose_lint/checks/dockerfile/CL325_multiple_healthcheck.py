@@ -11,7 +11,7 @@ from compose_lint.registry import Found, rule
 @rule(
     "CL325",
     "multiple-healthcheck",
-    Severity.ERROR,
+    Severity.WARNING,
     "A stage has more than one HEALTHCHECK; only the last one takes effect.",
 )
 def multiple_healthcheck(project: Project) -> Found:

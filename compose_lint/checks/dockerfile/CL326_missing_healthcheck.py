@@ -56,6 +56,7 @@ def _message(stage: Stage, inherited: bool, missing: list[str], empty: list[str]
     "missing-healthcheck",
     Severity.INFO,
     "The built image has no HEALTHCHECK and the compose service sets no `healthcheck:`.",
+    default_enabled=False,
 )
 def missing_healthcheck(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
