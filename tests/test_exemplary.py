@@ -5,17 +5,19 @@ real tools accept them.
 fixtures/exemplary/<name>/ are small but complete applications:
 
 * python-fastapi  FastAPI under uvicorn, SQLite on a named volume, a bearer token
-                  read from a Compose secret file
+                  read from a Compose secret file, the healthcheck in the image, a
+                  compose.override.yaml for development (read-only source, --reload)
 * node-express    Express behind `init: true`, `npm ci` from the lockfile, the
                   image's own `node` user
 * go-static       a static Go binary built in one stage and run from distroless
                   `static:nonroot`, probing its own health (the image has no shell)
 * multistage-spa  a Vite single-page app built by Node and served by
-                  nginx-unprivileged on 8080
+                  nginx-unprivileged on 8080, with `develop.watch` rebuilds
 * stack-worker    Flask under gunicorn, a Celery worker and a one-shot migration
-                  sharing one image, PostgreSQL with its password from a secret
-                  file, Redis, every dependency gated on `service_healthy` or
-                  `service_completed_successfully`
+                  sharing one image (an `x-` anchor), PostgreSQL with its password
+                  from a secret file, Redis, every dependency gated on
+                  `service_healthy` or `service_completed_successfully`, the host
+                  port from `${WEB_PORT:-8000}`, BuildKit cache mounts
 
 A finding here is either a mistake in the project (fix the project) or a false
 positive of the rule: then the case is marked `xfail(strict=True)` with the rule and
@@ -102,7 +104,7 @@ def _compose_binary() -> Path:
 def test_docker_compose_accepts_it(project: Path, tmp_path: Path) -> None:
     binary = _compose_binary()
     done = subprocess.run(
-        [str(binary), "-f", "compose.yaml", "config", "-q"],
+        [str(binary), "config", "-q"],  # its default files: compose.yaml and any override
         cwd=project,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         capture_output=True,
