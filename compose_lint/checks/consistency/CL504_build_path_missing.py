@@ -10,6 +10,7 @@ from compose_lint.discover import is_dockerfile_name
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import close_names, list_names
+from compose_lint.model.purpose import is_test_data
 from compose_lint.registry import Found, rule
 
 
@@ -40,6 +41,10 @@ def build_path_missing(project: Project) -> Found:
         if build is None or build.remote is not None or build.context is None:
             continue
         compose = service.file
+        if is_test_data(compose.display):
+            # a compose file in tests/, testdata/, fixtures/: data a test parses, which
+            # nobody builds; its build paths need not exist (see rules/CL504.md)
+            continue
         raw = service.data.get("build")
         short = isinstance(raw, str)
         spec: dict[str, Any] = raw if isinstance(raw, dict) else {}
