@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from compose_lint.model.purpose import is_test_data
+from compose_lint.model.templates import is_override_template
 
 
 @pytest.mark.parametrize(
@@ -34,3 +35,19 @@ def test_test_data(display: str) -> None:
 )
 def test_not_test_data(display: str) -> None:
     assert not is_test_data(display)
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("compose.override.yaml.example", True),
+        ("docker-compose.override.yml.dist", True),
+        ("compose.override.example.yaml", True),
+        ("docker-compose.override.sample.yml", True),
+        ("compose.override.yaml", False),  # the file itself: Compose reads it already
+        ("compose.yaml.example", False),  # a whole example application, not an override
+        (".env.example", False),
+    ],
+)
+def test_override_template_names(name: str, template: bool) -> None:
+    assert is_override_template(name) is template
