@@ -177,6 +177,192 @@ def test_cl304_names_the_stage_the_root_user_comes_from() -> None:
     assert 'built stage "app", inherited from stage "base"' in message
 
 
+# --- CL304: image facts (data/images.json) and privileges dropped at run time (issue 14)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        # the Elastic images run as UID 1000, from Elastic's registry or Docker Hub
+        "docker.elastic.co/elasticsearch/elasticsearch:8.15.0",
+        "elasticsearch:8.15.0",
+        "docker.elastic.co/kibana/kibana:8.15.0",
+        "kibana:8.15.0",
+        "docker.elastic.co/logstash/logstash:8.15.0",
+        "logstash:8.15.0",
+        "gcr.io/distroless/python3-debian12:nonroot",
+        "gcr.io/distroless/static-debian12:debug-nonroot",
+        "docker.io/nginxinc/nginx-unprivileged:1.27-alpine",
+        "grafana/grafana:11.2.0",
+        "prom/prometheus:v2.54.0",
+        "haproxy:3.0",
+        "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled",
+    ],
+)
+def test_cl304_base_images_that_run_unprivileged(base: str) -> None:
+    catches_not("CL304", compose=WEB, dockerfile=f"FROM {base}\nCOPY app /app\n")
+
+
+def test_cl304_distroless_without_nonroot_runs_as_root() -> None:
+    dockerfile = "FROM gcr.io/distroless/static-debian12:latest\nCOPY app /app\n"
+    catches("CL304", compose=WEB, dockerfile=dockerfile, at="Dockerfile:1:1")
+
+
+def test_cl304_an_image_the_table_does_not_know_is_not_judged() -> None:
+    """The default user of an image nobody recorded cannot be known: no guess."""
+    catches_not("CL304", compose=WEB, dockerfile="FROM example/app-base:2.0.0\nCOPY . /app\n")
+
+
+def test_cl304_offers_the_user_the_base_image_already_has() -> None:
+    [message] = catches("CL304", compose=WEB, dockerfile='FROM node:22-slim\nCMD ["node"]\n')
+    assert 'node:22-slim already has the unprivileged user "node"' in message
+    assert 'add "USER node"' in message
+
+
+PROJECT_BASE = (
+    "services:\n"
+    "  base:\n"
+    "    image: acme/base-local\n"
+    "    build: ./base\n"
+    "  app:\n"
+    "    build:\n"
+    "      context: ./app\n"
+    "      args:\n"
+    "        BASE_IMAGE: acme/base-local\n"
+)
+APP_ON_BASE = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY . /srv\n"
+
+
+def test_cl304_a_base_the_project_builds_with_a_user_is_known() -> None:
+    files = {
+        "base/Dockerfile": "FROM python:3.13-slim\nRUN useradd app\nUSER app\n",
+        "app/Dockerfile": APP_ON_BASE,
+    }
+    catches_not("CL304", compose=PROJECT_BASE, files=files)
+
+
+def test_cl304_a_base_the_project_builds_as_root_is_named() -> None:
+    files = {
+        "base/Dockerfile": 'FROM python:3.13-slim\nCMD ["python"]\n',
+        "app/Dockerfile": APP_ON_BASE,
+    }
+    found = catches(
+        "CL304",
+        compose=PROJECT_BASE,
+        files=files,
+        at=["base/Dockerfile:1:1", "app/Dockerfile:2:1"],
+    )
+    [on_app] = [m for m in found if 'service "app"' in m]
+    assert 'FROM acme/base-local, the image service "base" builds, which runs as root too' in on_app
+
+
+GOSU_ENTRYPOINT = """#!/bin/sh
+set -e
+if [ "$(id -u)" = "0" ]; then
+    chown -R app /data
+    exec {dropper} "$0" "$@"
+fi
+exec "$@"
+"""
+
+
+@pytest.mark.parametrize(
+    "dropper",
+    [
+        "gosu app",
+        'gosu "$PUID"',
+        "su-exec app:app",
+        "setpriv --reuid=app --regid=app --init-groups",
+        "chroot --userspec=app:app /",
+        "s6-setuidgid app",
+        "runuser -u app --",
+    ],
+)
+def test_cl304_entrypoint_script_re_executes_unprivileged(dropper: str) -> None:
+    dockerfile = (
+        "FROM python:3.13-slim\n"
+        "RUN useradd app\n"
+        "COPY docker/entry.sh /usr/local/bin/docker-entrypoint.sh\n"
+        'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+        'CMD ["python", "-m", "app"]\n'
+    )
+    files = {"docker/entry.sh": GOSU_ENTRYPOINT.format(dropper=dropper)}
+    catches_not("CL304", compose=WEB, dockerfile=dockerfile, files=files)
+
+
+def test_cl304_entrypoint_script_found_through_env_and_a_directory_copy() -> None:
+    dockerfile = (
+        "FROM python:3.13-slim\n"
+        "ENV APP_HOME=/app\n"
+        "COPY scripts/ $APP_HOME/bin/\n"
+        'ENTRYPOINT ["/app/bin/start.sh"]\n'
+    )
+    files = {"scripts/start.sh": GOSU_ENTRYPOINT.format(dropper="gosu app")}
+    catches_not("CL304", compose=WEB, dockerfile=dockerfile, files=files)
+
+
+def test_cl304_entrypoint_that_only_uses_gosu_for_a_side_task_still_runs_as_root() -> None:
+    script = '#!/bin/sh\ngosu app ./migrate\nexec "$@"\n'
+    dockerfile = (
+        "FROM python:3.13-slim\n"
+        "COPY entry.sh /entry.sh\n"
+        'ENTRYPOINT ["/entry.sh"]\n'
+        'CMD ["python", "-m", "app"]\n'
+    )
+    catches(
+        "CL304",
+        compose=WEB,
+        dockerfile=dockerfile,
+        files={"entry.sh": script},
+        at="Dockerfile:1:1",
+    )
+
+
+def test_cl304_entrypoint_wrapper_steps_down_itself() -> None:
+    dockerfile = 'FROM python:3.13-slim\nENTRYPOINT ["tini", "--", "gosu", "app", "python"]\n'
+    catches_not("CL304", compose=WEB, dockerfile=dockerfile)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "altinity/clickhouse-server:25.8.28.10001.altinitystable",
+        "clickhouse/clickhouse-server:24.8",
+        "postgres:17",
+        "redis:7.4",
+    ],
+)
+def test_cl304_base_whose_entrypoint_steps_down(base: str) -> None:
+    catches_not("CL304", compose=WEB, dockerfile=f"FROM {base}\nCOPY conf /etc/conf\n")
+
+
+def test_cl304_base_entrypoint_replaced_runs_as_root() -> None:
+    dockerfile = 'FROM postgres:17\nCOPY run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n'
+    catches("CL304", compose=WEB, dockerfile=dockerfile, at="Dockerfile:1:1")
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\n",
+        'FROM nginx:1.27-alpine\nCMD ["nginx", "-g", "daemon off;"]\n',
+        "FROM httpd:2.4\nCOPY site/ /usr/local/apache2/htdocs/\n",
+        "FROM php:8.4-fpm\nRUN docker-php-ext-install pdo_mysql\n",
+        "FROM php:8.4-apache\nCOPY . /var/www/html/\n",
+        "FROM nginxproxy/nginx-proxy:1.7-alpine\nCOPY proxy.conf /etc/nginx/conf.d/\n",
+    ],
+)
+def test_cl304_servers_that_run_their_workers_unprivileged(dockerfile: str) -> None:
+    """Root by design (decided from the benchmark: every such finding was noise): the
+    master process keeps root to bind ports, the requests are served unprivileged."""
+    catches_not("CL304", compose=WEB, dockerfile=dockerfile)
+
+
+def test_cl304_server_image_running_another_program_is_reported() -> None:
+    dockerfile = 'FROM php:8.4-fpm\nCMD ["supervisord", "-c", "/etc/supervisord.conf"]\n'
+    catches("CL304", compose=WEB, dockerfile=dockerfile, at="Dockerfile:1:1")
+
+
 # --- CL310 add-instead-of-copy ---------------------------------------------------------
 
 

@@ -339,3 +339,112 @@ def test_unpinned_message_proposes_a_release() -> None:
     [message] = catches("CL302", compose="services:\n  db:\n    image: ${DB:-postgres}\n")
     assert message.startswith('image "postgres" (from "${DB:-postgres}") has no tag')
     assert "pin a version tag such as postgres:" in message
+
+
+# -- the project's own images are known images, not registry pulls (issue 14) ----------
+
+OWN_BASE = (
+    "services:\n"
+    "  web:\n"
+    "    image: acme-web-local\n"
+    "    build: ./web\n"
+    "  cron:\n"
+    "    build:\n"
+    "      context: ./cron\n"
+    "      args:\n"
+    "        BASE_IMAGE: acme-web-local\n"
+)
+
+
+@pytest.mark.parametrize("code", ["CL301", "CL302"])
+def test_from_an_image_the_project_builds_is_not_pulled(code: str) -> None:
+    """`FROM ${BASE_IMAGE}` whose value is the `image:` of a service built here: there
+    is no registry tag to pin, and its own FROM lines are judged where they are."""
+    files = {
+        "web/Dockerfile": "FROM python:3.14-slim\n",
+        "cron/Dockerfile": "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n",
+    }
+    catches_not(code, compose=OWN_BASE, files=files)
+
+
+def test_from_an_untagged_image_of_the_same_name_elsewhere_is_still_reported() -> None:
+    compose = OWN_BASE.replace("BASE_IMAGE: acme-web-local", "BASE_IMAGE: acme-other")
+    files = {
+        "web/Dockerfile": "FROM python:3.14-slim\n",
+        "cron/Dockerfile": "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n",
+    }
+    catches("CL302", compose=compose, files=files, at="cron/Dockerfile:2:6")
+
+
+# -- image facts (data/images.json) -----------------------------------------------------
+
+
+def test_every_image_fact_has_a_source_and_a_date() -> None:
+    import datetime
+
+    from compose_lint import data
+
+    table = data.load("images.json")["images"]
+    assert len(table) >= 30
+    for name, entry in table.items():
+        assert entry.get("source", "").startswith("https://"), name
+        datetime.date.fromisoformat(entry["recorded"])
+        assert entry.get("user") is not None, name
+        drop = entry.get("drops_privileges")
+        for variant in entry.get("variants", []):
+            assert variant.get("tag_contains"), name
+            drop = drop or variant.get("drops_privileges")
+        if drop is not None:
+            assert drop["kind"] in ("entrypoint", "server"), name
+            assert drop["to"] and drop["programs"] and drop["how"], name
+
+
+@pytest.mark.parametrize(
+    ("reference", "key", "user", "root"),
+    [
+        ("nginx", "nginx", "root", True),
+        ("docker.io/library/nginx:1.27", "nginx", "root", True),
+        ("docker.elastic.co/elasticsearch/elasticsearch:8.15.0", None, "elasticsearch", False),
+        ("gcr.io/distroless/base-debian12:nonroot", "gcr.io/distroless/*", "nonroot", False),
+        ("gcr.io/distroless/base-debian12", "gcr.io/distroless/*", "root", True),
+        ("nginxinc/nginx-unprivileged", None, "nginx", False),
+        (
+            "docker.io/nginxinc/nginx-unprivileged:stable",
+            "nginxinc/nginx-unprivileged",
+            "nginx",
+            False,
+        ),
+        ("scratch", "scratch", "root", True),
+    ],
+)
+def test_image_facts_lookup(reference: str, key: str | None, user: str, root: bool) -> None:
+    from compose_lint.model.image import image_facts
+
+    facts = image_facts(reference)
+    assert facts is not None
+    assert facts.name == (key or reference.split(":")[0])
+    assert facts.user == user and facts.root is root
+
+
+def test_image_facts_variants_and_unknown_images() -> None:
+    from compose_lint.model.image import image_facts
+
+    slim, full = image_facts("python:3.13-slim"), image_facts("python:3.13")
+    assert slim is not None and full is not None
+    assert slim.tools["curl"] is False and full.tools["curl"] is True
+    fpm = image_facts("php:8.4-fpm-alpine")
+    assert fpm is not None and fpm.drops is not None and fpm.drops.to == "www-data"
+    cli = image_facts("php:8.4-cli")
+    assert cli is not None and cli.drops is None
+    assert image_facts("example/unknown:1") is None
+    assert image_facts("${BASE}") is None
+    distroless = image_facts("gcr.io/distroless/static-debian12")
+    assert distroless is not None and distroless.has_shell is False
+
+
+def test_image_facts_ports_come_from_the_ports_table() -> None:
+    from compose_lint.model.image import image_facts
+
+    facts = image_facts("nginx:1.27")
+    assert facts is not None and facts.ports is not None
+    assert [str(p) for p in facts.ports] and len(facts.ports) == 1

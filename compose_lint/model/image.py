@@ -29,7 +29,14 @@ Public names (kept stable: other rules build on them)
   `IMAGE_WORKDIR`, the `cwd` prefix of a working directory the base image decides.
 - `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
 - `project_images(project)`: every external image a project pulls (`ProjectImage`:
-  location, reference resolved, as written, from a Dockerfile or not).
+  location, reference resolved, as written, from a Dockerfile or not); FROM lines
+  naming an image the project builds itself are not pulled and left out.
+- `built_images(project)`: the project's own images, `image:` name -> the builds that
+  produce it (a FROM or `image:` naming one is a known image, not a registry pull).
+- `image_facts(reference)`: what data/images.json records about a well-known image
+  (`ImageFacts`: default `user`/`uid`, `unprivileged_user`, `drops` (`Drop`: it starts
+  as root and gives root up itself), `shell`, `tools`, `ports` from
+  data/image_ports.json, `source`, `recorded`); None for an image it does not know.
 - `copy_from_refs(dockerfile)`: each `COPY --from=` with the stage it names
   (`CopyFrom`).
 - `replaced(stage, keyword)`: (instruction, the last one) for each instruction of
@@ -50,9 +57,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
+from compose_lint import data
 from compose_lint.findings import Location
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import (
@@ -681,15 +689,27 @@ class ProjectImage(NamedTuple):
         return text if self.written == self.reference else f'{text} (from "{self.written}")'
 
 
+def built_images(project: Project) -> Mapping[str, tuple[Build, ...]]:
+    """The project's own images: each `image:` name a service builds (interpolated),
+    with the builds that produce it. Other services may run them and Dockerfiles may
+    build FROM them; they come from this project, not from a registry. Worked out once
+    per project."""
+    cache: dict[str, Any] = vars(project).setdefault("_model_image", {})
+    found = cache.get("built_images")
+    if found is None:
+        names: dict[str, list[Build]] = {}
+        for service in project.services:
+            if service.build is not None and service.image is not None:
+                value = interpolation.substitute(service.image, service.file.interpolation_env)
+                if value and value.strip():
+                    names.setdefault(value.strip(), []).append(service.build)
+        found = cache["built_images"] = {k: tuple(v) for k, v in names.items()}
+    return found
+
+
 def _built_image_names(project: Project) -> set[str]:
     """`image:` names that a service builds: other services may run them."""
-    names: set[str] = set()
-    for service in project.services:
-        if service.build is not None and service.image is not None:
-            value = interpolation.substitute(service.image, service.file.interpolation_env)
-            if value:
-                names.add(value.strip())
-    return names
+    return set(built_images(project))
 
 
 def _from_location(source: DockerfileSource, stage: Stage) -> Location:
@@ -731,7 +751,132 @@ def _project_images(project: Project) -> Iterator[ProjectImage]:
                 value = resolver.base(stage)
                 if not value or resolver.stage(value, stage.index) is not None:
                     continue  # unknown, or FROM an earlier stage
+                if value.strip() in built:
+                    continue  # FROM an image this project builds: nothing is pulled
                 if (stage.index, value) in seen:
                     continue
                 seen.add((stage.index, value))
                 yield ProjectImage(_from_location(source, stage), value, stage.base, True)
+
+
+# -- facts about well-known images (data/images.json) ---------------------------------
+
+
+class Drop(NamedTuple):
+    """An image that starts as root on purpose and gives root up itself."""
+
+    kind: str  # "entrypoint": its ENTRYPOINT re-executes as `to`; "server": workers run as `to`
+    to: str  # the unprivileged user
+    programs: tuple[str, ...]  # the commands for which that holds
+    how: str  # one sentence saying how, for messages
+
+
+class ImageFacts(NamedTuple):
+    """What data/images.json records about one image (tag variants applied)."""
+
+    name: str  # the table's key that matched
+    reference: str  # the reference asked about
+    user: str | None  # the default user ("root", a name or a UID); None: not recorded
+    uid: int | None
+    unprivileged_user: str | None  # a user the image creates for applications
+    drops: Drop | None
+    shell: str | None  # the POSIX shell; None: none (or not recorded, see `has_shell`)
+    has_shell: bool | None  # None: not recorded
+    tools: Mapping[str, bool]  # curl / wget / bash: present or not; absent key: unknown
+    source: str
+    recorded: str
+
+    @property
+    def root(self) -> bool | None:
+        """Whether the image runs as root by default (None: not recorded)."""
+        if self.uid is not None:
+            return self.uid == 0
+        if self.user is None:
+            return None
+        return self.user in ("root", "0") or self.user.startswith(("root:", "0:"))
+
+    @property
+    def ports(self) -> list[Any] | None:
+        """What the image EXPOSEs (`values.PortSpan`s, from data/image_ports.json);
+        None when that table does not know it."""
+        from compose_lint.model.values import image_ports
+
+        return image_ports(self.reference)
+
+
+@cache
+def _images_table() -> dict[str, Any]:
+    images = data.load("images.json")["images"]
+    return images if isinstance(images, dict) else {}
+
+
+def _table_key(reference: str) -> tuple[list[str], str] | None:
+    """The keys to look up for `reference`, most precise first, and its tag."""
+    from compose_lint.model.imageref import parse_image
+
+    text = reference.strip()
+    if text.lower() == "scratch":
+        return ["scratch"], "latest"
+    ref = parse_image(text)
+    if ref is None:
+        return None
+    tag = (ref.tag or "latest").lower()
+    if ref.official:
+        return [ref.short_name], tag
+    hub = ref.registry in (None, "docker.io", "index.docker.io", "registry-1.docker.io")
+    name = (
+        ref.repository
+        if hub
+        else f"{ref.registry.lower() if ref.registry else ''}/{ref.repository}"
+    )
+    keys = [name]
+    parts = name.split("/")
+    keys.extend("/".join(parts[:i]) + "/*" for i in range(len(parts) - 1, 0, -1))
+    return keys, tag
+
+
+def _drop(raw: object) -> Drop | None:
+    if not isinstance(raw, dict):
+        return None
+    return Drop(
+        str(raw.get("kind", "")),
+        str(raw.get("to", "")),
+        tuple(str(p) for p in raw.get("programs", [])),
+        str(raw.get("how", "")),
+    )
+
+
+def image_facts(reference: str | None) -> ImageFacts | None:
+    """What the shipped table (data/images.json) records about the image `reference`
+    names, with the first matching tag variant applied; None when it is not there
+    (or the reference is unknown)."""
+    if reference is None:
+        return None
+    found = _table_key(reference)
+    if found is None:
+        return None
+    keys, tag = found
+    table = _images_table()
+    key = next((k for k in keys if isinstance(table.get(k), dict)), None)
+    if key is None:
+        return None
+    entry: dict[str, Any] = dict(table[key])
+    for variant in entry.get("variants", []):
+        if isinstance(variant, dict) and str(variant.get("tag_contains", "\x00")) in tag:
+            entry.update({k: v for k, v in variant.items() if k != "tag_contains"})
+            break
+    uid = entry.get("uid")
+    tools = entry.get("tools")
+    return ImageFacts(
+        name=key,
+        reference=reference.strip(),
+        user=str(entry["user"]) if entry.get("user") is not None else None,
+        uid=uid if isinstance(uid, int) else None,
+        unprivileged_user=entry.get("unprivileged_user"),
+        drops=_drop(entry.get("drops_privileges")),
+        shell=entry.get("shell") if isinstance(entry.get("shell"), str) else None,
+        has_shell=(entry["shell"] is not None) if "shell" in entry else None,
+        tools={str(k): bool(v) for k, v in tools.items()} if isinstance(tools, dict) else {},
+        source=str(entry.get("source", "")),
+        recorded=str(entry.get("recorded", "")),
+    )

@@ -2,8 +2,15 @@
 sets no `user:`.
 
 For a compose build the built stage's chain decides (`BuiltImage.dockerfile_user`,
-else the base image's default, root unless its name says otherwise). A Dockerfile no
-service builds is only reported for an explicit root USER at the end of its last stage.
+else the base image's default user). The base image's default comes from the shipped
+image facts (`model.image.image_facts`, data/images.json) or, for an image the same
+project builds (`model.image.built_images`), from that image's own Dockerfile; an
+image known to neither stays unjudged. No finding when privileges are dropped at run
+time: an entrypoint script from the build context that re-executes as an unprivileged
+user (`model.entrypoint.entrypoint_script`), or a base image that starts as root on
+purpose and gives root up itself (its entrypoint steps down, or its server runs its
+workers unprivileged) while the image keeps that program. A Dockerfile no service
+builds is only reported for an explicit root USER at the end of its last stage.
 """
 
 from __future__ import annotations
@@ -13,18 +20,34 @@ from collections.abc import Sequence
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.model import DockerfileSource, Project
-from compose_lint.model.image import image_of, lone_image, stage_of
+from compose_lint.model.commands import basename
+from compose_lint.model.entrypoint import entrypoint_script, start_of
+from compose_lint.model.image import (
+    BuiltImage,
+    ImageFacts,
+    built_images,
+    image_facts,
+    image_of,
+    lone_image,
+    stage_of,
+)
 from compose_lint.registry import Found, rule
 
 # Words in an image reference that say its default user is not root, by naming
-# convention (`distroless/static:nonroot`, `nginxinc/nginx-unprivileged`). Windows
-# images (`BuiltImage.windows`) have no root user at all.
+# convention (`distroless/static:nonroot`, `nginxinc/nginx-unprivileged`), for images
+# the table does not list. Windows images (`BuiltImage.windows`) have no root user.
 _NOT_ROOT_NAMES = ("nonroot", "non-root", "unprivileged", "rootless")
+_ROOT_USERS = ("root", "0")
+_MAX_DEPTH = 8  # project images built FROM project images, followed this far
 
 
 def _is_root(user: Instruction) -> bool:
     spec = user.user
-    return spec is not None and spec[0] in ("root", "0")
+    return spec is not None and spec[0] in _ROOT_USERS
+
+
+def _root_spec(user: str) -> bool:
+    return user.strip().lower().partition(":")[0] in _ROOT_USERS
 
 
 def _services(names: Sequence[str]) -> str:
@@ -32,6 +55,91 @@ def _services(names: Sequence[str]) -> str:
     if len(quoted) == 1:
         return f"service {quoted[0]}"
     return "services " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _program(value: object) -> str | None:
+    """The program an ENTRYPOINT/CMD (instruction or compose override) runs."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return basename(str(value[0])) if value else None
+    if isinstance(value, str):
+        words = value.split()
+        return basename(words[0]) if words else None
+    if isinstance(value, Instruction):
+        if value.json_args is not None:
+            return basename(value.json_args[0]) if value.json_args else None
+        words = value.args.split()
+        return basename(words[0]) if words else None
+    return None
+
+
+def _base_drops(image: BuiltImage, facts: ImageFacts) -> bool:
+    """Whether the base image gives root up itself for what this image runs: its own
+    entrypoint steps down (kept: no ENTRYPOINT of ours) for one of its programs, or
+    its server (kept as the program) runs its workers unprivileged."""
+    drop = facts.drops
+    if drop is None:
+        return False
+    entrypoint = _program(image.entrypoint)
+    command = _program(image.command)
+    if drop.kind == "entrypoint":
+        if image.entrypoint is not None:
+            return False
+        return command is None or command in drop.programs or command.startswith("-")
+    if drop.kind == "server":
+        program = entrypoint if image.entrypoint is not None else command
+        return program is None or program in drop.programs
+    return False
+
+
+def _project_image_user(project: Project, name: str, depth: int) -> str:
+    """What an image this project builds runs as: "root", "other" or "unknown"."""
+    verdicts = set()
+    for build in built_images(project).get(name, ()):
+        image = image_of(build)
+        if image is None or image.stage is None:
+            verdicts.add("unknown")
+            continue
+        verdicts.add(_default_user(project, image, depth + 1)[0])
+    if verdicts == {"root"}:
+        return "root"
+    return "other" if "other" in verdicts else "unknown"
+
+
+def _default_user(project: Project, image: BuiltImage, depth: int = 0) -> tuple[str, str]:
+    """Who `image` runs as before compose's `user:`: ("root" | "other" | "unknown",
+    where the root user comes from, for the message)."""
+    user = image.dockerfile_user
+    if user is not None:
+        return ("root", "user") if _is_root(user) else ("other", "")
+    root = image.root
+    if root is None or image.windows or depth > _MAX_DEPTH:
+        return "unknown", ""
+    if root in built_images(project):
+        return _project_image_user(project, root, depth), "project"
+    facts = image_facts(root)
+    if facts is None:
+        if any(m in root.lower() for m in _NOT_ROOT_NAMES):
+            return "other", ""
+        return "unknown", ""
+    if facts.root is not True:
+        return ("other", "") if facts.root is False else ("unknown", "")
+    return "root", "table"
+
+
+def _drops_at_run_time(image: BuiltImage) -> bool:
+    """Whether what the container starts steps down from root itself: a wrapper at
+    the entrypoint (`ENTRYPOINT ["gosu", "app", ...]`), an entrypoint script from the
+    build context that re-executes unprivileged, or a base image that does."""
+    start = start_of(image)
+    if start is not None and start.user is not None and not _root_spec(start.user):
+        return True
+    script = entrypoint_script(image)
+    if script is not None and script.drop is not None:
+        return True
+    facts = image_facts(image.root) if image.root is not None else None
+    return facts is not None and _base_drops(image, facts)
 
 
 @rule(
@@ -56,10 +164,11 @@ def runs_as_root(project: Project) -> Found:
             stage = image.stage
             if stage is None:
                 continue  # an unknown build.target is reported by CL506
+            verdict, origin = _default_user(project, image)
+            if verdict != "root" or _drops_at_run_time(image):
+                continue  # not root, unknown, or privileges dropped at run time
             user = image.dockerfile_user
             if user is not None:
-                if not _is_root(user):
-                    continue
                 link = stage_of(dockerfile, user)
                 where = (user.line, user.column)
                 inherited = f", inherited from {link.label}" if link not in (None, stage) else ""
@@ -72,21 +181,33 @@ def runs_as_root(project: Project) -> Found:
                     '(e.g. "USER app")'
                 )
             else:
-                root = image.root
-                if root is None or image.windows or any(m in root.lower() for m in _NOT_ROOT_NAMES):
-                    continue  # unknown, says it is not root, or has no root user (Windows)
+                root = image.root or ""
                 where = (stage.from_instruction.line, stage.from_instruction.column)
+                if origin == "project":
+                    builders = sorted(b.service.name for b in built_images(project)[root])
+                    base = (
+                        f"FROM {root}, the image {_services(builders)} builds, "
+                        "which runs as root too"
+                    )
+                else:
+                    base = f"FROM {root}"
                 if len(image.chain) > 1:
                     what = (
                         f"neither the built {stage.label} nor the stages it is "
-                        f"built from (down to FROM {root}) set a USER"
+                        f"built from (down to {base}) set a USER"
                     )
                 else:
-                    what = f"the built {stage.label} (FROM {root}) never sets a USER"
+                    what = f"the built {stage.label} ({base}) never sets a USER"
+                facts = image_facts(root) if origin == "table" else None
                 if root == "scratch":
                     fix = (
                         'add "USER 65534:65534" at the end of the stage (scratch has no '
                         "user database, so use a numeric ID)"
+                    )
+                elif facts is not None and facts.unprivileged_user:
+                    fix = (
+                        f'{root} already has the unprivileged user "{facts.unprivileged_user}": '
+                        f'add "USER {facts.unprivileged_user}" at the end of the stage'
                     )
                 else:
                     fix = (

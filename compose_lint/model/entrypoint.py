@@ -1,0 +1,280 @@
+"""What a built image starts: its ENTRYPOINT program, the init it runs behind, and the
+entrypoint script the Dockerfile copies from the build context, read once.
+
+An image often starts a script (`ENTRYPOINT ["/entrypoint.sh"]`) that prepares the
+container and then hands over to the real program. Two things such a script does
+decide what rules may claim about the running container:
+
+- it re-executes itself or the program as an unprivileged user
+  (`exec gosu app "$@"`, `exec su-exec app ...`, `exec setpriv --reuid=app ...`,
+  `exec chroot --userspec=app / ...`, `exec s6-setuidgid app ...`,
+  `exec runuser -u app -- ...`): the process that serves does not run as root;
+- it ends with `exec "$@"`: CMD, whatever its form, is run as the program.
+
+Public names
+
+- `Start`: the entrypoint's argv after any init (`tini --`, `dumb-init`), the init,
+  and the user a wrapper at the entrypoint itself switches to (`gosu app /run.sh`).
+- `start_of(image)`: the `Start` of a `BuiltImage` (compose `entrypoint:` first);
+  None without an ENTRYPOINT.
+- `EntrypointScript`: `path` (in the image), `relpath` (in the build context),
+  `commands` (`model.commands.Command`s), `drop` (the command that re-executes
+  unprivileged, or None), `passes_arguments` (the `exec "$@"` command, or None).
+- `entrypoint_script(image)`: the script the ENTRYPOINT runs, when a COPY or ADD of
+  the built chain puts it there from the local build context and it can be read;
+  None otherwise (a script from the base image, another stage or a URL is unknown).
+- `INITS`: the init programs recognised.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from compose_lint.load.dockerfile import Instruction
+from compose_lint.load.files import ReadError, read_text
+from compose_lint.model.commands import Command, basename, shell_commands
+from compose_lint.model.image import BuiltImage, Step
+
+# Programs that run as PID 1 to reap children and pass signals on.
+INITS: frozenset[str] = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "docker-init"})
+_INIT_VALUES = frozenset({"-p", "-e", "-r", "--rewrite"})  # options that take a value
+# Where a bare program name is looked up when the image sets no PATH.
+_DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_MAX_SCRIPT = 256 * 1024  # larger files are not entrypoint scripts worth reading
+_ARGUMENTS = frozenset({"$@", "${@}"})
+_ROOT = frozenset({"root", "0", "root:root", "0:0", "root:0", "0:root"})
+
+
+class Start(NamedTuple):
+    """What the ENTRYPOINT starts."""
+
+    words: tuple[str, ...]  # the program and its arguments, after any init
+    init: str | None  # the init it runs behind, if any
+    user: str | None  # the user a wrapper switches to first (`gosu app /x`)
+
+
+class EntrypointScript(NamedTuple):
+    """An entrypoint script copied from the build context."""
+
+    path: str  # where it is in the image
+    relpath: str  # where it is in the build context
+    commands: tuple[Command, ...]
+    drop: Command | None  # the command that re-executes as an unprivileged user
+    passes_arguments: Command | None  # `exec "$@"`
+
+
+def _argv(value: Instruction | str | list[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [str(word) for word in value]
+    if isinstance(value, str):
+        commands = shell_commands(value)
+        return list(commands[0].words) if len(commands) == 1 else None
+    if value.json_args is not None:
+        return list(value.json_args)
+    commands = shell_commands(value.args)
+    return list(commands[0].words) if len(commands) == 1 else None
+
+
+def _drop_user(words: Sequence[str]) -> tuple[str | None, int]:
+    """When `words` start with a command that runs the rest as another user: that user
+    and the index of the program it runs; (None, 0) otherwise."""
+    if not words:
+        return None, 0
+    name = basename(words[0])
+    if name in ("gosu", "su-exec", "s6-setuidgid", "setuidgid") and len(words) > 2:
+        return words[1], 2
+    if name == "chpst":
+        for i, word in enumerate(words[1:-1], start=1):
+            if word == "-u":
+                return words[i + 1], i + 2
+        return None, 0
+    if name in ("setpriv", "chroot", "runuser"):
+        user: str | None = None
+        i = 1
+        while i < len(words):
+            word = words[i]
+            option, _, value = word.partition("=")
+            takes = option in ("--reuid", "--userspec", "-u", "--user")
+            if takes and not value and i + 1 < len(words):
+                value, i = words[i + 1], i + 1
+            if takes:
+                user = value
+            elif word == "--":
+                i += 1
+                break
+            elif not word.startswith("-"):
+                break
+            i += 1
+        if name == "chroot" and user is not None:
+            i += 1  # chroot NEWROOT COMMAND
+        return (user, i) if user is not None and i < len(words) else (None, 0)
+    return None, 0
+
+
+def _unprivileged(user: str | None) -> bool:
+    """A user that is not root as written. A variable (`gosu "$PUID" ...`) counts: the
+    script steps down to whoever the operator names, root only when asked to."""
+    return user is not None and bool(user.strip()) and user.strip().lower() not in _ROOT
+
+
+def _skip_init(words: list[str]) -> tuple[list[str], str | None]:
+    init: str | None = None
+    while words and basename(words[0]) in INITS:
+        init = init or basename(words[0])
+        i = 1
+        while i < len(words) and words[i].startswith("-"):
+            if words[i] == "--":
+                i += 1
+                break
+            i += 2 if words[i] in _INIT_VALUES else 1
+        words = words[i:]
+    return words, init
+
+
+def start_of(image: BuiltImage) -> Start | None:
+    """What the image's ENTRYPOINT (the service's `entrypoint:` first) starts; None
+    when there is none or it cannot be read as one program."""
+    words = _argv(image.entrypoint)
+    if not words:
+        return None
+    words, init = _skip_init(words)
+    user, at = _drop_user(words)
+    if user is not None:
+        words, more = _skip_init(words[at:])
+        init = init or more
+    return Start(tuple(words), init, user)
+
+
+def _destination(step: Step, dest: str) -> str | None:
+    """A COPY destination as an absolute path in the image (ARG/ENV values applied);
+    None when it depends on something unknown."""
+    from compose_lint.load import interpolation
+
+    value = interpolation.substitute(dest, step.env)
+    if value is None or not value:
+        return None
+    if value.startswith("/"):
+        return value
+    if step.cwd.startswith("/"):
+        return posixpath.join(step.cwd, value) + ("/" if value.endswith("/") else "")
+    return None
+
+
+def _source_for(image: BuiltImage, path: str) -> str | None:
+    """The build-context path that the last COPY/ADD putting a file at `path` (in the
+    image) copies from; None when no such copy from the local context is known."""
+    for step in reversed(image.steps):
+        copy = step.instruction.copy
+        if copy is None or copy.from_stage is not None:
+            continue
+        dest = _destination(step, copy.dest.text)
+        if dest is None:
+            continue
+        files = [w.text for w in copy.files]
+        if not files:
+            continue
+        as_dir = dest.endswith("/") or len(files) > 1
+        target = posixpath.normpath(dest)
+        for source in files:
+            if "$" in source or "://" in source or any(c in source for c in "*?["):
+                continue
+            cleaned = posixpath.normpath(source.lstrip("/") or ".")
+            if cleaned.startswith(".."):
+                continue
+            if not as_dir and target == path:
+                return cleaned
+            # a file copied into a directory, or a directory's content copied there
+            if path.startswith(target.rstrip("/") + "/"):
+                rest = path[len(target.rstrip("/")) + 1 :]
+                if rest == posixpath.basename(cleaned):
+                    return cleaned
+                return posixpath.normpath(posixpath.join(cleaned, rest))
+    return None
+
+
+def _candidates(image: BuiltImage, program: str) -> list[str]:
+    if program.startswith("/"):
+        return [posixpath.normpath(program)]
+    if "/" in program:
+        cwd = image.end.cwd
+        return [posixpath.normpath(posixpath.join(cwd, program))] if cwd.startswith("/") else []
+    path = image.end.env.get("PATH", _DEFAULT_PATH)
+    return [posixpath.join(d, program) for d in path.split(":") if d.startswith("/")]
+
+
+def _read(root: Path, relpath: str) -> str | None:
+    file = root / relpath
+    try:
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(file)
+        if os.path.commonpath([real_root, real]) != real_root or not os.path.isfile(real):
+            return None
+        if os.path.getsize(real) > _MAX_SCRIPT:
+            return None
+        return read_text(Path(real))
+    except (OSError, ValueError, ReadError):
+        return None
+
+
+def _is_arguments(words: Sequence[str]) -> bool:
+    return bool(words) and words[0] in _ARGUMENTS
+
+
+def _script(path: str, relpath: str, text: str) -> EntrypointScript:
+    commands = shell_commands(text)
+    drop: Command | None = None
+    passes: Command | None = None
+    for command in commands:
+        words = command.words
+        if len(words) < 2 or words[0] != "exec":
+            continue
+        rest = list(words[1:])
+        while rest and rest[0].startswith("-"):
+            rest = rest[2:] if rest[0] == "-a" else rest[1:]
+        user, at = _drop_user(rest)
+        if drop is None and _unprivileged(user) and at < len(rest):
+            drop = command
+        if passes is None and _is_arguments(rest):
+            passes = command
+    return EntrypointScript(path, relpath, commands, drop, passes)
+
+
+def entrypoint_script(image: BuiltImage) -> EntrypointScript | None:
+    """The entrypoint script of `image`, read from the build context (cached on the
+    image); None when the ENTRYPOINT runs no script the context holds."""
+    kept = vars(image).get("_entrypoint_script", False)
+    if kept is not False:
+        return kept  # type: ignore[no-any-return]
+    found: EntrypointScript | None = None
+    start = start_of(image)
+    build = image.build
+    root = build.context if build is not None else None
+    if start is not None and start.words and root is not None and root.is_dir():
+        program = start.words[0]
+        if basename(program) in ("sh", "bash", "dash", "ash") and len(start.words) > 1:
+            program = start.words[1]  # ENTRYPOINT ["bash", "/entrypoint.sh"]
+        for path in _candidates(image, program):
+            relpath = _source_for(image, path)
+            if relpath is None:
+                continue
+            text = _read(root, relpath)
+            if text is not None:
+                found = _script(path, relpath, text)
+            break
+    vars(image)["_entrypoint_script"] = found
+    return found
+
+
+__all__ = [
+    "INITS",
+    "EntrypointScript",
+    "Start",
+    "entrypoint_script",
+    "start_of",
+]
