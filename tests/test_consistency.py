@@ -97,13 +97,45 @@ def test_cl501_target_stage_and_label() -> None:
     dockerfile = "FROM node:22 AS dev\nEXPOSE 3000\nFROM nginx:1.27 AS prod\n"
     compose = (
         "services:\n  web:\n    build:\n      context: .\n      target: dev\n"
-        '    ports:\n      - "3000:3000"\n      - "9229:9229"\n'
+        '    ports:\n      - "3000:3000"\n      - "4000:4000"\n'
     )
     found = catches("CL501", **cl501(dockerfile, compose), at="compose.yaml:8:9")
     assert found == [
-        "port 9229 is published but the Dockerfile never EXPOSEs it; "
-        'add "EXPOSE 9229" to Dockerfile (stage "dev")'
+        "port 4000 is published but the Dockerfile never EXPOSEs it; "
+        'add "EXPOSE 4000" to Dockerfile (stage "dev")'
     ]
+
+
+# A debugger's default port (Node's inspector, debugpy, JDWP, Delve) is published for
+# local development; nobody EXPOSEs it in the image (benchmark: voting-app, redash).
+@pytest.mark.parametrize("port", ["9229", "127.0.0.1:9229:9229", "5678", "5005", "2345"])
+def test_cl501_debugger_port_is_not_asked_for(port: str) -> None:
+    published = port if ":" in port else f"{port}:{port}"
+    compose = APP + f'    ports:\n      - "8000:8000"\n      - "{published}"\n'
+    catches_not("CL501", **cl501("FROM python:3.12\nEXPOSE 8000\n", compose))
+
+
+# Several services build one image and each publishes its own port (instances of one
+# program told at run time where to listen, benchmark: lemmy's federation setup): no
+# EXPOSE in the shared image is the fix.
+PER_INSTANCE = (
+    "services:\n"
+    '  alpha:\n    build: .\n    ports:\n      - "8541:8541"\n'
+    '  beta:\n    build: .\n    ports:\n      - "8551:8551"\n'
+)
+
+
+def test_cl501_per_instance_ports_are_silent() -> None:
+    catches_not("CL501", **cl501("FROM python:3.12\nEXPOSE 8536\n", PER_INSTANCE))
+
+
+def test_cl501_instances_sharing_one_unexposed_port_are_reported() -> None:
+    compose = PER_INSTANCE.replace("8551:8551", "8552:8541")
+    catches(
+        "CL501",
+        **cl501("FROM python:3.12\nEXPOSE 8536\n", compose),
+        at=["compose.yaml:5:9", "compose.yaml:9:9"],
+    )
 
 
 def test_cl501_ranges_protocols_and_long_syntax() -> None:

@@ -3,13 +3,20 @@ builds never EXPOSEs (in its Dockerfile's stage chain, its official base image p
 data/image_ports.json, or the service's own `expose:`).
 
 When one of them cannot be known (an EXPOSE variable without a value, a base image
-the table does not list, a malformed entry) the rule stays silent."""
+the table does not list, a malformed entry) the rule stays silent. It is silent too on a
+debugger's default port (data/debug_ports.json), and on per-instance ports: when
+several services build the same image and each publishes a container port the others
+do not (instances of one program told at run time where to listen), no EXPOSE line in
+the shared image is the fix."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from compose_lint import data
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Dockerfile, Stage
-from compose_lint.model import Port, Project
+from compose_lint.model import Port, Project, Service
 from compose_lint.model.context import dockerfile_display
 from compose_lint.model.image import BuiltImage, image_of
 from compose_lint.model.services import facts
@@ -49,6 +56,43 @@ def _describe_missing(port: Port, missing: list[tuple[int, int]]) -> tuple[str, 
     return f"{noun} {', '.join(parts)}", " ".join(parts), count
 
 
+@cache
+def _debug_ports() -> frozenset[int]:
+    """Container ports debuggers listen on by default (data/debug_ports.json)."""
+    return frozenset(int(entry["port"]) for entry in data.load("debug_ports.json")["ports"])
+
+
+def _instances(project: Project, image: BuiltImage) -> list[Service]:
+    """The services of `project` that build the same stage of the same Dockerfile."""
+    same: list[Service] = []
+    for other in project.services:
+        if other.build is None:
+            continue
+        built = image_of(other.build)
+        if (
+            built is not None
+            and built.stage is not None
+            and image.stage is not None
+            and built.dockerfile is image.dockerfile
+            and built.stage.index == image.stage.index
+        ):
+            same.append(other)
+    return same
+
+
+def _per_instance(project: Project, image: BuiltImage, service: Service, port: Port) -> bool:
+    """`port` is this instance's own: other services build the same image, and none of
+    them publishes this container port."""
+    others = [s for s in _instances(project, image) if s is not service]
+    if not others:
+        return False
+    return not any(
+        set(p.targets()) & set(port.targets()) and p.protocol == port.protocol
+        for other in others
+        for p in other.ports
+    )
+
+
 @rule(
     "CL501",
     "port-not-exposed",
@@ -71,6 +115,10 @@ def port_not_exposed(project: Project) -> Found:
         exposed = from_dockerfile + from_image + from_compose
         target = dockerfile_display(build) + _stage_label(image.dockerfile, image.stage)
         for port in service.ports:
+            if port.target == port.target_end and port.target in _debug_ports():
+                continue  # a debugger for local development, never EXPOSEd
+            if _per_instance(project, image, service, port):
+                continue
             missing = uncovered(exposed, port.target, port.target_end, port.protocol)
             if not missing:
                 continue
