@@ -81,6 +81,55 @@ def test_reset_and_override_tags(tmp_path: Path) -> None:
     assert service.data["environment"] == {"X": "y"}
 
 
+def test_reset_in_a_single_file_drops_the_value() -> None:
+    """As Compose does (docker compose 2.40.3): a `!reset` value is left out of its own
+    file, a `!reset` sequence item too; a value merged in with `<<` stays, where the
+    anchor writes it; the path keeps its tag so that a later file can reset."""
+    from compose_lint.load.yaml import load_yaml
+
+    (doc,) = load_yaml(
+        "x-a: &a\n  restart: always\nservices:\n  web:\n    <<: *a\n    image: !reset x\n"
+        "    restart: !reset null\n    ports:\n      - '80:80'\n      - !reset '81:81'\n"
+        "      - '82:82'\n"
+    )
+    web = doc.data["services"]["web"]
+    assert web == {"restart": "always", "ports": ["80:80", "82:82"]}
+    assert doc.mark(("services", "web", "restart")).line == 2
+    assert doc.mark(("services", "web", "ports", 1)).line == 11
+    assert doc.tags[("services", "web", "image")] == "!reset"
+
+
+def test_reset_in_a_later_file_removes_what_earlier_files_set() -> None:
+    from compose_lint.load.yaml import load_yaml
+
+    base = {"services": {"web": {"image": "a:1", "restart": "always", "user": "app"}}}
+    (doc,) = load_yaml("services:\n  web:\n    restart: !reset null\n    user: !reset\n")
+    m: Merged[str] = Merged.of("0", base)
+    merge_into(m, (), doc.data, *from_file("1", doc.tags))
+    assert m.data == {"services": {"web": {"image": "a:1"}}}
+
+
+def test_anchor_mistakes_are_recorded_once() -> None:
+    """A mapping under an anchor is built once per alias that merges it; its repeated
+    key (and its non-string key) is one mistake, recorded where it is written."""
+    from compose_lint.load.yaml import load_yaml
+
+    (doc,) = load_yaml(
+        "x-a: &a\n  image: a\n  image: b\n  80: x\nservices:\n  web:\n    <<: *a\n"
+        "  db:\n    <<: *a\n"
+    )
+    assert [(d.path, d.line) for d in doc.duplicates] == [(("x-a", "image"), 3)]
+    assert [(k.path, k.line) for k in doc.nonstring_keys] == [(("x-a", "80"), 4)]
+
+
+def test_merge_key_written_twice_is_a_duplicate() -> None:
+    from compose_lint.load.yaml import load_yaml
+
+    (doc,) = load_yaml("x: &x\n  a: 1\ny: &y\n  b: 2\nz:\n  <<: *x\n  <<: *y\n")
+    assert [(d.path, d.line, d.first_line) for d in doc.duplicates] == [(("z", "<<"), 7, 6)]
+    assert [(d.path, d.line) for d in load_yaml("z:\n  <<: [{a: 1}, {b: 2}]\n")[0].duplicates] == []
+
+
 def test_override_file_is_merged_and_positions_point_at_it(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -73,9 +73,27 @@ Origin = Callable[[YamlPath], "tuple[Any, YamlPath] | None"]
 Tag = Callable[[YamlPath], "str | None"]
 
 
+class FileTags:
+    """The tag lookup of a value taken from a file at path `at`; `resets` lists the
+    paths (relative to `at`) whose value the file sets to `!reset`. The loader
+    leaves those values out of the data, as Compose does, so they are found here."""
+
+    def __init__(self, tags: dict[YamlPath, str], at: YamlPath = ()) -> None:
+        self.tags, self.at = tags, at
+        depth = len(at)
+        self.resets = [
+            path[depth:]
+            for path, tag in tags.items()
+            if tag == "!reset" and len(path) > depth and path[:depth] == at
+        ]
+
+    def __call__(self, sub: YamlPath) -> str | None:
+        return self.tags.get(self.at + sub)
+
+
 def from_file(file: F, tags: dict[YamlPath, str], at: YamlPath = ()) -> tuple[Origin, Tag]:
     """Origin and tag lookups for a value taken from `file` at path `at`."""
-    return (lambda sub: (file, at + sub)), (lambda sub: tags.get(at + sub))
+    return (lambda sub: (file, at + sub)), FileTags(tags, at)
 
 
 def merge_into(
@@ -83,7 +101,13 @@ def merge_into(
 ) -> None:
     """Merge `value` over what `merged` holds at `path`. `origin_of(sub)` says
     where the part of `value` at relative path `sub` was written; `tag_of(sub)`
-    gives its custom YAML tag (`!reset`, `!override`)."""
+    gives its custom YAML tag (`!reset`, `!override`). The values a file resets
+    (`FileTags.resets`) are removed first, as Compose removes them from what
+    earlier files set before merging the file in."""
+    for sub in getattr(tag_of, "resets", ()):
+        parent, key = _parent(merged.data, path + sub)
+        if isinstance(parent, dict):
+            parent.pop(key, None)
     _merge(merged, path, value, origin_of, tag_of, ())
 
 

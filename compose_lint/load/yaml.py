@@ -53,6 +53,7 @@ _NOT_STRING = frozenset(
     }
 )
 MAP = "tag:yaml.org,2002:map"
+RESET = "!reset"
 
 # Expanding aliases may multiply a small file into a huge tree ("billion
 # laughs"). Past this many values per document we stop and report the file.
@@ -190,6 +191,20 @@ def _error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
             mark.column + 1,
         )
     problem = exc.problem or "invalid YAML"
+    opened = exc.context_mark
+    if (
+        opened is not None
+        and exc.context == "while scanning a quoted scalar"
+        and "end of stream" in problem
+    ):
+        # the quote is never closed: the mistake is where it opens, not at the end
+        quote = _char_at(text, opened.line, opened.column) or '"'
+        return YamlError(
+            f"the {quote} opened here is never closed, so YAML reads the rest of the file "
+            f"as one string; close the quote on this line",
+            opened.line + 1,
+            opened.column + 1,
+        )
     if exc.context:
         problem = f"{problem} ({exc.context}"
         if exc.context_mark is not None and exc.context_mark is not mark:
@@ -273,6 +288,9 @@ def _check_expansion(root: Node) -> None:
 class _Builder:
     def __init__(self) -> None:
         self.doc = YamlDocument()
+        # key positions already reported: a mapping under an anchor is built once
+        # per alias that merges it, but its mistakes are written (and reported) once
+        self._built: set[int] = set()  # ids of the mapping nodes built so far
 
     def build(self, node: Node) -> YamlDocument:
         m = node.start_mark
@@ -296,8 +314,11 @@ class _Builder:
                 self.doc.dollars.append((path, value))
             return value
         if isinstance(node, SequenceNode):
-            items = []
-            for i, item in enumerate(node.value):
+            items: list[Any] = []
+            for item in node.value:
+                if item.tag == RESET:  # Compose drops the item (see mapping())
+                    continue
+                i = len(items)
                 self._mark(path + (i,), item, item)
                 items.append(self.value(item, path + (i,), depth + 1))
             return items
@@ -309,9 +330,15 @@ class _Builder:
         # `<<: *base` fills in keys the mapping does not set itself; with a
         # list of bases, earlier bases win over later ones.
         result: dict[str, Any] = {}
+        report = id(node) not in self._built
+        self._built.add(id(node))
+        merge_line = 0
         for key_node, value_node in node.value:
             if key_node.tag != MERGE:
                 continue
+            if merge_line and report:  # Compose refuses a second `<<` like any repeated key
+                self._duplicate(path + ("<<",), key_node, merge_line)
+            merge_line = merge_line or key_node.start_mark.line + 1
             bases = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for base in reversed(bases):
                 if isinstance(base, MappingNode):
@@ -322,24 +349,27 @@ class _Builder:
                 continue
             key = _key(key_node)
             child = path + (key,)
-            if key_node.tag in _NOT_STRING:
+            if key_node.tag in _NOT_STRING and report:
                 mark = key_node.start_mark
                 self.doc.nonstring_keys.append(
                     DuplicateKey(child, mark.line + 1, mark.column + 1, mark.line + 1)
                 )
-            if key in first_line:
-                self.doc.duplicates.append(
-                    DuplicateKey(
-                        child,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        first_line[key],
-                    )
-                )
+            if key in first_line and report:
+                self._duplicate(child, key_node, first_line[key])
             first_line[key] = key_node.start_mark.line + 1
+            if value_node.tag == RESET:
+                # Compose drops a `!reset` value from its own file (whatever it is
+                # written with) and, merging files, removes what earlier ones set
+                # (load.merge); a value merged in with `<<` stays, and keeps its place
+                self.doc.tags[child] = RESET
+                continue
             self._mark(child, key_node, value_node)
             result[key] = self.value(value_node, child, depth + 1)
         return result
+
+    def _duplicate(self, path: Path, key_node: Node, first_line: int) -> None:
+        mark = key_node.start_mark
+        self.doc.duplicates.append(DuplicateKey(path, mark.line + 1, mark.column + 1, first_line))
 
     def _mark(self, path: Path, key_node: Node, value_node: Node) -> None:
         k, v = key_node.start_mark, value_node.start_mark

@@ -14,6 +14,14 @@ def duplicate_key(project: Project) -> Found:
             continue
         for dup in compose.doc.duplicates:
             dotted = ".".join(str(p) for p in dup.path)
+            if dup.path[-1:] == ("<<",):
+                yield (
+                    Location(compose.display, dup.line, dup.column),
+                    f'the merge key "<<" is written twice in {dotted[:-3] or "the top level"} '
+                    f"(first on line {dup.first_line}), and Compose refuses a repeated key; "
+                    'merge every base with one key: "<<: [*first, *second]"',
+                )
+                continue
             yield (
                 Location(compose.display, dup.line, dup.column),
                 f'duplicate key "{dotted}" (first set on line {dup.first_line}); '
