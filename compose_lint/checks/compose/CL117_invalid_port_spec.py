@@ -9,7 +9,15 @@ from compose_lint.findings import Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Project
 from compose_lint.model.services import once, schema_accepts
-from compose_lint.model.values import container_side, port_problem, resolved, shown, valid_ip
+from compose_lint.model.values import (
+    container_side,
+    port_number,
+    port_problem,
+    resolved,
+    shown,
+    split_port,
+    valid_ip,
+)
 from compose_lint.registry import Found, rule
 
 
@@ -45,6 +53,7 @@ def _findings(project: Project) -> Found:
             problem = port_problem(value) if value is not None else None
             if value is None or problem is None:
                 continue
+            problem = _reversed(value, problem)
             yield (
                 service.file.loc(path),
                 f'service "{service.name}": port {shown(item, value)} is invalid, so Compose '
@@ -71,3 +80,17 @@ def _short_syntax(item: Any, env: dict[str, str]) -> str | None:
     if not schema_accepts([item], "ports"):
         return None  # CL003 reports it
     return item.replace("$$", "$")
+
+
+def _reversed(value: str, problem: str) -> str:
+    """A reversed range (`8010-8000`) said as such instead of "not a port"."""
+    _, host_port, container, _ = split_port(value)
+    for part in (container, host_port):
+        start, sep, end = part.partition("-")
+        first, last = port_number(start), port_number(end)
+        reversed_range = sep and first is not None and last is not None and last < first
+        if reversed_range and f'"{part}" is not a port' in problem:
+            return (
+                f'the range "{part}" is reversed: it ends before it starts; write "{last}-{first}"'
+            )
+    return problem

@@ -16,4 +16,11 @@ from compose_lint.registry import Found, rule
     "An `extends` that Compose cannot resolve (unknown service, missing file, cycle).",
 )
 def invalid_extends(project: Project) -> Found:
-    yield from located_problems(project, "extends")
+    # located_problems words each "extends" problem of project.problems, in order
+    problems = [p for p in project.problems if p.kind == "extends"]
+    for problem, (loc, message) in zip(
+        problems, located_problems(project, "extends"), strict=False
+    ):
+        service = problem.path[1] if len(problem.path) > 1 else None
+        prefix = f'service "{service}": ' if isinstance(service, str) else ""
+        yield loc, prefix + message

@@ -14,6 +14,8 @@ from compose_lint.registry import Found, rule
 
 _APT = frozenset({"apt-get", "apt", "aptitude"})
 _LISTS = "/var/lib/apt/lists"
+# removing any of these removes the lists with it (`rm -rf /var/lib` does)
+_HOLDS_LISTS = frozenset({"/var", "/var/lib", "/var/lib/apt", _LISTS})
 
 
 @rule(
@@ -61,6 +63,6 @@ def _removes_apt_lists(run: Run) -> bool:
             continue
         for word in command.words[1:]:
             path = word.rstrip("*").rstrip("/")
-            if path in (_LISTS, "/var/lib/apt") or word.startswith(_LISTS + "/"):
+            if path in _HOLDS_LISTS or word.startswith(_LISTS + "/"):
                 return True
     return False
