@@ -204,6 +204,25 @@ def test_cl309() -> None:
     catches_not("CL309", dockerfile="RUN apt-get install -y -o APT::Install-Recommends=false curl")
     catches_not("CL309", dockerfile="RUN apt-get install -y -o APT::Install-Recommends=0 curl")
     catches_not("CL309", dockerfile="RUN apt-get upgrade -y")
+
+
+BUILDER_ONLY = (
+    "FROM debian:bookworm AS build\n"
+    "RUN apt-get update && apt-get install -y build-essential\n"
+    "RUN make\n"
+    "FROM debian:bookworm-slim\n"
+    "COPY --from=build /out /app\n"
+)
+
+
+def test_cl309_builder_stage_no_image_carries_is_silent() -> None:
+    # benchmark (healthchecks): recommends in a throwaway builder stage never ship
+    catches_not("CL309", dockerfile=BUILDER_ONLY)
+
+
+def test_cl309_builder_stage_that_the_image_is_built_from_is_reported() -> None:
+    shipped = BUILDER_ONLY.replace("FROM debian:bookworm-slim", "FROM build")
+    catches("CL309", dockerfile=shipped, at="2:23")
     catches_not(
         "CL309",
         dockerfile="RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/no-rec\n"

@@ -1,7 +1,9 @@
 """CL309 apt-install-recommends: `apt-get install` without `--no-install-recommends`.
 
 `-o APT::Install-Recommends=false` on the command, or an earlier RUN writing that
-option into /etc/apt, count as the flag.
+option into /etc/apt, count as the flag. A RUN in a stage that no built image
+carries (a builder stage whose files are copied out) is not reported: its extra
+packages never reach an image that is shipped.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _KEY = "apt::install-recommends"
 )
 def apt_install_recommends(project: Project) -> Found:
     for run in runs(project):
+        if not run.shipped:
+            continue  # a throwaway stage: the recommends only slow its build a little
         for command in run.commands:
             call = package_call(command)
             if call is None or call.manager != "apt-get" or call.action != "install":
