@@ -59,9 +59,87 @@ def test_cl315_no_exec_form_when_the_shell_is_needed() -> None:
 
 
 def test_cl315_cmd_feeds_an_exec_form_entrypoint() -> None:
-    text = 'FROM debian AS base\nENTRYPOINT ["tini", "--"]\nFROM base\nCMD python app.py\n'
+    # issue 14: behind an init (the old case here, ENTRYPOINT ["tini", "--"]) CMD is the
+    # program the init runs, so that is no longer reported; a program that takes CMD as
+    # its plain arguments is
+    text = 'FROM debian AS base\nENTRYPOINT ["/usr/bin/app"]\nFROM base\nCMD python app.py\n'
     [message] = rule_catches("CL315", dockerfile=text, at="4:1")
     assert '"/bin/sh", "-c", "python app.py"' in message and "line 2" in message
+
+
+@pytest.mark.parametrize(
+    "entrypoint",
+    [
+        '["tini", "--"]',
+        '["/sbin/tini", "-g", "--"]',
+        '["dumb-init"]',
+        '["/usr/bin/dumb-init", "--"]',
+    ],
+)
+def test_cl315_cmd_behind_an_init_is_the_program_it_runs(entrypoint: str) -> None:
+    text = f"FROM debian AS base\nENTRYPOINT {entrypoint}\nFROM base\nCMD python app.py\n"
+    catches_not("CL315", dockerfile=text)
+
+
+WRAPPER = '#!/bin/sh\nset -e\nif [ "$1" = "migrate" ]; then\n  shift\nfi\nexec "$@"\n'
+ON_WRAPPER = (
+    "FROM python:3.13-slim\n"
+    "COPY docker-entrypoint.sh /usr/local/bin/\n"
+    "ENTRYPOINT {entrypoint}\n"
+    "CMD gunicorn --bind 0.0.0.0:$PORT app:app\n"
+)
+CL315_WEB = "services:\n  web:\n    build: .\n"
+
+
+@pytest.mark.parametrize(
+    "entrypoint",
+    [
+        '["dumb-init", "--", "docker-entrypoint.sh"]',
+        '["tini", "--", "/usr/local/bin/docker-entrypoint.sh"]',
+    ],
+)
+def test_cl315_cmd_behind_an_init_and_an_exec_wrapper(entrypoint: str) -> None:
+    catches_not(
+        "CL315",
+        compose=CL315_WEB,
+        dockerfile=ON_WRAPPER.format(entrypoint=entrypoint),
+        files={"docker-entrypoint.sh": WRAPPER},
+    )
+
+
+def test_cl315_exec_wrapper_with_compose_init() -> None:
+    compose = CL315_WEB + "    init: true\n"
+    dockerfile = ON_WRAPPER.format(entrypoint='["docker-entrypoint.sh"]')
+    files = {"docker-entrypoint.sh": WRAPPER}
+    catches_not("CL315", compose=compose, dockerfile=dockerfile, files=files)
+
+
+def test_cl315_exec_wrapper_without_an_init_makes_the_shell_pid_1() -> None:
+    dockerfile = ON_WRAPPER.format(entrypoint='["docker-entrypoint.sh"]')
+    [message] = rule_catches(
+        "CL315",
+        compose=CL315_WEB,
+        dockerfile=dockerfile,
+        files={"docker-entrypoint.sh": WRAPPER},
+        at="Dockerfile:4:1",
+    )
+    assert "run by the entrypoint script /usr/local/bin/docker-entrypoint.sh" in message
+    assert '(its exec "$@" on line 6) as /bin/sh -c "gunicorn' in message
+    assert "almost never what it expects" not in message
+    assert '"init: true"' in message
+
+
+def test_cl315_init_before_a_script_that_does_not_exec_its_arguments() -> None:
+    dockerfile = ON_WRAPPER.format(entrypoint='["tini", "--", "docker-entrypoint.sh"]')
+    files = {"docker-entrypoint.sh": "#!/bin/sh\nexec gunicorn app:app\n"}
+    rule_catches(
+        "CL315", compose=CL315_WEB, dockerfile=dockerfile, files=files, at="Dockerfile:4:1"
+    )
+
+
+def test_cl315_compose_init_without_entrypoint() -> None:
+    compose = CL315_WEB + "    init: true\n"
+    catches_not("CL315", compose=compose, dockerfile="FROM python:3.13-slim\nCMD python app.py\n")
 
 
 def test_cl315_names_the_stage_shell() -> None:

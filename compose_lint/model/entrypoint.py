@@ -23,6 +23,7 @@ Public names
 - `entrypoint_script(image)`: the script the ENTRYPOINT runs, when a COPY or ADD of
   the built chain puts it there from the local build context and it can be read;
   None otherwise (a script from the base image, another stage or a URL is unknown).
+- `skip_init(words)`: an argv without the init in front (`tini -g --`), and that init.
 - `INITS`: the init programs recognised.
 """
 
@@ -123,7 +124,9 @@ def _unprivileged(user: str | None) -> bool:
     return user is not None and bool(user.strip()) and user.strip().lower() not in _ROOT
 
 
-def _skip_init(words: list[str]) -> tuple[list[str], str | None]:
+def skip_init(words: list[str]) -> tuple[list[str], str | None]:
+    """`words` without the init programs in front (and their options), and the first
+    init's name (None without one)."""
     init: str | None = None
     while words and basename(words[0]) in INITS:
         init = init or basename(words[0])
@@ -143,10 +146,10 @@ def start_of(image: BuiltImage) -> Start | None:
     words = _argv(image.entrypoint)
     if not words:
         return None
-    words, init = _skip_init(words)
+    words, init = skip_init(words)
     user, at = _drop_user(words)
     if user is not None:
-        words, more = _skip_init(words[at:])
+        words, more = skip_init(words[at:])
         init = init or more
     return Start(tuple(words), init, user)
 
@@ -276,5 +279,6 @@ __all__ = [
     "EntrypointScript",
     "Start",
     "entrypoint_script",
+    "skip_init",
     "start_of",
 ]

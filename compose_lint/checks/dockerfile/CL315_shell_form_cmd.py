@@ -3,17 +3,38 @@ does not pass stop signals on.
 
 The SHELL in effect comes from the image model (`Step.shell`); on a Windows base
 image (`is_windows_image`) the default shell is cmd, which has no POSIX signals.
+
+A shell-form CMD is not reported when an init is PID 1 and hands it on as the program:
+an exec-form ENTRYPOINT that starts with `tini` or `dumb-init` and runs CMD itself or
+through an entrypoint script from the build context that ends in `exec "$@"`
+(`model.entrypoint`), or compose `init: true` on every service that builds it. Behind
+such a script without an init, the message says that the script's `exec "$@"` makes
+the shell PID 1.
 """
 
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Instruction, Stage
-from compose_lint.model import Project
+from compose_lint.model import Build, Project
 from compose_lint.model.commands import Command, shell_commands
-from compose_lint.model.image import Resolver, is_windows_image, non_posix_shell, resolvers
+from compose_lint.model.entrypoint import (
+    EntrypointScript,
+    entrypoint_script,
+    skip_init,
+    start_of,
+)
+from compose_lint.model.image import (
+    BuiltImage,
+    Resolver,
+    image_of,
+    is_windows_image,
+    non_posix_shell,
+    resolvers,
+)
 from compose_lint.registry import Found, rule
 
 _SHELL_SPECIALS = frozenset("$`*?[~")
@@ -50,12 +71,74 @@ def _shell_of(resolver: Resolver, stage: Stage, instruction: Instruction) -> lis
     return ["cmd"] if is_windows_image(resolver.root_image(stage)) else None
 
 
+_TRUE = ("true", "yes", "on", "1")
+
+
+def _images_running(stage: Stage, builds: list[Build]) -> list[BuiltImage]:
+    """The images of `builds` whose built stage is `stage` or built FROM it."""
+    found = []
+    for build in builds:
+        image = image_of(build)
+        if image is not None and stage in image.chain:
+            found.append(image)
+    return found
+
+
+def _compose_init(image: BuiltImage) -> bool:
+    build = image.build
+    value = build.service.data.get("init") if build is not None else None
+    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
+
+
+class _Handover(NamedTuple):
+    """How an exec-form ENTRYPOINT runs a shell-form CMD."""
+
+    init: bool  # an init is PID 1 (tini, dumb-init, compose `init: true`)
+    script: EntrypointScript | None  # the entrypoint script that ends in exec "$@"
+    direct: bool  # the init runs CMD itself (`ENTRYPOINT ["tini", "--"]`)
+
+
+def _handover(resolver: Resolver, stage: Stage, images: list[BuiltImage]) -> _Handover | None:
+    """What every image built from `stage` does with its CMD when it has an exec-form
+    ENTRYPOINT from the Dockerfile; None when some image passes CMD as plain arguments
+    to a program (or nothing is known)."""
+    entrypoint = resolver.end(stage).entrypoint
+    if entrypoint is None or not entrypoint.json_args:
+        return None
+    candidates: list[BuiltImage | None] = [i for i in images if i.entrypoint is entrypoint]
+    if not candidates:
+        candidates = [None]  # no build to read a script from: the ENTRYPOINT alone
+    found: list[_Handover] = []
+    for image in candidates:
+        if image is None:
+            words, init = skip_init(list(entrypoint.json_args))
+            if init is None or words:
+                return None
+            found.append(_Handover(True, None, True))
+            continue
+        start = start_of(image)
+        if start is None:
+            return None
+        has_init = start.init is not None or _compose_init(image)
+        if start.init is not None and not start.words:
+            found.append(_Handover(True, None, True))
+            continue
+        script = entrypoint_script(image)
+        if script is None or script.passes_arguments is None:
+            return None
+        found.append(_Handover(has_init, script, False))
+    if not found:
+        return None
+    return _Handover(all(h.init for h in found), found[0].script, all(h.direct for h in found))
+
+
 def _message(
     resolver: Resolver,
     stage: Stage,
     instruction: Instruction,
     commands: tuple[Command, ...],
     runner: str,
+    handover: _Handover | None = None,
 ) -> str:
     keyword = instruction.keyword
     exec_form = _as_exec_form(commands)
@@ -67,6 +150,17 @@ def _message(
             'shell, start the command that runs last with "exec" so it replaces the shell'
         )
     shown = _short(instruction.args.strip())
+    if keyword == "CMD" and handover is not None and handover.script is not None:
+        script = handover.script
+        passes = script.passes_arguments
+        line = f" on line {passes.line}" if passes is not None else ""
+        return (
+            f'CMD in shell form is run by the entrypoint script {script.path} (its exec "$@"'
+            f'{line}) as {runner} "{shown}": the shell becomes PID 1 and does not '
+            "pass SIGTERM on, so docker compose stop waits out the stop timeout (10 s by "
+            f"default) and then kills the program; {fix}, or start the ENTRYPOINT with an "
+            'init (["tini", "--", ...]) or set "init: true" on the service'
+        )
     if keyword == "CMD":
         entrypoint = resolver.end(stage).entrypoint
         if entrypoint is not None and entrypoint.json_args:
@@ -111,5 +205,17 @@ def shell_form_cmd(project: Project) -> Found:
                 if _execs(commands):
                     continue
                 runner = " ".join(shell) if shell else "/bin/sh -c"
-                message = _message(resolver, stage, instruction, commands, runner)
+                handover = None
+                if instruction.keyword == "CMD":
+                    images = _images_running(stage, builds)
+                    if (
+                        images
+                        and all(_compose_init(i) for i in images)
+                        and not any(i.entrypoint is not None for i in images)
+                    ):
+                        continue  # docker-init is PID 1 and passes signals on
+                    handover = _handover(resolver, stage, images)
+                    if handover is not None and handover.init:
+                        continue  # an init is PID 1 and hands CMD on as the program
+                message = _message(resolver, stage, instruction, commands, runner, handover)
                 yield source.loc(instruction.line, instruction.column), message
