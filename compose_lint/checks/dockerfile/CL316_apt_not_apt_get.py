@@ -40,15 +40,35 @@ _APT_TO_APT_GET = {
 )
 def apt_not_apt_get(project: Project) -> Found:
     for run in runs(project):
+        # one finding per RUN, at its first apt command: "apt update && apt install" is
+        # one fix, not two
+        first = None
+        shown: list[str] = []
+        instead: list[str] = []
         for command in run.commands:
             call = package_call(command)
             if call is None or call.manager != "apt":
                 continue
-            instead = _APT_TO_APT_GET.get(call.action, "apt-get or apt-cache")
-            shown = f"apt {call.action}".strip()
-            yield (
-                run.at(command),
-                f'"{shown}" uses apt, the front end meant for people at a terminal: its '
-                "output and behaviour may change between releases and it warns it has no "
-                f'stable command-line interface; use "{instead}" instead',
-            )
+            first = first or command
+            said = f"apt {call.action}".strip()
+            use = _APT_TO_APT_GET.get(call.action, "apt-get or apt-cache")
+            if said not in shown:
+                shown.append(said)
+                instead.append(use)
+        if first is None:
+            continue
+        uses = " uses" if len(shown) == 1 else " use"
+        yield (
+            run.at(first),
+            f"{_quoted(shown)}{uses} apt, the front end meant for people at a terminal: its "
+            "output and behaviour may change between releases and it warns it has no "
+            f"stable command-line interface; use {_quoted(instead)} instead",
+        )
+
+
+def _quoted(words: list[str]) -> str:
+    """ "a", "a" and "b", "a", "b" and "c"."""
+    quoted = [f'"{w}"' for w in dict.fromkeys(words)]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
