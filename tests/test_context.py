@@ -630,3 +630,18 @@ def test_copies_whole_context_only_in_stages_the_build_runs() -> None:
     parsed = parse_dockerfile(dockerfile)
     assert copies_whole_context(parsed) is None
     assert copies_whole_context(parsed, "scratchpad") is parsed.instructions[1]
+
+
+# A test runner's context under tests/ that holds nothing to leak (benchmark:
+# example-voting-app's result/tests, three files): not worth a line. With a leak, it is.
+TEST_RUNNER = "services:\n  e2e:\n    build: ./tests/e2e\n"
+
+
+def test_cl401_test_runner_context_without_leaks_is_silent() -> None:
+    files = {"tests/e2e/Dockerfile": "FROM node:22\nCOPY . .\n", "tests/e2e/run.sh": "x\n"}
+    catches_not("CL401", compose=TEST_RUNNER, files=files)
+
+
+def test_cl401_test_runner_context_with_a_leak_is_reported() -> None:
+    files = {"tests/e2e/Dockerfile": "FROM node:22\nCOPY . .\n", "tests/e2e/.env": "A=1\n"}
+    catches("CL401", compose=TEST_RUNNER, files=files, at="compose.yaml:3:12")
