@@ -10,7 +10,7 @@ image model.
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from compose_lint.findings import Severity
@@ -57,6 +57,46 @@ def _install(command: Command) -> _Install | None:
     flag = _WITHOUT_PROJECT.get(found.tool)
     first = shown if flag is None or found.call.has(flag) else f"{shown} {flag}"
     return _Install(found.tool, found.manifests, found.lockfiles, first)
+
+
+_EXAMPLE_WORDS = ("example", "sample", "dist", "template")
+
+
+def _examples_of(name: str) -> list[str]:
+    """The names a shipped example of file `name` takes: `requirements.example.txt`,
+    `requirements.txt.example`, `.sample`, `.dist`, `.template`."""
+    stem, dot, ext = name.rpartition(".")
+    out = [f"{name}.{word}" for word in _EXAMPLE_WORDS]
+    if dot and stem:
+        out += [f"{stem}.{word}.{ext}" for word in _EXAMPLE_WORDS]
+    return out
+
+
+def _user_created(install: _Install, context: Path | None) -> bool:
+    """Does this pip install read only requirements files the user creates from an
+    example the context ships? True when none of its files is in the context under
+    any tail of the written path (`/usr/src/app/requirements.txt` may be the context's
+    `requirements.txt`) and an example of each sits there (`requirements.example.txt`):
+    there is then no manifest to copy before the whole context."""
+    if install.tool != "pip" or context is None or not install.manifests:
+        return False
+    for written in install.manifests:
+        if "$" in written:
+            return False
+        parts = PurePosixPath(written).parts
+        parts = parts[1:] if parts and parts[0] == "/" else parts
+        if not parts or ".." in parts:
+            return False
+        tails = [parts[i:] for i in range(len(parts))]
+        if any(context.joinpath(*tail).exists() for tail in tails):
+            return False
+        if not any(
+            context.joinpath(*tail[:-1], example).is_file()
+            for tail in tails
+            for example in _examples_of(tail[-1])
+        ):
+            return False
+    return True
 
 
 def _installs(instruction: Instruction, escape: str) -> list[tuple[Command, _Install]]:
@@ -164,7 +204,11 @@ def dependency_cache_busted(project: Project) -> Found:
                 for command, install in _installs(instruction, dockerfile.escape):
                     if whole is None:
                         before |= install.keys
-                    elif not install.keys <= before and whole.line not in reported:
+                    elif (
+                        not install.keys <= before
+                        and whole.line not in reported
+                        and not _user_created(install, context)
+                    ):
                         reported.add(whole.line)
                         yield (
                             source.loc(whole.line, whole.column),
