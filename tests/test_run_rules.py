@@ -24,6 +24,9 @@ from compose_lint.registry import find_rule
         "RUN sh -c 'cd /src && make'",
         '["sh", "-c", "cd /src && make"]',
         "RUN <<EOF\ncd /src\nmake\nEOF\n",
+        "RUN cd /src && make && rm -rf /tmp/cache",  # removes another directory
+        "RUN mkdir /tmp/x && cd /tmp/x && make && cd /srv && ./install",  # /srv stays
+        "RUN cd /tmp/x && rm /tmp/x/file",  # not recursive: the directory stays
     ],
 )
 def test_cl305_catches(dockerfile: str) -> None:
@@ -42,6 +45,11 @@ def test_cl305_catches(dockerfile: str) -> None:
         'RUN ["cd", "/tmp"]'.replace('"cd"', '"ls"'),
         "RUN apt-get install -y cdrom-tools",
         "ONBUILD RUN cd /src && make",  # ONBUILD WORKDIR would change the child image
+        # a temporary build directory the RUN removes (benchmark class): WORKDIR would
+        # leave it in the image
+        "RUN mkdir /tmp/x && cd /tmp/x && make && cd / && rm -rf /tmp/x",
+        "RUN cd /tmp/build/src && make install && rm -rf /tmp/build",
+        'RUN cd "$(mktemp -d)" && curl -fsSLO https://example.org/x.tgz && tar xzf x.tgz',
     ],
 )
 def test_cl305_not_catches(dockerfile: str) -> None:
