@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from compose_lint.model.purpose import is_test_data
+from compose_lint.model.purpose import is_test_data, is_test_data_below
 from compose_lint.model.templates import is_override_template
 
 
@@ -51,3 +53,12 @@ def test_not_test_data(display: str) -> None:
 )
 def test_override_template_names(name: str, template: bool) -> None:
     assert is_override_template(name) is template
+
+
+def test_test_data_below_is_judged_between_the_two_folders(tmp_path: Path) -> None:
+    app = tmp_path / "fixtures" / "tutorial"
+    # the folders above the compose file do not count: the tutorial's own context
+    assert not is_test_data_below(app, app)
+    assert is_test_data_below(app / "tests" / "e2e", app)
+    assert not is_test_data_below(app / "web", app)
+    assert not is_test_data_below(tmp_path / "elsewhere", app)  # not below it

@@ -6,7 +6,7 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import context_display, instruction_where
 from compose_lint.model.leaks import find_leaks, leak_names, leak_patterns, whole_context_builds
-from compose_lint.model.purpose import is_test_data
+from compose_lint.model.purpose import is_test_data_below
 from compose_lint.registry import Found, rule
 
 
@@ -21,9 +21,13 @@ def missing_dockerignore(project: Project) -> Found:
         context = context_display(build)
         ignore_file = ".dockerignore" if context == "." else f"{context}/.dockerignore"
         leaks = find_leaks(build, honor_ignore=False, copy=copy)
-        if not leaks and is_test_data(ignore_file):
-            # a test runner's context (tests/..., fixtures/...) that holds nothing to
-            # leak: an ignore file there is not worth a line (see rules/CL401.md)
+        if (
+            not leaks
+            and build.context is not None
+            and is_test_data_below(build.context, build.service.file.path.parent)
+        ):
+            # a test runner's context (tests/..., fixtures/... below the compose file)
+            # that holds nothing to leak: not worth a line (see rules/CL401.md)
             continue
         if leaks:
             what = (
