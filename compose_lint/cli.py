@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections import Counter
 from pathlib import Path
@@ -56,6 +57,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option(
+    "--root",
+    "roots",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Also read files under DIR (a monorepo's root) when a project refers to them.",
+)
+@click.option(
     "--show-source/--no-show-source",
     default=None,
     help="Show each finding's source line with a caret (text format; default: on a terminal).",
@@ -75,6 +83,7 @@ def main(
     fail_on: str | None,
     config_path: str | None,
     isolated: bool,
+    roots: tuple[str, ...],
     show_source: bool | None,
     statistics: bool,
     list_rules: bool,
@@ -118,6 +127,7 @@ def main(
         isolated=isolated,
         files=_compose_files(files, paths),
         debug=debug,
+        roots=roots,
     )
     try:
         result = run(list(paths) or ([] if options.files else ["."]), options, Path.cwd())
@@ -128,10 +138,12 @@ def main(
             raise
         _usage_error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
 
+    from compose_lint.report.text import escape
+
     for missing in result.missing:
-        click.echo(f"compose-lint: error: {missing}: no such file or directory", err=True)
+        click.echo(f"compose-lint: error: {escape(missing)}: no such file or directory", err=True)
     for crash in result.crashes:
-        click.echo(f"compose-lint: {crash}", err=True)
+        click.echo(f"compose-lint: {crash if debug else escape(crash)}", err=True)
     if not result.files and not result.missing:
         click.echo("compose-lint: no compose files found", err=True)
 
@@ -143,26 +155,61 @@ def main(
             len(result.files),
             show_source=terminal if show_source is None else show_source,
             color=terminal and not os.environ.get("NO_COLOR"),
+            lines=result.lines,
         )
     else:
         report = render(result.findings, len(result.files))
+    # what a format could not represent (a lone surrogate, a file name that is not
+    # UTF-8) is written as a backslash escape rather than crash the run
+    data = report.encode("utf-8", "backslashreplace")
     if output:
         try:
-            Path(output).write_text(report, encoding="utf-8")
+            _write_report(output, data)
         except OSError as exc:
             _usage_error(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
-        click.echo(report, nl=False)
+        _write_stdout(data)
     if statistics:
         counts = Counter((f.code, f.name) for f in result.findings)
         for (code, name), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             click.echo(
-                f"{count:5d}  {code}  {name}", err=bool(not output and output_format != "text")
+                escape(f"{count:5d}  {code}  {name}"),
+                err=bool(not output and output_format != "text"),
             )
 
     if result.missing or result.crashes:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+def _write_stdout(data: bytes) -> None:
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text-only stream (an embedding test harness)
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    stream.write(data)
+    stream.flush()
+
+
+def _write_report(output: str, data: bytes) -> None:
+    """Write the report to `output` without ever blocking on opening it: a named
+    pipe nobody reads is an error (ENXIO) instead of a hang."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(output, flags, 0o666)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode):
+            os.ftruncate(fd, 0)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a reader is there: let it drain the pipe
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    finally:
+        os.close(fd)
 
 
 def _compose_files(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +19,19 @@ from compose_lint.config import (
 )
 from compose_lint.discover import application, compose_files_above, discover
 from compose_lint.filter import apply
-from compose_lint.findings import Finding, Severity
-from compose_lint.load.files import normalize
-from compose_lint.model import Project
+from compose_lint.findings import Finding, Location, Severity
+from compose_lint.load.files import normalize, stat_kind
+from compose_lint.mask import Masker
+from compose_lint.model import ComposeFile, ModelProblem, Project
 from compose_lint.project import Loader
 from compose_lint.registry import Rule, select_rules
+
+# Reported by the engine itself: what could not be loaded (a reference outside the
+# project tree, a project whose model could not be built, a value no rule could
+# check). It is not a rule: it cannot be selected away, only ignored or suppressed.
+NOT_LOADED = ("CL008", "not-loaded", Severity.ERROR)
+MAX_FINDINGS_PER_FILE = 1000
+MAX_DETAIL = 300  # characters of an error's text quoted in a finding
 
 
 @dataclass
@@ -32,6 +41,57 @@ class Result:
     missing: list[str] = field(default_factory=list)  # paths that do not exist
     crashes: list[str] = field(default_factory=list)  # internal errors, one line each
     failed: bool = False  # some finding is at or above its project's fail-on threshold
+    # the source lines findings point at, secrets masked: path -> line number -> text
+    lines: dict[str, dict[int, str]] = field(default_factory=dict)
+
+
+def _detail(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 3] + "..."
+
+
+def _not_loaded(where: Location, message: str) -> Finding:
+    code, name, severity = NOT_LOADED
+    return Finding(code, name, severity, where, message)
+
+
+def _failed_project(loader: Loader, paths: Sequence[Path], exc: Exception) -> Project:
+    """What stands for a project whose model could not be built: its compose
+    files, unparsed, and the error as a problem on the first one."""
+    files = [ComposeFile(path=p, display=loader.display(p)) for p in paths]
+    project = Project(directory=paths[0].parent, compose_files=files)
+    message = (
+        f"compose-lint could not load this project ({_detail(exc)}); its other checks "
+        "were skipped. A path in it is probably unusable (too long, or holding a NUL byte)"
+    )
+    project.problems.append(ModelProblem("load", (), message, Location(files[0].display, 1, 1)))
+    return project
+
+
+def _load(loader: Loader, paths: Sequence[Path], partial: bool = False) -> Project:
+    try:
+        return loader.compose_project(list(paths), partial=partial)
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # one bad value must not lose the other projects
+        return _failed_project(loader, paths, exc)
+
+
+def _problem_findings(project: Project) -> list[Finding]:
+    """The engine's own findings on a project: what was not loaded."""
+    found = []
+    for problem in project.problems:
+        if problem.kind not in ("boundary", "load"):
+            continue
+        where = problem.where
+        if where is None:
+            if project.view is not None:
+                where = project.view.loc(problem.path)
+            else:
+                sources = project.sources()
+                where = Location(sources[0].display if sources else str(project.directory))
+        found.append(_not_loaded(where, problem.message))
+    return found
 
 
 def collect_projects(
@@ -43,11 +103,11 @@ def collect_projects(
     is linted with the application above it that builds it (or, when none
     does, on its own)."""
     projects: dict[tuple[Path, ...], Project] = {}
-    missing = [f for f in files if not (loader.cwd / f).is_file()]
+    missing = [f for f in files if stat_kind(loader.cwd / f) in ("missing", "a directory")]
     if files:
         if not missing:
             key = tuple(normalize(loader.cwd / f) for f in files)
-            projects[key] = loader.compose_project(list(key))
+            projects[key] = _load(loader, key)
         if not paths:
             return list(projects.values()), missing
     targets = discover(list(paths))
@@ -56,7 +116,7 @@ def collect_projects(
     def project_of(path: Path) -> Project:
         key, partial = application(path)
         if key not in projects:
-            projects[key] = loader.compose_project(list(key), partial=partial)
+            projects[key] = _load(loader, key, partial)
         return projects[key]
 
     for path in targets.compose_files:
@@ -91,6 +151,7 @@ class Options(NamedTuple):
     isolated: bool = False  # --isolated: no config file at all
     files: tuple[str, ...] = ()  # -f/--file: these files make one application, in order
     debug: bool = False
+    roots: tuple[str, ...] = ()  # --root: directories every project may also read
     # option values that win over every config file, for each rule that declares the
     # option: (("reference-date", date),); None: those COMPOSE_LINT_EOL_DATE sets
     rule_options: tuple[tuple[str, Any], ...] | None = None
@@ -130,26 +191,36 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     """Lint `paths`. Raises ConfigError for a bad configuration."""
     options = options or Options()
     cwd = cwd or Path.cwd()
-    loader = Loader(cwd)
+    named = [p for p in (*paths, *options.files) if stat_kind(cwd / p) != "a directory"]
+    loader = Loader(cwd, roots=[Path(r) for r in options.roots], named=[Path(n) for n in named])
     configs = Configs(options)
     projects, missing = collect_projects(paths, loader, options.files)
     result = Result(missing=missing)
     seen: set[Finding] = set()
+    known: list[Finding] = []  # every finding before filtering: what is secret
     for project in projects:
         config, rules = configs.for_directory(project.directory)
         sources = project.sources()
         result.files.update(source.display for source in sources)
-        raw: list[Finding] = []
+        raw: list[Finding] = _problem_findings(project)
         for r in rules:
             try:
                 raw.extend(
                     Finding(r.code, r.name, r.severity, location, message, r.sensitive)
                     for location, message in r(project, _rule_options(r, config, options))
                 )
+            except (OSError, ValueError) as exc:  # a value no check can use: a path too long...
+                where = Location(sources[0].display if sources else str(project.directory))
+                message = (
+                    f"{r.code} ({r.name}) could not check this project: {_detail(exc)}; "
+                    "a value in it is unusable (a path too long or holding a NUL byte?)"
+                )
+                raw.append(_not_loaded(where, message))
             except Exception as exc:  # a bug in a rule must not hide the others
                 where = sources[0].display if sources else project.directory
                 detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
                 result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
+        known.extend(raw)
         findings = apply(
             raw,
             severity=config.severity,
@@ -165,4 +236,47 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
                 if threshold != "never" and finding.severity >= Severity.parse(threshold):
                     result.failed = True
     result.findings.sort(key=Finding.sort_key)
+    result.findings = _capped(result.findings)
+    _mask(result, known, loader.texts)
     return result
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS_PER_FILE findings per file (sorted), then one that
+    says how many more there are: a generated file must not flood the report."""
+    per_file = Counter(f.path for f in findings)
+    if max(per_file.values(), default=0) <= MAX_FINDINGS_PER_FILE:
+        return findings
+    kept: list[Finding] = []
+    shown: Counter[str] = Counter()
+    for f in findings:
+        shown[f.path] += 1
+        if shown[f.path] <= MAX_FINDINGS_PER_FILE:
+            kept.append(f)
+        elif shown[f.path] == MAX_FINDINGS_PER_FILE + 1:
+            more = per_file[f.path] - MAX_FINDINGS_PER_FILE
+            message = (
+                f"{more} more findings in this file are not shown (the report keeps the "
+                f"first {MAX_FINDINGS_PER_FILE} per file); fix or ignore these first"
+            )
+            code, name, _ = NOT_LOADED
+            kept.append(Finding(code, name, Severity.INFO, f.location, message))
+    return kept
+
+
+def _mask(result: Result, known: list[Finding], texts: dict[str, str]) -> None:
+    """Mask every known secret in the findings' messages, and keep the lines the
+    findings point at, masked, for the report."""
+    wanted = {f.path for f in result.findings} | {f.path for f in known if f.sensitive}
+    lines = {path: _split_lines(texts[path]) for path in wanted if path in texts}
+    masker = Masker(known, lines)
+    result.findings = [masker.finding(f) for f in result.findings]
+    for f in result.findings:
+        text = masker.line(f.path, f.line)
+        if text is not None:
+            result.lines.setdefault(f.path, {})[f.line] = text
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as the loaders number them (LF, CRLF or a lone CR ends one)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
