@@ -25,6 +25,10 @@ MIN_SECRET = 3  # shorter values would mask ordinary words; rules do not report 
 _VALUE_START = re.compile(r"[^=:]*[=:][ \t]*")
 _QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
 _BARE_END = re.compile(r"\s+#|[\s,}\]]")
+# a rule that masks a value in its message says how long it was
+_MASKED_LENGTH = re.compile(r"<masked, (\d+) characters?>")
+_TOKEN = "[^\\s\"',}\\]\\\\]"
+LOOKAHEAD_LINES = 200  # a secret inside a block scalar (dockerfile_inline) lies below its key
 
 
 def value_start(line: str, column: int) -> int:
@@ -49,6 +53,21 @@ def secret_values(line: str, column: int) -> set[str]:
     return {v for v in found if len(v) >= MIN_SECRET}
 
 
+def secrets_of_length(lines: Sequence[str], index: int, column: int, length: int) -> set[str]:
+    """Values of exactly `length` characters assigned (`=` or `:`) on line `index`
+    from `column` on, or else on the lines below it: where a finding whose message
+    masks a value of that length found it (in an inline Dockerfile, for instance)."""
+    if length < MIN_SECRET or length > 4096:
+        return set()
+    pattern = re.compile(rf"[=:][ \t]*[\"']?({_TOKEN}{{{length}}})(?!{_TOKEN})")
+    found = {m.group(1) for m in pattern.finditer(lines[index], max(column - 1, 0))}
+    for below in lines[index + 1 : index + 1 + LOOKAHEAD_LINES]:
+        if found:
+            break
+        found = {m.group(1) for m in pattern.finditer(below)}
+    return found
+
+
 class Masker:
     """What is known to be secret in one run's files."""
 
@@ -66,6 +85,8 @@ class Masker:
             key = (f.path, f.line)
             self.cuts[key] = min(self.cuts.get(key, start), start)
             values |= secret_values(text, f.column)
+            for length in _MASKED_LENGTH.findall(f.message):
+                values |= secrets_of_length(lines[f.path], f.line - 1, f.column, int(length))
         # longest first, so a secret that contains another is masked whole
         self.values = sorted(values, key=len, reverse=True)
         self._pattern = (
