@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compose_lint.load.files import normalize
+from compose_lint.load.files import is_dir, normalize
 
 SKIP_DIRS = frozenset(
     {
@@ -71,10 +71,10 @@ def discover(paths: list[str]) -> Targets:
 
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if is_dir(path):
             for found in _walk(path):
                 add(targets.compose_files, found)
-        elif path.is_file() or path.is_symlink():
+        elif os.path.lexists(path):  # a file, a link (even a broken one), a FIFO...
             name = path.name
             if is_dockerfile_name(name):
                 add(targets.dockerfiles, path)

@@ -22,7 +22,7 @@ from compose_lint.filter import apply
 from compose_lint.findings import Finding, Location, Severity
 from compose_lint.load.files import normalize, stat_kind
 from compose_lint.mask import Masker
-from compose_lint.model import ComposeFile, ModelProblem, Project
+from compose_lint.model import ModelProblem, Project
 from compose_lint.project import Loader
 from compose_lint.registry import Rule, select_rules
 
@@ -56,16 +56,22 @@ def _not_loaded(where: Location, message: str) -> Finding:
 
 
 def _failed_project(loader: Loader, paths: Sequence[Path], exc: Exception) -> Project:
-    """What stands for a project whose model could not be built: its compose
-    files, unparsed, and the error as a problem on the first one."""
-    files = [ComposeFile(path=p, display=loader.display(p)) for p in paths]
-    project = Project(directory=paths[0].parent, compose_files=files)
+    """What stands for a project whose model could not be built: no file for the
+    rules to see, and the error as a problem on its first compose file."""
+    project = Project(directory=paths[0].parent)
     message = (
-        f"compose-lint could not load this project ({_detail(exc)}); its other checks "
-        "were skipped. A path in it is probably unusable (too long, or holding a NUL byte)"
+        f"compose-lint could not load this project ({_detail(exc)}), so it was not "
+        f"checked; {_UNUSABLE}"
     )
-    project.problems.append(ModelProblem("load", (), message, Location(files[0].display, 1, 1)))
+    where = Location(loader.display(paths[0]), 1, 1)
+    project.problems.append(ModelProblem("load", (), message, where))
     return project
+
+
+_UNUSABLE = (
+    "a value in it is one compose-lint cannot use (a path too long for the system, a NUL "
+    "byte in a path, a number it cannot read): please report it"
+)
 
 
 def _load(loader: Loader, paths: Sequence[Path], partial: bool = False) -> Project:
@@ -202,6 +208,7 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
         config, rules = configs.for_directory(project.directory)
         sources = project.sources()
         result.files.update(source.display for source in sources)
+        result.files.update(p.where.path for p in project.problems if p.kind == "load" and p.where)
         raw: list[Finding] = _problem_findings(project)
         for r in rules:
             try:
@@ -212,8 +219,8 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
             except (OSError, ValueError) as exc:  # a value no check can use: a path too long...
                 where = Location(sources[0].display if sources else str(project.directory))
                 message = (
-                    f"{r.code} ({r.name}) could not check this project: {_detail(exc)}; "
-                    "a value in it is unusable (a path too long or holding a NUL byte?)"
+                    f"{r.code} ({r.name}) could not check this project ({_detail(exc)}); "
+                    f"{_UNUSABLE}"
                 )
                 raw.append(_not_loaded(where, message))
             except Exception as exc:  # a bug in a rule must not hide the others

@@ -261,6 +261,31 @@ def test_findings_per_file_are_capped(tree: Path) -> None:
     assert "500 more findings in this file are not shown" in result.stdout
 
 
+def test_aliases_just_under_the_old_cap_are_refused_at_once(tree: Path) -> None:
+    levels = "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 6)}]\n" for p, n in zip("abcdef", "bcdefg", strict=True)
+    )
+    (tree / "compose.yaml").write_text("a: &a [x, x, x, x, x, x]\n" + levels)
+    result = cli("--no-show-source", ".", cwd=tree)
+    assert result.returncode == 1 and " CL001 " in result.stdout
+    assert "aliases add more than 100,000 values" in result.stdout
+
+
+@posix_only
+def test_a_fifo_named_pyproject_does_not_block(tree: Path) -> None:
+    (tree / "compose.yaml").write_text("services:\n  web:\n    image: a:1\n")
+    os.mkfifo(tree / "pyproject.toml")
+    result = subprocess.run(
+        [sys.executable, "-m", "compose_lint", "."],  # not --isolated: configs are looked for
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_dockerignore_cannot_backtrack_exponentially() -> None:
     from compose_lint.load.dockerignore import parse_dockerignore
 
