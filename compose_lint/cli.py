@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections import Counter
 from pathlib import Path
@@ -106,6 +107,13 @@ def main() -> None:
     help="Read the file from standard input and lint it as this path (its project on disk).",
 )
 @click.option(
+    "--root",
+    "roots",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Also read files under DIR (a monorepo's root) when a project refers to them.",
+)
+@click.option(
     "--show-source/--no-show-source",
     default=None,
     help="Show each finding's source line with a caret (text format; default: on a terminal).",
@@ -138,6 +146,7 @@ def lint(
     config_path: str | None,
     isolated: bool,
     stdin_filename: str | None,
+    roots: tuple[str, ...],
     show_source: bool | None,
     color: str,
     statistics: bool,
@@ -190,6 +199,7 @@ def lint(
         extend_exclude=_split(extend_exclude),
         respect_gitignore=respect_gitignore,
         stdin=stdin,
+        roots=roots,
     )
     try:
         targets = [] if stdin else list(paths) or ([] if options.files else ["."])
@@ -201,14 +211,18 @@ def lint(
             raise
         _usage_error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
 
+    from compose_lint.report.text import escape
+
     if result.missing:  # a usage error: say so, and nothing on stdout
         for missing in result.missing:
-            click.echo(f"compose-lint: error: {missing}: no such file or directory", err=True)
+            click.echo(
+                f"compose-lint: error: {escape(missing)}: no such file or directory", err=True
+            )
         sys.exit(EXIT_USAGE)
     for note in result.notes:
-        click.echo(f"compose-lint: note: {note}", err=True)
+        click.echo(f"compose-lint: note: {escape(note)}", err=True)
     for crash in result.crashes:
-        click.echo(f"compose-lint: {crash}", err=True)
+        click.echo(f"compose-lint: {crash if debug else escape(crash)}", err=True)
     if not result.files and not quiet:
         click.echo("compose-lint: no compose files found", err=True)
 
@@ -223,6 +237,7 @@ def lint(
             show_source=terminal if show_source is None else show_source,
             color=colored,
             summary=not quiet,
+            lines=result.lines,
         )
     elif output_format == "junit":
         report = formatter("junit")(result.findings, len(result.files), failing=result.failing)
@@ -234,13 +249,16 @@ def lint(
         report = formatter(output_format)(result.findings, len(result.files), cwd=cwd, root=root)
     else:
         report = formatter(output_format)(result.findings, len(result.files))
+    # what a format could not represent (a lone surrogate, a file name that is not
+    # UTF-8) is written as a backslash escape rather than crash the run
+    data = report.encode("utf-8", "backslashreplace")
     if output:
         try:
-            Path(output).write_text(report, encoding="utf-8")
+            _write_report(output, data)
         except OSError as exc:
             _usage_error(f"{output}: cannot write the report: {exc.strerror or exc}")
     else:
-        click.echo(report, nl=False, color=colored or None)
+        _write_stdout(data)
 
     if result.crashes:
         sys.exit(EXIT_USAGE)
@@ -287,7 +305,39 @@ def _statistics(result: Any, *, as_json: bool) -> str:
         f"{count:5d}  {code}  {name}  suppressed: {reason or '(no reason given)'}"
         for (code, name, reason), count in quiet_rows
     ]
-    return "".join(line + "\n" for line in lines)
+    from compose_lint.report.text import escape
+
+    return "".join(escape(line) + "\n" for line in lines)
+
+
+def _write_stdout(data: bytes) -> None:
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text-only stream (an embedding test harness)
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    stream.write(data)
+    stream.flush()
+
+
+def _write_report(output: str, data: bytes) -> None:
+    """Write the report to `output` without ever blocking on opening it: a named
+    pipe nobody reads is an error (ENXIO) instead of a hang."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(output, flags, 0o666)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISREG(mode):
+            os.ftruncate(fd, 0)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a reader is there: let it drain the pipe
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    finally:
+        os.close(fd)
 
 
 def _compose_files(files: tuple[str, ...], paths: tuple[str, ...]) -> tuple[str, ...]:

@@ -172,9 +172,11 @@ def is_ours(path: Path) -> bool:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
-    try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    from compose_lint.load.files import ReadError, read_bytes
+
+    try:  # a regular file only: a FIFO named pyproject.toml must not block the run
+        text = read_bytes(pyproject).decode("utf-8", errors="replace")
+    except ReadError:
         return False
     return _TOOL_TABLE.search(text) is not None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compose_lint.load.files import normalize
+from compose_lint.load.files import is_dir, normalize
 
 if TYPE_CHECKING:
     from compose_lint.exclude import Exclusion
@@ -85,7 +85,7 @@ def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
 
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if is_dir(path):
             if exclusion is not None and exclusion.named(normalize(path)):
                 continue
             for found in _walk(path, exclusion):
@@ -93,7 +93,7 @@ def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
                 if found not in seen:
                     seen.add(found)
                     targets.compose_files.append(found)
-        elif path.is_file() or path.is_symlink():
+        elif os.path.lexists(path):  # a file, a link (even a broken one), a FIFO...
             path = normalize(path)
             if path in seen or (exclusion is not None and exclusion.named(path)):
                 continue

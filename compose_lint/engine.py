@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +21,19 @@ from compose_lint.config import (
 from compose_lint.discover import Targets, application, compose_files_above, discover
 from compose_lint.exclude import Exclusion, PatternSet
 from compose_lint.filter import Suppressed, apply
-from compose_lint.findings import Finding, Severity
-from compose_lint.load.files import normalize
-from compose_lint.model import Project
+from compose_lint.findings import Finding, Location, Severity
+from compose_lint.load.files import normalize, stat_kind
+from compose_lint.mask import Masker
+from compose_lint.model import ModelProblem, Project
 from compose_lint.project import Loader
 from compose_lint.registry import Rule, select_rules
+
+# What could not be loaded (a reference outside the project tree, a project whose
+# model could not be built, a value no rule could check): rule CL009 reports the
+# first two from the model; the engine words the third under the same code.
+NOT_LOADED = ("CL009", "not-loaded", Severity.WARNING)
+MAX_FINDINGS_PER_FILE = 1000
+MAX_DETAIL = 300  # characters of an error's text quoted in a finding
 
 
 @dataclass
@@ -34,9 +43,49 @@ class Result:
     missing: list[str] = field(default_factory=list)  # paths that do not exist
     crashes: list[str] = field(default_factory=list)  # internal errors, one line each
     failed: bool = False  # some finding is at or above its project's fail-on threshold
-    failing: set[Finding] = field(default_factory=set)  # the findings that are
+    failing: set[Finding] = field(default_factory=set)  # those at or above fail-on
     suppressed: list[Suppressed] = field(default_factory=list)  # silenced by inline comments
     notes: list[str] = field(default_factory=list)  # things to say once on stderr
+    # the source lines findings point at, secrets masked: path -> line number -> text
+    lines: dict[str, dict[int, str]] = field(default_factory=dict)
+
+
+def _detail(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 3] + "..."
+
+
+def _not_loaded(where: Location, message: str) -> Finding:
+    code, name, severity = NOT_LOADED
+    return Finding(code, name, severity, where, message)
+
+
+def _failed_project(loader: Loader, paths: Sequence[Path], exc: Exception) -> Project:
+    """What stands for a project whose model could not be built: no file for the
+    rules to see, and the error as a problem on its first compose file."""
+    project = Project(directory=paths[0].parent)
+    message = (
+        f"compose-lint could not load this project ({_detail(exc)}), so it was not "
+        f"checked; {_UNUSABLE}"
+    )
+    where = Location(loader.display(paths[0]), 1, 1)
+    project.problems.append(ModelProblem("load", (), message, where))
+    return project
+
+
+_UNUSABLE = (
+    "a value in it is one compose-lint cannot use (a path too long for the system, a NUL "
+    "byte in a path, a number it cannot read): please report it"
+)
+
+
+def _load(loader: Loader, paths: Sequence[Path], partial: bool = False) -> Project:
+    try:
+        return loader.compose_project(list(paths), partial=partial)
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # one bad value must not lose the other projects
+        return _failed_project(loader, paths, exc)
 
 
 def collect_projects(
@@ -52,11 +101,11 @@ def collect_projects(
     is linted with the application above it that builds it (or, when none
     does, on its own)."""
     projects: dict[tuple[Path, ...], Project] = {}
-    missing = [f for f in files if not (loader.cwd / f).is_file()]
+    missing = [f for f in files if stat_kind(loader.cwd / f) in ("missing", "a directory")]
     if files:
         if not missing:
             key = tuple(normalize(loader.cwd / f) for f in files)
-            projects[key] = loader.compose_project(list(key))
+            projects[key] = _load(loader, key)
         if not paths:
             return list(projects.values()), missing
     if stdin is not None:  # the buffer alone, with its project on disk
@@ -69,7 +118,7 @@ def collect_projects(
     def project_of(path: Path) -> Project:
         key, partial = application(path)
         if key not in projects:
-            projects[key] = loader.compose_project(list(key), partial=partial)
+            projects[key] = _load(loader, key, partial)
         return projects[key]
 
     for path in targets.compose_files:
@@ -109,6 +158,7 @@ class Options(NamedTuple):
     respect_gitignore: bool | None = None  # --[no-]respect-gitignore; None: the config's
     # lint this text as the file at this path (relative to cwd), instead of the paths
     stdin: tuple[str, str] | None = None
+    roots: tuple[str, ...] = ()  # --root: directories every project may also read
     # option values that win over every config file, for each rule that declares the
     # option: (("reference-date", date),); None: those COMPOSE_LINT_EOL_DATE sets
     rule_options: tuple[tuple[str, Any], ...] | None = None
@@ -193,6 +243,9 @@ def _guarded(
             Finding(r.code, r.name, r.severity, location, message, r.sensitive)
             for location, message in found
         ]
+    except (OSError, ValueError) as exc:  # a value no check can use: a path too long...
+        message = f"{r.code} ({r.name}) could not check this project ({_detail(exc)}); {_UNUSABLE}"
+        return [_not_loaded(Location(where), message)]
     except Exception as exc:
         detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
         result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
@@ -208,22 +261,30 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     if options.stdin is not None:
         stdin = normalize(cwd / options.stdin[0])
         buffers[stdin] = options.stdin[1]
-    loader = Loader(cwd, buffers)
+    named = [p for p in (*paths, *options.files) if stat_kind(cwd / p) != "a directory"]
+    if stdin is not None:
+        named.append(str(stdin))
+    loader = Loader(
+        cwd, buffers, roots=[Path(r) for r in options.roots], named=[Path(n) for n in named]
+    )
     configs = Configs(options)
     projects, missing = collect_projects(
         paths, loader, options.files, exclusion(configs, cwd), stdin
     )
     result = Result(missing=missing)
     seen: set[Finding] = set()
+    known: list[Finding] = []  # every finding before filtering: what is secret
     for project in projects:
         config, selected = configs.for_directory(project.directory)
         sources = project.sources()
         result.files.update(source.display for source in sources)
         where = sources[0].display if sources else str(project.directory)
+        result.files.update(p.where.path for p in project.problems if p.kind == "load" and p.where)
         raw: list[Finding] = []
         for r, rule_options in selected:
             if r.reads == "project":
                 raw.extend(_guarded(r, (project, rule_options), where, options, result))
+        known.extend(raw)
         inline = config.inline_suppressions
         ignored = {s.display: config.ignored_for(s.path) for s in sources}
         enabled = [r for r, _ in selected]
@@ -261,4 +322,47 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
     result.notes.extend(foreign_note(p) for p in configs.foreign)
+    result.findings = _capped(result.findings)
+    _mask(result, known, loader.texts)
     return result
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS_PER_FILE findings per file (sorted), then one that
+    says how many more there are: a generated file must not flood the report."""
+    per_file = Counter(f.path for f in findings)
+    if max(per_file.values(), default=0) <= MAX_FINDINGS_PER_FILE:
+        return findings
+    kept: list[Finding] = []
+    shown: Counter[str] = Counter()
+    for f in findings:
+        shown[f.path] += 1
+        if shown[f.path] <= MAX_FINDINGS_PER_FILE:
+            kept.append(f)
+        elif shown[f.path] == MAX_FINDINGS_PER_FILE + 1:
+            more = per_file[f.path] - MAX_FINDINGS_PER_FILE
+            message = (
+                f"{more} more findings in this file are not shown (the report keeps the "
+                f"first {MAX_FINDINGS_PER_FILE} per file); fix or ignore these first"
+            )
+            code, name, _ = NOT_LOADED
+            kept.append(Finding(code, name, Severity.INFO, f.location, message))
+    return kept
+
+
+def _mask(result: Result, known: list[Finding], texts: dict[str, str]) -> None:
+    """Mask every known secret in the findings' messages, and keep the lines the
+    findings point at, masked, for the report."""
+    wanted = {f.path for f in result.findings} | {f.path for f in known if f.sensitive}
+    lines = {path: _split_lines(texts[path]) for path in wanted if path in texts}
+    masker = Masker(known, lines)
+    result.findings = [masker.finding(f) for f in result.findings]
+    for f in result.findings:
+        text = masker.line(f.path, f.line)
+        if text is not None:
+            result.lines.setdefault(f.path, {})[f.line] = text
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as the loaders number them (LF, CRLF or a lone CR ends one)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -9,8 +9,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from compose_lint.findings import Location
 from compose_lint.load import interpolation
-from compose_lint.load.files import ReadError, display_path, normalize, read_text
+from compose_lint.load.files import (
+    Boundary,
+    ReadError,
+    display_path,
+    git_root,
+    is_dir,
+    normalize,
+    read_text,
+    real,
+    stat_kind,
+)
 from compose_lint.load.merge import Merged, from_file, merge_into, relocate
 from compose_lint.load.yaml import YamlError, load_yaml
 from compose_lint.model import (
@@ -35,10 +46,23 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?
 class Loader:
     """Loads files once per run, shared by every project that uses them."""
 
-    def __init__(self, cwd: Path, buffers: dict[Path, str] | None = None) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        buffers: dict[Path, str] | None = None,
+        roots: Sequence[Path] = (),
+        named: Sequence[Path] = (),
+    ) -> None:
+        """`buffers`: text that stands in for a file on disk (an editor's unsaved
+        buffer, from stdin); `roots`: directories every project may read besides its
+        own tree (--root); `named`: files the user named on the command line, always
+        readable."""
         self.cwd = cwd
-        # text that stands in for a file on disk (an editor's unsaved buffer, from stdin)
         self.buffers: dict[Path, str] = dict(buffers or {})
+        self.roots = tuple(normalize(cwd / r) for r in roots)
+        self.named = tuple(normalize(cwd / n) for n in named)
+        self._boundary: Boundary | None = None  # of the project being loaded
+        self.texts: dict[str, str] = {}  # every file read, by the path findings show
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
         self._env_files: dict[Path, dict[str, str]] = {}
@@ -60,7 +84,44 @@ class Loader:
         with its `include`s and `extends` resolved."""
         paths = [normalize(p) for p in ([paths] if isinstance(paths, Path) else paths)]
         directory = paths[0].parent
-        project = Project(directory=directory, env=self.env_file(directory / ".env"))
+        outer = self._boundary
+        if outer is None:  # a top-level project: its tree, as included files see it too
+            self._boundary = self.boundary_of(directory)
+        try:
+            return self._compose_project(paths, directory, partial)
+        finally:
+            self._boundary = outer
+
+    def boundary_of(self, directory: Path) -> Boundary:
+        """The tree a project in `directory` may read: its repository, else the directory."""
+        tree = git_root(directory) or directory
+        return Boundary((tree, *self.roots), self.named)
+
+    def _outside(self, path: Path, what: str) -> str | None:
+        """The message for a reference to `path` that leaves the project's tree
+        (None when it stays inside): it names the path, and the file is not read."""
+        boundary = self._boundary
+        if boundary is None or boundary.contains(path):
+            return None
+        target = real(path)
+        shown = self.display(path)
+        if target != path:
+            shown += f" (a link to {target})"
+        return (
+            f"{what} {shown} is outside the project tree ({boundary.describe()}), so "
+            "compose-lint does not read it; keep the file inside the project, or widen "
+            "the boundary with --root DIR"
+        )
+
+    def _compose_project(self, paths: list[Path], directory: Path, partial: bool) -> Project:
+        project = Project(directory=directory)
+        env_path = directory / ".env"
+        outside = self._outside(env_path, "the .env file")
+        if outside is None:
+            project.env = self.env_file(env_path)
+        else:
+            where = Location(self.display(env_path), 1, 1)
+            project.problems.append(ModelProblem("boundary", (), outside, where))
         project.partial = partial
         merged: Merged[ComposeFile] | None = None
         for path in paths:
@@ -126,11 +187,18 @@ class Loader:
                 if written is None:
                     continue
                 path = normalize(base / written)
+                outside = self._outside(path, f'the included file "{entry}":')
+                kind = stat_kind(path)
                 if path in self._stack:
                     problem = f'"{entry}" includes itself (an include cycle)'
                     project.problems.append(ModelProblem("include", where, problem))
-                elif not path.is_file():
+                elif outside is not None:
+                    project.problems.append(ModelProblem("boundary", where, outside))
+                elif kind == "missing":
                     problem = f'included file "{entry}" does not exist'
+                    project.problems.append(ModelProblem("include", where, problem))
+                elif kind is not None:
+                    problem = f'included file "{entry}" is {kind}, not a regular file; not read'
                     project.problems.append(ModelProblem("include", where, problem))
                 else:
                     files.append(path)
@@ -197,8 +265,17 @@ class Loader:
                 base = owner[0].base_dir if owner is not None else project.directory
                 written = interpolation.substitute(file_ref, project.env) or file_ref
                 path = normalize(base / written)
-                if not path.is_file():
-                    problem = f'extends file "{file_ref}" does not exist'
+                outside = self._outside(path, f'the extends file "{file_ref}":')
+                kind = stat_kind(path)
+                if outside is not None:
+                    project.problems.append(ModelProblem("boundary", at + ("file",), outside))
+                    return
+                if kind is not None:
+                    problem = (
+                        f'extends file "{file_ref}" does not exist'
+                        if kind == "missing"
+                        else f'extends file "{file_ref}" is {kind}, not a regular file; not read'
+                    )
                     project.problems.append(ModelProblem("extends", at + ("file",), problem))
                     return
                 if path in self._stack:
@@ -271,11 +348,16 @@ class Loader:
         )
         documents = [compose]
         self._compose[path] = documents
+        outside = self._outside(path, "the compose file")
+        if outside is not None:
+            compose.error = LoadError(1, 1, outside)
+            return documents
         try:
             text = self.read(path)
         except ReadError as exc:
             compose.error = LoadError(exc.line, 1, exc.message)
             return documents
+        self.texts[compose.display] = text
         compose.directives = scan(text)
         try:
             docs = load_yaml(text)
@@ -331,6 +413,7 @@ class Loader:
             except ReadError as exc:
                 cached.error = LoadError(exc.line, 1, exc.message)
             else:
+                self.texts[cached.display] = text
                 fill(cached, text)
             cache[path] = cached
         return cached
@@ -339,8 +422,8 @@ class Loader:
         cached = self._env_files.get(path)
         if cached is None:
             try:
-                cached = parse_env_file(read_text(path)) if path.is_file() else {}
-            except (ReadError, OSError):
+                cached = parse_env_file(read_text(path)) if stat_kind(path) is None else {}
+            except (ReadError, OSError, ValueError):
                 cached = {}
             self._env_files[path] = cached
         return cached
@@ -383,7 +466,8 @@ class Loader:
         if _REMOTE.search(resolved):
             build.remote = resolved
             return build
-        build.context = normalize(base_dir / resolved)
+        context = normalize(base_dir / resolved)
+        build.context = context
         inline = spec.get("dockerfile_inline")
         if isinstance(inline, str):
             from compose_lint.load.dockerfile import parse_dockerfile
@@ -394,15 +478,26 @@ class Loader:
             name = interpolation.substitute(name, project.env) if isinstance(name, str) else None
             if name:
                 build.dockerfile_path = normalize(build.context / name)
-                if build.dockerfile_path.is_file():
+                outside = self._outside(
+                    build.dockerfile_path, f'the Dockerfile "{name}" of service "{service.name}":'
+                )
+                if outside is not None:
+                    project.problems.append(
+                        ModelProblem("boundary", path + ("dockerfile",), outside)
+                    )
+                elif stat_kind(build.dockerfile_path) not in ("missing", "a directory"):
                     build.dockerfile = self.dockerfile(build.dockerfile_path)
                     build.dockerfile.builds.append(build)
         from compose_lint.load.dockerignore import ignore_file_for
 
-        if build.context.is_dir():
+        if is_dir(build.context):
             ignore = ignore_file_for(build.context, build.dockerfile_path)
             if ignore is not None:
-                build.ignore = self.ignore_file(normalize(ignore))
+                outside = self._outside(ignore, "the ignore file")
+                if outside is not None:
+                    project.problems.append(ModelProblem("boundary", path, outside))
+                else:
+                    build.ignore = self.ignore_file(normalize(ignore))
         return build
 
 

@@ -512,9 +512,11 @@ class Results:
 
 
 def lint(case: Case) -> None:
-    result = run(
-        [str(case.file)], Options(select=validity_codes(), isolated=True), case.file.parent
+    # a case's folder links to its base folder in the corpus: let it read there
+    options = Options(
+        select=validity_codes(), isolated=True, roots=(str(shared_path("corpus").resolve()),)
     )
+    result = run([str(case.file)], options, case.file.parent)
     case.crashes = list(result.crashes)
     case.ours = [
         Finding(f.code, f.message, f"{f.path}:{f.line}:{f.column}") for f in result.findings

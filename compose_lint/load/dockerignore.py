@@ -214,6 +214,12 @@ def _char_class(pattern: str, pos: int) -> tuple[str, int]:
 
 def _translate(pattern: str) -> str:
     """Python regex (for `fullmatch`) equivalent to Docker's handling of `pattern`."""
+    return _translate_parts(pattern)[0]
+
+
+def _translate_parts(pattern: str) -> tuple[str, list[str] | None]:
+    """The regex of `_translate`, and for a wildcard pattern the pieces it is made
+    of (each one character, one repetition or one anchor), for `_Automaton`."""
     parts: list[str] = []
     kind = _EXACT
     pos = 0
@@ -265,15 +271,114 @@ def _translate(pattern: str) -> str:
             parts.append(re.escape(char))
         first = False
     if kind == _EXACT:
-        return re.escape(pattern)
+        return re.escape(pattern), None
     if kind == _PREFIX:
-        return re.escape(pattern[:-2]) + "(?s:.*)"
+        return re.escape(pattern[:-2]) + "(?s:.*)", None
     if kind == _SUFFIX:
         suffix = pattern[2:]
         if suffix.startswith("/"):
-            return "(?s:.*/)?" + re.escape(suffix[1:])
-        return "(?s:.*)" + re.escape(suffix)
-    return "".join(parts)
+            return "(?s:.*/)?" + re.escape(suffix[1:]), None
+        return "(?s:.*)" + re.escape(suffix), None
+    return "".join(parts), parts
+
+
+# -- matching without backtracking ----------------------------------------------------
+#
+# Python's regex engine backtracks: `*a*a*a*a*a*b` against a long name of `a`s takes
+# time exponential in the number of stars. Docker's (Go's) engine is linear. A pattern
+# with more than one repetition is therefore matched by simulating all the positions
+# the pattern could be at in step (a Thompson automaton): time is the name's length
+# times the pattern's, whatever the pattern.
+
+_STARS = {"[^/]*": "[^/]", ".*": "."}  # a repetition of one character class
+_OPTIONAL_DIRS = "(?:.*/)?"  # nothing, or any run of characters ending with '/'
+_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+
+
+class _Automaton:
+    """`fullmatch` of a translated pattern, in time linear in the path's length."""
+
+    def __init__(self, parts: list[str]) -> None:
+        # each step: (kind, single-character regex or anchor); kinds:
+        # "one" one character, "star" any run of them, "dirs" _OPTIONAL_DIRS, "anchor"
+        self.steps: list[tuple[str, re.Pattern[str] | str]] = []
+        for part in parts:
+            if part in _STARS:
+                self.steps.append(("star", re.compile(_STARS[part], re.ASCII)))
+            elif part == _OPTIONAL_DIRS:
+                self.steps.append(("dirs", re.compile(".", re.ASCII)))
+            elif part in _ANCHORS.values():
+                self.steps.append(("anchor", part))
+            else:
+                self.steps.append(("one", re.compile(part, re.ASCII)))
+
+    def _closure(self, states: set[int], text: str, pos: int) -> set[int]:
+        """`states` plus every state reachable from them without reading a character.
+        State i means "steps before i are matched"; -(i + 1) means "inside the
+        optional directories of step i"."""
+        steps, end = self.steps, len(self.steps)
+        todo = list(states)
+        seen = set(states)
+        while todo:
+            state = todo.pop()
+            if state < 0 or state >= end:
+                continue
+            kind, what = steps[state]
+            follow = False
+            if kind in ("star", "dirs"):
+                follow = True
+            elif kind == "anchor":
+                follow = _anchor_holds(str(what), text, pos)
+            if follow and state + 1 not in seen:
+                seen.add(state + 1)
+                todo.append(state + 1)
+        return seen
+
+    def fullmatch(self, text: str) -> bool | None:
+        """True when the whole of `text` matches, else None (as `re` answers)."""
+        steps, end = self.steps, len(self.steps)
+        states = self._closure({0}, text, 0)
+        for pos, char in enumerate(text):
+            following: set[int] = set()
+            for state in states:
+                if state < 0:  # inside optional directories: any character but newline
+                    index = -state - 1
+                    if char != "\n":
+                        following.add(state)
+                        if char == "/":
+                            following.add(index + 1)
+                    continue
+                if state >= end:
+                    continue
+                kind, what = steps[state]
+                if kind == "anchor":
+                    continue
+                assert isinstance(what, re.Pattern)
+                if what.match(char) is None:
+                    continue
+                if kind == "one":
+                    following.add(state + 1)
+                elif kind == "star":
+                    following.add(state)
+                else:  # dirs: a character starts the directories part
+                    following.add(-state - 1)
+                    if char == "/":
+                        following.add(state + 1)
+            if not following:
+                return None
+            states = self._closure(following, text, pos + 1)
+        return True if end in states else None
+
+
+def _anchor_holds(anchor: str, text: str, pos: int) -> bool:
+    if anchor == r"\A":
+        return pos == 0
+    if anchor == r"\Z":
+        return pos == len(text)
+    before = pos > 0 and text[pos - 1] in _WORD
+    after = pos < len(text) and text[pos] in _WORD
+    boundary = before != after
+    return boundary if anchor == r"\b" else not boundary
 
 
 @dataclass(frozen=True)
@@ -284,12 +389,12 @@ class IgnorePattern:
     exclusion: bool  # True for '!' exception lines
     line: int  # 1-based line in the file
     cleaned: str = field(init=False)  # what Docker matches with ('.' matches nothing)
-    regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    regex: re.Pattern[str] | _Automaton | None = field(init=False, repr=False, compare=False)
     error: str | None = field(init=False, compare=False)  # why it matches nothing
 
     def __post_init__(self) -> None:
         cleaned = _normalize(self.text, self.exclusion)
-        regex: re.Pattern[str] | None = None
+        regex: re.Pattern[str] | _Automaton | None = None
         error: str | None = None
         if self.exclusion:
             cleaned = cleaned[1:]  # the '!' added back by _normalize
@@ -297,7 +402,11 @@ class IgnorePattern:
             error = "'!' without a pattern after it; Docker fails the build on this line"
         else:
             try:
-                regex = re.compile(_translate(cleaned), re.ASCII)
+                text, parts = _translate_parts(cleaned)
+                regex = re.compile(text, re.ASCII)
+                repeats = sum(part in _STARS or part == _OPTIONAL_DIRS for part in parts or ())
+                if repeats > 1:  # a backtracking regex could take exponential time
+                    regex = _Automaton(parts or [])
             except _PatternError as exc:
                 if exc.rejected:
                     error = f"{exc.reason}; Docker fails the build on this pattern"

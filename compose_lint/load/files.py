@@ -1,11 +1,22 @@
-"""Reading user files: size cap, encodings and OS errors become messages."""
+"""Reading user files: only regular files, size cap, encodings and OS errors
+become messages; and the boundary of what a project may make us read."""
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 MAX_BYTES = 16 * 1024 * 1024
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 class ReadError(Exception):
@@ -15,15 +26,44 @@ class ReadError(Exception):
         self.line = line  # where the problem is, when it is on one line
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or ReadError with a message fit for a finding."""
+def not_regular(mode: int) -> str | None:
+    """What a file of this `st_mode` is when it is not a regular file."""
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """Up to `limit` + 1 bytes of a regular file. A FIFO, socket or device is never
+    opened (and is opened non-blocking, so one swapped in meanwhile cannot hang
+    the run either). Raises ReadError."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise ReadError("is a directory, not a file") from None
+        kind = not_regular(os.stat(path).st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _O_BINARY)
+            try:
+                kind = not_regular(os.fstat(fd).st_mode)
+                if kind is None:
+                    with os.fdopen(fd, "rb", closefd=False) as handle:
+                        return handle.read(limit + 1)
+            finally:
+                os.close(fd)
     except OSError as exc:
         raise ReadError(f"cannot read the file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise ReadError(f"cannot read the file: {exc}") from None
+    if kind == "a directory":
+        raise ReadError("is a directory, not a file")
+    raise ReadError(f"is {kind}, not a regular file; not read")
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or ReadError with a message fit for a finding."""
+    raw = read_bytes(path)
     if len(raw) > MAX_BYTES:
         raise ReadError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; not linted")
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -57,3 +97,66 @@ def normalize(path: Path) -> Path:
     """An absolute, normalised path without touching the filesystem (no symlink
     resolution, so a symlink loop cannot hang or crash us)."""
     return Path(os.path.normpath(os.path.abspath(path)))
+
+
+def stat_kind(path: Path) -> str | None:
+    """None for a regular file; otherwise what `path` is ("missing" when it does
+    not exist or cannot be reached, whatever the reason: a name too long, a NUL)."""
+    try:
+        return not_regular(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return "missing"
+
+
+def is_dir(path: Path) -> bool:
+    """Path.is_dir() that answers False instead of raising (a name too long, a NUL)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def real(path: Path) -> Path:
+    """The path with every symlink resolved (a loop or an error leaves it as is)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return normalize(path)
+
+
+def git_root(directory: Path) -> Path | None:
+    """The repository root above `directory` (the nearest one holding `.git`)."""
+    current = normalize(directory)
+    while True:
+        try:
+            if os.path.lexists(current / ".git"):
+                return current
+        except (OSError, ValueError):
+            return None
+        if current.parent == current:
+            return None
+        current = current.parent
+
+
+class Boundary:
+    """What one project may make compose-lint read: files inside its tree (the
+    repository root holding it, or else the directory of its first compose file),
+    inside any directory the user widened the boundary to (--root), or named on
+    the command line. Symlinks are resolved before the test, so a link inside the
+    tree that points out of it is outside."""
+
+    def __init__(self, roots: Iterable[Path], named: Iterable[Path] = ()) -> None:
+        self.roots = tuple(dict.fromkeys(real(r) for r in roots))
+        self.named = frozenset(real(p) for p in named)
+
+    def widened(self, roots: Iterable[Path]) -> Boundary:
+        return Boundary((*self.roots, *roots), self.named)
+
+    def contains(self, path: Path) -> bool:
+        target = real(path)
+        if target in self.named:
+            return True
+        return any(target == root or root in target.parents for root in self.roots)
+
+    def describe(self) -> str:
+        return ", ".join(str(r) for r in self.roots) or "(none)"

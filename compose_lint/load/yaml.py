@@ -58,6 +58,10 @@ RESET = "!reset"
 # Expanding aliases may multiply a small file into a huge tree ("billion
 # laughs"). Past this many values per document we stop and report the file.
 MAX_VALUES = 500_000
+# Values that aliases may add beyond those written in the file: a file that repeats
+# a block through anchors stays well under it, and expanding it stays well under a
+# second (at 500,000 it took seconds and 180 MB).
+MAX_ALIAS_VALUES = 100_000
 MAX_DEPTH = 200
 
 
@@ -283,6 +287,14 @@ def _check_expansion(root: Node) -> None:
         open_nodes.add(id(node))
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in size)
+    if size.get(id(root), 0) - len(size) > MAX_ALIAS_VALUES:
+        m = root.start_mark
+        raise YamlError(
+            f"aliases add more than {MAX_ALIAS_VALUES:,} values to this document "
+            f"({size[id(root)]:,} in all from {len(size):,} written); flatten the anchors",
+            m.line + 1,
+            m.column + 1,
+        )
 
 
 class _Builder:

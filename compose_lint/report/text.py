@@ -1,20 +1,38 @@
 """`path:line:col: CODE [severity] message (name)`, then a summary line.
 
 With `show_source`, each finding is followed by its source line and a caret
-under the column; the line of a finding that points at a secret is masked."""
+under the column. The lines come from the engine with every known secret
+already masked; a long line is cut to a window around the column.
+
+Control characters, and characters that could reorder or hide text on a
+terminal (bidirectional overrides, line separators), are written as visible
+escapes (`\\x1b`, `\\u202e`) in paths, messages and source lines, so no input
+can move the cursor, retitle the terminal or forge a line of the report."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 
 from compose_lint.findings import Finding, Severity
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-# after the first "=" or ":" that follows the finding's column, everything is the value
-_VALUE = re.compile(r"(?P<head>[^=:]*[=:]\s*)(?P<value>.+)")
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufeff]"
+)
+SOURCE_WIDTH = 160  # characters of a source line shown around the column
+
+
+def escape(text: str) -> str:
+    """`text` with every character unsafe on a terminal written as an escape."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def render(
@@ -24,53 +42,39 @@ def render(
     show_source: bool = False,
     color: bool = False,
     summary: bool = True,
+    lines: Mapping[str, Mapping[int, str]] | None = None,
 ) -> str:
-    lines: list[str] = []
+    out: list[str] = []
     for f in findings:
         code, severity = f.code, f"[{f.severity}]"
         if color:
             code = f"\033[1m{code}\033[0m"
             severity = f"\033[{_COLORS[f.severity]}m{severity}\033[0m"
-        lines.append(f"{f.path}:{f.line}:{f.column}: {code} {severity} {f.message} ({f.name})")
-        if show_source:
-            lines.extend(_source(f))
+        out.append(
+            f"{escape(f.path)}:{f.line}:{f.column}: {code} {severity} "
+            f"{escape(f.message)} ({escape(f.name)})"
+        )
+        if show_source and lines:
+            text = lines.get(f.path, {}).get(f.line)
+            if text is not None:
+                out.extend(source_excerpt(text, f.line, f.column))
     if summary:
-        lines.append(summary_line(findings, files))
-    return "".join(line + "\n" for line in lines)
+        out.append(summary_line(findings, files))
+    return "".join(line + "\n" for line in out)
 
 
-def _source(f: Finding) -> list[str]:
-    text = _line(f.path, f.line)
-    if text is None:
-        return []
-    if f.sensitive:
-        text = mask_value(text, f.column)
-    gutter = f"{f.line:>5} | "
-    caret = " " * (len(gutter) - 2) + "| " + " " * (max(f.column, 1) - 1) + "^"
-    return [gutter + text.expandtabs(1), caret]
-
-
-def mask_value(line: str, column: int) -> str:
-    """The line with the value after the finding's key hidden."""
-    start = max(column - 1, 0)
-    match = _VALUE.match(line, start)
-    if match is None:
-        return line[:start] + "********"
-    return line[: match.start("value")] + "********"
-
-
-@lru_cache(maxsize=64)
-def _lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return tuple(handle.read(16 * 1024 * 1024).splitlines())
-    except OSError:
-        return ()
-
-
-def _line(path: str, number: int) -> str | None:
-    lines = _lines(path)
-    return lines[number - 1] if 0 < number <= len(lines) else None
+def source_excerpt(text: str, line: int, column: int) -> list[str]:
+    """The line (escaped, cut to SOURCE_WIDTH around the column) and its caret."""
+    column = max(column, 1)
+    text = text.expandtabs(1)
+    start = max(0, min(column - 1 - SOURCE_WIDTH // 2, len(text) - SOURCE_WIDTH))
+    shown = text[start : start + SOURCE_WIDTH]
+    head = "..." if start > 0 else ""
+    tail = "..." if start + SOURCE_WIDTH < len(text) else ""
+    before = escape(head + shown[: max(column - 1 - start, 0)])
+    gutter = f"{line:>5} | "
+    caret = " " * (len(gutter) - 2) + "| " + " " * len(before) + "^"
+    return [gutter + before + escape(shown[max(column - 1 - start, 0) :]) + tail, caret]
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:
