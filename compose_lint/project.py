@@ -208,10 +208,10 @@ class Loader:
             project.compose_files.extend(
                 f for f in sub.compose_files if f not in project.compose_files
             )
-            for problem in sub.problems:
-                if problem.where is None and sub.view is not None:
-                    problem = problem._replace(where=sub.view.loc(problem.path))
-                project.problems.append(problem)
+            for included in sub.problems:
+                if included.where is None and sub.view is not None:
+                    included = included._replace(where=sub.view.loc(included.path))
+                project.problems.append(included)
             if sub.view is None or not isinstance(sub.view.data, dict):
                 continue
             for kind in ("services", "networks", "volumes", "secrets", "configs"):
@@ -248,6 +248,8 @@ class Loader:
             done.add(name)
             spec = service.get("extends")
             at: YamlPath = ("services", name, "extends")
+            target: object
+            file_ref: object
             if isinstance(spec, str):
                 target, file_ref, target_at = spec, None, at
             elif isinstance(spec, dict):
@@ -293,6 +295,7 @@ class Loader:
                     problem = f'extends names service "{target}", which {file_ref} does not define'
                     project.problems.append(ModelProblem("extends", target_at, problem))
                     return
+                assert sub.view is not None  # `other` came from it
                 source, source_value = sub.view.merged, other[target]
             else:
                 if not isinstance(services.get(target), dict):
@@ -448,7 +451,8 @@ class Loader:
 
     def build(self, project: Project, service: Service, raw: Any) -> Build:
         path = service.path + ("build",)
-        base_dir = service.file.file_of(path).base_dir if project.view else project.directory
+        holder = service.file.file_of(path) if isinstance(service.file, ComposeView) else None
+        base_dir = holder.base_dir if holder is not None else project.directory
         spec: dict[str, Any] = {"context": raw} if isinstance(raw, str) else raw
         if not isinstance(spec, dict):
             return Build(service=service, path=path, context=None)
