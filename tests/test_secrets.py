@@ -475,7 +475,7 @@ def test_dockerfile_positions() -> None:
         "ENV LEGACY_SECRET five six\n"
     )
     at = ["Dockerfile:4:2", "Dockerfile:5:5", "Dockerfile:6:27", "Dockerfile:7:5", "Dockerfile:9:5"]
-    messages = catches("CL202", compose=BUILD_APP, dockerfile=dockerfile, at=at)
+    messages = catches("CL215", compose=BUILD_APP, dockerfile=dockerfile, at=at)
     catches_not("CL201", compose=BUILD_APP, dockerfile=dockerfile)
     # the first stage is not the one built: what it sets is not in the image
     assert messages[0].startswith(
@@ -502,10 +502,10 @@ def test_build_only_stage_follows_the_target() -> None:
         "FROM node:22-slim AS run\n"
         'CMD ["node", "server.js"]\n'
     )
-    [message] = catches("CL202", compose=BUILD_APP, dockerfile=dockerfile, at="2:5")
+    [message] = catches("CL215", compose=BUILD_APP, dockerfile=dockerfile, at="2:5")
     assert 'in build stage "build", which the image built from this Dockerfile' in message
     target = "services:\n  app:\n    build:\n      context: .\n      target: build\n"
-    [message] = catches("CL202", compose=target, dockerfile=dockerfile, at="2:5")
+    [message] = catches("CL215", compose=target, dockerfile=dockerfile, at="2:5")
     assert "it is stored in every image built from this Dockerfile" in message
 
 
@@ -516,7 +516,7 @@ def test_dummy_url_in_a_build_stage_is_quiet() -> None:
         "FROM node:22-slim\n"
     )
     catches_not("CL201", compose=BUILD_APP, dockerfile=dockerfile)
-    catches_not("CL202", compose=BUILD_APP, dockerfile=dockerfile)
+    catches_not("CL215", compose=BUILD_APP, dockerfile=dockerfile)
 
 
 def test_dockerfile_inline() -> None:
@@ -529,7 +529,7 @@ def test_dockerfile_inline() -> None:
         "        FROM alpine\n"
         "        ENV ADMIN_PASSWORD=Tr0ub4dor-3\n"
     )
-    [message] = catches("CL202", compose=compose, at="compose.yaml:5:7")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:5:7")
     assert message.startswith('dockerfile_inline line 2: ENV sets "ADMIN_PASSWORD"')
 
 
@@ -555,7 +555,7 @@ def test_compose_messages() -> None:
         "      - API_TOKEN=Tr0ub4dor-3\n"
     )
     at = ["compose.yaml:5:7", "compose.yaml:14:9", "compose.yaml:10:11", "compose.yaml:15:9"]
-    found = catches("CL202", compose=compose, dockerfile="FROM alpine\n", at=at)
+    found = catches("CL215", compose=compose, dockerfile="FROM alpine\n", at=at)
     catches_not("CL201", compose=compose, dockerfile="FROM alpine\n")
     [db] = [m for m in found if "POSTGRES_PASSWORD" in m]
     [url] = [m for m in found if "DATABASE_URL" in m]
@@ -602,7 +602,7 @@ def test_credential_messages() -> None:
     )
     assert "a random-looking value <masked, 32 characters>" in key and "rotate it" in key
     assert "a URL with a random-looking password in it" in url
-    catches_not("CL202", compose=compose)
+    catches_not("CL215", compose=compose)
 
 
 # The benchmark's placeholder classes (bench/realworld/verdicts.csv, CL201): none is a credential.
@@ -633,9 +633,9 @@ PLACEHOLDERS = (
 
 def test_placeholders_are_quiet_by_default() -> None:
     catches_not("CL201", compose=PLACEHOLDERS, dockerfile="FROM alpine\n")
-    catches_not("CL202", compose=PLACEHOLDERS, dockerfile="FROM alpine\n")
+    catches_not("CL215", compose=PLACEHOLDERS, dockerfile="FROM alpine\n")
     found = catches(
-        "CL202", compose=PLACEHOLDERS, dockerfile="FROM alpine\n", options={"placeholders": True}
+        "CL215", compose=PLACEHOLDERS, dockerfile="FROM alpine\n", options={"placeholders": True}
     )
     assert len(found) == 9
     assert all("default or placeholder" in m for m in found)
@@ -658,7 +658,7 @@ def test_a_default_on_a_published_service_is_a_warning() -> None:
         "    environment:\n"
         "      MYSQL_ROOT_PASSWORD: root\n"
     )
-    [message] = catches("CL202", compose=compose, at="compose.yaml:7:7")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:7:7")
     assert message.startswith(
         'service "web" sets environment variable "OE_PASS" to a well-known default or '
         "placeholder value <masked, 4 characters>, and it publishes ports 80:80, 443:443: "
@@ -666,7 +666,7 @@ def test_a_default_on_a_published_service_is_a_warning() -> None:
     )
     catches_not("CL201", compose=compose)
     # the same file as a dev override: quiet
-    catches_not("CL202", files={"docker-compose.dev.yml": compose})
+    catches_not("CL215", files={"docker-compose.dev.yml": compose})
 
 
 def test_bundled_service_secret_is_at_most_a_warning() -> None:
@@ -679,13 +679,13 @@ def test_bundled_service_secret_is_at_most_a_warning() -> None:
         "      POSTGRES_PASSWORD: FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb\n"
     )
     hidden = compose.format(ports="restart: always")
-    [message] = catches("CL202", compose=hidden, at="compose.yaml:6:7")
+    [message] = catches("CL215", compose=hidden, at="compose.yaml:6:7")
     assert "it publishes no port" in message
     catches_not("CL201", compose=hidden)
     published = compose.format(ports="ports: ['5432:5432']")
     [message] = catches("CL201", compose=published, at="compose.yaml:6:7")
     assert "rotate it" in message
-    catches_not("CL202", compose=published)
+    catches_not("CL215", compose=published)
 
 
 LOCAL = (
@@ -705,9 +705,9 @@ LOCAL = (
 )
 def test_local_files_are_quiet_by_default(path: str) -> None:
     catches_not("CL201", files={path: LOCAL})
-    catches_not("CL202", files={path: LOCAL})
+    catches_not("CL215", files={path: LOCAL})
     catches("CL201", files={path: LOCAL}, options={"local-files": True}, at=f"{path}:6:7")
-    catches("CL202", files={path: LOCAL}, options={"local-files": True}, at=f"{path}:8:7")
+    catches("CL215", files={path: LOCAL}, options={"local-files": True}, at=f"{path}:8:7")
 
 
 def test_an_issued_credential_is_an_error_in_a_local_file_too() -> None:
@@ -725,7 +725,7 @@ def test_access_key_id_pair_in_compose() -> None:
         "      AWS_ACCESS_KEY: uploader\n"
         "      AWS_SECRET_KEY: Tr0ub4dor-3\n"
     )
-    [message] = catches("CL202", compose=compose, at="compose.yaml:6:7")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:6:7")
     assert "AWS_SECRET_KEY" in message
 
 
@@ -742,7 +742,7 @@ def test_shared_anchor_is_reported_once() -> None:
         "    environment:\n"
         "      <<: *env\n"
     )
-    [message] = catches("CL202", compose=compose, at="compose.yaml:2:3")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:2:3")
     assert message.startswith('services "a", "b" set environment variable "REDIS_PASSWORD"')
 
 
@@ -763,7 +763,7 @@ def test_odd_yaml_never_raises(environment: str) -> None:
 
 def test_numbers_are_values_too() -> None:
     compose = "services:\n  a:\n    image: x\n    environment:\n      PIN_PASSWORD: 8264\n"
-    [message] = catches("CL202", compose=compose)
+    [message] = catches("CL215", compose=compose)
     assert "<masked, 4 characters>" in message
 
 
@@ -771,7 +771,7 @@ def test_numbers_are_values_too() -> None:
 
 
 def _secret_values(case: Path) -> list[str]:
-    """Every value CL201 or CL202 reports in a fixture, read from the model."""
+    """Every value CL201 or CL215 reports in a fixture, read from the model."""
     project = Loader(case).compose_project(case / "compose.yaml")
     values: list[str] = []
     for service in project.services:
@@ -796,8 +796,8 @@ def _secret_values(case: Path) -> list[str]:
     "case",
     [
         "CL201-hardcoded-secret/fail",
-        "CL202-literal-secret/fail",
-        "CL202-literal-secret/fail-2",
+        "CL215-literal-secret/fail",
+        "CL215-literal-secret/fail-2",
     ],
 )
 @pytest.mark.parametrize("output_format", ["text", "json"])
@@ -811,12 +811,12 @@ def test_no_output_format_shows_the_secret(
     assert len(values) >= 5
     monkeypatch.chdir(folder)
     result = CliRunner().invoke(
-        main, [".", "--select", "CL201,CL202", "--format", output_format, "--isolated"]
+        main, [".", "--select", "CL201,CL215", "--format", output_format, "--isolated"]
     )
     assert result.exit_code == 1, result.output
     output = result.output
     assert case[:5] in output
     if output_format == "json":
-        assert all(f["code"] in ("CL201", "CL202") for f in json.loads(result.stdout))
+        assert all(f["code"] in ("CL201", "CL215") for f in json.loads(result.stdout))
     for value in values:
         assert value not in output

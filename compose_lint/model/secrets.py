@@ -9,7 +9,7 @@ local files, with their sources); this module reads it once and answers:
   value, an ordinary literal, a well-known default, a self-describing placeholder);
 - is a file plainly for local use (`is_local_file`: dev, test, CI);
 - and, over a whole project, which tier every hard-coded value falls in (`scan`):
-  CL201 reports the credentials, CL202 the ordinary literals, placeholders and local
+  CL201 reports the credentials, CL215 the ordinary literals, placeholders and local
   files stay quiet unless asked for.
 
 `mask` is the one stand-in for a secret in any output.
@@ -527,13 +527,13 @@ def assignments(instruction: Instruction) -> list[Assignment]:
 
 class Tier(IntEnum):
     QUIET = 0  # placeholders, defaults, local files: reported only when asked for
-    LITERAL = 1  # CL202: an ordinary literal under a secret name
+    LITERAL = 1  # CL215: an ordinary literal under a secret name
     CREDENTIAL = 2  # CL201: a credential
 
 
 class Settings(NamedTuple):
     extra_names: tuple[str, ...] = ()
-    placeholders: bool = False  # report placeholders and well-known defaults (CL202)
+    placeholders: bool = False  # report placeholders and well-known defaults (CL215)
     local_files: bool = False  # judge local/dev/test/CI files like the others
 
 

@@ -2,7 +2,7 @@
 
 What counts, and how serious it is, is `model.secrets` (over data/secrets.json): this
 rule reports the credential tier of its `scan` (issued tokens and keys anywhere, random-
-looking values under a secret name outside local files); CL202 reports the ordinary
+looking values under a secret name outside local files); CL215 reports the ordinary
 literals. No message ever shows the value.
 """
 

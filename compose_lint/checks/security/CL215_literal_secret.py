@@ -1,4 +1,4 @@
-"""CL202 literal-secret: a secret-named variable set to an ordinary literal.
+"""CL215 literal-secret: a secret-named variable set to an ordinary literal.
 
 The second tier of `model.secrets.scan`: a password or key typed into the file (not
 a credential format, not random-looking, not a placeholder), which every copy of the
@@ -22,7 +22,7 @@ PLACEHOLDERS_OPTION = "placeholders"
 
 
 @rule(
-    "CL202",
+    "CL215",
     "literal-secret",
     Severity.WARNING,
     "A password or key is written into the compose file or Dockerfile as a literal.",
