@@ -1077,6 +1077,56 @@ services:
 === pid null
 services:
   web: {image: nginx, pid: null}
+=== merge key twice
+x-a: &a {image: nginx}
+x-b: &b {restart: always}
+services:
+  web:
+    <<: *a
+    <<: *b
+=== reset restart null
+services:
+  web:
+    image: nginx
+    restart: !reset null
+=== reset image
+services:
+  web:
+    image: !reset nginx
+=== reset sequence item
+services:
+  web:
+    image: nginx
+    ports: ["80:80", !reset "81:81"]
+=== override in a single file
+services:
+  web:
+    image: nginx
+    environment: !override {A: b}
+=== unterminated quote
+services:
+  web:
+    image: "nginx
+    ports: [80]
+=== duplicate key in an anchor
+x-a: &a
+  image: nginx
+  image: redis
+services:
+  web: {<<: *a}
+  db: {<<: *a}
+=== command with an unbalanced quote
+services:
+  web: {image: nginx, command: 'echo "unbalanced'}
+=== entrypoint with a bare parenthesis
+services:
+  web: {image: nginx, entrypoint: sh -c (true)}
+=== command with a quoted subshell
+services:
+  web: {image: nginx, command: 'sh -c "echo $$(date)"'}
+=== reversed port range
+services:
+  web: {image: nginx, ports: ["8010-8000:80"]}
 """
 
 

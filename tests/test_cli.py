@@ -238,7 +238,7 @@ def test_show_source_masks_secrets(project: Path) -> None:
     )
     for fmt in ("text", "json", "sarif", "github", "gitlab", "junit"):
         _, out, _ = invoke(["--show-source", "--format", fmt], project)
-        assert "CL201" in out and secret not in out, fmt
+        assert "CL215" in out and secret not in out, fmt  # an ordinary literal: CL215
 
 
 def test_no_color_when_not_a_terminal(project: Path) -> None:
@@ -253,10 +253,10 @@ def test_extra_secret_names_from_the_configuration(project: Path) -> None:
     )
     assert invoke([], project)[0] == 0
     (project / ".compose-project-lint.yaml").write_text(
-        "rule-options:\n  hardcoded-secret:\n    extra-names: ['*_pin']\n"
+        "rule-options:\n  literal-secret:\n    extra-names: ['*_pin']\n"
     )
     code, out, _ = invoke(["--format", "json"], project)
-    assert code == 1 and json.loads(out)[0]["code"] == "CL201" and "4711" not in out
+    assert code == 1 and json.loads(out)[0]["code"] == "CL215" and "4711" not in out
 
 
 # -- CLI habits -------------------------------------------------------------------

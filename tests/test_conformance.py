@@ -978,3 +978,42 @@ def test_issue14_defect_against_compose(defect: Defect, tmp_path: Path) -> None:
     ):
         assert (code, line) == (want_code, want_line), got
         assert re.search(pattern, message), message
+
+
+def test_command_line_splitting_agrees_with_compose(tmp_path: Path) -> None:
+    """CL123's reading of a string `command:` against docker compose 2.40.3 on short
+    random strings of the characters its word splitter treats specially."""
+    from random import Random
+
+    from compose_lint.checks.compose.CL123_invalid_command_line import split_problem
+
+    binary = compose_binary()
+    rnd = Random(20261201)
+    alphabet = ["a", " ", "$", "(", ")", '"', "'", "`", "\\", ";", "|", "&", ">", "#", "$("]
+    texts = sorted({"".join(rnd.choices(alphabet, k=rnd.randint(1, 8))) for _ in range(160)})
+
+    def compose_splits(i: int, text: str) -> bool:
+        folder = tmp_path / f"c{i:03d}"
+        folder.mkdir()
+        command = json.dumps("x " + text.replace("$", "$$"))  # $$: no interpolation
+        (folder / "compose.yaml").write_text(
+            f"services:\n  web:\n    image: nginx:1.29\n    command: {command}\n"
+        )
+        done = subprocess.run(
+            [str(binary), "-f", "compose.yaml", "config", "-q"],
+            cwd=folder,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder)},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+        return done.returncode == 0
+
+    with concurrent.futures.ThreadPoolExecutor(WORKERS * 2) as pool:
+        verdicts = list(pool.map(compose_splits, range(len(texts)), texts))
+    differ = [
+        (text, splits)
+        for text, splits in zip(texts, verdicts, strict=True)
+        if splits != (split_problem("x " + text) is None)
+    ]
+    assert not differ, f"compose {COMPOSE_VERSION} (splits?) differs from CL123 on {differ}"

@@ -136,7 +136,7 @@ def test_override_file_is_merged_and_positions_point_at_it(tmp_path: Path) -> No
         {
             "compose.yaml": "services:\n  web:\n    image: example.org/web:1\n",
             "compose.override.yaml": "services:\n  web:\n    environment:\n"
-            "      DB_PASSWORD: hunter2hunter2\n",
+            "      DB_PASSWORD: Vq8ZvR2mK9wL4xT7pN3sB6\n",
         },
     )
     assert findings(tmp_path, "CL201") == ["compose.override.yaml:4:7 CL201"]
@@ -153,7 +153,8 @@ def test_file_option_merges_in_order(tmp_path: Path) -> None:
         tmp_path,
         {
             "base.yml": "services:\n  web:\n    image: example.org/web:1\n",
-            "prod.yml": "services:\n  web:\n    environment:\n      - API_TOKEN=abcdefgh12345\n",
+            "prod.yml": "services:\n  web:\n    environment:\n"
+            "      - API_TOKEN=Vq8ZvR2mK9wL4xT7pN3sB6\n",
         },
     )
     assert findings(tmp_path, "CL201", files=("base.yml", "prod.yml"), paths=[]) == [
@@ -166,7 +167,7 @@ def test_multiple_documents_merge(tmp_path: Path) -> None:
         tmp_path,
         {
             "compose.yaml": "services:\n  web:\n    image: example.org/web:1\n---\n"
-            "services:\n  web:\n    environment:\n      SECRET_KEY: abcdefgh12345\n"
+            "services:\n  web:\n    environment:\n      SECRET_KEY: Vq8ZvR2mK9wL4xT7pN3sB6\n"
         },
     )
     assert findings(tmp_path, "CL201") == ["compose.yaml:8:7 CL201"]
@@ -177,7 +178,7 @@ def test_extends_same_file_and_other_file(tmp_path: Path) -> None:
         tmp_path,
         {
             "common/base.yml": "services:\n  base:\n    image: example.org/web:1\n"
-            "    environment:\n      API_TOKEN: abcdefgh12345\n",
+            "    environment:\n      API_TOKEN: Vq8ZvR2mK9wL4xT7pN3sB6\n",
             "compose.yaml": "services:\n  web:\n    extends:\n      file: common/base.yml\n"
             "      service: base\n    environment:\n      MODE: prod\n"
             "  worker:\n    extends: web\n",
@@ -185,7 +186,10 @@ def test_extends_same_file_and_other_file(tmp_path: Path) -> None:
     )
     project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
     by_name = {s.name: s for s in project.services}
-    assert by_name["worker"].data["environment"] == {"API_TOKEN": "abcdefgh12345", "MODE": "prod"}
+    assert by_name["worker"].data["environment"] == {
+        "API_TOKEN": "Vq8ZvR2mK9wL4xT7pN3sB6",
+        "MODE": "prod",
+    }
     assert by_name["worker"].data["image"] == "example.org/web:1"
     assert by_name["worker"].file.loc(("services", "worker", "image")).path == "common/base.yml"
     assert findings(tmp_path, "CL201") == ["common/base.yml:5:7 CL201"]

@@ -9,15 +9,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, catches, rule_findings
+from conftest import FIXTURES, catches, catches_not, rule_findings
 
 from compose_lint.checks.security.CL201_hardcoded_secret import assignments
 from compose_lint.load.dockerfile import parse_dockerfile
 from compose_lint.load.interpolation import has_interpolation
-from compose_lint.model.secrets import is_secret_name, judge, mask, name_words
+from compose_lint.model.secrets import (
+    Context,
+    Kind,
+    is_local_file,
+    is_secret_name,
+    judge,
+    mask,
+    name_words,
+)
 from compose_lint.project import Loader
-
-CASES = FIXTURES / "CL201-hardcoded-secret"
 
 # Credential-shaped test values are assembled at run time, so that this file does not
 # itself look like a leaked token to secret scanners.
@@ -141,12 +147,132 @@ def test_names_that_are_not_secrets(name: str) -> None:
 # -- values ----------------------------------------------------------------------------
 
 
+# Issue 14 says placeholders reported as exposed credentials are wrong: the old test
+# here asserted they are ordinary hard-coded secrets. They are now recognised as such.
 @pytest.mark.parametrize(
-    "value", ["example", "changeme", "password", "secret", "xxx", "s3cr3t!", "123456", "a b"]
+    "value",
+    [
+        "example",
+        "changeme",
+        "change-this-insecure-key",
+        "replace-me-with-a-random-string",
+        "CAFEBABE",
+        "xxx",
+        "<your-token>",
+        "django-insecure-" + "k2" * 20,
+        "AKIA" + "IOSFODNN7EXAMPLE",
+    ],
 )
-def test_placeholders_are_still_hard_coded_secrets(value: str) -> None:
+def test_self_describing_placeholders(value: str) -> None:
     verdict = judge("DB_PASSWORD", value, True)
-    assert verdict is not None and verdict.label is None
+    assert verdict is not None and verdict.label is None or value.startswith("AKIA")
+    assert verdict is not None and verdict.kind is Kind.PLACEHOLDER
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "password",
+        "secret",
+        "s3cr3t",
+        "p@ssw0rd",
+        "123456",
+        "admin123",
+        "_admin_password_",
+        "pass",
+        "mysecretpassword",
+        "rootsecretpassword",
+        "letmein",
+    ],
+)
+def test_well_known_defaults(value: str) -> None:
+    verdict = judge("MYSQL_ROOT_PASSWORD", value, True)
+    assert verdict is not None and verdict.kind is Kind.DEFAULT
+
+
+def test_a_password_equal_to_its_user_name_is_a_default() -> None:
+    context = Context({"POSTGRES_USER": "hello_app"})
+    verdict = judge("POSTGRES_PASSWORD", "hello_app", True, context=context)
+    assert verdict is not None and verdict.kind is Kind.DEFAULT
+    url = judge("DATABASE_URL", "postgresql://shop:shop@db:5432/shop", True)
+    assert url is not None and url.kind is Kind.DEFAULT and url.host == "db"
+    url = judge("DATABASE_URL", "postgresql://placeholder:placeholder@db/x", True)
+    assert url is not None and url.kind is Kind.PLACEHOLDER
+
+
+@pytest.mark.parametrize("value", ["hunter22", "Summer2024!", "s3cr3t-Value", "a b", "8264"])
+def test_ordinary_literals(value: str) -> None:
+    verdict = judge("DB_PASSWORD", value, True)
+    assert verdict is not None and verdict.kind is Kind.LITERAL
+
+
+@pytest.mark.parametrize(
+    "value", ["FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb", "9c1f0e77b2d34a0f8e6b", "q7Z-p2LxW9_mK4vB8nR3"]
+)
+def test_random_looking_values_under_a_secret_name(value: str) -> None:
+    verdict = judge("SECRET_KEY", value, True)
+    assert verdict is not None and verdict.kind is Kind.RANDOM
+    assert judge("COMMIT_SHA", value, True) is None  # only under a secret name
+
+
+@pytest.mark.parametrize(
+    "value", ["correct-horse-battery-staple", "k8s-cluster-admin-01", "GoodNewsEveryone"]
+)
+def test_words_are_not_random(value: str) -> None:
+    verdict = judge("SECRET_KEY", value, True)
+    assert verdict is not None and verdict.kind is Kind.LITERAL
+
+
+def test_access_key_beside_secret_key_is_the_key_id() -> None:
+    pair = {"AWS_ACCESS_KEY": "sentry", "AWS_SECRET_KEY": "sentry"}
+    assert judge("AWS_ACCESS_KEY", "sentry", True, context=Context(pair)) is None
+    verdict = judge("AWS_SECRET_KEY", "sentry", True, context=Context(pair))
+    assert verdict is not None and verdict.kind is Kind.DEFAULT  # equal to the key ID
+    minio = {"MINIO_ACCESS_KEY": "uploader", "MINIO_SECRET_KEY": "x"}
+    assert judge("MINIO_ACCESS_KEY", "uploader", True, context=Context(minio)) is None
+    alone = judge("MINIO_ACCESS_KEY", "uploader", True)
+    assert alone is not None  # without its pair it is the old name of the root password
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "docker-compose.dev.yml",
+        "compose.ci.yaml",
+        "result/docker-compose.test.yml",
+        "docker/compose.e2e.yaml",
+        "tests/e2e/docker/docker-compose.yml",
+        ".ci/compose.yaml",
+        "ci/postgres/compose.yaml",
+        "cypress/docker-compose.yml",
+        "test/fixtures/compose.yaml",
+        "integration-tests/compose.yaml",
+        "packages/app/docker-compose.arm.dev.yml",
+        "Dockerfile.test",
+        "../app/docker-compose.dev.yml",
+    ],
+)
+def test_local_files(path: str) -> None:
+    assert is_local_file(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "compose.yaml",
+        "docker-compose.prod.yml",
+        "docker-compose.latest.yml",
+        "deploy/compose.yaml",
+        "examples/postgres/compose.yaml",
+        ".examples/docker-compose/compose.yaml",
+        "../../dev/shop/compose.yaml",
+        "../app/tests/compose.yaml",
+        "contest/compose.yaml",
+        "Dockerfile",
+    ],
+)
+def test_files_that_are_not_local(path: str) -> None:
+    assert not is_local_file(path)
 
 
 @pytest.mark.parametrize(
@@ -349,15 +475,48 @@ def test_dockerfile_positions() -> None:
         "ENV LEGACY_SECRET five six\n"
     )
     at = ["Dockerfile:4:2", "Dockerfile:5:5", "Dockerfile:6:27", "Dockerfile:7:5", "Dockerfile:9:5"]
-    messages = catches("CL201", compose=BUILD_APP, dockerfile=dockerfile, at=at)
-    assert messages[0].startswith('ENV sets "DB_PASSWORD" to a hard-coded value <masked, 3')
-    assert "DB_PASSWORD: ${DB_PASSWORD}" in messages[0]
+    messages = catches("CL215", compose=BUILD_APP, dockerfile=dockerfile, at=at)
+    catches_not("CL201", compose=BUILD_APP, dockerfile=dockerfile)
+    # the first stage is not the one built: what it sets is not in the image
+    assert messages[0].startswith(
+        'ENV sets "DB_PASSWORD" to a hard-coded value <masked, 3 characters> in build stage '
+        "on line 1, which the image built from this Dockerfile does not inherit: it stays out "
+        "of the image you run"
+    )
+    assert "stored in every image" not in messages[0] and "revoke" not in messages[0]
     assert messages[3].startswith('ARG "SECRET" defaults to')
     assert "RUN --mount=type=secret,id=SECRET" in messages[3]
     assert "<masked, 8 characters>" in messages[4]  # "five six"
+    assert "it is stored in every image built from this Dockerfile" in messages[4]
+    assert "LEGACY_SECRET: ${LEGACY_SECRET}" in messages[4]
 
 
 BUILD_APP = "services:\n  app:\n    build: .\n"
+
+
+def test_build_only_stage_follows_the_target() -> None:
+    dockerfile = (
+        "FROM node:22 AS build\n"
+        "ENV DATABASE_URL=postgresql://app:hunter22@localhost:5432/app\n"
+        "RUN npm run build\n"
+        "FROM node:22-slim AS run\n"
+        'CMD ["node", "server.js"]\n'
+    )
+    [message] = catches("CL215", compose=BUILD_APP, dockerfile=dockerfile, at="2:5")
+    assert 'in build stage "build", which the image built from this Dockerfile' in message
+    target = "services:\n  app:\n    build:\n      context: .\n      target: build\n"
+    [message] = catches("CL215", compose=target, dockerfile=dockerfile, at="2:5")
+    assert "it is stored in every image built from this Dockerfile" in message
+
+
+def test_dummy_url_in_a_build_stage_is_quiet() -> None:
+    dockerfile = (
+        "FROM node:22 AS build\n"
+        'ENV DATABASE_URL="postgresql://user:pass@localhost:5432/dummy"\n'
+        "FROM node:22-slim\n"
+    )
+    catches_not("CL201", compose=BUILD_APP, dockerfile=dockerfile)
+    catches_not("CL215", compose=BUILD_APP, dockerfile=dockerfile)
 
 
 def test_dockerfile_inline() -> None:
@@ -368,9 +527,9 @@ def test_dockerfile_inline() -> None:
         "      context: .\n"
         "      dockerfile_inline: |\n"
         "        FROM alpine\n"
-        "        ENV ADMIN_PASSWORD=admin\n"
+        "        ENV ADMIN_PASSWORD=Tr0ub4dor-3\n"
     )
-    [message] = catches("CL201", compose=compose, at="compose.yaml:5:7")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:5:7")
     assert message.startswith('dockerfile_inline line 2: ENV sets "ADMIN_PASSWORD"')
 
 
@@ -383,33 +542,191 @@ def test_compose_messages() -> None:
         "  db:\n"
         "    image: postgres\n"
         "    environment:\n"
-        "      POSTGRES_PASSWORD: example\n"
+        "      POSTGRES_PASSWORD: hunter22\n"
         "  web:\n"
         "    build:\n"
         "      context: .\n"
         "      args:\n"
-        "        - NPM_TOKEN=abc\n"
+        "        - NPM_TOKEN=Kx9-build-7\n"
+        "    ports:\n"
+        "      - 8000:8000\n"
         "    environment:\n"
         "      - DATABASE_URL=postgres://u:hunter22@db/app\n"
+        "      - API_TOKEN=Tr0ub4dor-3\n"
     )
-    at = ["compose.yaml:5:7", "compose.yaml:12:9", "compose.yaml:10:11"]
-    found = catches("CL201", compose=compose, dockerfile="FROM alpine\n", at=at)
+    at = ["compose.yaml:5:7", "compose.yaml:14:9", "compose.yaml:10:11", "compose.yaml:15:9"]
+    found = catches("CL215", compose=compose, dockerfile="FROM alpine\n", at=at)
+    catches_not("CL201", compose=compose, dockerfile="FROM alpine\n")
     [db] = [m for m in found if "POSTGRES_PASSWORD" in m]
     [url] = [m for m in found if "DATABASE_URL" in m]
     [arg] = [m for m in found if "NPM_TOKEN" in m]
+    [token] = [m for m in found if "API_TOKEN" in m]
     assert db == (
         'service "db" sets environment variable "POSTGRES_PASSWORD" to a hard-coded value '
-        '<masked, 7 characters>; take it from the environment instead: "POSTGRES_PASSWORD: '
-        '${POSTGRES_PASSWORD}" with the value in an untracked .env file, or use a Compose '
-        'secret (many images read "POSTGRES_PASSWORD_FILE: /run/secrets/<secret>")'
+        "<masked, 8 characters> (it publishes no port, so only containers on its networks can "
+        "use it, but everyone who can read this file knows it); take it from the environment "
+        'instead: "POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}" with the value in an untracked .env '
+        'file, or use a Compose secret (many images read "POSTGRES_PASSWORD_FILE: '
+        '/run/secrets/<secret>")'
     )
     assert url.startswith(
-        'service "web" sets environment variable "DATABASE_URL" to what looks like a URL '
-        "with a password in it <masked, 28 characters>; treat it as leaked and rotate it"
+        'service "web" sets environment variable "DATABASE_URL" to a URL with a hard-coded '
+        'password in it <masked, 28 characters> (service "db" publishes no port'
     )
+    assert "rotate" not in url and "revoke" not in url
     assert '"DATABASE_URL=${DATABASE_URL}"' in url
     assert arg.startswith('service "web" passes build argument "NPM_TOKEN" a hard-coded value')
     assert "build.secrets" in arg and "RUN --mount=type=secret,id=NPM_TOKEN" in arg
+    assert token.startswith(
+        'service "web" sets environment variable "API_TOKEN" to a hard-coded value <masked, 11'
+    )
+    assert "publishes no port" not in token
+
+
+def test_credential_messages() -> None:
+    compose = (
+        "services:\n"
+        "  web:\n"
+        "    image: shop\n"
+        "    environment:\n"
+        f"      GH: {token('ghp_', ALNUM36)}\n"
+        "      SECRET_KEY: FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb\n"
+        "      DATABASE_URL: postgres://app:FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb@db.example.net/app\n"
+    )
+    gh, key, url = catches(
+        "CL201", compose=compose, at=["compose.yaml:5:7", "compose.yaml:6:7", "compose.yaml:7:7"]
+    )
+    assert (
+        "what looks like a GitHub token <masked, 40 characters>; treat it as leaked and revoke it"
+        in gh
+    )
+    assert "a random-looking value <masked, 32 characters>" in key and "rotate it" in key
+    assert "a URL with a random-looking password in it" in url
+    catches_not("CL215", compose=compose)
+
+
+# The benchmark's placeholder classes (bench/realworld/verdicts.csv, CL201): none is a credential.
+PLACEHOLDERS = (
+    "services:\n"
+    "  app:\n"
+    "    build: .\n"
+    "    ports: ['3000:3000']\n"
+    "    environment:\n"
+    "      APP_SECRET: replace-me-with-a-random-string\n"
+    "      SESSION_SECRET: change-this-insecure-key\n"
+    "      COOKIE_SECRET: changeme\n"
+    "      HMAC_KEY: CAFEBABE\n"
+    "      DATABASE_URL: postgresql://placeholder:placeholder@db:5432/app\n"
+    "  db:\n"
+    "    image: postgres:17\n"
+    "    environment:\n"
+    "      POSTGRES_USER: shop\n"
+    "      POSTGRES_PASSWORD: shop\n"
+    "  ldap:\n"
+    "    image: osixia/openldap:1.5.0\n"
+    "    environment:\n"
+    "      LDAP_ADMIN_PASSWORD: _admin_password_\n"
+    "      LDAP_CONFIG_PASSWORD: insecure\n"
+    "      LDAP_READONLY_USER_PASSWORD: password\n"
+)
+
+
+def test_placeholders_are_quiet_by_default() -> None:
+    catches_not("CL201", compose=PLACEHOLDERS, dockerfile="FROM alpine\n")
+    catches_not("CL215", compose=PLACEHOLDERS, dockerfile="FROM alpine\n")
+    found = catches(
+        "CL215", compose=PLACEHOLDERS, dockerfile="FROM alpine\n", options={"placeholders": True}
+    )
+    assert len(found) == 9
+    assert all("default or placeholder" in m for m in found)
+    assert not any("rotate" in m or "revoke" in m for m in found)
+
+
+def test_a_default_on_a_published_service_is_a_warning() -> None:
+    compose = (
+        "services:\n"
+        "  web:\n"
+        "    image: openemr/openemr:7.0.2\n"
+        "    ports: ['80:80', '443:443']\n"
+        "    environment:\n"
+        "      OE_USER: admin\n"
+        "      OE_PASS: pass\n"
+        "      MYSQL_HOST: mysql\n"
+        "      MYSQL_ROOT_PASS: root\n"
+        "  mysql:\n"
+        "    image: mariadb:11\n"
+        "    environment:\n"
+        "      MYSQL_ROOT_PASSWORD: root\n"
+    )
+    [message] = catches("CL215", compose=compose, at="compose.yaml:7:7")
+    assert message.startswith(
+        'service "web" sets environment variable "OE_PASS" to a well-known default or '
+        "placeholder value <masked, 4 characters>, and it publishes ports 80:80, 443:443: "
+        "anyone who reaches them can try it"
+    )
+    catches_not("CL201", compose=compose)
+    # the same file as a dev override: quiet
+    catches_not("CL215", files={"docker-compose.dev.yml": compose})
+
+
+def test_bundled_service_secret_is_at_most_a_warning() -> None:
+    compose = (
+        "services:\n"
+        "  db:\n"
+        "    image: postgres:17\n"
+        "    {ports}\n"
+        "    environment:\n"
+        "      POSTGRES_PASSWORD: FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb\n"
+    )
+    hidden = compose.format(ports="restart: always")
+    [message] = catches("CL215", compose=hidden, at="compose.yaml:6:7")
+    assert "it publishes no port" in message
+    catches_not("CL201", compose=hidden)
+    published = compose.format(ports="ports: ['5432:5432']")
+    [message] = catches("CL201", compose=published, at="compose.yaml:6:7")
+    assert "rotate it" in message
+    catches_not("CL215", compose=published)
+
+
+LOCAL = (
+    "services:\n"
+    "  db:\n"
+    "    image: postgres:17\n"
+    "    ports: ['5432:5432']\n"
+    "    environment:\n"
+    "      POSTGRES_PASSWORD: FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb\n"
+    "      POSTGRES_DB: GoodNewsEveryone\n"
+    "      REPLICATION_PASSWORD: GoodNewsEveryone7\n"
+)
+
+
+@pytest.mark.parametrize(
+    "path", [".ci/compose.ci.yaml", "tests/e2e/docker/docker-compose.yml", "docker-compose.dev.yml"]
+)
+def test_local_files_are_quiet_by_default(path: str) -> None:
+    catches_not("CL201", files={path: LOCAL})
+    catches_not("CL215", files={path: LOCAL})
+    catches("CL201", files={path: LOCAL}, options={"local-files": True}, at=f"{path}:6:7")
+    catches("CL215", files={path: LOCAL}, options={"local-files": True}, at=f"{path}:8:7")
+
+
+def test_an_issued_credential_is_an_error_in_a_local_file_too() -> None:
+    compose = LOCAL + f"      GITHUB_TOKEN: {token('ghp_', ALNUM36)}\n"
+    [message] = catches("CL201", files={"ci/compose.yaml": compose}, at="ci/compose.yaml:9:7")
+    assert "revoke it" in message
+
+
+def test_access_key_id_pair_in_compose() -> None:
+    compose = (
+        "services:\n"
+        "  vroom:\n"
+        "    image: getsentry/vroom\n"
+        "    environment:\n"
+        "      AWS_ACCESS_KEY: uploader\n"
+        "      AWS_SECRET_KEY: Tr0ub4dor-3\n"
+    )
+    [message] = catches("CL215", compose=compose, at="compose.yaml:6:7")
+    assert "AWS_SECRET_KEY" in message
 
 
 def test_shared_anchor_is_reported_once() -> None:
@@ -425,7 +742,7 @@ def test_shared_anchor_is_reported_once() -> None:
         "    environment:\n"
         "      <<: *env\n"
     )
-    [message] = catches("CL201", compose=compose, at="compose.yaml:2:3")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:2:3")
     assert message.startswith('services "a", "b" set environment variable "REDIS_PASSWORD"')
 
 
@@ -445,8 +762,8 @@ def test_odd_yaml_never_raises(environment: str) -> None:
 
 
 def test_numbers_are_values_too() -> None:
-    compose = "services:\n  a:\n    image: x\n    environment:\n      PIN_PASSWORD: 1234\n"
-    [message] = catches("CL201", compose=compose)
+    compose = "services:\n  a:\n    image: x\n    environment:\n      PIN_PASSWORD: 8264\n"
+    [message] = catches("CL215", compose=compose)
     assert "<masked, 4 characters>" in message
 
 
@@ -454,42 +771,52 @@ def test_numbers_are_values_too() -> None:
 
 
 def _secret_values(case: Path) -> list[str]:
-    """Every value the rule reports in a fixture, read from the model."""
+    """Every value CL201 or CL215 reports in a fixture, read from the model."""
     project = Loader(case).compose_project(case / "compose.yaml")
     values: list[str] = []
     for service in project.services:
         envs = service.environment + (service.build.args if service.build else [])
         for env in envs:
-            if env.value and judge(env.name, env.value, not has_interpolation(env.value)):
-                values.append(env.value)
+            if env.value:
+                verdict = judge(env.name, env.value, not has_interpolation(env.value))
+                if verdict is not None and verdict.kind >= Kind.LITERAL:
+                    values.append(env.value)
     for source in project.dockerfiles:
         assert source.parsed is not None
         for instruction in source.parsed.instructions:
             if instruction.keyword in ("ENV", "ARG"):
                 for item in assignments(instruction):
-                    if judge(item.name, item.value, item.literal):
+                    verdict = judge(item.name, item.value, item.literal)
+                    if verdict is not None and verdict.kind >= Kind.LITERAL:
                         values.append(item.value)
     return values
 
 
-@pytest.mark.parametrize("case", ["fail", "fail-2"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "CL201-hardcoded-secret/fail",
+        "CL215-literal-secret/fail",
+        "CL215-literal-secret/fail-2",
+    ],
+)
 @pytest.mark.parametrize("output_format", ["text", "json"])
 def test_no_output_format_shows_the_secret(
     case: str, output_format: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from compose_lint.cli import main
 
-    folder = CASES / case
+    folder = FIXTURES / case
     values = _secret_values(folder)
     assert len(values) >= 5
     monkeypatch.chdir(folder)
     result = CliRunner().invoke(
-        main, [".", "--select", "CL201", "--format", output_format, "--isolated"]
+        main, [".", "--select", "CL201,CL215", "--format", output_format, "--isolated"]
     )
     assert result.exit_code == 1, result.output
     output = result.output
-    assert "CL201" in output
+    assert case[:5] in output
     if output_format == "json":
-        assert all(f["code"] == "CL201" for f in json.loads(result.stdout))
+        assert all(f["code"] in ("CL201", "CL215") for f in json.loads(result.stdout))
     for value in values:
         assert value not in output

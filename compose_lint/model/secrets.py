@@ -1,20 +1,36 @@
-"""What counts as a hard-coded secret: names, values and credential formats.
+"""What counts as a hard-coded secret, and how serious each one is.
 
 The knowledge is data (`data/secrets.json`: secret-shaped name terms, words that make a
-name harmless, setting words, credential patterns with their sources); this module
-reads it once and answers two questions: is this variable name secret-shaped
-(`secret_term`, `is_secret_name`), and is `name=value` a hard-coded secret (`judge`).
+name harmless, setting words, credential patterns, placeholder words, the paths of
+local files, with their sources); this module reads it once and answers:
+
+- is this variable name secret-shaped (`secret_term`, `is_secret_name`);
+- what kind of value is `name=value` (`judge`: an issued credential, a random-looking
+  value, an ordinary literal, a well-known default, a self-describing placeholder);
+- is a file plainly for local use (`is_local_file`: dev, test, CI);
+- and, over a whole project, which tier every hard-coded value falls in (`scan`):
+  CL201 reports the credentials, CL215 the ordinary literals, placeholders and local
+  files stay quiet unless asked for.
+
 `mask` is the one stand-in for a secret in any output.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from enum import IntEnum
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 from compose_lint import data
+from compose_lint.findings import Location
+from compose_lint.load.dockerfile import Dockerfile, Instruction
+from compose_lint.load.interpolation import has_interpolation
+from compose_lint.model import Build, EnvVar, Project, Service
 
 
 def mask(value: str) -> str:
@@ -37,6 +53,7 @@ class _Pattern(NamedTuple):
     id: str
     label: str
     regex: re.Pattern[str]
+    issued: bool  # a provider-issued credential (a token, a key), not an embedded password
 
 
 class _Knowledge(NamedTuple):
@@ -46,6 +63,12 @@ class _Knowledge(NamedTuple):
     not_secrets: frozenset[str]
     settings: frozenset[str]
     patterns: tuple[_Pattern, ...]
+    markers: frozenset[str]
+    defaults: frozenset[str]
+    local_dirs: frozenset[str]
+    local_words: frozenset[str]
+    key_ids: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]
+    service_kinds: Mapping[str, tuple[str, ...]]
 
 
 @cache
@@ -70,9 +93,18 @@ def _knowledge() -> _Knowledge:
         not_secrets=frozenset(names["not_secrets"]),
         settings=frozenset(v.lower() for v in table["settings"]["values"]),
         patterns=tuple(
-            _Pattern(item["id"], item["label"], re.compile(item["regex"]))
+            _Pattern(item["id"], item["label"], re.compile(item["regex"]), item["kind"] == "issued")
             for item in table["patterns"]
         ),
+        markers=frozenset(w.lower() for w in table["placeholders"]["markers"]),
+        defaults=frozenset(w.lower() for w in table["placeholders"]["defaults"]),
+        local_dirs=frozenset(w.lower() for w in table["local_files"]["directories"]),
+        local_words=frozenset(w.lower() for w in table["local_files"]["name_words"]),
+        key_ids={
+            tuple(term.split()): tuple(tuple(p.split()) for p in pairs)
+            for term, pairs in table["key_ids"]["terms"].items()
+        },
+        service_kinds={k.upper(): tuple(v) for k, v in table["services"]["kinds"].items()},
     )
 
 
@@ -157,39 +189,724 @@ def _not_a_secret_value(value: str) -> bool:
     return bool(_URL.fullmatch(text))
 
 
+class Kind(IntEnum):
+    """What a hard-coded value under a secret (or a credential-shaped value) is."""
+
+    PLACEHOLDER = 0  # says it is one: changeme, replace-me-with..., CAFEBABE, ...EXAMPLE
+    DEFAULT = 1  # a well-known default: password, the user name, postgres, admin:admin
+    LITERAL = 2  # an ordinary literal: a real password, or a throwaway one
+    RANDOM = 3  # random-looking under a secret name: how generated keys look
+    ISSUED = 4  # a credential format a provider issues: a token, a cloud key, a private key
+
+
 class Verdict(NamedTuple):
-    """Why a value is reported: `label` names a recognised credential format,
-    or is None for a secret-shaped name with a literal value."""
+    """Why a value is reported: `label` names a recognised credential format (or a
+    URL / connection string with a password in it), or is None for a secret-shaped
+    name with a literal value; `kind` says how serious it is."""
 
     label: str | None
     hint: str = ""
+    kind: Kind = Kind.LITERAL
+    host: str | None = None  # the host of a URL with a password in it
+
+
+class Context(NamedTuple):
+    """What is written beside a value: the literal values of the variables set next
+    to it (its user name...), and the names of the service and image it is set on."""
+
+    siblings: Mapping[str, str] = {}
+    words: frozenset[str] = frozenset()  # service and image name words, lower-case
+
+
+_VALUE_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_LEET = str.maketrans("4310$@57", "aeiosast")
+_COUNTING = "01234567890", "9876543210"
+_SAME_CASE_RUN = re.compile(r"[a-z]{6,}|[A-Z]{6,}")
+_URL_USERINFO = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://(?P<user>[^\s/:@]*):(?P<password>[^\s/@]+)@(?P<host>[^\s/:?#,]*)"
+)
+_CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*(?P<password>[^;]*)")
+_CONNECTION_USER = re.compile(r"(?i)(?:^|;)\s*(?:user id|uid|username|user)\s*=\s*(?P<user>[^;]*)")
+
+
+def _value_words(text: str) -> list[str]:
+    return [w.lower() for w in _VALUE_WORDS.findall(text)]
+
+
+def _segments(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether `word` is one or more vocabulary words glued together (mysecretpassword)."""
+    size = len(word)
+    reachable = [True] + [False] * size
+    for end in range(1, size + 1):
+        reachable[end] = any(
+            reachable[start] and word[start:end] in vocabulary
+            for start in range(max(0, end - 16), end)
+        )
+    return reachable[size]
+
+
+def _counting(digits: str) -> bool:
+    return len(set(digits)) == 1 or any(digits in seq for seq in _COUNTING)
+
+
+def _context_words(name: str, context: Context) -> frozenset[str]:
+    words = {w.lower() for w in name_words(name)}
+    words |= context.words
+    for value in _public_values(name, context):
+        words.update(_value_words(value))
+    return frozenset(words)
+
+
+def _public_values(name: str, context: Context) -> list[str]:
+    """The values written beside the secret `name` that are not secrets themselves (a
+    user name, a database name, an access key ID)."""
+    around = Context({**context.siblings, name: ""}, context.words)
+    return [
+        value
+        for sibling, value in context.siblings.items()
+        if not is_secret_name(sibling) or _is_key_id(sibling, around)
+    ]
+
+
+def placeholder_kind(
+    secret: str, name: str, context: Context, user: str | None = None
+) -> Kind | None:
+    """PLACEHOLDER or DEFAULT when `secret` is recognisably not a real one, else None."""
+    knowledge = _knowledge()
+    text = secret.strip().strip("\"'")
+    lowered = text.lower()
+    if not text:
+        return Kind.PLACEHOLDER
+    if any(len(m) >= 6 and m in lowered for m in knowledge.markers):
+        return Kind.PLACEHOLDER
+    if (text.startswith("<") and text.endswith(">")) or len(set(lowered)) == 1:
+        return Kind.PLACEHOLDER  # <your-token>, xxxxxxxx, ********
+    readings = [_value_words(text)]
+    leet = text.translate(_LEET)
+    if leet != text:
+        readings.append(_value_words(leet))
+    if any(w in knowledge.markers for reading in readings for w in reading):
+        return Kind.PLACEHOLDER
+    near = {v.strip().lower() for v in _public_values(name, context)}
+    if user is not None:
+        near.add(user.lower())
+    if lowered in near:
+        return Kind.DEFAULT  # the user name again, or another value written beside it
+    vocabulary = (
+        knowledge.defaults
+        | _context_words(name, context)
+        | {w for v in near for w in _value_words(v)}
+    )
+    for reading in readings:
+        if reading and all(
+            _counting(w) if w.isdigit() else _segments(w, vocabulary) for w in reading
+        ):
+            return Kind.DEFAULT
+    return None
+
+
+def _random_looking(text: str) -> bool:
+    """Generated, not typed: long, mixed character classes, high entropy, no words."""
+    if len(text) < 16 or any(c.isspace() for c in text):
+        return False
+    classes = sum(
+        (
+            any(c.islower() for c in text),
+            any(c.isupper() for c in text),
+            any(c.isdigit() for c in text),
+        )
+    )
+    if classes < 2 or _SAME_CASE_RUN.search(text):
+        return False
+    counts = Counter(text)
+    entropy = -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+    return entropy >= 3.5
+
+
+def _strength(secret: str, name: str, context: Context, user: str | None = None) -> Kind:
+    found = placeholder_kind(secret, name, context, user)
+    if found is not None:
+        return found
+    return Kind.RANDOM if _random_looking(secret.strip().strip("\"'")) else Kind.LITERAL
+
+
+def _is_key_id(name: str, context: Context) -> bool:
+    """AWS_ACCESS_KEY beside AWS_SECRET_KEY: the key's ID, not its secret."""
+    words = name_words(name)
+    for term, pairs in _knowledge().key_ids.items():
+        size = len(term)
+        if tuple(words[-size:]) != term:
+            continue
+        prefix = words[:-size]
+        for sibling in context.siblings:
+            other = name_words(sibling)
+            if other[: len(prefix)] == prefix and any(
+                tuple(other[len(prefix) :]) == pair for pair in pairs
+            ):
+                return True
+    return False
+
+
+def _issued_example(match: str) -> bool:
+    """AWS's documented AKIAIOSFODNN7EXAMPLE, sk_live_xxxxxxxx..."""
+    lowered = match.lower()
+    body = re.sub(r"^[a-z]+[_-](?:live_|pat_)?", "", lowered)
+    return "example" in lowered or "placeholder" in lowered or len(set(body)) <= 3
 
 
 def judge(
-    name: str, value: str | None, literal: bool, extra_names: tuple[str, ...] = ()
+    name: str,
+    value: str | None,
+    literal: bool,
+    extra_names: tuple[str, ...] = (),
+    context: Context | None = None,
 ) -> Verdict | None:
-    """Is `name=value` a hard-coded secret? `literal` is False when the value
-    refers to a variable, so only a credential-shaped part of it counts.
-    `extra_names` are the user's own secret-name patterns (`*_PIN`)."""
+    """Is `name=value` a hard-coded secret, and of which kind? `literal` is False when
+    the value refers to a variable, so only a credential-shaped part of it counts.
+    `extra_names` are the user's own secret-name patterns (`*_PIN`); `context` what is
+    written beside it (to recognise a password equal to its user name)."""
     if value is None or _is_blank(value):
         return None
+    context = context or Context()
     for pattern in _knowledge().patterns:
-        if pattern.regex.search(value):
-            return Verdict(pattern.label)
+        match = pattern.regex.search(value)
+        if not match:
+            continue
+        if pattern.issued:
+            kind = Kind.PLACEHOLDER if _issued_example(match.group(0)) else Kind.ISSUED
+            return Verdict(pattern.label, kind=kind)
+        url = _URL_USERINFO.search(value)
+        if url is not None:
+            kind = _strength(url["password"], name, context, url["user"])
+            return Verdict(pattern.label, kind=kind, host=url["host"].lower() or None)
+        connection = _CONNECTION_PASSWORD.search(value)
+        if connection is not None:
+            login = _CONNECTION_USER.search(value)
+            secret = connection["password"]
+            kind = _strength(secret, name, context, login["user"] if login else None)
+            return Verdict(pattern.label, kind=kind)
+        return Verdict(pattern.label)
     if not literal:
         return None
     if any(fnmatch.fnmatchcase(name.upper(), p.upper()) for p in extra_names):
-        return None if _not_a_secret_value(value) else Verdict(None)
+        if _not_a_secret_value(value):
+            return None
+        return Verdict(None, kind=_strength(value, name, context))
     found = secret_term(name)
     if found is None or _not_a_secret_value(value):
         return None
     term = found[0]
     if term.needs_user_password and not _USER_PASSWORD.fullmatch(value.strip()):
         return None  # SMTP_AUTH=login names a method, BASIC_AUTH=admin:pw a credential
+    if _is_key_id(name, context):
+        return None
     hint = ""
     if _BRACED_NAME.fullmatch(value.strip()):
         hint = ' (a "${...}" reference missing its "$": it is taken literally)'
-    return Verdict(None, hint)
+        return Verdict(None, hint, Kind.LITERAL)
+    if term.needs_user_password:
+        login_name, _, secret = value.strip().partition(":")
+        return Verdict(None, hint, _strength(secret, name, context, login_name))
+    return Verdict(None, hint, _strength(value, name, context))
 
 
-__all__ = ["Verdict", "is_secret_name", "judge", "mask", "name_words", "secret_term"]
+# -- local files ----------------------------------------------------------------------
+
+_FILE_WORDS = re.compile(r"[.\-_]+")
+
+
+def is_local_file(path: str) -> bool:
+    """Whether a file, by its path as shown, is plainly for local use: a directory
+    such as tests/, ci/, e2e/, fixtures/, or a name such as docker-compose.dev.yml,
+    compose.ci.yaml, Dockerfile.test. For a file outside the working directory
+    (`../x/compose.yaml`) only its name counts: where the user keeps a checkout
+    (~/dev/shop) says nothing about the file."""
+    knowledge = _knowledge()
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts:
+        return False
+    *directories, name = parts
+    if ".." in directories:
+        directories = []  # outside the working directory: only the file's name counts
+    if any(d.lower() in knowledge.local_dirs for d in directories):
+        return True
+    if any(
+        w in knowledge.local_dirs - {".ci", ".github", ".gitlab", ".circleci", ".buildkite"}
+        for d in directories
+        for w in _FILE_WORDS.split(d.lower())
+        if w in ("test", "tests", "e2e")
+    ):
+        return True  # integration-tests/, e2e-suite/
+    return any(w in knowledge.local_words for w in _FILE_WORDS.split(name.lower()))
+
+
+# -- Dockerfile ENV / ARG assignments ---------------------------------------------------
+
+
+class Assignment(NamedTuple):
+    """A name an ENV or ARG gives a value, and where the name is written."""
+
+    name: str
+    value: str  # quotes and escapes removed
+    literal: bool  # no $VAR / ${VAR} the builder would substitute
+    line: int
+    column: int
+
+
+def _refers_to_variables(text: str, start: int, escape: str, *, to_end: bool = False) -> bool:
+    """Whether the value written from `text[start:]` (up to the first blank outside
+    quotes, or to the end with `to_end`) holds a `$name` or `${...}` the builder
+    substitutes: not inside single quotes, not escaped."""
+    quote = ""
+    index, size = start, len(text)
+    while index < size:
+        char = text[index]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+        elif char == escape and index + 1 < size:
+            index += 1
+        elif char in "'\"" and quote in ("", char):
+            quote = "" if quote else char
+        elif char in " \t" and not quote and not to_end:
+            return False
+        elif char == "$" and index + 1 < size:
+            following = text[index + 1]
+            if following in "{_" or following.isalpha():
+                return True
+        index += 1
+    return False
+
+
+def _name_at(instruction: Instruction, name: str, after: tuple[int, int]) -> tuple[int, int]:
+    """(line offset, 0-based column) of `name` written as a word, at or after `after`."""
+    pattern = re.compile(rf"(?<![^\s]){re.escape(name)}(?=[=\s]|$)")
+    lines = instruction.command_lines
+    start_line, start_column = after
+    for offset in range(start_line, len(lines)):
+        text = lines[offset]
+        if offset > 0 and text.lstrip().startswith("#"):
+            continue
+        match = pattern.search(text, start_column if offset == start_line else 0)
+        if match:
+            return offset, match.start()
+    return after
+
+
+def assignments(instruction: Instruction) -> list[Assignment]:
+    """`ENV A=1 B="x y"`, the legacy `ENV A x y`, `ARG A=1 B`: the names given a value,
+    as the loader reads the pairs (`Instruction.env_pairs`, `arg_pairs`), each with
+    where its name is written and whether its value refers to variables."""
+    if instruction.keyword == "ENV":
+        pairs: list[tuple[str, str]] = list(instruction.env_pairs)
+    elif instruction.keyword == "ARG":
+        pairs = [(n, v) for n, v in instruction.arg_pairs if v is not None]
+    else:
+        return []
+    if not pairs:
+        return []
+    lines = instruction.command_lines
+    legacy = instruction.keyword == "ENV" and "=" not in instruction.args.split()[0]
+    cursor = (0, instruction.column - 1 + len(instruction.keyword))
+    found: list[Assignment] = []
+    for name, value in pairs:
+        offset, column = _name_at(instruction, name, cursor)
+        cursor = (offset, column + len(name))
+        text = lines[offset] if offset < len(lines) else ""
+        if legacy:
+            rest = instruction.args.strip()[len(name) :]
+            literal = not _refers_to_variables(rest, 0, instruction.escape, to_end=True)
+        else:
+            literal = not _refers_to_variables(text, column + len(name) + 1, instruction.escape)
+        found.append(Assignment(name, value, literal, instruction.line + offset, column + 1))
+    return found
+
+
+# -- a project's hard-coded values, in tiers ---------------------------------------------
+
+
+class Tier(IntEnum):
+    QUIET = 0  # placeholders, defaults, local files: reported only when asked for
+    LITERAL = 1  # CL215: an ordinary literal under a secret name
+    CREDENTIAL = 2  # CL201: a credential
+
+
+class Settings(NamedTuple):
+    extra_names: tuple[str, ...] = ()
+    placeholders: bool = False  # report placeholders and well-known defaults (CL215)
+    local_files: bool = False  # judge local/dev/test/CI files like the others
+
+
+class Occurrence(NamedTuple):
+    tier: Tier
+    where: Location
+    message: str
+
+
+def scan(project: Project, settings: Settings) -> list[Occurrence]:
+    """Every hard-coded secret of the project with its tier and message (a YAML
+    anchor shared by several services is one occurrence, where it is written)."""
+    found = list(_compose_occurrences(project, settings))
+    for source in project.dockerfiles:
+        if source.parsed is not None:
+            stages = _inherited_stages(project, source.parsed)
+            local = not settings.local_files and is_local_file(source.display)
+            for line, column, tier, message in _dockerfile_occurrences(
+                source.parsed, settings, local, stages
+            ):
+                found.append(Occurrence(tier, source.loc(line, column), message))
+    for service in project.services:
+        build = service.build
+        if build is not None and build.inline is not None:
+            where = service.file.key_loc(build.path + ("dockerfile_inline",))
+            local = not settings.local_files and is_local_file(where.path)
+            stages = _inherited_stages(project, build.inline)
+            for line, _, tier, message in _dockerfile_occurrences(
+                build.inline, settings, local, stages
+            ):
+                found.append(Occurrence(tier, where, f"dockerfile_inline line {line}: {message}"))
+    return found
+
+
+def _tier(kind: Kind, local: bool, settings: Settings) -> Tier:
+    """The tier of a value with no service to guard (Dockerfiles, build args)."""
+    if kind is Kind.ISSUED:
+        return Tier.CREDENTIAL
+    if local:
+        return Tier.QUIET
+    if kind is Kind.RANDOM:
+        return Tier.CREDENTIAL
+    if kind is Kind.LITERAL or settings.placeholders:
+        return Tier.LITERAL
+    return Tier.QUIET
+
+
+# -- compose -------------------------------------------------------------------------------
+
+
+def _image_words(service: Service) -> set[str]:
+    image = service.image or ""
+    name = image.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+    return {w.upper() for w in re.split(r"[^A-Za-z0-9]+", name) if w}
+
+
+def _service_words(service: Service) -> frozenset[str]:
+    words = {w.lower() for w in re.split(r"[^A-Za-z0-9]+", service.name) if w}
+    return frozenset(words | {w.lower() for w in _image_words(service)})
+
+
+def _target(
+    project: Project, service: Service, name: str, verdict: Verdict
+) -> tuple[Service | None, bool]:
+    """The service the secret guards, and whether it was named (by the URL's host or by
+    a word of the variable's name) rather than assumed to be the service itself."""
+    others = {s.name.lower(): s for s in project.services}
+    for s in project.services:
+        for key in ("hostname", "container_name"):
+            alias = s.data.get(key)
+            if isinstance(alias, str):
+                others.setdefault(alias.lower(), s)
+    if verdict.host is not None:
+        if verdict.host in ("localhost", "127.0.0.1", "::1"):
+            return service, True
+        return others.get(verdict.host), True
+    found = secret_term(name)
+    words = name_words(name)[: found[1]] if found is not None else name_words(name)[:1]
+    kinds = _knowledge().service_kinds
+    for word in words:
+        if word.lower() in others:
+            return others[word.lower()], True
+        for candidate in project.services:
+            images = _image_words(candidate)
+            if word in images or any(
+                kind in {i.lower() for i in images} for kind in kinds.get(word, ())
+            ):
+                return candidate, True
+        if word in kinds:
+            return None, True  # a database the project does not run: outside it
+    return service, False
+
+
+def _published(project: Project, service: Service) -> list[str]:
+    """The ports `service` publishes on the host, as written ("80:80"); empty when none."""
+    from compose_lint.model.services import facts
+
+    mode = service.data.get("network_mode")
+    if isinstance(mode, str) and mode.strip().lower() == "host":
+        return ["every port (network_mode: host)"]
+    if not service.ports or not facts(project, service).publishes:
+        return []
+    shown = []
+    for port in service.ports:
+        target = (
+            str(port.target)
+            if port.target == port.target_end
+            else f"{port.target}-{port.target_end}"
+        )
+        shown.append(f"{port.published}:{target}" if port.published else target)
+    return shown
+
+
+def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occurrence]:
+    entries_at: dict[Location, tuple[Tier, str, list[str]]] = {}
+    for service in project.services:
+        environment = {
+            e.name: e.value
+            for e in service.environment
+            if e.value is not None and not has_interpolation(e.value)
+        }
+        words = _service_words(service)
+        entries = [(env, False) for env in service.environment]
+        if service.build is not None:
+            entries += [(arg, True) for arg in service.build.args]
+        for env, is_arg in entries:
+            value = env.value
+            if value is None:
+                continue
+            siblings = (
+                {a.name: a.value for a in service.build.args if a.value is not None}
+                if is_arg and service.build is not None
+                else environment
+            )
+            context = Context({k: v for k, v in siblings.items() if k != env.name}, words)
+            literal = not has_interpolation(value)
+            verdict = judge(env.name, value, literal, settings.extra_names, context)
+            if verdict is None:
+                continue
+            compose = service.file
+            where = compose.loc(env.path) if env.in_list else compose.key_loc(env.path)
+            if where in entries_at:
+                entries_at[where][2].append(service.name)
+                continue
+            local = not settings.local_files and is_local_file(where.path)
+            if is_arg:
+                tier = _tier(verdict.kind, local, settings)
+                message = _arg_message(env, value, verdict)
+            else:
+                tier, message = _environment(project, service, env, value, verdict, local, settings)
+            entries_at[where] = (tier, message, [service.name])
+    for where, (tier, message, services) in entries_at.items():
+        names = ", ".join(f'"{s}"' for s in services)
+        if len(services) == 1:
+            yield Occurrence(tier, where, f"service {names} {message}")
+        else:  # "sets" -> "set", "passes" -> "pass"
+            verb, rest = message.split(" ", 1)
+            plural = verb[:-2] if verb.endswith("ses") else verb[:-1]
+            yield Occurrence(tier, where, f"services {names} {plural} {rest}")
+
+
+def _what(value: str, verdict: Verdict) -> str:
+    """The value as the message describes it (never the value itself)."""
+    masked = mask(value)
+    if verdict.kind is Kind.ISSUED:
+        return f"what looks like {verdict.label} {masked}"
+    if verdict.label is not None:  # a URL or connection string with a password in it
+        how = {
+            Kind.RANDOM: "a random-looking password",
+            Kind.LITERAL: "a hard-coded password",
+        }.get(verdict.kind, "a default or placeholder password")
+        label = verdict.label.replace("with a password in it", f"with {how} in it")
+        return f"{label} {masked}"
+    if verdict.kind is Kind.RANDOM:
+        return f"a random-looking value {masked}, the way generated keys look"
+    if verdict.kind in (Kind.DEFAULT, Kind.PLACEHOLDER):
+        return f"a well-known default or placeholder value {masked}"
+    return f"a hard-coded value {masked}{verdict.hint}"
+
+
+def _leaked(verdict: Verdict) -> str:
+    if verdict.kind is Kind.ISSUED:
+        return "treat it as leaked and revoke it, then "
+    if verdict.kind is Kind.RANDOM:
+        return "if it is a real secret, treat it as leaked and rotate it, then "
+    return ""
+
+
+def _environment_fix(env: EnvVar) -> str:
+    name = env.name
+    separator = "=" if env.in_list else ": "
+    return (
+        f'take it from the environment instead: "{name}{separator}${{{name}}}" with the '
+        "value in an untracked .env file, or use a Compose secret (many images read "
+        f'"{name}_FILE{separator}/run/secrets/<secret>")'
+    )
+
+
+def _environment(
+    project: Project,
+    service: Service,
+    env: EnvVar,
+    value: str,
+    verdict: Verdict,
+    local: bool,
+    settings: Settings,
+) -> tuple[Tier, str]:
+    """The tier and message (after 'service "web" ') of an `environment:` entry."""
+    kind = verdict.kind
+    problem = f'sets environment variable "{env.name}" to {_what(value, verdict)}'
+    fix = _environment_fix(env)
+    if kind is Kind.ISSUED:
+        return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
+    if local:
+        return Tier.QUIET, f"{problem}; {fix}"
+    target, named = _target(project, service, env.name, verdict)
+    published = _published(project, target) if target is not None else []
+    if kind in (Kind.PLACEHOLDER, Kind.DEFAULT):
+        if kind is Kind.DEFAULT and target is not None and published:
+            one = len(published) == 1
+            ports = ("port " if one else "ports ") + ", ".join(published)
+            whose = "it" if target is service else f'service "{target.name}"'
+            return Tier.LITERAL, (
+                f"{problem}, and {whose} publishes {ports}: anyone who reaches "
+                f"{'it' if one else 'them'} can try it; change it before deploying and {fix}"
+            )
+        return (Tier.LITERAL if settings.placeholders else Tier.QUIET), f"{problem}; {fix}"
+    bundled = target is not None and named and not published
+    if kind is Kind.RANDOM and not bundled:
+        return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
+    note = ""
+    if bundled and target is not None:
+        whose = "it publishes" if target is service else f'service "{target.name}" publishes'
+        note = (
+            f" ({whose} no port, so only containers on its networks can use it, "
+            "but everyone who can read this file knows it)"
+        )
+    return Tier.LITERAL, f"{problem}{note}; {fix}"
+
+
+def _arg_message(env: EnvVar, value: str, verdict: Verdict) -> str:
+    name = env.name
+    return (
+        f'passes build argument "{name}" {_what(value, verdict)}; {_leaked(verdict)}'
+        "build arguments stay in the image history, so use a build secret instead: "
+        f'list it under "build.secrets" and read it with "RUN --mount=type=secret,id={name}"'
+    )
+
+
+# -- Dockerfiles ---------------------------------------------------------------------------
+
+
+def _inherited_stages(project: Project, dockerfile: Dockerfile) -> list[set[int]]:
+    """For each image built from `dockerfile` (each build of it in the project, or a
+    plain build of its last stage), the indexes of the stages that image inherits."""
+    from compose_lint.model.image import Resolver
+
+    builds: list[Build | None] = [b for b in project.builds() if b.parsed is dockerfile]
+    chains: list[set[int]] = []
+    for build in builds or [None]:
+        resolver = Resolver.of(dockerfile, build)
+        built = resolver.built(build.target if build is not None else None)
+        if built is None:
+            return []  # an unknown target: which stages it inherits is not known
+        chains.append({stage.index for stage in resolver.chain(built)})
+    return chains
+
+
+def _dockerfile_occurrences(
+    dockerfile: Dockerfile, settings: Settings, local: bool, chains: Sequence[set[int]]
+) -> Iterator[tuple[int, int, Tier, str]]:
+    for stage_index, instructions in _by_stage(dockerfile):
+        siblings = {
+            item.name: item.value
+            for instruction in instructions
+            for item in assignments(instruction)
+            if item.literal
+        }
+        stage = dockerfile.stages[stage_index] if stage_index is not None else None
+        words = frozenset({stage.name} if stage is not None and stage.name else set())
+        for instruction in instructions:
+            for item in assignments(instruction):
+                context = Context({k: v for k, v in siblings.items() if k != item.name}, words)
+                verdict = judge(item.name, item.value, item.literal, settings.extra_names, context)
+                if verdict is None:
+                    continue
+                tier = _tier(verdict.kind, local, settings)
+                inherited = (
+                    None
+                    if stage is None or not chains
+                    else sum(stage.index in chain for chain in chains)
+                )
+                message = _dockerfile_message(
+                    instruction.keyword, item, verdict, stage, inherited, len(chains)
+                )
+                yield item.line, item.column, tier, message
+
+
+def _by_stage(dockerfile: Dockerfile) -> list[tuple[int | None, list[Instruction]]]:
+    """The ENV and ARG instructions, grouped by the stage they are written in (None:
+    the global ARGs before the first FROM)."""
+    groups: list[tuple[int | None, list[Instruction]]] = [(None, [])]
+    by_line = {}
+    for stage in dockerfile.stages:
+        groups.append((stage.index, []))
+        for instruction in stage.instructions:
+            by_line[id(instruction)] = len(groups) - 1
+    for instruction in dockerfile.instructions:
+        if instruction.keyword in ("ENV", "ARG"):
+            groups[by_line.get(id(instruction), 0)][1].append(instruction)
+    return [g for g in groups if g[1]]
+
+
+def _dockerfile_message(
+    keyword: str,
+    item: Assignment,
+    verdict: Verdict,
+    stage: object,
+    inherited: int | None,
+    images: int,
+) -> str:
+    name = item.name
+    what = _what(item.value, verdict)
+    leaked = _leaked(verdict).removesuffix(", then ")
+    lead = f"; {leaked}" if leaked else ""
+    label = getattr(stage, "label", "")
+    if inherited == 0:
+        where = (
+            f"in build {label}, which the image built from this Dockerfile does not inherit: "
+            "it stays out of the image you run, but it is written in this Dockerfile and "
+            "kept in that stage's build cache"
+        )
+        if keyword == "ENV":
+            return (
+                f'ENV sets "{name}" to {what} {where}{lead}; if the build needs it, pass it '
+                f'as a build secret ("RUN --mount=type=secret,id={name}") instead'
+            )
+        return (
+            f'ARG "{name}" defaults to {what} {where}{lead}; drop the default and use a build '
+            f'secret ("RUN --mount=type=secret,id={name}")'
+        )
+    if keyword == "ENV":
+        stored = (
+            "it is stored in every image built from this Dockerfile"
+            if inherited is None or inherited == images
+            else "it is stored in the images built from this stage on"
+        )
+        return (
+            f'ENV sets "{name}" to {what}{lead}; {stored}, where "docker inspect" shows '
+            f'it: remove it and set it at run time from compose ("environment: {name}: '
+            f'${{{name}}}") or read it from a Compose secret'
+        )
+    return (
+        f'ARG "{name}" defaults to {what}{lead}; build arguments are kept in the image history: '
+        f'drop the default and use a build secret ("RUN --mount=type=secret,id={name}")'
+    )
+
+
+__all__ = [
+    "Assignment",
+    "Context",
+    "Kind",
+    "Occurrence",
+    "Settings",
+    "Tier",
+    "Verdict",
+    "assignments",
+    "is_local_file",
+    "is_secret_name",
+    "judge",
+    "mask",
+    "name_words",
+    "placeholder_kind",
+    "scan",
+    "secret_term",
+]
