@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:  # libyaml's C parser: an order of magnitude faster than the pure-Python one
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -107,7 +107,7 @@ class _Resolver(BaseResolver):
         return SEQ if kind is SequenceNode else MAP
 
 
-class _Loader(_Parser, _Resolver):  # type: ignore[misc,valid-type]
+class _Loader(_Parser, _Resolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Resolver.__init__(self)
@@ -163,9 +163,11 @@ def load_yaml(text: str) -> list[YamlDocument]:
             _check_flow_depth(text)  # libyaml's composer recurses in C
         loader = _Loader(text)
         try:
-            nodes = []
+            nodes: list[Node] = []
             while loader.check_node():
-                nodes.append(loader.get_node())
+                node = loader.get_node()
+                if node is not None:
+                    nodes.append(node)
         finally:
             dispose = getattr(loader, "dispose", None)
             if dispose is not None:
@@ -236,9 +238,8 @@ def _check_flow_depth(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     m = event.start_mark
-                    raise YamlError(
-                        f"YAML nesting deeper than {MAX_DEPTH} levels", m.line + 1, m.column + 1
-                    )
+                    line, column = (m.line + 1, m.column + 1) if m is not None else (1, 1)
+                    raise YamlError(f"YAML nesting deeper than {MAX_DEPTH} levels", line, column)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     finally:
@@ -391,7 +392,8 @@ class _Builder:
 def _key(node: Node) -> str:
     if isinstance(node, ScalarNode):
         return str(node.value)
-    return f"<{node.id} key at line {node.start_mark.line + 1}>"
+    kind = "sequence" if isinstance(node, SequenceNode) else "mapping"
+    return f"<{kind} key at line {node.start_mark.line + 1}>"
 
 
 def _scalar(node: ScalarNode) -> Any:
