@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,8 @@ from compose_lint.load.files import is_dir, normalize
 
 if TYPE_CHECKING:
     from compose_lint.exclude import Exclusion
+    from compose_lint.model import Project
+    from compose_lint.project import Loader
 
 SKIP_DIRS = frozenset(
     {
@@ -175,3 +178,92 @@ def _overrides(primary: Path) -> list[Path]:
         if candidate.is_file():
             return [candidate]
     return []
+
+
+# -- which files make which application ---------------------------------------------------
+
+
+def collect_projects(
+    paths: Sequence[str],
+    loader: Loader,
+    load: Callable[[tuple[Path, ...], bool], Project],
+    files: Sequence[str] = (),
+    exclusion: Exclusion | None = None,
+    stdin: Path | None = None,
+) -> tuple[list[Project], list[str]]:
+    """The projects to lint, and the paths that do not exist. `load(files, partial)`
+    builds one application's model (the engine guards it).
+
+    With `files` (-f), those files are one application. Otherwise each compose file
+    found makes an application with its automatic override file; a primary-named file
+    whose services all lack `image` and `build` while a compose file above it defines
+    services of the same names is a fragment of that application (a CI case layered on
+    it with -f), not an application of its own. A Dockerfile or .dockerignore named on
+    the command line is linted with the application above it that builds it (or, when
+    none does, on its own)."""
+    from compose_lint.load.files import stat_kind
+    from compose_lint.model import Project
+
+    projects: dict[tuple[Path, ...], Project] = {}
+    missing = [f for f in files if stat_kind(loader.cwd / f) in ("missing", "a directory")]
+    if files:
+        if not missing:
+            key = tuple(normalize(loader.cwd / f) for f in files)
+            projects[key] = load(key, False)
+        if not paths:
+            return list(projects.values()), missing
+    if stdin is not None:  # the buffer alone, with its project on disk
+        targets = Targets()
+        targets.add_named(stdin)
+    else:
+        targets = discover(list(paths), exclusion)
+    missing += targets.missing
+
+    def project_of(path: Path) -> Project:
+        key, partial = application(path)
+        if key not in projects:
+            project = load(key, partial)
+            if not partial and _layered_on_another(project, key[0], load):
+                project.partial = True
+            projects[key] = project
+        return projects[key]
+
+    for path in targets.compose_files:
+        project_of(path)
+    for path in targets.dockerfiles + targets.ignore_files:
+        owners = [
+            project
+            for project in map(project_of, compose_files_above(path))
+            if any(
+                (b.dockerfile is not None and b.dockerfile.path == path)
+                or (b.ignore is not None and b.ignore.path == path)
+                for b in project.builds()
+            )
+        ]
+        if not owners:
+            if path in targets.dockerfiles:
+                projects[(path,)] = loader.dockerfile_project(path)
+            else:
+                ignore = loader.ignore_file(path)
+                projects[(path,)] = Project(directory=path.parent, ignores=[ignore])
+    return list(projects.values()), missing
+
+
+def _layered_on_another(
+    project: Project, primary: Path, load: Callable[[tuple[Path, ...], bool], Project]
+) -> bool:
+    """True when no service of `project` has `image` or `build` and a compose file in a
+    directory above defines services of the same names: the file only adds to them."""
+    names = {s.name for s in project.services}
+    if not names or any(s.image is not None or s.build is not None for s in project.services):
+        return False
+    for above in compose_files_above(primary.parent):
+        if above.parent == primary.parent:
+            continue
+        key, partial = application(above)
+        if partial:
+            continue
+        defined = {s.name for s in load(key, False).services}
+        if names <= defined:
+            return True
+    return False

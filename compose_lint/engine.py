@@ -18,7 +18,7 @@ from compose_lint.config import (
     load_config,
     merge_cli,
 )
-from compose_lint.discover import Targets, application, compose_files_above, discover
+from compose_lint.discover import collect_projects
 from compose_lint.exclude import Exclusion, PatternSet
 from compose_lint.filter import Suppressed, apply
 from compose_lint.findings import Finding, Location, Severity
@@ -86,60 +86,6 @@ def _load(loader: Loader, paths: Sequence[Path], partial: bool = False) -> Proje
         raise
     except Exception as exc:  # one bad value must not lose the other projects
         return _failed_project(loader, paths, exc)
-
-
-def collect_projects(
-    paths: Sequence[str],
-    loader: Loader,
-    files: Sequence[str] = (),
-    exclusion: Exclusion | None = None,
-    stdin: Path | None = None,
-) -> tuple[list[Project], list[str]]:
-    """The projects to lint. With `files` (-f), those files are one application.
-    Otherwise each compose file found makes an application with its automatic
-    override file, and a Dockerfile or .dockerignore named on the command line
-    is linted with the application above it that builds it (or, when none
-    does, on its own)."""
-    projects: dict[tuple[Path, ...], Project] = {}
-    missing = [f for f in files if stat_kind(loader.cwd / f) in ("missing", "a directory")]
-    if files:
-        if not missing:
-            key = tuple(normalize(loader.cwd / f) for f in files)
-            projects[key] = _load(loader, key)
-        if not paths:
-            return list(projects.values()), missing
-    if stdin is not None:  # the buffer alone, with its project on disk
-        targets = Targets()
-        targets.add_named(stdin)
-    else:
-        targets = discover(list(paths), exclusion)
-    missing += targets.missing
-
-    def project_of(path: Path) -> Project:
-        key, partial = application(path)
-        if key not in projects:
-            projects[key] = _load(loader, key, partial)
-        return projects[key]
-
-    for path in targets.compose_files:
-        project_of(path)
-    for path in targets.dockerfiles + targets.ignore_files:
-        owners = [
-            project
-            for project in map(project_of, compose_files_above(path))
-            if any(
-                (b.dockerfile is not None and b.dockerfile.path == path)
-                or (b.ignore is not None and b.ignore.path == path)
-                for b in project.builds()
-            )
-        ]
-        if not owners:
-            if path in targets.dockerfiles:
-                projects[(path,)] = loader.dockerfile_project(path)
-            else:
-                ignore = loader.ignore_file(path)
-                projects[(path,)] = Project(directory=path.parent, ignores=[ignore])
-    return list(projects.values()), missing
 
 
 class Options(NamedTuple):
@@ -269,7 +215,12 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     )
     configs = Configs(options)
     projects, missing = collect_projects(
-        paths, loader, options.files, exclusion(configs, cwd), stdin
+        paths,
+        loader,
+        lambda key, partial: _load(loader, key, partial),
+        options.files,
+        exclusion(configs, cwd),
+        stdin,
     )
     result = Result(missing=missing)
     seen: set[Finding] = set()

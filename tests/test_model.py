@@ -261,9 +261,12 @@ def test_profiles_are_read(tmp_path: Path) -> None:
 
 
 def _projects(root: Path):
-    from compose_lint.engine import collect_projects
+    from compose_lint.discover import collect_projects
 
-    projects, _ = collect_projects([str(root)], Loader(root))
+    loader = Loader(root)
+    projects, _ = collect_projects(
+        [str(root)], loader, lambda key, partial: loader.compose_project(list(key), partial)
+    )
     return projects
 
 
