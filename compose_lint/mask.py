@@ -23,6 +23,8 @@ MASK = "********"
 MIN_SECRET = 3  # shorter values would mask ordinary words; rules do not report them
 # after the first "=" or ":" that follows the finding's column, the value starts
 _VALUE_START = re.compile(r"[^=:]*[=:][ \t]*")
+# with neither (a Dockerfile's legacy `ENV NAME value`), after the name and its blanks
+_LEGACY_START = re.compile(r"\S+[ \t]+")
 _QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
 _BARE_END = re.compile(r"\s+#|[\s,}\]]")
 # a rule that masks a value in its message says how long it was
@@ -34,7 +36,7 @@ LOOKAHEAD_LINES = 200  # a secret inside a block scalar (dockerfile_inline) lies
 def value_start(line: str, column: int) -> int:
     """Where the secret value of a finding at `column` starts on `line`."""
     start = min(max(column - 1, 0), len(line))
-    match = _VALUE_START.match(line, start)
+    match = _VALUE_START.match(line, start) or _LEGACY_START.match(line, start)
     return match.end() if match is not None else start
 
 

@@ -395,3 +395,17 @@ def test_a_run_executes_nothing_connects_nowhere_and_writes_only_its_report(
     assert not [c for c in calls if re.search(r"\b(socket|connect|sendto|bind)\(", c)]
     writes = [c for c in calls if re.search(r"O_WRONLY|O_RDWR|O_CREAT", c) and "= -1" not in c]
     assert writes and all(str(report) in c for c in writes), writes
+
+
+def test_findings_past_the_cap_are_counted_in_a_note(tmp_path: Path) -> None:
+    """A file with more findings than the report keeps says how many it left out."""
+    from compose_lint.engine import Options, run
+
+    text = "services:\n" + "".join(
+        f"  s{i}:\n    image: x\n    depends_on: [missing{i}]\n" for i in range(1200)
+    )
+    (tmp_path / "compose.yaml").write_text(text)
+    result = run([str(tmp_path)], Options(select=("CL103",), isolated=True), tmp_path)
+    assert sum(f.code == "CL103" for f in result.findings) == 1000
+    notes = [f for f in result.findings if f.code == "CL009"]
+    assert len(notes) == 1 and notes[0].message.startswith("200 more findings")
