@@ -196,9 +196,9 @@ def collect_projects(
 
     With `files` (-f), those files are one application. Otherwise each compose file
     found makes an application with its automatic override file; a primary-named file
-    whose services all lack `image` and `build` while a compose file above it defines
-    services of the same names is a fragment of that application (a CI case layered on
-    it with -f), not an application of its own. A Dockerfile or .dockerignore named on
+    whose services without `image` and `build` are all defined by a compose file above
+    it is a fragment of that application (a CI case layered on it with -f), not an
+    application of its own. A Dockerfile or .dockerignore named on
     the command line is linted with the application above it that builds it (or, when
     none does, on its own)."""
     from compose_lint.load.files import stat_kind
@@ -252,10 +252,11 @@ def collect_projects(
 def _layered_on_another(
     project: Project, primary: Path, load: Callable[[tuple[Path, ...], bool], Project]
 ) -> bool:
-    """True when no service of `project` has `image` or `build` and a compose file in a
-    directory above defines services of the same names: the file only adds to them."""
-    names = {s.name for s in project.services}
-    if not names or any(s.image is not None or s.build is not None for s in project.services):
+    """True when the services of `project` that have neither `image` nor `build` are all
+    defined by a compose file in a directory above: the file adds to that application
+    (and may bring services of its own, with their images)."""
+    names = {s.name for s in project.services if s.image is None and s.build is None}
+    if not names:
         return False
     for above in compose_files_above(primary.parent):
         if above.parent == primary.parent:
