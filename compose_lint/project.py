@@ -62,6 +62,7 @@ class Loader:
         self.roots = tuple(normalize(cwd / r) for r in roots)
         self.named = tuple(normalize(cwd / n) for n in named)
         self._boundary: Boundary | None = None  # of the project being loaded
+        self._boundaries: dict[Path, Boundary] = {}
         self.texts: dict[str, str] = {}  # every file read, by the path findings show
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
@@ -93,9 +94,13 @@ class Loader:
             self._boundary = outer
 
     def boundary_of(self, directory: Path) -> Boundary:
-        """The tree a project in `directory` may read: its repository, else the directory."""
-        tree = git_root(directory) or directory
-        return Boundary((tree, *self.roots), self.named)
+        """The tree a project in `directory` may read: its repository, else the directory
+        (worked out once per directory and run)."""
+        found = self._boundaries.get(directory)
+        if found is None:
+            tree = git_root(directory) or directory
+            found = self._boundaries[directory] = Boundary((tree, *self.roots), self.named)
+        return found
 
     def _outside(self, path: Path, what: str) -> str | None:
         """The message for a reference to `path` that leaves the project's tree
