@@ -210,8 +210,13 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     named = [p for p in (*paths, *options.files) if stat_kind(cwd / p) != "a directory"]
     if stdin is not None:
         named.append(str(stdin))
+    folders = [Path(p) for p in paths if stat_kind(cwd / p) == "a directory"]
     loader = Loader(
-        cwd, buffers, roots=[Path(r) for r in options.roots], named=[Path(n) for n in named]
+        cwd,
+        buffers,
+        roots=[Path(r) for r in options.roots],
+        named=[Path(n) for n in named],
+        folders=folders,
     )
     configs = Configs(options)
     projects, missing = collect_projects(

@@ -52,15 +52,20 @@ class Loader:
         buffers: dict[Path, str] | None = None,
         roots: Sequence[Path] = (),
         named: Sequence[Path] = (),
+        folders: Sequence[Path] = (),
     ) -> None:
         """`buffers`: text that stands in for a file on disk (an editor's unsaved
         buffer, from stdin); `roots`: directories every project may read besides its
         own tree (--root); `named`: files the user named on the command line, always
-        readable."""
+        readable; `folders`: directories the user named on the command line."""
         self.cwd = cwd
         self.buffers: dict[Path, str] = dict(buffers or {})
         self.roots = tuple(normalize(cwd / r) for r in roots)
         self.named = tuple(normalize(cwd / n) for n in named)
+        # deepest first, so a file takes the nearest named folder above it
+        self.folders = tuple(
+            sorted({normalize(cwd / f) for f in folders}, key=lambda f: -len(f.parts))
+        )
         self._boundary: Boundary | None = None  # of the project being loaded
         self._boundaries: dict[Path, Boundary] = {}
         self.texts: dict[str, str] = {}  # every file read, by the path findings show
@@ -72,6 +77,15 @@ class Loader:
 
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
+
+    def inner(self, path: Path) -> str:
+        """`path` below the nearest folder named on the command line that holds it,
+        else as shown: `compose-lint fixtures/tutorial` lints an application, whatever
+        folder it sits in."""
+        for folder in self.folders:
+            if folder in path.parents:
+                return path.relative_to(folder).as_posix()
+        return self.display(path)
 
     def read(self, path: Path) -> str:
         """A file's text: its buffer when one stands in for it, else the disk's."""
@@ -352,7 +366,11 @@ class Loader:
         if cached is not None:
             return cached
         compose = ComposeFile(
-            path=path, display=self.display(path), interpolation_env=env, base_dir=path.parent
+            path=path,
+            display=self.display(path),
+            interpolation_env=env,
+            base_dir=path.parent,
+            inner=self.inner(path),
         )
         documents = [compose]
         self._compose[path] = documents
@@ -382,6 +400,7 @@ class Loader:
                     doc=doc,
                     interpolation_env=env,
                     base_dir=path.parent,
+                    inner=compose.inner,
                 )
             )
         return documents
@@ -415,7 +434,7 @@ class Loader:
         """The source at `path`, read and parsed the first time it is asked for."""
         cached = cache.get(path)
         if cached is None:
-            cached = kind(path=path, display=self.display(path))
+            cached = kind(path=path, display=self.display(path), inner=self.inner(path))
             try:
                 text = self.read(path)
             except ReadError as exc:

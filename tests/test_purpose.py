@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compose_lint.model.purpose import is_test_data, is_test_data_below
+from compose_lint.model.purpose import is_local_file, is_test_data, is_test_data_below
 from compose_lint.model.templates import is_override_template
 
 
@@ -62,3 +62,44 @@ def test_test_data_below_is_judged_between_the_two_folders(tmp_path: Path) -> No
     assert is_test_data_below(app / "tests" / "e2e", app)
     assert not is_test_data_below(app / "web", app)
     assert not is_test_data_below(tmp_path / "elsewhere", app)  # not below it
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "docker-compose.dev.yml",
+        "compose.ci.yaml",
+        "result/docker-compose.test.yml",
+        "docker/compose.e2e.yaml",
+        "tests/e2e/docker/docker-compose.yml",
+        ".ci/compose.yaml",
+        "ci/postgres/compose.yaml",
+        "cypress/docker-compose.yml",
+        "test/fixtures/compose.yaml",
+        "integration-tests/compose.yaml",
+        "packages/app/docker-compose.arm.dev.yml",
+        "Dockerfile.test",
+        "../app/docker-compose.dev.yml",
+    ],
+)
+def test_local_files(path: str) -> None:
+    assert is_local_file(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "compose.yaml",
+        "docker-compose.prod.yml",
+        "docker-compose.latest.yml",
+        "deploy/compose.yaml",
+        "examples/postgres/compose.yaml",
+        ".examples/docker-compose/compose.yaml",
+        "../../dev/shop/compose.yaml",
+        "../app/tests/compose.yaml",
+        "contest/compose.yaml",
+        "Dockerfile",
+    ],
+)
+def test_files_that_are_not_local(path: str) -> None:
+    assert not is_local_file(path)

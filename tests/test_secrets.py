@@ -17,7 +17,6 @@ from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model.secrets import (
     Context,
     Kind,
-    is_local_file,
     is_secret_name,
     judge,
     mask,
@@ -232,47 +231,6 @@ def test_access_key_beside_secret_key_is_the_key_id() -> None:
     assert judge("MINIO_ACCESS_KEY", "uploader", True, context=Context(minio)) is None
     alone = judge("MINIO_ACCESS_KEY", "uploader", True)
     assert alone is not None  # without its pair it is the old name of the root password
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "docker-compose.dev.yml",
-        "compose.ci.yaml",
-        "result/docker-compose.test.yml",
-        "docker/compose.e2e.yaml",
-        "tests/e2e/docker/docker-compose.yml",
-        ".ci/compose.yaml",
-        "ci/postgres/compose.yaml",
-        "cypress/docker-compose.yml",
-        "test/fixtures/compose.yaml",
-        "integration-tests/compose.yaml",
-        "packages/app/docker-compose.arm.dev.yml",
-        "Dockerfile.test",
-        "../app/docker-compose.dev.yml",
-    ],
-)
-def test_local_files(path: str) -> None:
-    assert is_local_file(path)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "compose.yaml",
-        "docker-compose.prod.yml",
-        "docker-compose.latest.yml",
-        "deploy/compose.yaml",
-        "examples/postgres/compose.yaml",
-        ".examples/docker-compose/compose.yaml",
-        "../../dev/shop/compose.yaml",
-        "../app/tests/compose.yaml",
-        "contest/compose.yaml",
-        "Dockerfile",
-    ],
-)
-def test_files_that_are_not_local(path: str) -> None:
-    assert not is_local_file(path)
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,9 @@ class ComposeFile:
     interpolation_env: dict[str, str] = field(default_factory=dict)
     directives: list[Directive] = field(default_factory=list)
     base_dir: Path = Path(".")  # relative paths in it resolve against this directory
+    # the path below the folder named on the command line (`display` otherwise): its
+    # folders say what the file is for (model.purpose); the folders above do not
+    inner: str = ""
 
     @property
     def data(self) -> Any:
@@ -113,6 +116,9 @@ class DockerfileSource:
     error: LoadError | None = None
     builds: list[Build] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
+    # the path below the folder named on the command line (`display` otherwise): its
+    # folders say what the file is for (model.purpose); the folders above do not
+    inner: str = ""
 
     def loc(self, line: int, column: int = 1) -> Location:
         return Location(self.display, line, column)
@@ -125,6 +131,9 @@ class IgnoreSource:
     parsed: DockerIgnore | None = None
     error: LoadError | None = None
     directives: list[Directive] = field(default_factory=list)
+    # the path below the folder named on the command line (`display` otherwise): its
+    # folders say what the file is for (model.purpose); the folders above do not
+    inner: str = ""
 
 
 @dataclass

@@ -19,10 +19,20 @@ Public names
   None without an ENTRYPOINT.
 - `EntrypointScript`: `path` (in the image), `relpath` (in the build context),
   `commands` (`model.commands.Command`s), `drop` (the command that re-executes
-  unprivileged, or None), `passes_arguments` (the `exec "$@"` command, or None).
+  unprivileged, or None), `passes_arguments` (the `exec "$@"` command, or None),
+  `hands_to` (the programs it hands over to: each `exec PROGRAM`, and its last
+  command before any closing `echo`/`exit`).
 - `entrypoint_script(image)`: the script the ENTRYPOINT runs, when a COPY or ADD of
   the built chain puts it there from the local build context and it can be read;
   None otherwise (a script from the base image, another stage or a URL is unknown).
+- `started_script(image)`: the script the container starts: the entrypoint script,
+  or without an ENTRYPOINT the script CMD runs (`CMD ["./start.sh"]`).
+- `started_programs(image)`: the programs the container ends up running, as far as
+  is known: the ENTRYPOINT's program, what its script hands over to, and CMD when it
+  is run (no ENTRYPOINT, or a script that ends with `exec "$@"`).
+- `root_by_design(program)`: a program that starts as root on purpose and runs its
+  work as the users its own configuration names (a web server's master, a process
+  supervisor, cron; data/programs.json).
 - `skip_init(words)`: an argv without the init in front (`tini -g --`), and that init.
 - `INITS`: the init programs recognised.
 """
@@ -32,9 +42,11 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from compose_lint import data
 from compose_lint.load.dockerfile import Instruction
 from compose_lint.load.files import ReadError, read_text
 from compose_lint.model.commands import Command, basename, shell_commands
@@ -48,6 +60,8 @@ _DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _MAX_SCRIPT = 256 * 1024  # larger files are not entrypoint scripts worth reading
 _ARGUMENTS = frozenset({"$@", "${@}"})
 _ROOT = frozenset({"root", "0", "root:root", "0:0", "root:0", "0:root"})
+# what a script may run after its real last step: messages, exit codes, waiting
+_CLOSING = frozenset({"exit", "return", "echo", "printf", ":", "true", "false", "wait", "sleep"})
 
 
 class Start(NamedTuple):
@@ -66,6 +80,7 @@ class EntrypointScript(NamedTuple):
     commands: tuple[Command, ...]
     drop: Command | None  # the command that re-executes as an unprivileged user
     passes_arguments: Command | None  # `exec "$@"`
+    hands_to: tuple[str, ...] = ()  # base names of the programs it execs or runs last
 
 
 def _argv(value: Instruction | str | list[str] | None) -> list[str] | None:
@@ -233,6 +248,7 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     commands = shell_commands(text)
     drop: Command | None = None
     passes: Command | None = None
+    hands_to: list[str] = []
     for command in commands:
         words = command.words
         if len(words) < 2 or words[0] != "exec":
@@ -245,7 +261,36 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
             drop = command
         if passes is None and _is_arguments(rest):
             passes = command
-    return EntrypointScript(path, relpath, commands, drop, passes)
+        program = skip_init(rest[at:])[0]
+        if program and not _is_arguments(program):
+            hands_to.append(basename(program[0]))
+    last = next(
+        (c.words for c in reversed(commands) if c.words[:1] and c.words[0] not in _CLOSING), ()
+    )
+    program = skip_init(list(last))[0]
+    if program and program[0] != "exec":
+        hands_to.append(basename(program[0]))  # the script's last real step, run in front
+    programs = tuple(dict.fromkeys(p for p in hands_to if p))
+    return EntrypointScript(path, relpath, commands, drop, passes, programs)
+
+
+def _script_at(image: BuiltImage, words: Sequence[str]) -> EntrypointScript | None:
+    """The script `words` run, when the build context holds it (see
+    `entrypoint_script`)."""
+    build = image.build
+    root = build.context if build is not None else None
+    if not words or root is None or not root.is_dir():
+        return None
+    program = words[0]
+    if basename(program) in ("sh", "bash", "dash", "ash") and len(words) > 1:
+        program = words[1]  # ENTRYPOINT ["bash", "/entrypoint.sh"]
+    for path in _candidates(image, program):
+        relpath = _source_for(image, path)
+        if relpath is None:
+            continue
+        text = _read(root, relpath)
+        return _script(path, relpath, text) if text is not None else None
+    return None
 
 
 def entrypoint_script(image: BuiltImage) -> EntrypointScript | None:
@@ -254,24 +299,53 @@ def entrypoint_script(image: BuiltImage) -> EntrypointScript | None:
     kept = vars(image).get("_entrypoint_script", False)
     if kept is not False:
         return kept  # type: ignore[no-any-return]
-    found: EntrypointScript | None = None
     start = start_of(image)
-    build = image.build
-    root = build.context if build is not None else None
-    if start is not None and start.words and root is not None and root.is_dir():
-        program = start.words[0]
-        if basename(program) in ("sh", "bash", "dash", "ash") and len(start.words) > 1:
-            program = start.words[1]  # ENTRYPOINT ["bash", "/entrypoint.sh"]
-        for path in _candidates(image, program):
-            relpath = _source_for(image, path)
-            if relpath is None:
-                continue
-            text = _read(root, relpath)
-            if text is not None:
-                found = _script(path, relpath, text)
-            break
+    found = _script_at(image, start.words) if start is not None else None
     vars(image)["_entrypoint_script"] = found
     return found
+
+
+def started_script(image: BuiltImage) -> EntrypointScript | None:
+    """The script the container starts: the entrypoint script, or without an
+    ENTRYPOINT the script CMD runs; None when neither is a script the context holds."""
+    if image.entrypoint is not None:
+        return entrypoint_script(image)
+    words = _argv(image.command)
+    return _script_at(image, skip_init(words)[0]) if words else None
+
+
+@cache
+def _root_by_design() -> tuple[frozenset[str], tuple[str, ...]]:
+    names = [str(n) for n in data.load("programs.json")["root_by_design"]]
+    exact = frozenset(n for n in names if not n.endswith("*"))
+    return exact, tuple(n[:-1] for n in names if n.endswith("*"))
+
+
+def root_by_design(program: str) -> bool:
+    """Whether `program` (a base name) starts as root on purpose and runs its work as
+    the users its own configuration names (data/programs.json)."""
+    exact, prefixes = _root_by_design()
+    return program in exact or program.startswith(prefixes)
+
+
+def started_programs(image: BuiltImage) -> tuple[str, ...]:
+    """The base names of the programs the container ends up running, as far as the
+    image and its scripts tell: the ENTRYPOINT's program (after any init and user
+    switch), what the started script hands over to, and CMD's program when CMD is
+    run as a program (no ENTRYPOINT, or a script ending with `exec "$@"`)."""
+    programs: list[str] = []
+    start = start_of(image)
+    if start is not None and start.words:
+        programs.append(basename(start.words[0]))
+    script = started_script(image)
+    if script is not None:
+        programs.extend(script.hands_to)
+    if image.entrypoint is None or (script is not None and script.passes_arguments):
+        words = _argv(image.command)
+        command = skip_init(words)[0] if words else []
+        if command:
+            programs.append(basename(command[0]))
+    return tuple(dict.fromkeys(programs))
 
 
 __all__ = [
@@ -279,6 +353,9 @@ __all__ = [
     "EntrypointScript",
     "Start",
     "entrypoint_script",
+    "root_by_design",
     "skip_init",
     "start_of",
+    "started_programs",
+    "started_script",
 ]

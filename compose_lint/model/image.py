@@ -71,7 +71,7 @@ from compose_lint.load.dockerfile import (
     arg_pairs,
     unquote_pair,
 )
-from compose_lint.model import Build, DockerfileSource, Project
+from compose_lint.model import Build, DockerfileSource, Project, Service
 
 # ARGs every build has without declaring them globally (BuildKit sets them).
 _AUTOMATIC = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "BUILDPLATFORM", "BUILDOS", "BUILDARCH")
@@ -682,6 +682,8 @@ class ProjectImage(NamedTuple):
     reference: str  # interpolated / ARG-resolved
     written: str  # as the file writes it
     from_dockerfile: bool
+    service: Service | None = None  # the service whose `image:` it is
+    source: DockerfileSource | None = None  # the Dockerfile whose FROM it is
 
     def shown(self, quote: str = "") -> str:
         """The reference for a message, saying where it came from if resolved."""
@@ -740,7 +742,7 @@ def _project_images(project: Project) -> Iterator[ProjectImage]:
         if value is None or not value.strip() or value.strip() in built:
             continue
         location = service.file.loc(service.path + ("image",))
-        yield ProjectImage(location, value.strip(), service.image.strip(), False)
+        yield ProjectImage(location, value.strip(), service.image.strip(), False, service)
     for source in project.dockerfiles:
         parsed = source.parsed
         if parsed is None:
@@ -756,7 +758,8 @@ def _project_images(project: Project) -> Iterator[ProjectImage]:
                 if (stage.index, value) in seen:
                     continue
                 seen.add((stage.index, value))
-                yield ProjectImage(_from_location(source, stage), value, stage.base, True)
+                location = _from_location(source, stage)
+                yield ProjectImage(location, value, stage.base, True, source=source)
 
 
 # -- facts about well-known images (data/images.json) ---------------------------------

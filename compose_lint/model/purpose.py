@@ -1,17 +1,103 @@
-"""What a file is for, as far as its place in the tree says it plainly.
+"""What a file or a service is for, as far as the tree and the compose file say it
+plainly (the words and folders are in data/purpose.json, with their sources).
 
-Only the folder names are read: a compose file under `tests/`, `testdata/` or
-`fixtures/` (below the folder being linted) is test data that a test parses, and is
-often never built or run as an application."""
+Rules about production hygiene (pinning, root, image size) stay silent on what is
+plainly for local use: a throwaway test runner or the mail catcher of a development
+override is not worth a line. Nothing here guesses from a service's content.
+
+Public names
+
+- `Use`: `TEST` (tests and CI) or `DEVELOPMENT`.
+- `is_test_data(display)`: a compose file in a test-data folder (`tests/`,
+  `testdata/`, `fixtures/`) below where the run started: a test parses it, and it is
+  often never built or run.
+- `is_test_data_below(folder, base)`: the same, judged between two folders.
+- `file_use(display)`: what a file is for by its path: a folder such as `tests/`,
+  `ci/`, `e2e/`, `.devcontainer/`, or a word of its name (`compose.dev.yml`,
+  `Dockerfile.test`); None for anything else. `is_local_file(display)`: not None.
+- `service_use(service)`: what a service is for: its compose file says so, only the
+  automatic override file adds it (`compose.override.yaml`, which Compose applies to
+  local runs), it sits behind a profile, its compose file has a production sibling
+  (`compose.yml` beside `compose.prod.yml` is the development file), or it builds a
+  local Dockerfile or a test/development stage.
+- `stage_use(build)`: what the target stage is for, by its name (`dev`, `test`).
+- `dockerfile_use(source, builds)`: what a Dockerfile is for: its path says so, it has
+  a production sibling (`Dockerfile` beside `Dockerfile.prod`), every build of it
+  targets a test/development stage, or every service that builds it runs only behind
+  a profile. Who else builds it does not count: the application's Dockerfile stays
+  the application's when only a test or development compose file builds it here (its
+  image is pushed from CI).
+- `image_use(project, image)`: what an image the project pulls is used for (the
+  service that runs it, or the Dockerfile that builds FROM it).
+- `own_image(project, repository)`: the image is the one this project publishes, by
+  its name: a part of the repository path is the project tree's folder name
+  (`ghcr.io/umami-software/umami` in a checkout named `umami`), alone or before a `_`
+  or `-` (`samples/shop_vote` in `shop`). Its `latest` is the project's release
+  channel, chosen by the people who push it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from enum import Enum
+from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
-# folder names that hold test data; compared ignoring case
-TEST_DATA_DIRS = frozenset(
-    {"test", "tests", "testdata", "test-data", "test_data", "fixtures", "__tests__", "__fixtures__"}
+from compose_lint import data
+from compose_lint.load.files import git_root
+from compose_lint.model import (
+    Build,
+    ComposeFile,
+    ComposeView,
+    DockerfileSource,
+    IgnoreSource,
+    Project,
+    Service,
 )
+from compose_lint.model.image import ProjectImage
+
+_WORDS = re.compile(r"[.\-_]+")
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+_OVERRIDE = re.compile(r"^(?:docker-)?compose\.override\.ya?ml$", re.IGNORECASE)
+# folders that say "tests" without being named so: integration-tests/, e2e-suite/
+_TEST_WORDS = frozenset({"test", "tests", "e2e"})
+
+
+class Use(Enum):
+    TEST = "test"
+    DEVELOPMENT = "development"
+
+
+class _Words(NamedTuple):
+    test_data: frozenset[str]
+    directories: tuple[tuple[Use, frozenset[str]], ...]
+    names: tuple[tuple[Use, frozenset[str]], ...]
+    stages: tuple[tuple[Use, frozenset[str]], ...]
+    production: frozenset[str]
+
+
+@cache
+def _words() -> _Words:
+    table = data.load("purpose.json")
+    local = table["local_use"]
+
+    def words(items: object) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in items)  # type: ignore[attr-defined]
+
+    uses = (Use.TEST, Use.DEVELOPMENT)
+    return _Words(
+        test_data=words(table["test_data_directories"]),
+        directories=tuple((u, words(local[u.value]["directories"])) for u in uses),
+        names=tuple((u, words(local[u.value]["name_words"])) for u in uses),
+        stages=tuple((u, words(table["local_stage_words"][u.value])) for u in uses),
+        production=words(table["production_words"]),
+    )
+
+
+def _first(table: tuple[tuple[Use, frozenset[str]], ...], found: set[str]) -> Use | None:
+    return next((use for use, words in table if words & found), None)
 
 
 def is_test_data(display: str) -> bool:
@@ -19,7 +105,8 @@ def is_test_data(display: str) -> bool:
     in a test-data folder: `tests/resources/docker/compose.yml`, `pkg/testdata/x.yml`.
     The file's own name does not count, and neither does a folder above the start."""
     parts = PurePosixPath(display.replace("\\", "/")).parts[:-1]
-    return any(part.lower() in TEST_DATA_DIRS for part in parts if part not in ("..", "/"))
+    test_data = _words().test_data
+    return any(part.lower() in test_data for part in parts if part not in ("..", "/"))
 
 
 def is_test_data_below(folder: Path, base: Path) -> bool:
@@ -29,4 +116,151 @@ def is_test_data_below(folder: Path, base: Path) -> bool:
         parts = folder.resolve().relative_to(base.resolve()).parts
     except (OSError, ValueError):
         return False
-    return any(part.lower() in TEST_DATA_DIRS for part in parts)
+    test_data = _words().test_data
+    return any(part.lower() in test_data for part in parts)
+
+
+def file_use(path: str) -> Use | None:
+    """What a file is for, by its path as shown: tests/, ci/, e2e/, fixtures/ or a
+    name such as compose.ci.yaml, Dockerfile.test (TEST); dev/, .devcontainer/ or
+    docker-compose.dev.yml (DEVELOPMENT). For a file outside the working directory
+    (`../x/compose.yaml`) only its name counts: where the user keeps a checkout
+    (~/dev/shop) says nothing about the file."""
+    words = _words()
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts:
+        return None
+    *directories, name = parts
+    if ".." in directories:
+        directories = []  # outside the working directory: only the file's name counts
+    found = _first(words.directories, {d.lower() for d in directories})
+    if found is not None:
+        return found
+    if any(w in _TEST_WORDS for d in directories for w in _WORDS.split(d.lower())):
+        return Use.TEST  # integration-tests/, e2e-suite/
+    return _first(words.names, set(_WORDS.split(name.lower())))
+
+
+def is_local_file(path: str) -> bool:
+    """Whether a file, by its path as shown, is plainly for local use (`file_use`)."""
+    return file_use(path) is not None
+
+
+@lru_cache(maxsize=256)
+def _production_sibling(path: Path) -> bool:
+    """`compose.yml` beside `compose.prod.yml`, `Dockerfile` beside `Dockerfile.prod`
+    (or `.production`): the plain file is the development variant."""
+    name = path.name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or extension.lower() not in ("yml", "yaml"):
+        stem, extension = name, ""
+    try:
+        siblings = [p.name for p in path.parent.iterdir()]
+    except OSError:
+        return False
+    production = _words().production
+    for sibling in siblings:
+        if not sibling.startswith(stem + "."):
+            continue
+        word, _, tail = sibling[len(stem) + 1 :].lower().partition(".")
+        if word in production and (tail in ("yml", "yaml") if extension else not tail):
+            return True
+    return False
+
+
+def stage_use(build: Build) -> Use | None:
+    """What the stage `build.target` names is for (`target: dev`), or None."""
+    target = build.target
+    return _first(_words().stages, set(_WORDS.split(target.lower()))) if target else None
+
+
+def source_use(source: ComposeFile | DockerfileSource | IgnoreSource) -> Use | None:
+    """What a file of the project is for by its path below the folder the user named
+    (`fixtures/tutorial` named on the command line is an application; found while
+    linting the whole checkout, it is test data)."""
+    return file_use(source.inner or source.display)
+
+
+def defining_file(service: Service) -> ComposeFile:
+    """The compose file that first defines `service`."""
+    view = service.file
+    return view.file_of(("services", service.name)) if isinstance(view, ComposeView) else view
+
+
+def service_use(service: Service) -> Use | None:
+    """What `service` is plainly for (tests/CI or development), or None."""
+    defined = defining_file(service)
+    use = source_use(defined)
+    if use is not None:
+        return use
+    if _OVERRIDE.match(defined.path.name) or service.profiles:
+        return Use.DEVELOPMENT
+    if _production_sibling(defined.path):
+        return Use.DEVELOPMENT
+    build = service.build
+    if build is None:
+        return None
+    source = build.dockerfile
+    if source is not None and build.inline is None:
+        use = source_use(source)
+    return use or stage_use(build)
+
+
+def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | None:
+    """What a Dockerfile is plainly for, or None (see the module's description)."""
+    use = source_use(source)
+    if use is not None:
+        return use
+    if _production_sibling(source.path):
+        return Use.DEVELOPMENT
+    if not builds:
+        return None
+    stages = {stage_use(b) for b in builds}
+    if None not in stages:
+        return Use.TEST if stages == {Use.TEST} else Use.DEVELOPMENT
+    if all(b.service.profiles for b in builds):
+        return Use.DEVELOPMENT  # a one-off job or tool, started only when asked for
+    return None
+
+
+def image_use(project: Project, image: ProjectImage) -> Use | None:
+    """What an image the project pulls is used for: the `service_use` of the service
+    whose `image:` it is, or the `dockerfile_use` of the Dockerfile whose FROM it is."""
+    if image.service is not None:
+        return service_use(image.service)
+    if image.source is not None:
+        builds = [b for b in project.builds() if b.dockerfile is image.source]
+        return dockerfile_use(image.source, builds)
+    return None
+
+
+def own_image(project: Project, repository: str) -> bool:
+    """Whether `repository` (an image's path without registry or tag) names the image
+    this project publishes: one of its parts is the project tree's folder name, alone
+    or followed by `_`/`-` and more (`shop_vote`), compared without punctuation."""
+    tree = git_root(project.directory) or project.directory
+    folder = _NOT_NAME.sub("", tree.name.lower())
+    if len(folder) < 3:
+        return False  # "app", "x": too short to say anything
+    for part in repository.lower().split("/"):
+        words = [w for w in _WORDS.split(part) if w]
+        for n in range(1, len(words) + 1):
+            if _NOT_NAME.sub("", "".join(words[:n])) == folder:
+                return True
+    return False
+
+
+__all__ = [
+    "Use",
+    "dockerfile_use",
+    "defining_file",
+    "file_use",
+    "image_use",
+    "is_local_file",
+    "is_test_data",
+    "is_test_data_below",
+    "own_image",
+    "service_use",
+    "source_use",
+    "stage_use",
+]

@@ -14,6 +14,7 @@ Public names:
   `.instruction` (for ONBUILD RUN: the RUN it registers), `.commands`, `.onbuild`,
   `.contexts` (the builds that ship it; every build of the file when none does,
   and for ONBUILD triggers), `.shipped`, `.at(command)` (its Location),
+  `.use` (what the image it goes into is plainly for, `model.purpose.Use`, or None),
   `.step(context)` (the `Step` of this RUN in that build: ENV/ARG, USER, SHELL,
   WORKDIR before it), `.earlier(context)` (the RUNs before it in that build's
   stage chain, oldest first), `.mounts` ((type, target) of each `--mount`).
@@ -33,6 +34,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
 from compose_lint.model.commands import Command, apt_option, run_commands, unwrap
 from compose_lint.model.image import Resolver, Step
+from compose_lint.model.purpose import Use, dockerfile_use
 
 
 class Context(NamedTuple):
@@ -59,6 +61,13 @@ class Run(NamedTuple):
 
     def at(self, command: Command) -> Location:
         return self.source.loc(command.line, command.column)
+
+    @property
+    def use(self) -> Use | None:
+        """What the image this RUN goes into is plainly for (tests, development), as
+        its Dockerfile and the services that ship it say; None: anything else."""
+        builds = [c.build for c in self.contexts if c.build is not None]
+        return dockerfile_use(self.source, builds)
 
     def step(self, context: Context) -> Step:
         """This RUN's step in the stage chain `context` builds: the state before it."""

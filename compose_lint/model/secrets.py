@@ -1,13 +1,13 @@
 """What counts as a hard-coded secret, and how serious each one is.
 
 The knowledge is data (`data/secrets.json`: secret-shaped name terms, words that make a
-name harmless, setting words, credential patterns, placeholder words, the paths of
-local files, with their sources); this module reads it once and answers:
+name harmless, setting words, credential patterns, placeholder words, with their
+sources; which files are for local use is `model.purpose`'s); this module reads it
+once and answers:
 
 - is this variable name secret-shaped (`secret_term`, `is_secret_name`);
 - what kind of value is `name=value` (`judge`: an issued credential, a random-looking
   value, an ordinary literal, a well-known default, a self-describing placeholder);
-- is a file plainly for local use (`is_local_file`: dev, test, CI);
 - and, over a whole project, which tier every hard-coded value falls in (`scan`):
   CL201 reports the credentials, CL215 the ordinary literals, placeholders and local
   files stay quiet unless asked for.
@@ -30,7 +30,8 @@ from compose_lint import data
 from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
-from compose_lint.model import Build, EnvVar, Project, Service
+from compose_lint.model import Build, ComposeFile, ComposeView, EnvVar, Project, Service
+from compose_lint.model.purpose import source_use
 
 
 def mask(value: str) -> str:
@@ -65,8 +66,6 @@ class _Knowledge(NamedTuple):
     patterns: tuple[_Pattern, ...]
     markers: frozenset[str]
     defaults: frozenset[str]
-    local_dirs: frozenset[str]
-    local_words: frozenset[str]
     key_ids: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]
     service_kinds: Mapping[str, tuple[str, ...]]
 
@@ -98,8 +97,6 @@ def _knowledge() -> _Knowledge:
         ),
         markers=frozenset(w.lower() for w in table["placeholders"]["markers"]),
         defaults=frozenset(w.lower() for w in table["placeholders"]["defaults"]),
-        local_dirs=frozenset(w.lower() for w in table["local_files"]["directories"]),
-        local_words=frozenset(w.lower() for w in table["local_files"]["name_words"]),
         key_ids={
             tuple(term.split()): tuple(tuple(p.split()) for p in pairs)
             for term, pairs in table["key_ids"]["terms"].items()
@@ -410,36 +407,6 @@ def judge(
     return Verdict(None, hint, _strength(value, name, context))
 
 
-# -- local files ----------------------------------------------------------------------
-
-_FILE_WORDS = re.compile(r"[.\-_]+")
-
-
-def is_local_file(path: str) -> bool:
-    """Whether a file, by its path as shown, is plainly for local use: a directory
-    such as tests/, ci/, e2e/, fixtures/, or a name such as docker-compose.dev.yml,
-    compose.ci.yaml, Dockerfile.test. For a file outside the working directory
-    (`../x/compose.yaml`) only its name counts: where the user keeps a checkout
-    (~/dev/shop) says nothing about the file."""
-    knowledge = _knowledge()
-    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
-    if not parts:
-        return False
-    *directories, name = parts
-    if ".." in directories:
-        directories = []  # outside the working directory: only the file's name counts
-    if any(d.lower() in knowledge.local_dirs for d in directories):
-        return True
-    if any(
-        w in knowledge.local_dirs - {".ci", ".github", ".gitlab", ".circleci", ".buildkite"}
-        for d in directories
-        for w in _FILE_WORDS.split(d.lower())
-        if w in ("test", "tests", "e2e")
-    ):
-        return True  # integration-tests/, e2e-suite/
-    return any(w in knowledge.local_words for w in _FILE_WORDS.split(name.lower()))
-
-
 # -- Dockerfile ENV / ARG assignments ---------------------------------------------------
 
 
@@ -543,6 +510,12 @@ class Occurrence(NamedTuple):
     message: str
 
 
+def _file_holding(service: Service, path: tuple[str | int, ...]) -> ComposeFile:
+    """The compose file that holds the value at `path` of `service`'s model."""
+    view = service.file
+    return view.file_of(path) if isinstance(view, ComposeView) else view
+
+
 def scan(project: Project, settings: Settings) -> list[Occurrence]:
     """Every hard-coded secret of the project with its tier and message (a YAML
     anchor shared by several services is one occurrence, where it is written)."""
@@ -550,7 +523,7 @@ def scan(project: Project, settings: Settings) -> list[Occurrence]:
     for source in project.dockerfiles:
         if source.parsed is not None:
             stages = _inherited_stages(project, source.parsed)
-            local = not settings.local_files and is_local_file(source.display)
+            local = not settings.local_files and source_use(source) is not None
             for line, column, tier, message in _dockerfile_occurrences(
                 source.parsed, settings, local, stages
             ):
@@ -559,7 +532,8 @@ def scan(project: Project, settings: Settings) -> list[Occurrence]:
         build = service.build
         if build is not None and build.inline is not None:
             where = service.file.key_loc(build.path + ("dockerfile_inline",))
-            local = not settings.local_files and is_local_file(where.path)
+            holder = _file_holding(service, build.path)
+            local = not settings.local_files and source_use(holder) is not None
             stages = _inherited_stages(project, build.inline)
             for line, _, tier, message in _dockerfile_occurrences(
                 build.inline, settings, local, stages
@@ -678,7 +652,8 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
             if where in entries_at:
                 entries_at[where][2].append(service.name)
                 continue
-            local = not settings.local_files and is_local_file(where.path)
+            holder = _file_holding(service, env.path)
+            local = not settings.local_files and source_use(holder) is not None
             if is_arg:
                 tier = _tier(verdict.kind, local, settings)
                 message = _arg_message(env, value, verdict)
@@ -901,7 +876,6 @@ __all__ = [
     "Tier",
     "Verdict",
     "assignments",
-    "is_local_file",
     "is_secret_name",
     "judge",
     "mask",

@@ -1,4 +1,9 @@
-"""CL302 unpinned-image: an image without a tag, or with `latest`."""
+"""CL302 unpinned-image: an image without a tag, or with `latest`.
+
+Silent where pinning is not worth a line: what is plainly for local use
+(`model.purpose.image_use`: a test runner, a mail catcher the
+development override adds, a service behind a profile) and the project's own
+published image (`model.purpose.own_image`), whose `latest` its maintainers push."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from compose_lint.model.eol import (
 )
 from compose_lint.model.image import project_images
 from compose_lint.model.imageref import ImageRef, parse_image
+from compose_lint.model.purpose import image_use, own_image
 from compose_lint.registry import Found, rule
 
 
@@ -44,6 +50,8 @@ def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
         if image.from_dockerfile and ref.registry is None and ref.repository == "scratch":
             continue
         if ref.tag is not None and ref.tag != "latest":
+            continue
+        if image_use(project, image) is not None or own_image(project, ref.repository):
             continue
         what = 'has no tag, so it pulls "latest"' if ref.tag is None else 'uses the "latest" tag'
         name = repository_as_written(ref)

@@ -9,8 +9,12 @@ image known to neither stays unjudged. No finding when privileges are dropped at
 time: an entrypoint script from the build context that re-executes as an unprivileged
 user (`model.entrypoint.entrypoint_script`), or a base image that starts as root on
 purpose and gives root up itself (its entrypoint steps down, or its server runs its
-workers unprivileged) while the image keeps that program. A Dockerfile no service
-builds is only reported for an explicit root USER at the end of its last stage.
+workers unprivileged) while the image keeps that program. Also none when the container
+ends up running a program that is root by design (`model.entrypoint.root_by_design`:
+a web server's master, a process supervisor, cron), whose own configuration decides
+the users its work runs as. Nor for a test or development image
+(`model.purpose.dockerfile_use`, `stage_use`). A Dockerfile no service builds is only
+reported for an explicit root USER at the end of its last stage.
 """
 
 from __future__ import annotations
@@ -21,7 +25,12 @@ from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.model import DockerfileSource, Project
 from compose_lint.model.commands import basename
-from compose_lint.model.entrypoint import entrypoint_script, start_of
+from compose_lint.model.entrypoint import (
+    entrypoint_script,
+    root_by_design,
+    start_of,
+    started_programs,
+)
 from compose_lint.model.image import (
     BuiltImage,
     ImageFacts,
@@ -31,6 +40,7 @@ from compose_lint.model.image import (
     lone_image,
     stage_of,
 )
+from compose_lint.model.purpose import dockerfile_use, stage_use
 from compose_lint.registry import Found, rule
 
 # Words in an image reference that say its default user is not root, by naming
@@ -138,6 +148,8 @@ def _drops_at_run_time(image: BuiltImage) -> bool:
     script = entrypoint_script(image)
     if script is not None and script.drop is not None:
         return True
+    if any(root_by_design(program) for program in started_programs(image)):
+        return True
     facts = image_facts(image.root) if image.root is not None else None
     return facts is not None and _base_drops(image, facts)
 
@@ -155,9 +167,13 @@ def runs_as_root(project: Project) -> Found:
         if not builds:
             yield from _lone_runs_as_root(source, dockerfile)
             continue
+        if dockerfile_use(source, builds) is not None:
+            continue  # a test runner or development image: root is not worth a line
         # location -> (what is wrong, how to fix it, the services)
         found: dict[tuple[int, int], tuple[str, str, list[str]]] = {}
         for build in builds:
+            if stage_use(build) is not None:
+                continue  # a test or development stage: root is not worth a line
             image = image_of(build)
             if image is None or image.compose_user is not None:
                 continue

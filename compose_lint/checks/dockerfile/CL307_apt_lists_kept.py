@@ -9,6 +9,7 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import Command, PackageCall, package_call, unwrap
+from compose_lint.model.purpose import Use
 from compose_lint.model.runs import Run, runs
 from compose_lint.registry import Found, rule
 
@@ -26,8 +27,8 @@ _HOLDS_LISTS = frozenset({"/var", "/var/lib", "/var/lib/apt", _LISTS})
 )
 def apt_lists_kept(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped:
-            continue
+        if not run.shipped or run.use is Use.TEST:
+            continue  # a throwaway stage, or an image for tests or CI
         found = next(((c, call) for c in run.commands if (call := _update(c)) is not None), None)
         if found is None or _removes_apt_lists(run):
             continue

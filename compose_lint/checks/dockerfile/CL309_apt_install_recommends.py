@@ -11,6 +11,7 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import FALSE_WORDS, apt_option, package_call
+from compose_lint.model.purpose import Use
 from compose_lint.model.runs import apt_configured, runs
 from compose_lint.registry import Found, rule
 
@@ -25,8 +26,8 @@ _KEY = "apt::install-recommends"
 )
 def apt_install_recommends(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped:
-            continue  # a throwaway stage: the recommends only slow its build a little
+        if not run.shipped or run.use is Use.TEST:
+            continue  # a throwaway stage or an image for tests or CI: size is not worth a line
         for command in run.commands:
             call = package_call(command)
             if call is None or call.manager != "apt-get" or call.action != "install":

@@ -1,0 +1,216 @@
+"""Production-hygiene rules (CL302 pinning, CL304 root, CL307/CL309 image size) stay
+silent on what is plainly for local use: a test runner, the mail catcher a development
+override adds, a service behind a profile, a development stage. The same service in
+the application's own compose file is still reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import catches, catches_not
+
+from compose_lint.model.purpose import is_local_file
+
+MAILPIT = "services:\n  mail:\n    image: axllent/mailpit\n"
+APP = 'FROM python:3.13-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
+APT = (
+    "FROM debian:bookworm\n"
+    "RUN apt-get update && apt-get install -y curl\n"
+    'CMD ["sleep", "infinity"]\n'
+)
+
+
+# --- CL302 unpinned-image ---------------------------------------------------------------
+
+
+def test_cl302_reports_the_application_compose_file() -> None:
+    catches("CL302", compose=MAILPIT, at="compose.yaml:3:12")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["tests/e2e/compose.yaml", "ci/compose.yaml", "docker-compose.dev.yml", "compose.test.yaml"],
+)
+def test_cl302_silent_in_local_files(path: str) -> None:
+    catches_not("CL302", files={path: MAILPIT}, target=path)
+
+
+def test_cl302_silent_for_a_service_only_the_override_adds() -> None:
+    base = "services:\n  web:\n    image: nginx:1.27\n"
+    override = "services:\n  web:\n    image: nginx\n  mail:\n    image: axllent/mailpit\n"
+    found = catches("CL302", compose=base, files={"compose.override.yaml": override})
+    # the override's change to the application's own service is still reported
+    assert len(found) == 1 and '"nginx"' in found[0], found
+
+
+def test_cl302_silent_behind_a_profile() -> None:
+    compose = "services:\n  mail:\n    image: axllent/mailpit\n    profiles: [debug]\n"
+    catches_not("CL302", compose=compose)
+
+
+def test_cl302_silent_in_the_development_variant_of_a_production_file() -> None:
+    prod = "services:\n  mail:\n    image: axllent/mailpit:v1.21\n"
+    catches_not("CL302", compose=MAILPIT, files={"compose.prod.yaml": prod})
+    # the other way round: a file named like a variant does not make compose.yaml dev
+    catches("CL302", compose=MAILPIT, files={"compose.latest.yaml": prod})
+
+
+def test_cl302_silent_for_the_projects_own_image_on_latest() -> None:
+    own = "services:\n  app:\n    image: ghcr.io/shop/shop:latest\n"
+    layout = {"shop/.git/HEAD": "ref: refs/heads/main\n", "shop/compose.yaml": own}
+    catches_not("CL302", files=layout, target="shop")
+    voting = "services:\n  vote:\n    image: samples/shop_vote\n"
+    catches_not("CL302", files={**layout, "shop/compose.yaml": voting}, target="shop")
+    other = "services:\n  app:\n    image: ghcr.io/acme/shopping-cart:latest\n"
+    catches("CL302", files={**layout, "shop/compose.yaml": other}, target="shop")
+
+
+def test_cl302_silent_in_a_dockerfile_only_local_services_build() -> None:
+    compose = "services:\n  sut:\n    build: .\n    profiles: [test]\n"
+    catches_not("CL302", compose=compose, dockerfile='FROM python\nCMD ["pytest"]\n')
+    compose = "services:\n  web:\n    build: .\n"
+    catches("CL302", compose=compose, dockerfile='FROM python\nCMD ["pytest"]\n')
+
+
+# --- CL304 runs-as-root -----------------------------------------------------------------
+
+
+def test_cl304_silent_for_a_development_target() -> None:
+    dockerfile = APP + 'FROM python:3.13-slim AS dev\nCMD ["flask", "run"]\n'
+    compose = "services:\n  web:\n    build:\n      context: .\n      target: dev\n"
+    catches_not("CL304", compose=compose, dockerfile=dockerfile)
+
+
+def test_cl304_silent_for_a_local_dockerfile() -> None:
+    compose = "services:\n  web:\n    build:\n      context: .\n      dockerfile: Dockerfile.dev\n"
+    catches_not("CL304", compose=compose, files={"Dockerfile.dev": APP})
+
+
+def test_cl304_silent_for_a_test_runner_image() -> None:
+    compose = "services:\n  web:\n    build: .\n  sut:\n    build: ./tests\n"
+    found = catches("CL304", compose=compose, dockerfile=APP, files={"tests/Dockerfile": APP})
+    assert len(found) == 1 and '"web"' in found[0], found
+    # the application's Dockerfile, built here only by a test file, is still reported
+    catches(
+        "CL304",
+        files={"compose.test.yaml": "services:\n  sut:\n    build: .\n", "Dockerfile": APP},
+        target="compose.test.yaml",
+    )
+
+
+# --- CL307 / CL309 image size -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["CL307", "CL309"])
+def test_image_size_rules_silent_for_a_test_image(code: str) -> None:
+    compose = "services:\n  sut:\n    build: ./tests\n"
+    catches_not(code, compose=compose, files={"tests/Dockerfile": APT})
+    catches_not(
+        code,
+        compose="services:\n  sut:\n    build: {context: ., dockerfile: Dockerfile.test}\n",
+        files={"Dockerfile.test": APT},
+    )
+    catches(code, compose="services:\n  web:\n    build: .\n", dockerfile=APT)
+    # a development image is still shipped to a registry often enough: size counts
+    catches(
+        code,
+        files={"compose.dev.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": APT},
+        target="compose.dev.yaml",
+    )
+
+
+def test_cl304_still_reports_the_dockerfile_only_a_development_file_builds() -> None:
+    # the application's only Dockerfile; CI pushes its image, whatever builds it here
+    compose = "services:\n  web:\n    build: .\n"
+    catches(
+        "CL304", files={"compose.dev.yaml": compose, "Dockerfile": APP}, target="compose.dev.yaml"
+    )
+
+
+def test_cl304_silent_for_the_development_dockerfile_beside_a_production_one() -> None:
+    compose = "services:\n  web:\n    build: .\n"
+    prod = "FROM python:3.13-slim\nRUN useradd app\nUSER app\n"
+    catches_not("CL304", compose=compose, dockerfile=APP, files={"Dockerfile.prod": prod})
+
+
+def test_local_files_include_devcontainers_and_named_variants() -> None:
+    assert is_local_file(".devcontainer/compose.yaml")
+    assert is_local_file("docker/Dockerfile.e2e")
+    assert not is_local_file("docker/Dockerfile.prod")
+
+
+# --- CL304: programs that are root by design -------------------------------------------
+
+SCRIPTED = (
+    "FROM debian:bookworm\n"
+    "COPY start.sh /usr/local/bin/start.sh\n"
+    'ENTRYPOINT ["/usr/local/bin/start.sh"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "files"),
+    [
+        ('FROM debian:bookworm\nCMD ["supervisord", "-n"]\n', {}),
+        ('FROM php:8.3-fpm\nCMD ["php-fpm8.3", "-F"]\n', {}),
+        (SCRIPTED, {"start.sh": "#!/bin/sh\nset -e\nprepare\nexec cron -f\n"}),
+        (SCRIPTED + 'CMD ["supervisord"]\n', {"start.sh": '#!/bin/sh\nexec "$@"\n'}),
+        (
+            'FROM alpine:3.20\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
+            {"run.sh": "#!/bin/sh\nsetup\n/usr/sbin/httpd -D FOREGROUND\n"},
+        ),
+    ],
+)
+def test_cl304_silent_when_the_container_runs_a_root_by_design_program(
+    dockerfile: str, files: dict[str, str]
+) -> None:
+    compose = "services:\n  web:\n    build: .\n"
+    catches_not("CL304", compose=compose, dockerfile=dockerfile, files=files)
+
+
+def test_cl304_still_reports_a_script_that_hands_over_to_the_application() -> None:
+    compose = "services:\n  web:\n    build: .\n"
+    script = "#!/bin/sh\nnginx -t\nexec python /app/main.py\n"
+    catches("CL304", compose=compose, dockerfile=SCRIPTED, files={"start.sh": script})
+    # a supervisor started in the background does not decide who serves
+    script = "#!/bin/sh\ncron\nexec python /app/main.py\n"
+    catches("CL304", compose=compose, dockerfile=SCRIPTED, files={"start.sh": script})
+
+
+def test_cl304_reads_the_last_step_of_a_script_before_its_closing_lines() -> None:
+    compose = "services:\n  web:\n    build: .\n"
+    dockerfile = 'FROM alpine:3.20\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n'
+    script = (
+        '#!/bin/sh\nif [ "$MODE" = serve ]; then\n  setup\n  /usr/sbin/httpd -D FOREGROUND\n'
+        'else\n  echo "configured"\n  exit 0\nfi\n'
+    )
+    catches_not("CL304", compose=compose, dockerfile=dockerfile, files={"run.sh": script})
+
+
+def test_cl301_still_reports_an_image_only_tests_use() -> None:
+    # an end-of-life release is worth replacing in a test setup too: it is what
+    # the tests prove the application works with
+    old = "services:\n  db:\n    image: postgres:9.4\n"
+    catches("CL301", files={"compose.test.yaml": old}, target="compose.test.yaml")
+
+
+def test_the_folder_named_on_the_command_line_is_an_application(tmp_path: Path) -> None:
+    """`compose-lint fixtures/shop` lints an application; linting the checkout that
+    holds it, `fixtures/` marks it as test data. Named files keep their path as shown,
+    as pre-commit passes them."""
+    from compose_lint.engine import Options, run
+
+    shop = tmp_path / "fixtures" / "shop"
+    shop.mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    (shop / "compose.yaml").write_text(MAILPIT)
+
+    def codes(*paths: str) -> list[str]:
+        named = [str(tmp_path / p) for p in paths]
+        result = run(named, Options(select=("CL302",), isolated=True), cwd=tmp_path)
+        return [f.code for f in result.findings]
+
+    assert codes("fixtures/shop") == ["CL302"]
+    assert codes(".") == []
+    assert codes("fixtures/shop/compose.yaml") == []
