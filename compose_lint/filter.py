@@ -89,8 +89,8 @@ def _unused(
 ) -> Iterable[Unused]:
     for path, found in directives.items():
         for d in found:
-            if d.problem is not None:
-                continue  # malformed: CL008 reports it
+            if d.problem is not None or d.foreign:
+                continue  # malformed: CL008 reports it; another tool's: not ours to judge
             where = Location(path, d.line, d.column)
             if not d.rules:
                 if (path, d.line, "") not in used:

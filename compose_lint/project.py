@@ -37,7 +37,7 @@ from compose_lint.model import (
     YamlPath,
 )
 from compose_lint.model.values import parse_env, parse_env_file, parse_ports
-from compose_lint.suppress import scan
+from compose_lint.suppress import scan, scan_hadolint
 
 _Source = TypeVar("_Source", DockerfileSource, IgnoreSource)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)|\.git(?:#.*)?$", re.I)
@@ -411,7 +411,7 @@ class Loader:
         def fill(source: DockerfileSource, text: str) -> None:
             source.parsed = parse_dockerfile(text)
             spans = [(i.line, i.end_line) for i in source.parsed.instructions]
-            source.directives = scan(text, spans)
+            source.directives = scan(text, spans) + scan_hadolint(text, spans)
 
         return self._read_once(self._dockerfiles, DockerfileSource, path, fill)
 

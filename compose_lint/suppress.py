@@ -13,12 +13,22 @@ not exactly one of the forms above (`disable CL101` without `=`, an unknown
 directive such as `ignore=` or `disable-next-line=`, a stray word after the
 rules) is a malformed directive. It suppresses nothing and carries a `problem`,
 which rule CL008 reports at the directive's line: a typo must never widen a
-suppression to every rule."""
+suppression to every rule.
+
+A Dockerfile's hadolint comments count too (`scan_hadolint`):
+
+    # hadolint ignore=DL3009,DL3015           the instruction below
+    # hadolint global ignore=DL3003           the whole file
+
+silence the compose-lint rules that cover those hadolint rules (data/hadolint.json),
+so a Dockerfile already annotated for hadolint needs no second comment. They are
+`foreign`: never reported as unused or malformed, since hadolint may need them."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from functools import cache
 from typing import NamedTuple
 
 KINDS = ("disable", "disable-file")
@@ -39,6 +49,7 @@ class Directive(NamedTuple):
     last: int  # last line covered
     reason: str = ""  # the text after "--", if any
     problem: str | None = None  # malformed: why; such a directive suppresses nothing
+    foreign: bool = False  # another tool's comment (hadolint): never judged as unused
 
     def covers(self, line: int) -> bool:
         if self.problem is not None:
@@ -125,4 +136,43 @@ def scan(text: str, spans: list[tuple[int, int]] | None = None) -> list[Directiv
                 parsed.problem,
             )
         )
+    return directives
+
+
+_HADOLINT = re.compile(
+    r"^\s*#\s*hadolint\s+(?P<global>global\s+)?ignore\s*=\s*(?P<codes>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)",
+    re.I,
+)
+
+
+@cache
+def _hadolint_rules() -> dict[str, tuple[str, ...]]:
+    from compose_lint import data
+
+    table = data.load("hadolint.json")["rules"]
+    return {code.upper(): tuple(rules) for code, rules in table.items()}
+
+
+def scan_hadolint(text: str, spans: list[tuple[int, int]]) -> list[Directive]:
+    """The `# hadolint ignore=` / `# hadolint global ignore=` comments of a Dockerfile
+    as directives for the compose-lint rules that cover those hadolint codes (codes
+    that none covers are hadolint's alone and dropped). `spans` are the (first, last)
+    lines of the file's instructions: a comment covers the instruction below it."""
+    if "hadolint" not in text.lower():
+        return []
+    table = _hadolint_rules()
+    directives: list[Directive] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HADOLINT.match(line)
+        if match is None:
+            continue
+        codes = [c.strip().upper() for c in match["codes"].split(",")]
+        rules = tuple(dict.fromkeys(r for c in codes for r in table.get(c, ())))
+        if not rules:
+            continue
+        following = next((s for s in spans if s[0] > number), None)
+        last = following[1] if following is not None else number + 1
+        column = line.index("#") + 1
+        file_wide = match["global"] is not None
+        directives.append(Directive(number, column, rules, file_wide, number, last, foreign=True))
     return directives

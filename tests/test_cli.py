@@ -222,6 +222,40 @@ def test_dockerfile_suppression_covers_the_whole_instruction(project: Path) -> N
     assert json.loads(out) == []
 
 
+def test_hadolint_ignore_comments_silence_the_rules_that_cover_them(project: Path) -> None:
+    (project / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    (project / "Dockerfile").write_text(
+        "FROM debian:12\n"
+        "# hadolint ignore=DL3009,DL3015\n"
+        "RUN apt-get update \\\n  && apt-get install -y curl\n"
+        "RUN apt-get update && apt-get install -y wget\n"
+        'CMD ["sleep", "infinity"]\n'
+    )
+    _, out, _ = invoke(["--format", "json", "--select", "CL307,CL309,CL007"], project)
+    # the annotated RUN is silent; the next one is reported; the comment is not
+    # "unused" even for a hadolint code compose-lint lacks
+    assert sorted((f["code"], f["line"]) for f in json.loads(out)) == [
+        ("CL307", 5),
+        ("CL309", 5),
+    ]
+
+
+def test_hadolint_global_ignore_covers_the_file(project: Path) -> None:
+    (project / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    (project / "Dockerfile").write_text(
+        "# hadolint global ignore=DL3003,DL9999\nFROM debian:12\nRUN cd /tmp && make\n"
+        "RUN cd /srv && make\n"
+    )
+    _, out, _ = invoke(["--format", "json", "--select", "CL305,CL007"], project)
+    assert json.loads(out) == []
+    # without the comment both cd are reported
+    (project / "Dockerfile").write_text(
+        "FROM debian:12\nRUN cd /tmp && make\nRUN cd /srv && make\n"
+    )
+    _, out, _ = invoke(["--format", "json", "--select", "CL305"], project)
+    assert [f["line"] for f in json.loads(out)] == [2, 3]
+
+
 # -- source lines ---------------------------------------------------------------
 
 
