@@ -18,7 +18,8 @@ Public names (kept stable: other rules build on them)
   `.root` (the external image at the bottom), `.exposed` (`Exposed` words with
   positions and values), `.dockerfile_user`, `.user`/`.entrypoint`/`.command`/
   `.healthcheck` (effective after the service's `user:`/`entrypoint:`/`command:`/
-  `healthcheck:`), `.compose_healthcheck`, `.windows`.
+  `healthcheck:`; no CMD runs when compose sets `entrypoint:` alone, and
+  `.dropped_cmd` is the CMD it drops), `.compose_healthcheck`, `.windows`.
 - `Resolver.of(dockerfile, build=None)`: one Dockerfile as one set of build args sees
   it (cached per Dockerfile and build args). `.env` (global ARG values), `.base(stage)`,
   `.stage(ref, before)`, `.built(target)`, `.parent(stage)`, `.chain(stage)`,
@@ -616,9 +617,25 @@ class BuiltImage:
 
     @property
     def command(self) -> Instruction | Override | None:
-        """The service's `command:` when set, else the chain's last CMD instruction."""
-        value = _override(self._service_data().get("command"))
-        return value if value is not None else self.end.cmd
+        """The service's `command:` when set, else the chain's last CMD instruction.
+        A service that sets `entrypoint:` without `command:` runs no CMD at all: the
+        engine drops the image's CMD when the entrypoint is overridden."""
+        data = self._service_data()
+        value = _override(data.get("command"))
+        if value is not None:
+            return value
+        if _override(data.get("entrypoint")) is not None:
+            return None
+        return self.end.cmd
+
+    @property
+    def dropped_cmd(self) -> Instruction | None:
+        """The image's CMD that the service's `entrypoint:` (without `command:`) drops;
+        None when nothing is dropped."""
+        data = self._service_data()
+        if _override(data.get("entrypoint")) is None or "command" in data:
+            return None
+        return self.end.cmd
 
     @property
     def compose_healthcheck(self) -> str:
