@@ -571,10 +571,27 @@ def ignore_file_for(context_dir: Path, dockerfile: Path | None) -> Path | None:
     return None
 
 
+def misplaced_ignore_file(context_dir: Path, dockerfile: Path | None) -> Path | None:
+    """A `.dockerignore` beside the Dockerfile that the build does not read: the
+    Dockerfile is in another folder than the context root, and BuildKit finds no
+    ignore file of its own (`ignore_file_for` is None). None otherwise."""
+    if dockerfile is None or not dockerfile.name or ignore_file_for(context_dir, dockerfile):
+        return None
+    located = dockerfile if dockerfile.is_absolute() else context_dir / dockerfile
+    beside = located.parent / ".dockerignore"
+    try:
+        if located.parent.resolve() == context_dir.resolve() or not beside.is_file():
+            return None
+    except (OSError, ValueError):
+        return None
+    return beside
+
+
 __all__ = [
     "DockerIgnore",
     "IgnorePattern",
     "go_clean",
     "ignore_file_for",
+    "misplaced_ignore_file",
     "parse_dockerignore",
 ]

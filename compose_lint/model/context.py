@@ -46,7 +46,8 @@ from typing import NamedTuple
 from compose_lint.discover import SKIP_DIRS
 from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
-from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern
+from compose_lint.load.dockerignore import DockerIgnore, IgnorePattern, misplaced_ignore_file
+from compose_lint.load.files import normalize
 from compose_lint.model import Build, Project
 from compose_lint.model.image import BuiltImage, Resolver, image_of
 from compose_lint.model.imageref import is_remote_source
@@ -672,7 +673,21 @@ def exists(build: Build, relpath: str) -> bool:
     return BuildContext.of(build).exists(relpath)
 
 
+def misplaced_ignore(project: Project, build: Build) -> Path | None:
+    """The `.dockerignore` beside `build`'s Dockerfile that the build never reads (the
+    context is another folder and has no ignore file of its own), unless another build
+    of the project uses that folder as its context; None otherwise."""
+    if build.context is None or build.dockerfile is None or build.inline is not None:
+        return None
+    beside = misplaced_ignore_file(build.context, build.dockerfile.path)
+    if beside is None:
+        return None
+    contexts = {normalize(b.context) for b in project.builds() if b.context is not None}
+    return None if normalize(beside.parent) in contexts else beside
+
+
 __all__ = [
+    "misplaced_ignore",
     "DEFAULT_DEPTH",
     "DEFAULT_LIMIT",
     "GLOB_LIMIT",

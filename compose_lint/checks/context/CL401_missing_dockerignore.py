@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.context import context_display, instruction_where
+from compose_lint.model.context import context_display, instruction_where, misplaced_ignore
 from compose_lint.model.leaks import find_leaks, leak_names, leak_patterns, whole_context_builds
 from compose_lint.model.purpose import is_test_data_below
 from compose_lint.registry import Found, rule
@@ -18,6 +18,8 @@ from compose_lint.registry import Found, rule
 )
 def missing_dockerignore(project: Project) -> Found:
     for build, copy in whole_context_builds(project, with_ignore=False):
+        if misplaced_ignore(project, build) is not None:
+            continue  # the user wrote one beside the Dockerfile: CL519 says where it belongs
         context = context_display(build)
         ignore_file = ".dockerignore" if context == "." else f"{context}/.dockerignore"
         leaks = find_leaks(build, honor_ignore=False, copy=copy)
