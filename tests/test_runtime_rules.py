@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import catches, catches_not
 
 # --- CL144 quoted-list-environment ------------------------------------------------------
@@ -71,3 +73,122 @@ def test_cl147_near_misses() -> None:
         '  b:\n    image: x/b:1\n    network_mode: bridge\n    ports:\n      - "80:80"\n'
     )
     catches_not("CL147", compose=compose)
+
+
+# --- CL510 entrypoint-drops-cmd ---------------------------------------------------------
+
+GUNICORN = 'FROM python:3.13-slim\nCOPY . /app\nCMD ["gunicorn", "app:app"]\n'
+
+
+def test_cl510_a_wrapper_entrypoint_gets_no_command() -> None:
+    for entrypoint in ('["/wait-for-it.sh", "db:5432", "--"]', '["tini", "--"]', "gosu app"):
+        compose = f"services:\n  web:\n    build: .\n    entrypoint: {entrypoint}\n"
+        found = catches("CL510", compose=compose, dockerfile=GUNICORN, at="compose.yaml:4:5")
+        assert '"gunicorn app:app", Dockerfile line 3' in found[0]
+
+
+def test_cl510_a_script_that_runs_its_arguments() -> None:
+    compose = "services:\n  web:\n    build: .\n    entrypoint: /start.sh\n"
+    dockerfile = GUNICORN.replace("COPY . /app\n", "COPY . /app\nCOPY start.sh /start.sh\n")
+    files = {"start.sh": '#!/bin/sh\nprepare\nexec "$@"\n'}
+    catches("CL510", compose=compose, dockerfile=dockerfile, files=files)
+    catches_not("CL510", compose=compose, dockerfile=dockerfile, files={"start.sh": "exec x\n"})
+
+
+def test_cl510_near_misses() -> None:
+    # a whole command; the command repeated; no CMD to drop
+    compose = (
+        'services:\n  a:\n    build: .\n    entrypoint: ["python", "job.py"]\n'
+        '  b:\n    build: .\n    entrypoint: ["tini", "--"]\n    command: ["gunicorn", "a:a"]\n'
+    )
+    catches_not("CL510", compose=compose, dockerfile=GUNICORN)
+    compose = 'services:\n  a:\n    build: .\n    entrypoint: ["tini", "--"]\n'
+    catches_not("CL510", compose=compose, dockerfile="FROM python:3.13-slim\n")
+
+
+def test_entrypoint_alone_runs_no_cmd_in_the_model(tmp_path: Path) -> None:
+    from compose_lint.model.image import image_of
+    from compose_lint.project import Loader
+
+    (tmp_path / "Dockerfile").write_text(GUNICORN)
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  a:\n    build: .\n    entrypoint: ["tini", "--"]\n  b:\n    build: .\n'
+    )
+    project = Loader(tmp_path).compose_project((tmp_path / "compose.yaml",))
+    a, b = (image_of(s.build) for s in project.services if s.build is not None)
+    assert a is not None and b is not None
+    assert a.command is None and a.dropped_cmd is not None and a.dropped_cmd.line == 3
+    assert b.command is not None and b.dropped_cmd is None
+
+
+# --- CL511 command-ignored --------------------------------------------------------------
+
+
+def test_cl511_command_for_a_shell_form_entrypoint() -> None:
+    compose = 'services:\n  web:\n    build: .\n    command: ["--port", "8000"]\n'
+    dockerfile = "FROM python:3.13-slim\nENTRYPOINT python -m app\n"
+    found = catches("CL511", compose=compose, dockerfile=dockerfile, at="compose.yaml:4:5")
+    assert "Dockerfile line 2" in found[0]
+
+
+def test_cl511_near_misses() -> None:
+    compose = 'services:\n  web:\n    build: .\n    command: ["--port", "8000"]\n'
+    for dockerfile in (
+        'FROM python:3.13-slim\nENTRYPOINT ["python", "-m", "app"]\n',
+        'FROM python:3.13-slim\nENTRYPOINT exec python -m app "$@"\n',
+        "FROM python:3.13-slim\nCMD python -m app\n",
+    ):
+        catches_not("CL511", compose=compose, dockerfile=dockerfile)
+    overridden = compose + '    entrypoint: ["python", "-m", "app"]\n'
+    catches_not("CL511", compose=overridden, dockerfile="FROM x\nENTRYPOINT python -m app\n")
+
+
+# --- CL519 misplaced-dockerignore -------------------------------------------------------
+
+SUBFOLDER = "services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"
+
+
+def test_cl519_an_ignore_file_beside_a_dockerfile_in_a_subfolder() -> None:
+    files = {"docker/Dockerfile": "FROM x\nCOPY . /app\n", "docker/.dockerignore": ".env\n"}
+    found = catches("CL519", compose=SUBFOLDER, files=files, at="compose.yaml:4:7")
+    assert "docker/.dockerignore" in found[0] and "Dockerfile.dockerignore" in found[0]
+    # CL401 leaves the build to CL519: moving the file is the fix, not writing another
+    catches_not("CL401", compose=SUBFOLDER, files=files)
+
+
+def test_cl519_near_misses() -> None:
+    dockerfile = "FROM x\nCOPY . /app\n"
+    for extra in (
+        {"docker/Dockerfile.dockerignore": ".env\n"},  # the Dockerfile's own ignore file
+        {".dockerignore": ".env\n"},  # the context has one
+        {},  # nothing beside the Dockerfile
+    ):
+        files = {"docker/Dockerfile": dockerfile, "docker/.dockerignore": ".env\n", **extra}
+        if not extra:
+            files.pop("docker/.dockerignore")
+        catches_not("CL519", compose=SUBFOLDER, files=files)
+
+
+# --- CL145 container-variable-interpolated ----------------------------------------------
+
+
+def test_cl145_a_container_variable_replaced_by_compose() -> None:
+    compose = (
+        "services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_USER: app\n"
+        '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]\n'
+        '    command: ["postgres", "-c", "x=${POSTGRES_USER}"]\n'
+    )
+    found = catches("CL145", compose=compose, at=["compose.yaml:7:27", "compose.yaml:8:33"])
+    assert all("$$POSTGRES_USER" in m for m in found)
+
+
+def test_cl145_near_misses() -> None:
+    compose = (
+        "services:\n  db:\n    image: postgres:17\n    environment:\n"
+        "      POSTGRES_USER: ${POSTGRES_USER}\n      POSTGRES_DB: shop\n      TAG: x\n"
+        "    healthcheck:\n"
+        '      test: ["CMD-SHELL", "pg_isready -U $POSTGRES_USER -d $POSTGRES_DB"]\n'
+        '    command: ["postgres", "-c", "a=$$TAG", "-c", "b=${TAG:-x}", "-c", "c=$OTHER"]\n'
+    )
+    # escaped, defaulted, passed on from the shell, set in .env, not the container's
+    catches_not("CL145", compose=compose, files={".env": "POSTGRES_DB=shop\n"})
