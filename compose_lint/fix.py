@@ -278,6 +278,14 @@ def write(outcome: Outcome, cwd: Path) -> list[str]:
     return written
 
 
+def _inside(boundary: Boundary | None, destination: Path) -> bool:
+    """Is `destination` (links resolved) inside the project tree or a --root? A file
+    named on the command line may be read wherever it is, but is written only there."""
+    if boundary is None:
+        return False
+    return any(destination == r or r in destination.parents for r in boundary.roots)
+
+
 def _decoded(raw: bytes) -> str | None:
     """The text as the loaders read it (UTF-8, a BOM dropped); None for anything else."""
     try:
@@ -289,7 +297,7 @@ def _decoded(raw: bytes) -> str | None:
 def _replace(target: Path, before: str, after: str, boundary: Boundary | None) -> str | None:
     """Write `after` over the file `target` held `before`; None, or why it was not."""
     destination = real(target)
-    if boundary is None or not boundary.contains(destination):
+    if not _inside(boundary, destination):
         return "it lies outside the project tree"
     try:
         raw = read_bytes(destination)
@@ -348,7 +356,7 @@ def _atomic(destination: Path, data: bytes, mode: int, expected: bytes | None) -
 
 def _create(target: Path, content: str, boundary: Boundary | None) -> str | None:
     destination = real(target.parent) / target.name
-    if boundary is None or not boundary.contains(destination):
+    if not _inside(boundary, destination):
         return "it would lie outside the project tree"
     if os.path.lexists(destination):
         return "the file exists now"
