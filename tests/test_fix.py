@@ -448,3 +448,20 @@ def _parses(path: Path) -> bool:
     except (ReadError, YamlError):
         return False
     return True
+
+
+def test_sarif_with_fixes_matches_the_schema(tmp_path: Path) -> None:
+    import json
+
+    from conftest import shared_path
+    from jsonschema import Draft4Validator
+
+    schema = json.loads(shared_path("reference", "sarif-schema-2.1.0.json").read_text())
+    validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    shutil.copytree(FIXTURES / "tutorial", tmp_path / "tutorial")
+    (tmp_path / ".git").mkdir()
+    _, out, _ = invoke(["--format", "sarif", "tutorial"], tmp_path)
+    log = json.loads(out)
+    fixes = [r["fixes"] for r in log["runs"][0]["results"] if "fixes" in r]
+    assert len(fixes) == 3  # CL101 and CL401 safe, CL501 unsafe
+    assert [e.message for e in validator.iter_errors(log)] == []
