@@ -125,6 +125,26 @@ def main() -> None:
     show_default=True,
     help="Colour the text report (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it).",
 )
+@click.option(
+    "--fix",
+    "fix",
+    is_flag=True,
+    help="Apply the safe fixes, then report what remains (writes the files).",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, also apply the fixes that can change behaviour.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print a unified diff of the fixes instead of writing them; exit 1 if any.",
+)
+@click.option(
+    "--show-fixes", is_flag=True, help="List the fixes applied (with --fix) or available."
+)
 @click.option("--statistics", is_flag=True, help="Print only the number of findings per rule.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -149,6 +169,10 @@ def lint(
     roots: tuple[str, ...],
     show_source: bool | None,
     color: str,
+    fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    show_fixes: bool,
     statistics: bool,
     quiet: bool,
     list_rules: bool,
@@ -185,6 +209,8 @@ def lint(
     if "-" in paths or stdin_filename:
         if [p for p in paths if p != "-"] or files:
             _usage_error("standard input (- or --stdin-filename) cannot be combined with paths")
+        if fix or show_diff:
+            _usage_error("--fix and --diff work on files; they cannot read standard input")
         stdin = (stdin_filename or "-", sys.stdin.read())
     options = Options(
         select=_split(select),
@@ -201,8 +227,14 @@ def lint(
         stdin=stdin,
         roots=roots,
     )
+    fixed: list[Any] | None = None
+    refused: list[str] = []
     try:
         targets = [] if stdin else list(paths) or ([] if options.files else ["."])
+        if show_diff:
+            _diff(targets, options, unsafe_fixes, quiet)
+        if fix:
+            fixed, refused = _fix(targets, options, unsafe_fixes)
         result = run(targets, options, Path.cwd())
     except ConfigError as exc:
         _usage_error(exc.message)
@@ -221,6 +253,8 @@ def lint(
         sys.exit(EXIT_USAGE)
     for note in result.notes:
         click.echo(f"compose-lint: note: {escape(note)}", err=True)
+    for why in refused:
+        click.echo(f"compose-lint: warning: {escape(why)}", err=True)
     for crash in result.crashes:
         click.echo(f"compose-lint: {crash if debug else escape(crash)}", err=True)
     if not result.files and not quiet:
@@ -238,6 +272,9 @@ def lint(
             color=colored,
             summary=not quiet,
             lines=result.lines,
+            unsafe_fixes=unsafe_fixes,
+            fixed=fixed,
+            show_fixes=show_fixes,
         )
     elif output_format == "junit":
         report = formatter("junit")(result.findings, len(result.files), failing=result.failing)
@@ -260,9 +297,51 @@ def lint(
     else:
         _write_stdout(data)
 
+    if (output_format != "text" or statistics) and not quiet:
+        # the report on stdout is data: what was fixed goes to stderr
+        from compose_lint.report.text import fix_lines, fixed_line, fixed_lines
+
+        if show_fixes:
+            shown = (
+                fix_lines(result.findings, unsafe_fixes) if fixed is None else fixed_lines(fixed)
+            )
+            for line in shown:
+                click.echo(line, err=True)
+        if fixed is not None:
+            click.echo(f"compose-lint: {fixed_line(len(fixed))}", err=True)
+
     if result.crashes:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if result.failed and not exit_zero else EXIT_OK)
+
+
+def _diff(targets: list[str], options: Any, unsafe: bool, quiet: bool) -> NoReturn:
+    """--diff: the unified diff of every fix on stdout, nothing written; exit 1 when
+    there is something to fix."""
+    from compose_lint.fix import diff, fix_project
+    from compose_lint.report.text import escape
+
+    outcome = fix_project(targets, options, Path.cwd(), unsafe=unsafe)
+    for crash in outcome.result.crashes:
+        click.echo(f"compose-lint: {escape(crash)}", err=True)
+    _write_stdout(diff(outcome).encode("utf-8", "surrogateescape"))
+    count = len(outcome.applied)
+    if not quiet and count:
+        click.echo(f"compose-lint: would fix {count} problem{'s' if count != 1 else ''}", err=True)
+    if outcome.result.crashes:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if outcome.changed else EXIT_OK)
+
+
+def _fix(targets: list[str], options: Any, unsafe: bool) -> tuple[list[Any], list[str]]:
+    """--fix: apply the fixes and write the files; (the findings fixed, the files left
+    alone and why)."""
+    from compose_lint.fix import fix_project, write
+
+    outcome = fix_project(targets, options, Path.cwd(), unsafe=unsafe)
+    written = set(write(outcome, Path.cwd()))
+    fixed = [f for f in outcome.applied if f.fix is not None and set(f.fix.paths) <= written]
+    return fixed, outcome.refused
 
 
 @main.command(

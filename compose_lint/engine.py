@@ -21,8 +21,8 @@ from compose_lint.config import (
 from compose_lint.discover import collect_projects
 from compose_lint.exclude import Exclusion, PatternSet
 from compose_lint.filter import Suppressed, apply
-from compose_lint.findings import Finding, Location, Severity
-from compose_lint.load.files import normalize, stat_kind
+from compose_lint.findings import Finding, Fix, Location, Severity
+from compose_lint.load.files import Boundary, normalize, stat_kind
 from compose_lint.mask import Masker
 from compose_lint.model import ModelProblem, Project
 from compose_lint.project import Loader
@@ -48,6 +48,10 @@ class Result:
     notes: list[str] = field(default_factory=list)  # things to say once on stderr
     # the source lines findings point at, secrets masked: path -> line number -> text
     lines: dict[str, dict[int, str]] = field(default_factory=dict)
+    # what --fix needs: the text of every file read (path as shown -> text), and the
+    # project tree each file a fix edits lies in (fixes leaving their tree are dropped)
+    texts: dict[str, str] = field(default_factory=dict)
+    boundaries: dict[str, Boundary] = field(default_factory=dict)
 
 
 def _detail(exc: BaseException) -> str:
@@ -108,6 +112,9 @@ class Options(NamedTuple):
     # option values that win over every config file, for each rule that declares the
     # option: (("reference-date", date),); None: those COMPOSE_LINT_EOL_DATE sets
     rule_options: tuple[tuple[str, Any], ...] | None = None
+    # (path relative to cwd, text) pairs that stand in for files on disk: what --fix
+    # and --diff lint again after applying a round of fixes in memory
+    buffers: tuple[tuple[str, str], ...] = ()
 
 
 class Configs:
@@ -186,8 +193,8 @@ def _guarded(
     try:
         found = r(*args) if r.reads == "project" else r.check(*args)
         return [
-            Finding(r.code, r.name, r.severity, location, message, r.sensitive)
-            for location, message in found
+            Finding(r.code, r.name, r.severity, item[0], item[1], r.sensitive, _fix_of(item))
+            for item in found
         ]
     except (OSError, ValueError) as exc:  # a value no check can use: a path too long...
         message = f"{r.code} ({r.name}) could not check this project ({_detail(exc)}); {_UNUSABLE}"
@@ -196,6 +203,26 @@ def _guarded(
         detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
         result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
         return []
+
+
+def _fix_of(item: tuple[Any, ...]) -> Fix | None:
+    fix = item[2] if len(item) > 2 else None
+    return fix if isinstance(fix, Fix) and fix.edits else None
+
+
+def _fixes_within(
+    findings: list[Finding], boundary: Boundary, cwd: Path, boundaries: dict[str, Boundary]
+) -> list[Finding]:
+    """The findings, a fix that would write outside the project tree taken off."""
+    kept: list[Finding] = []
+    for f in findings:
+        if f.fix is not None:
+            if all(boundary.contains(normalize(cwd / p)) for p in f.fix.paths):
+                boundaries.update((p, boundary) for p in f.fix.paths)
+            else:
+                f = f._replace(fix=None)
+        kept.append(f)
+    return kept
 
 
 def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
@@ -207,6 +234,8 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     if options.stdin is not None:
         stdin = normalize(cwd / options.stdin[0])
         buffers[stdin] = options.stdin[1]
+    for path, text in options.buffers:
+        buffers[normalize(cwd / path)] = text
     named = [p for p in (*paths, *options.files) if stat_kind(cwd / p) != "a directory"]
     if stdin is not None:
         named.append(str(stdin))
@@ -240,6 +269,8 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
         for r, rule_options in selected:
             if r.reads == "project":
                 raw.extend(_guarded(r, (project, rule_options), where, options, result))
+        boundary = loader.boundary_of(project.directory)
+        raw = _fixes_within(raw, boundary, cwd, result.boundaries)
         known.extend(raw)
         inline = config.inline_suppressions
         ignored = {s.display: config.ignored_for(s.path) for s in sources}
@@ -280,6 +311,7 @@ def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None =
     result.notes.extend(foreign_note(p) for p in configs.foreign)
     result.findings = _capped(result.findings)
     _mask(result, known, loader.texts)
+    result.texts = loader.texts
     return result
 
 

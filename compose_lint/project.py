@@ -384,6 +384,7 @@ class Loader:
             compose.error = LoadError(exc.line, 1, exc.message)
             return documents
         self.texts[compose.display] = text
+        compose.text = text
         compose.directives = scan(text)
         try:
             docs = load_yaml(text)
@@ -401,6 +402,7 @@ class Loader:
                     interpolation_env=env,
                     base_dir=path.parent,
                     inner=compose.inner,
+                    text=text,
                 )
             )
         return documents

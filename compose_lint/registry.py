@@ -11,14 +11,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from compose_lint.findings import Location, Severity
+from compose_lint.findings import Fix, Location, Severity
 from compose_lint.model import Project
 
+# what a rule reports: (where, message), or (where, message, fix) when it can offer an
+# edit that makes the finding go away (a Fix, or None when it has no sure one)
+Reported = tuple[Location, str] | tuple[Location, str, Fix | None]
 # check(project) or, for a rule that declares options, check(project, options) with its
 # own options already validated (name -> value; absent ones are absent)
-Check = Callable[..., Iterable[tuple[Location, str]]]
-# what a check function returns: (where, message) pairs
-Found = Iterator[tuple[Location, str]]
+Check = Callable[..., Iterable[Reported]]
+# what a check function returns
+Found = Iterator[Reported]
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Rule:
 
     def __call__(
         self, project: Project, options: Mapping[str, Any] | None = None
-    ) -> Iterable[tuple[Location, str]]:
+    ) -> Iterable[Reported]:
         """The rule's findings on `project`, given its options (only those it declares)."""
         if not self.options:
             return self.check(project)

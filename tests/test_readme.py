@@ -54,7 +54,7 @@ def test_the_linters_own_image_lints_clean() -> None:
 
 def test_config_names_and_hook_ids_are_this_tools_own() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert [h["id"] for h in hooks] == ["compose-project-lint"]
+    assert [h["id"] for h in hooks] == ["compose-project-lint", "compose-project-lint-fix"]
     assert ".compose-project-lint.yaml" in README
     assert "pip install compose-lint\n" not in README and "uvx compose-lint" not in README.replace(
         "`uvx compose-lint`", ""

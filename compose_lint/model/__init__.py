@@ -42,6 +42,7 @@ class ComposeFile:
     # the path below the folder named on the command line (`display` otherwise): its
     # folders say what the file is for (model.purpose); the folders above do not
     inner: str = ""
+    text: str = ""  # the whole file as read (every document of it): what fixes edit
 
     @property
     def data(self) -> Any:

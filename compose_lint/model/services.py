@@ -26,7 +26,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from compose_lint.findings import Location
 from compose_lint.load import interpolation
@@ -103,14 +103,18 @@ def closest(name: str, candidates: Iterable[Any]) -> str | None:
     return Names(candidates).closest(name)
 
 
-def once(found: Iterable[tuple[Location, str]]) -> Iterator[tuple[Location, str]]:
+# a rule's (where, message) or (where, message, fix)
+_Reported = TypeVar("_Reported", bound=tuple[Any, ...])
+
+
+def once(found: Iterable[_Reported]) -> Iterator[_Reported]:
     """One finding per location: a value that several services inherit (through
     `extends`) is written, and fixed, in one place."""
     seen: set[Location] = set()
-    for loc, message in found:
-        if loc not in seen:
-            seen.add(loc)
-            yield loc, message
+    for item in found:
+        if item[0] not in seen:
+            seen.add(item[0])
+            yield item
 
 
 def exclusive(a: Service, b: Service) -> bool:

@@ -21,6 +21,12 @@ Choices, and why:
   against `%SRCROOT%`, which `originalUriBaseIds` maps to that root's file URI.
 - Columns count Unicode code points (what our loaders count), so the run says
   `columnKind: unicodeCodePoints` rather than SARIF's default UTF-16 units.
+- A finding with a fix carries it in `fixes` (SARIF's fix object): one artifactChange
+  per file, each edit a replacement whose `deletedRegion` is the range replaced
+  (startColumn == endColumn on one line: an insertion point; endColumn 1 of the next
+  line: the line ending included) and whose `insertedContent` is the new text; a new
+  file is an insertion at 1:1 of that file. `properties.safe` says whether `--fix`
+  applies it without `--unsafe-fixes`.
 - `partialFingerprints["compose-lint/v1"]` hashes code, path, message and an
   occurrence counter, never the line: a finding keeps its identity when lines
   are added above it. `primaryLocationLineHash`, the fingerprint GitHub itself
@@ -44,7 +50,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 from compose_lint import __version__
-from compose_lint.findings import Finding, Severity
+from compose_lint.findings import Finding, Fix, Severity
 from compose_lint.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -81,6 +87,9 @@ def render(
         _result(f, index[f.code], fp, lh, repository_path(f.path, cwd, root))
         for f, fp, lh in zip(findings, prints, hashes, strict=True)
     ]
+    for f, result in zip(findings, results, strict=True):
+        if f.fix is not None:
+            result["fixes"] = [_fix(f.fix, cwd, root)]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -215,6 +224,35 @@ def _descriptor(code: str, name: str, severity: Severity, summary: str) -> dict[
         "help": {"text": help_text, "markdown": help_text},
         "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": properties,
+    }
+
+
+def _fix(fix: Fix, cwd: Path | None, root: Path | None) -> dict[str, Any]:
+    changes = []
+    for path in fix.paths:
+        replacements = [
+            {
+                "deletedRegion": {
+                    "startLine": e.line,
+                    "startColumn": e.column,
+                    "endLine": e.end_line,
+                    "endColumn": e.end_column,
+                },
+                "insertedContent": {"text": e.text},
+            }
+            for e in fix.edits
+            if e.path == path
+        ]
+        changes.append(
+            {
+                "artifactLocation": artifact_location(repository_path(path, cwd, root)),
+                "replacements": replacements,
+            }
+        )
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": changes,
+        "properties": {"safe": fix.safe},
     }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Fix, Severity
 from compose_lint.model import Project
+from compose_lint.model.edits import delete_top_level_key
 from compose_lint.registry import Found, rule
 
 
@@ -22,7 +23,9 @@ def obsolete_version(project: Project) -> Found:
                 why = "Compose ignores it and always applies the latest Compose Specification"
             else:
                 why = "Docker Compose v2 even rejects it when it is not a string"
+            edit = delete_top_level_key(compose, "version")
             yield (
                 compose.key_loc(("version",)),
                 f'the top-level "version: {version}" is obsolete: {why}; remove the line',
+                Fix('remove the "version:" line', (edit,)) if edit is not None else None,
             )

@@ -14,10 +14,11 @@ from __future__ import annotations
 from functools import cache
 
 from compose_lint import data
-from compose_lint.findings import Severity
+from compose_lint.findings import Fix, Severity
 from compose_lint.load.dockerfile import Dockerfile, Stage
-from compose_lint.model import Port, Project, Service
+from compose_lint.model import Build, Port, Project, Service
 from compose_lint.model.context import dockerfile_display
+from compose_lint.model.edits import insert_line_after
 from compose_lint.model.image import BuiltImage, image_of
 from compose_lint.model.services import facts
 from compose_lint.model.values import PortSpan, image_ports, parse_port_span, uncovered
@@ -128,4 +129,23 @@ def port_not_exposed(project: Project) -> Found:
                 service.file.loc(port.path),
                 f"{what} {verb} published but the Dockerfile never EXPOSEs {pronoun}; "
                 f'add "EXPOSE {fix}" to {target}',
+                _expose(build, image, fix),
             )
+
+
+def _expose(build: Build, image: BuiltImage, ports: str) -> Fix | None:
+    """`EXPOSE ports` on a line of its own in the stage the service builds, after its
+    last instruction before the closing CMD/ENTRYPOINT. Unsafe: what the image declares
+    changes (`docker run -P` publishes it, other tools read it)."""
+    source, stage = build.dockerfile, image.stage
+    if build.inline is not None or source is None or stage is None:
+        return None
+    body = list(stage.instructions)
+    end = len(body)
+    while end > 0 and body[end - 1].keyword in ("CMD", "ENTRYPOINT"):
+        end -= 1
+    after = body[end - 1] if end > 0 else stage.from_instruction
+    edit = insert_line_after(source, after, f"EXPOSE {ports}", image.dockerfile.escape)
+    if edit is None:
+        return None
+    return Fix(f'add "EXPOSE {ports}" to {source.display}', (edit,), safe=False)

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from compose_lint.findings import Severity
-from compose_lint.model import Project
-from compose_lint.model.context import context_display, instruction_where, misplaced_ignore
-from compose_lint.model.leaks import find_leaks, leak_names, leak_patterns, whole_context_builds
+from compose_lint.findings import Fix, Severity
+from compose_lint.load.dockerignore import parse_dockerignore
+from compose_lint.model import Build, Project
+from compose_lint.model.context import (
+    context_display,
+    copy_sources,
+    explicit_sources,
+    from_context,
+    instruction_where,
+    misplaced_ignore,
+)
+from compose_lint.model.edits import new_file
+from compose_lint.model.leaks import (
+    Leak,
+    find_leaks,
+    leak_names,
+    leak_patterns,
+    whole_context_builds,
+)
 from compose_lint.model.purpose import is_test_data_below
 from compose_lint.registry import Found, rule
 
@@ -41,8 +56,36 @@ def missing_dockerignore(project: Project) -> Found:
                 "every file in it goes into the image, and so will any .env, .git or local "
                 f"cache created there later; add {ignore_file} to keep them out"
             )
+        patterns = _patterns(build, leaks)
+        fix = Fix(f"create {ignore_file}", (new_file(ignore_file, patterns),)) if patterns else None
         yield (
             build.service.file.loc(build.path),
             f'build context "{context}" has no .dockerignore, and '
             f"{instruction_where(build, copy)} copies all of it: {what}",
+            fix,
         )
+
+
+# what the ignore file lists when nothing leaks yet: what the message warns of
+_LATER = (".git", ".env")
+
+
+def _patterns(build: Build, leaks: list[Leak]) -> list[str]:
+    """The lines of the .dockerignore that keeps the leaks out (or, when nothing
+    leaks yet, what would); none when the ignore file could take away what a COPY
+    asks for: a source with a wildcard or a variable, or one of those paths."""
+    parsed = build.parsed
+    if parsed is None:
+        return []
+    for stage in parsed.stages:
+        for instruction in stage.instructions:
+            if from_context(instruction):
+                for source in copy_sources(instruction) or []:
+                    if "$" in source or any(c in source for c in "*?["):
+                        return []
+    named = explicit_sources(parsed)
+    if leaks:
+        patterns = list(dict.fromkeys(leak.pattern for leak in leaks))
+        ignore = parse_dockerignore("\n".join(patterns))
+        return [] if any(ignore.is_excluded(n) for n in named) else patterns
+    return [p for p in _LATER if not any(parse_dockerignore(p).is_excluded(n) for n in named)]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Fix, Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import TRUE_WORDS, Command, apt_option, package_call
+from compose_lint.model.edits import add_option
 from compose_lint.model.runs import apt_configured, runs
 from compose_lint.registry import Found, rule
 
@@ -48,10 +49,12 @@ def apt_get_no_yes(project: Project) -> Found:
                 continue
             if apt_configured(run, _KEY, TRUE_WORDS):
                 continue
+            edit = add_option(run.source, run.instruction, call, "-y")
             yield (
                 run.at(command),
                 f'"{call.text}" without -y asks "Do you want to continue? [Y/n]", which a '
                 f'build cannot answer, so apt-get aborts; add -y: "apt-get {call.action} -y ..."',
+                Fix(f'add -y to "{call.text}"', (edit,)) if edit is not None else None,
             )
 
 

@@ -8,9 +8,10 @@ packages never reach an image that is shipped.
 
 from __future__ import annotations
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Fix, Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import FALSE_WORDS, apt_option, package_call
+from compose_lint.model.edits import add_option
 from compose_lint.model.purpose import Use
 from compose_lint.model.runs import apt_configured, runs
 from compose_lint.registry import Found, rule
@@ -38,9 +39,11 @@ def apt_install_recommends(project: Project) -> Found:
                 continue
             if apt_configured(run, _KEY, FALSE_WORDS):
                 continue
+            edit = add_option(run.source, run.instruction, call, "--no-install-recommends")
             yield (
                 run.at(command),
                 '"apt-get install" also installs every package these packages merely '
                 "recommend, making the image larger and its contents less predictable; add "
                 '--no-install-recommends: "apt-get install -y --no-install-recommends ..."',
+                Fix(f'add --no-install-recommends to "{call.text}"', (edit,)) if edit else None,
             )

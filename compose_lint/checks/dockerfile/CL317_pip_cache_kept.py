@@ -9,9 +9,10 @@ judged here.
 
 from __future__ import annotations
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Fix, Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import TRUE_WORDS, PackageCall, package_call, unwrap
+from compose_lint.model.edits import add_option
 from compose_lint.model.runs import Context, Run, runs
 from compose_lint.registry import Found, rule
 
@@ -34,12 +35,14 @@ def pip_cache_kept(project: Project) -> Found:
                 continue
             if any(_cache_mounted(run, c, call) for c in run.contexts):
                 continue
+            edit = add_option(run.source, run.instruction, call, "--no-cache-dir")
             yield (
                 run.at(command),
                 f'"{call.text}" keeps its download and wheel cache (~/.cache/pip) in the '
                 f'image layer; add --no-cache-dir ("{call.text} --no-cache-dir ..."), set '
                 '"ENV PIP_NO_CACHE_DIR=1" in this stage, or mount the cache: '
                 '"RUN --mount=type=cache,target=/root/.cache/pip ..."',
+                Fix(f'add --no-cache-dir to "{call.text}"', (edit,)) if edit else None,
             )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Edit, Fix, Severity
 from compose_lint.model import Project
+from compose_lint.model.edits import delete_instruction, replace_instruction
 from compose_lint.registry import Found, rule
 
 _AUTHORS_LABEL = "org.opencontainers.image.authors"
@@ -41,11 +42,14 @@ def maintainer_deprecated(project: Project) -> Found:
             for instruction in stage.instructions:
                 if instruction.keyword != "MAINTAINER":
                     continue
+                edit: Edit | None = None
                 if labels:
                     fix = (
                         f"remove it: the LABEL on line {labels[0].line} already sets "
                         f"{_AUTHORS_LABEL}"
                     )
+                    edit = delete_instruction(source, instruction)
+                    title = "remove the MAINTAINER line"
                 else:
                     value = (
                         _dockerfile_quote(_unquote(instruction.args))
@@ -53,8 +57,14 @@ def maintainer_deprecated(project: Project) -> Found:
                         else '"..."'
                     )
                     fix = f"replace it with LABEL {_AUTHORS_LABEL}={value}"
+                    label = f"LABEL {_AUTHORS_LABEL}={value}"
+                    title = f"replace MAINTAINER with {label}"
+                    plain = not any(c in instruction.args for c in '\\$"`')
+                    if instruction.args and (dockerfile.escape == "\\" or plain):
+                        edit = replace_instruction(source, instruction, label)
                 yield (
                     source.loc(instruction.line, instruction.column),
                     "MAINTAINER is deprecated: it only fills the image's legacy Author field, "
                     f"which current tools do not show; {fix}",
+                    Fix(title, (edit,)) if edit is not None else None,
                 )
