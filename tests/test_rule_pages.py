@@ -11,7 +11,8 @@ from conftest import ROOT, lint
 from compose_lint.registry import Rule, all_rules
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
-_BLOCK = re.compile(r"^```(\w+) +(\S+)\n(.*?)^```$", re.M | re.S)
+# ```lang filename, and optionally "crlf": the file is written with CR LF line ends
+_BLOCK = re.compile(r"^```(\w+) +(\S+)( +crlf)?\n(.*?)^```$", re.M | re.S)
 
 
 def sections(text: str) -> dict[str, str]:
@@ -22,10 +23,10 @@ def sections(text: str) -> dict[str, str]:
 def write_example(section: str, where: Path) -> bool:
     """Write the section's ```lang filename blocks as files; False if none."""
     blocks = _BLOCK.findall(section)
-    for _, filename, body in blocks:
+    for _, filename, crlf, body in blocks:
         path = where / filename
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body)
+        path.write_bytes(body.replace("\n", "\r\n" if crlf else "\n").encode())
     return bool(blocks)
 
 

@@ -192,3 +192,30 @@ def test_cl145_near_misses() -> None:
     )
     # escaped, defaulted, passed on from the shell, set in .env, not the container's
     catches_not("CL145", compose=compose, files={".env": "POSTGRES_DB=shop\n"})
+
+
+# --- CL514 crlf-script ------------------------------------------------------------------
+
+STARTS = 'FROM python:3.13-slim\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n'
+WEB = "services:\n  web:\n    build: .\n"
+
+
+def test_cl514_a_started_script_with_crlf_line_ends() -> None:
+    files: dict[str, str | bytes] = {"start.sh": b"#!/bin/sh\r\nexec python -m app\r\n"}
+    found = catches("CL514", compose=WEB, dockerfile=STARTS, files=files, at="compose.yaml:3:12")
+    assert '"/bin/sh\\r"' in found[0] and "eol=lf" in found[0]
+    # run by a shell named in front of it, the CR still breaks every command
+    dockerfile = STARTS.replace('["/start.sh"]', '["sh", "/start.sh"]')
+    found = catches("CL514", compose=WEB, dockerfile=dockerfile, files=files)
+    assert "the shell reads a CR" in found[0]
+
+
+def test_cl514_near_misses() -> None:
+    lf: dict[str, str | bytes] = {"start.sh": b"#!/bin/sh\nexec python -m app\n"}
+    catches_not("CL514", compose=WEB, dockerfile=STARTS, files=lf)
+    crlf: dict[str, str | bytes] = {"start.sh": b"#!/bin/sh\r\nexec python -m app\r\n"}
+    converted = STARTS.replace("ENTRYPOINT", "RUN dos2unix /start.sh\nENTRYPOINT")
+    catches_not("CL514", compose=WEB, dockerfile=converted, files=crlf)
+    # a script the image only RUNs while building is not what it starts
+    built = 'FROM python:3.13-slim\nCOPY start.sh /start.sh\nCMD ["python"]\n'
+    catches_not("CL514", compose=WEB, dockerfile=built, files=crlf)

@@ -21,12 +21,15 @@ Public names
   `commands` (`model.commands.Command`s), `drop` (the command that re-executes
   unprivileged, or None), `passes_arguments` (the `exec "$@"` command, or None),
   `hands_to` (the programs it hands over to: each `exec PROGRAM`, and its last
-  command before any closing `echo`/`exit`).
+  command before any closing `echo`/`exit`), `shebang` (the interpreter of its `#!`
+  line), `crlf` (saved with CR LF line ends).
 - `entrypoint_script(image)`: the script the ENTRYPOINT runs, when a COPY or ADD of
   the built chain puts it there from the local build context and it can be read;
   None otherwise (a script from the base image, another stage or a URL is unknown).
 - `started_script(image)`: the script the container starts: the entrypoint script,
   or without an ENTRYPOINT the script CMD runs (`CMD ["./start.sh"]`).
+- `started_directly(image)`: the started script is executed itself (its `#!` line
+  counts), not run by a shell named in front of it.
 - `started_programs(image)`: the programs the container ends up running, as far as
   is known: the ENTRYPOINT's program, what its script hands over to, and CMD when it
   is run (no ENTRYPOINT, or a script that ends with `exec "$@"`).
@@ -60,6 +63,7 @@ _DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _MAX_SCRIPT = 256 * 1024  # larger files are not entrypoint scripts worth reading
 _ARGUMENTS = frozenset({"$@", "${@}"})
 _ROOT = frozenset({"root", "0", "root:root", "0:0", "root:0", "0:root"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 # what a script may run after its real last step: messages, exit codes, waiting
 _CLOSING = frozenset({"exit", "return", "echo", "printf", ":", "true", "false", "wait", "sleep"})
 
@@ -81,6 +85,8 @@ class EntrypointScript(NamedTuple):
     drop: Command | None  # the command that re-executes as an unprivileged user
     passes_arguments: Command | None  # `exec "$@"`
     hands_to: tuple[str, ...] = ()  # base names of the programs it execs or runs last
+    shebang: str | None = None  # the interpreter its `#!` line names, as written
+    crlf: bool = False  # its lines end in CR LF (saved on Windows)
 
 
 def _argv(value: Instruction | str | list[str] | None) -> list[str] | None:
@@ -271,7 +277,10 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     if program and program[0] != "exec":
         hands_to.append(basename(program[0]))  # the script's last real step, run in front
     programs = tuple(dict.fromkeys(p for p in hands_to if p))
-    return EntrypointScript(path, relpath, commands, drop, passes, programs)
+    first = text.split("\n", 1)[0]
+    shebang = first[2:].strip().split()[0] if first.startswith("#!") and first[2:].strip() else None
+    crlf = "\r\n" in text
+    return EntrypointScript(path, relpath, commands, drop, passes, programs, shebang, crlf)
 
 
 def _script_at(image: BuiltImage, words: Sequence[str]) -> EntrypointScript | None:
@@ -282,7 +291,7 @@ def _script_at(image: BuiltImage, words: Sequence[str]) -> EntrypointScript | No
     if not words or root is None or not root.is_dir():
         return None
     program = words[0]
-    if basename(program) in ("sh", "bash", "dash", "ash") and len(words) > 1:
+    if basename(program) in _SHELLS and len(words) > 1:
         program = words[1]  # ENTRYPOINT ["bash", "/entrypoint.sh"]
     for path in _candidates(image, program):
         relpath = _source_for(image, path)
@@ -312,6 +321,19 @@ def started_script(image: BuiltImage) -> EntrypointScript | None:
         return entrypoint_script(image)
     words = _argv(image.command)
     return _script_at(image, skip_init(words)[0]) if words else None
+
+
+def started_directly(image: BuiltImage) -> bool:
+    """Whether the started script is executed itself (`ENTRYPOINT ["/start.sh"]`,
+    `CMD ["./run.sh"]`), so the kernel reads its `#!` line, rather than run by a shell
+    named in front of it (`["sh", "/start.sh"]`)."""
+    if image.entrypoint is not None:
+        start = start_of(image)
+        words = list(start.words) if start is not None else []
+    else:
+        argv = _argv(image.command)
+        words = skip_init(argv)[0] if argv else []
+    return bool(words) and basename(words[0]) not in _SHELLS
 
 
 @cache
@@ -356,6 +378,7 @@ __all__ = [
     "root_by_design",
     "skip_init",
     "start_of",
+    "started_directly",
     "started_programs",
     "started_script",
 ]
