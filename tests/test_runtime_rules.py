@@ -219,3 +219,44 @@ def test_cl514_near_misses() -> None:
     # a script the image only RUNs while building is not what it starts
     built = 'FROM python:3.13-slim\nCOPY start.sh /start.sh\nCMD ["python"]\n'
     catches_not("CL514", compose=WEB, dockerfile=built, files=crlf)
+
+
+# --- CL507 healthcheck-tool-missing -----------------------------------------------------
+
+
+def test_cl507_curl_in_a_slim_image() -> None:
+    compose = (
+        "services:\n  web:\n    build: .\n    healthcheck:\n"
+        '      test: ["CMD", "curl", "-f", "http://localhost:5000/"]\n'
+    )
+    dockerfile = "FROM python:3.13-slim\nCOPY . /app\n"
+    found = catches("CL507", compose=compose, dockerfile=dockerfile, at="compose.yaml:5:13")
+    assert "python:3.13-slim does not contain" in found[0]
+
+
+def test_cl507_alpine_has_wget_not_curl() -> None:
+    compose = (
+        "services:\n  api:\n    image: node:22-alpine\n    healthcheck:\n      test: curl -f x\n"
+    )
+    found = catches("CL507", compose=compose, at="compose.yaml:5:13")
+    assert "the wget it has" in found[0]
+    catches_not("CL507", compose=compose.replace("curl -f x", "wget -qO- x"))
+
+
+def test_cl507_near_misses() -> None:
+    compose = (
+        "services:\n  web:\n    build: .\n    healthcheck:\n"
+        '      test: ["CMD", "curl", "-f", "http://localhost:5000/"]\n'
+    )
+    for dockerfile in (
+        "FROM python:3.13-slim\nRUN apt-get update && apt-get install -y curl\n",
+        "FROM python:3.13-slim\nCOPY --from=curlimages/curl:8.11.1 /usr/bin/curl /usr/bin/curl\n",
+        "FROM python:3.13-slim\nCOPY setup.sh /setup.sh\nRUN /setup.sh\n",  # not read: no guess
+        "FROM python:3.13\n",  # the full image has curl
+        "FROM example.org/base:1\n",  # not in the facts
+    ):
+        catches_not("CL507", compose=compose, dockerfile=dockerfile)
+    disabled = (
+        "services:\n  db:\n    image: python:3.13-slim\n    healthcheck:\n      disable: true\n"
+    )
+    catches_not("CL507", compose=disabled)
