@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import catches, catches_not
 
 # --- CL144 quoted-list-environment ------------------------------------------------------
@@ -260,3 +261,39 @@ def test_cl507_near_misses() -> None:
         "services:\n  db:\n    image: python:3.13-slim\n    healthcheck:\n      disable: true\n"
     )
     catches_not("CL507", compose=disabled)
+
+
+# --- CL518 removed-framework-setting ----------------------------------------------------
+
+FLASK_APP = (
+    "FROM python:3.13-slim\nCOPY requirements.txt .\n"
+    "RUN pip install --no-cache-dir -r requirements.txt\n"
+)
+FLASK_ENV = "services:\n  web:\n    build: .\n    environment:\n      FLASK_ENV: development\n"
+
+
+@pytest.mark.parametrize("requirement", ["Flask", "flask>=2.0", "Flask[async]==3.1.0", "Flask<4"])
+def test_cl518_flask_env_with_a_flask_that_ignores_it(requirement: str) -> None:
+    files = {"requirements.txt": f"{requirement}\n"}
+    found = catches(
+        "CL518", compose=FLASK_ENV, dockerfile=FLASK_APP, files=files, at="compose.yaml:5:7"
+    )
+    assert "Flask 2.3 and later no longer read" in found[0] and "FLASK_DEBUG=1" in found[0]
+
+
+def test_cl518_a_package_named_on_the_install() -> None:
+    dockerfile = "FROM python:3.13-slim\nRUN pip install --no-cache-dir flask gunicorn\n"
+    catches("CL518", compose=FLASK_ENV, dockerfile=dockerfile)
+    catches_not("CL518", compose=FLASK_ENV, dockerfile=dockerfile.replace("flask", "flask==2.2.5"))
+
+
+@pytest.mark.parametrize("requirement", ["Flask==2.2.5", "flask<2.3", "Flask~=2.2.0", "Django"])
+def test_cl518_near_misses(requirement: str) -> None:
+    catches_not(
+        "CL518",
+        compose=FLASK_ENV,
+        dockerfile=FLASK_APP,
+        files={"requirements.txt": f"{requirement}\n"},
+    )
+    # no requirements to read: not judged
+    catches_not("CL518", compose=FLASK_ENV, dockerfile="FROM python:3.13-slim\n")
