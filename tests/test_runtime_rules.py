@@ -297,3 +297,36 @@ def test_cl518_near_misses(requirement: str) -> None:
     )
     # no requirements to read: not judged
     catches_not("CL518", compose=FLASK_ENV, dockerfile="FROM python:3.13-slim\n")
+
+
+# --- CL141 start-before-healthy (off by default) ----------------------------------------
+
+HEALTHY_DB = (
+    "  db:\n    image: postgres:17\n    healthcheck:\n"
+    '      test: ["CMD-SHELL", "pg_isready -U postgres"]\n'
+)
+
+
+def test_cl141_short_form_on_a_service_with_a_healthcheck() -> None:
+    compose = "services:\n  web:\n    image: x/web:1\n    depends_on:\n      - db\n" + HEALTHY_DB
+    found = catches("CL141", compose=compose, at="compose.yaml:5:9")
+    assert "condition: service_healthy" in found[0]
+
+
+def test_cl141_near_misses() -> None:
+    long_form = (
+        "services:\n  web:\n    image: x/web:1\n    depends_on:\n"
+        "      db:\n        condition: service_started\n" + HEALTHY_DB
+    )
+    catches_not("CL141", compose=long_form)
+    no_check = (
+        "services:\n  web:\n    image: x/web:1\n    depends_on:\n      - db\n  db:\n    image: x\n"
+    )
+    catches_not("CL141", compose=no_check)
+
+
+def test_cl141_is_off_by_default() -> None:
+    from compose_lint.registry import find_rule
+
+    found = find_rule("CL141")
+    assert found is not None and not found.default_enabled
