@@ -330,3 +330,32 @@ def test_cl141_is_off_by_default() -> None:
 
     found = find_rule("CL141")
     assert found is not None and not found.default_enabled
+
+
+# --- CL515 script-interpreter-missing ---------------------------------------------------
+
+ALPINE_START = 'FROM node:22-alpine\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n'
+
+
+@pytest.mark.parametrize(
+    "first", ["#!/bin/bash", "#!/usr/bin/env bash", "#!/usr/bin/env -S bash -e"]
+)
+def test_cl515_bash_script_on_alpine(first: str) -> None:
+    files = {"start.sh": f"{first}\nexec node server.js\n"}
+    found = catches(
+        "CL515", compose=WEB, dockerfile=ALPINE_START, files=files, at="compose.yaml:3:12"
+    )
+    assert "asks for bash, which node:22-alpine does not have" in found[0]
+
+
+def test_cl515_near_misses() -> None:
+    bash = {"start.sh": "#!/bin/bash\nexec node server.js\n"}
+    for dockerfile in (
+        ALPINE_START.replace("COPY", "RUN apk add --no-cache bash\nCOPY"),
+        ALPINE_START.replace("node:22-alpine", "node:22-slim"),
+        ALPINE_START.replace('["/start.sh"]', '["sh", "/start.sh"]'),  # not its #! line
+        ALPINE_START.replace("node:22-alpine", "example.org/base:1"),  # not in the facts
+    ):
+        catches_not("CL515", compose=WEB, dockerfile=dockerfile, files=bash)
+    sh = {"start.sh": "#!/bin/sh\nexec node server.js\n"}
+    catches_not("CL515", compose=WEB, dockerfile=ALPINE_START, files=sh)

@@ -85,7 +85,7 @@ class EntrypointScript(NamedTuple):
     drop: Command | None  # the command that re-executes as an unprivileged user
     passes_arguments: Command | None  # `exec "$@"`
     hands_to: tuple[str, ...] = ()  # base names of the programs it execs or runs last
-    shebang: str | None = None  # the interpreter its `#!` line names, as written
+    shebang: str | None = None  # the interpreter its `#!` line names (through env)
     crlf: bool = False  # its lines end in CR LF (saved on Windows)
 
 
@@ -250,6 +250,15 @@ def _is_arguments(words: Sequence[str]) -> bool:
     return bool(words) and words[0] in _ARGUMENTS
 
 
+def _interpreter(words: list[str]) -> str | None:
+    """The interpreter a `#!` line names: `/bin/bash`, or through `/usr/bin/env
+    [-S] bash` the program env runs."""
+    if words and basename(words[0]) == "env":
+        rest = [w for w in words[1:] if not w.startswith("-")]
+        return rest[0] if rest else words[0]
+    return words[0] if words else None
+
+
 def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     commands = shell_commands(text)
     drop: Command | None = None
@@ -278,7 +287,7 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
         hands_to.append(basename(program[0]))  # the script's last real step, run in front
     programs = tuple(dict.fromkeys(p for p in hands_to if p))
     first = text.split("\n", 1)[0]
-    shebang = first[2:].strip().split()[0] if first.startswith("#!") and first[2:].strip() else None
+    shebang = _interpreter(first[2:].split()) if first.startswith("#!") else None
     crlf = "\r\n" in text
     return EntrypointScript(path, relpath, commands, drop, passes, programs, shebang, crlf)
 

@@ -10,6 +10,10 @@ cannot disagree about `pnpm fetch` (it reads pnpm-lock.yaml alone) or about
 Public names:
 
 - `dependency_install(command)` -> `DependencyInstall | None`.
+- `supplies(image, program)`: a step of a built image's chain provides `program`: a
+  package install that names it (`apt-get install curl`, `apk add bash`), a COPY or
+  ADD of a file with that name, or a command whose effect is not read (a script run
+  by path, a download naming it), which is not guessed at.
 - `DependencyInstall`: `.ecosystem` ("python", "node", "ruby", "go", "php"), `.tool`
   (pip, uv, pip-sync, poetry, pdm, pipenv, hatch, flit, conda, setup.py, npm, yarn,
   pnpm, bun, bundle, go, composer, xargs), `.action`, `.manifests` (the files it
@@ -33,8 +37,10 @@ from compose_lint.model.commands import (
     basename,
     is_versioned,
     package_call,
+    run_commands,
     unwrap,
 )
+from compose_lint.model.image import BuiltImage
 
 PYTHON = "python"
 NODE = "node"
@@ -220,3 +226,37 @@ def _by_name(command: Command) -> DependencyInstall | None:
         if tools & _NODE_TOOLS:
             return _make(NODE, "xargs", "", command)
     return None
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+
+
+def _opaque(words: tuple[str, ...], program: str) -> bool:
+    """A command whose effect on the image is not read: a script or installer run by
+    path (`/opt/app/setup/install`, `./install.sh`, `sh setup.sh`), or one that names
+    `program` (a download of it, a build of it)."""
+    if not words:
+        return False
+    if basename(words[0]) in _SHELLS and len(words) > 1 and not words[1].startswith("-"):
+        return True
+    return "/" in words[0] or program in (basename(w) for w in words[1:])
+
+
+def supplies(image: BuiltImage, program: str) -> bool:
+    """Whether a step of `image`'s chain installs `program`, copies a file of that name
+    in, or does something not read here that may (see the module's description)."""
+    for step in image.steps:
+        instruction = step.instruction
+        copy = instruction.copy
+        if instruction.keyword in ("COPY", "ADD") and copy is not None:
+            names = [w.text for w in copy.files] + [copy.dest.text]
+            if any(basename(n.rstrip("/")) == program for n in names):
+                return True
+        for command in run_commands(instruction):
+            call = package_call(command)
+            if call is None or call.action not in ("install", "add"):
+                if _opaque(command.words, program):
+                    return True
+            elif any(o.text.split("=")[0].split(":")[0] == program for o in call.operands):
+                return True
+    return False

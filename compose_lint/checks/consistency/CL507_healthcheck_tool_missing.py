@@ -17,13 +17,13 @@ from typing import Any
 from compose_lint.findings import Location, Severity
 from compose_lint.load.dockerfile import Instruction
 from compose_lint.model import Project, Service
-from compose_lint.model.commands import basename, package_call, run_commands, shell_commands, unwrap
-from compose_lint.model.image import BuiltImage, ImageFacts, image_facts, image_of
+from compose_lint.model.commands import basename, shell_commands, unwrap
+from compose_lint.model.image import ImageFacts, image_facts, image_of
+from compose_lint.model.installs import supplies
 from compose_lint.model.values import resolved
 from compose_lint.registry import Found, rule
 
 TOOLS = ("curl", "wget")
-_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
 _OPTION = re.compile(r"--\w[\w-]*=\S*\s*")
 
 
@@ -62,35 +62,6 @@ def _instruction_programs(instruction: Instruction) -> list[str]:
             else []
         )
     return _shell_programs(rest)
-
-
-def _supplies(image: BuiltImage, tool: str) -> bool:
-    """A step of the built chain installs `tool` or copies a file of that name in."""
-    for step in image.steps:
-        instruction = step.instruction
-        if instruction.keyword in ("COPY", "ADD") and instruction.copy is not None:
-            names = [w.text for w in instruction.copy.files] + [instruction.copy.dest.text]
-            if any(basename(n.rstrip("/")) == tool for n in names):
-                return True
-        for command in run_commands(instruction):
-            call = package_call(command)
-            if call is not None and call.action in ("install", "add"):
-                if any(o.text.split("=")[0].split(":")[0] == tool for o in call.operands):
-                    return True
-            elif tool in (basename(w) for w in command.words[1:]) or _opaque(command.words):
-                return True  # fetched, built or installed some way not read here: do not guess
-    return False
-
-
-def _opaque(words: tuple[str, ...]) -> bool:
-    """A command whose effect on the image is not known: a script or installer run by
-    path (`/opt/app/scripts/setup/install`, `./install.sh`, `sh setup.sh`)."""
-    inner = list(words)
-    if not inner:
-        return False
-    if basename(inner[0]) in _SHELLS and len(inner) > 1 and not inner[1].startswith("-"):
-        return True
-    return "/" in inner[0]
 
 
 def _alternative(facts: ImageFacts, tool: str) -> str:
@@ -164,6 +135,6 @@ def _findings(project: Project) -> Iterator[tuple[Location, str, str]]:
                 if (
                     tool in programs
                     and facts.tools.get(tool) is False
-                    and not _supplies(image, tool)
+                    and not supplies(image, tool)
                 ):
                     yield where, tool, _report(service, facts, tool)

@@ -1,0 +1,56 @@
+"""CL515 script-interpreter-missing: the script a built image starts names an
+interpreter in its `#!` line (`#!/bin/bash`) that the image does not have.
+
+What the base image contains comes from the shipped image facts (data/images.json:
+Alpine, BusyBox and distroless images have no bash); a RUN that installs the
+interpreter's package, or a script run by path whose effect is not read, supplies it."""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.model import Project
+from compose_lint.model.commands import basename
+from compose_lint.model.entrypoint import started_directly, started_script
+from compose_lint.model.image import image_facts, image_of
+from compose_lint.model.installs import supplies
+from compose_lint.registry import Found, rule
+
+# interpreters the image facts record, by the name a #! line uses
+_KNOWN = frozenset({"bash"})
+
+
+@rule(
+    "CL515",
+    "script-interpreter-missing",
+    Severity.WARNING,
+    "The script the image starts names an interpreter (#!/bin/bash) the image lacks.",
+)
+def script_interpreter_missing(project: Project) -> Found:
+    seen: set[tuple[str, str]] = set()
+    for build in project.builds():
+        image = image_of(build)
+        if image is None or image.stage is None or image.root is None:
+            continue
+        script = started_script(image)
+        if script is None or not script.shebang or not started_directly(image):
+            continue
+        facts = image_facts(image.root)
+        if facts is None:
+            continue
+        interpreter = basename(script.shebang)
+        if interpreter not in _KNOWN or facts.tools.get(interpreter) is not False:
+            continue
+        if supplies(image, interpreter):
+            continue
+        key = (str(build.context), script.relpath)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield (
+            build.service.file.loc(build.path),
+            f'service "{build.service.name}" starts {script.path} ({script.relpath} in its '
+            f"build context), whose first line asks for {interpreter}, which {facts.reference} "
+            f'does not have: the container fails to start with "exec {script.path}: no such '
+            f'file or directory"; install it (apk add --no-cache {interpreter}) or write the '
+            "script for /bin/sh and change its first line to #!/bin/sh",
+        )
