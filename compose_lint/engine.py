@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import traceback
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -198,8 +200,33 @@ def _guarded(
         return []
 
 
+# While a run builds its models, the cyclic garbage collector would otherwise run about
+# a hundred times and walk the ever larger set of live objects (models are kept until
+# the report): a fifth of the run's time, for very little garbage. A larger first
+# threshold makes it run a few times per run instead.
+RUN_GC_THRESHOLD = 10_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    if before[0] == 0 or before[0] >= RUN_GC_THRESHOLD:  # disabled, or already rarer
+        yield
+        return
+    gc.set_threshold(RUN_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run(paths: Sequence[str], options: Options | None = None, cwd: Path | None = None) -> Result:
     """Lint `paths`. Raises ConfigError for a bad configuration."""
+    with _fewer_collections():
+        return _run(paths, options, cwd)
+
+
+def _run(paths: Sequence[str], options: Options | None, cwd: Path | None) -> Result:
     options = options or Options()
     cwd = cwd or Path.cwd()
     stdin: Path | None = None
