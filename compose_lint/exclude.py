@@ -152,9 +152,12 @@ class Exclusion:
         return self._excluded(path, is_dir, self._sets_for(path.parent))
 
     def walked(self, path: Path, is_dir: bool) -> bool:
-        """Excluded while walking a directory: configured patterns, then .gitignore
-        (what applies in each directory is worked out once, for all its entries)."""
-        directory = path.parent
+        """Excluded while walking a directory: configured patterns, then .gitignore."""
+        return self.entry(path.parent, path.name, is_dir)
+
+    def entry(self, directory: Path, name: str, is_dir: bool) -> bool:
+        """`walked(directory / name)`, without making the path (what applies in each
+        directory is worked out once, for all its entries)."""
         applying = self._walked.get(directory)
         if applying is None:
             sets = list(self._sets_for(directory))
@@ -163,7 +166,6 @@ class Exclusion:
             applying = [(s, s.relative(directory)) for s in sets if s.patterns]
             self._walked[directory] = applying
         result = False
-        name = path.name
         for s, above in applying:
             if above is None:
                 continue  # the directory is outside the set's base, and so is `path`

@@ -96,7 +96,10 @@ def display_path(path: Path, cwd: Path) -> str:
 def normalize(path: Path) -> Path:
     """An absolute, normalised path without touching the filesystem (no symlink
     resolution, so a symlink loop cannot hang or crash us)."""
-    return Path(os.path.normpath(os.path.abspath(path)))
+    normal = os.path.abspath(path)  # abspath normalises too
+    if isinstance(path, Path) and normal == str(path):
+        return path  # already absolute and normal: paths are immutable
+    return Path(normal)
 
 
 def stat_kind(path: Path) -> str | None:
