@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -195,7 +194,12 @@ def _guarded(
         message = f"{r.code} ({r.name}) could not check this project ({_detail(exc)}); {_UNUSABLE}"
         return [_not_loaded(Location(where), message)]
     except Exception as exc:
-        detail = traceback.format_exc() if options.debug else f"{type(exc).__name__}: {exc}"
+        if options.debug:
+            import traceback  # only for --debug: most runs never need it
+
+            detail = traceback.format_exc()
+        else:
+            detail = f"{type(exc).__name__}: {exc}"
         result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
         return []
 

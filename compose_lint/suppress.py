@@ -17,7 +17,6 @@ suppression to every rule."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import NamedTuple
 
@@ -68,6 +67,8 @@ def parse(body: str) -> _Parsed:
     word = kind_match.group()
     kind = word.lower()
     if kind not in KINDS:
+        import difflib  # only when a name is misspelt
+
         close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.8)
         hint = f'; did you mean "{close[0]}"?' if close else f"; {usage}"
         return _Parsed("", (), "", f'unknown suppression directive "{word}"{hint}')

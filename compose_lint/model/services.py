@@ -23,7 +23,6 @@ Public names:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -93,6 +92,8 @@ class Names:
         self._spent += len(others)
         near = None
         if self._spent <= self.BUDGET:
+            import difflib  # only when a name is misspelt
+
             close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
             near = close[0] if close else None
         self._found[name] = near
