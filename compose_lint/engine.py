@@ -121,6 +121,8 @@ class Configs:
             environment_options() if options.rule_options is None else options.rule_options
         )
         self._by_file: dict[Path | None, tuple[Config, list[tuple[Rule, dict[str, Any]]]]] = {}
+        # the config file found from each directory (and from those above it, looked
+        # at on the way)
         self._paths: dict[Path, Path | None] = {}
         self.foreign: list[Path] = []  # legacy-named config files of another tool
 
@@ -131,7 +133,7 @@ class Configs:
         if o.config is not None:
             return o.config
         if directory not in self._paths:
-            self._paths[directory] = find_config(directory, self.foreign)
+            return find_config(directory, self.foreign, self._paths)
         return self._paths[directory]
 
     def for_directory(self, directory: Path) -> tuple[Config, list[tuple[Rule, dict[str, Any]]]]:
