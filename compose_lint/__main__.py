@@ -1,3 +1,3 @@
-from compose_lint.cli import main
+from compose_lint.cli import entry_point
 
-main()
+entry_point()
