@@ -121,12 +121,33 @@ class Config:
         return tuple(found)
 
 
-def find_config(directory: Path, foreign: list[Path] | None = None) -> Path | None:
+def find_config(
+    directory: Path,
+    foreign: list[Path] | None = None,
+    known: dict[Path, Path | None] | None = None,
+) -> Path | None:
     """The nearest config file at or above `directory`, stopping at the repository root.
     A legacy-named file that holds another tool's configuration is passed over and
-    added to `foreign`."""
-    current = directory
+    added to `foreign`. `known`: the answers found so far in this run, by directory
+    (filled in on the way, so directories that share parents look at each one once)."""
+    visited: list[Path] = []
+    found = _find_config(directory, foreign, known, visited)
+    if known is not None:
+        for seen in visited:
+            known[seen] = found
+    return found
+
+
+def _find_config(
+    current: Path,
+    foreign: list[Path] | None,
+    known: dict[Path, Path | None] | None,
+    visited: list[Path],
+) -> Path | None:
     while True:
+        if known is not None and current in known:
+            return known[current]
+        visited.append(current)
         for name in CONFIG_NAMES:
             candidate = current / name
             if candidate.is_file():

@@ -91,8 +91,7 @@ def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
         if is_dir(path):
             if exclusion is not None and exclusion.named(normalize(path)):
                 continue
-            for found in _walk(path, exclusion):
-                found = normalize(found)
+            for found in _walk(path, exclusion):  # normal already: a normal root's entries
                 if found not in seen:
                     seen.add(found)
                     targets.compose_files.append(found)
@@ -119,13 +118,13 @@ def _walk(root: Path, exclusion: Exclusion | None) -> list[Path]:
             and (
                 d not in SKIP_DIRS and d != ".github"
                 if exclusion is None
-                else not exclusion.walked(here / d, True)
+                else not exclusion.entry(here, d, True)
             )
         )
         found.extend(
             here / f
             for f in sorted(filenames)
-            if is_compose_name(f) and (exclusion is None or not exclusion.walked(here / f, False))
+            if is_compose_name(f) and (exclusion is None or not exclusion.entry(here, f, False))
         )
     return found
 

@@ -104,12 +104,20 @@ class PatternSet(NamedTuple):
 
     def verdict(self, path: Path, is_dir: bool) -> bool | None:
         """True: excluded, False: re-included, None: no pattern speaks of `path`."""
+        rel = self.relative(path)
+        if rel is None or rel in ("", "."):
+            return None
+        return self.verdict_of(rel, is_dir)
+
+    def relative(self, path: Path) -> str | None:
+        """`path` relative to the base, with `/` ("." for the base); None outside it."""
         try:
-            rel = path.relative_to(self.base).as_posix()
+            return path.relative_to(self.base).as_posix()
         except ValueError:
             return None
-        if rel in ("", "."):
-            return None
+
+    def verdict_of(self, rel: str, is_dir: bool) -> bool | None:
+        """The verdict on the path `rel` (relative to the base, not the base itself)."""
         result: bool | None = None
         for p in self.patterns:
             if p.dir_only and not is_dir:
@@ -135,6 +143,9 @@ class Exclusion:
         self._respect_gitignore = respect_gitignore
         self._gitignores: dict[Path, PatternSet | None] = {}
         self._roots: dict[Path, Path | None] = {}
+        # per directory walked: the sets that apply in it, each with the directory's
+        # path relative to the set's base (None: outside it)
+        self._walked: dict[Path, list[tuple[PatternSet, str | None]]] = {}
 
     def configured(self, path: Path, is_dir: bool) -> bool:
         """Excluded by the configuration or the command line (not by .gitignore)."""
@@ -142,10 +153,26 @@ class Exclusion:
 
     def walked(self, path: Path, is_dir: bool) -> bool:
         """Excluded while walking a directory: configured patterns, then .gitignore."""
-        sets = list(self._sets_for(path.parent))
-        if self._respect_gitignore(path.parent):
-            sets = self._gitignore_sets(path.parent) + sets
-        return self._excluded(path, is_dir, sets)
+        return self.entry(path.parent, path.name, is_dir)
+
+    def entry(self, directory: Path, name: str, is_dir: bool) -> bool:
+        """`walked(directory / name)`, without making the path (what applies in each
+        directory is worked out once, for all its entries)."""
+        applying = self._walked.get(directory)
+        if applying is None:
+            sets = list(self._sets_for(directory))
+            if self._respect_gitignore(directory):
+                sets = self._gitignore_sets(directory) + sets
+            applying = [(s, s.relative(directory)) for s in sets if s.patterns]
+            self._walked[directory] = applying
+        result = False
+        for s, above in applying:
+            if above is None:
+                continue  # the directory is outside the set's base, and so is `path`
+            verdict = s.verdict_of(name if above in ("", ".") else f"{above}/{name}", is_dir)
+            if verdict is not None:
+                result = verdict
+        return result
 
     def named(self, path: Path) -> bool:
         """A path named on the command line: the configured patterns apply to it and

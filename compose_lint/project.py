@@ -14,12 +14,12 @@ from compose_lint.load import interpolation
 from compose_lint.load.files import (
     Boundary,
     ReadError,
+    Realpaths,
     display_path,
     git_root,
     is_dir,
     normalize,
     read_text,
-    real,
     stat_kind,
 )
 from compose_lint.load.merge import Merged, from_file, merge_into, relocate
@@ -68,6 +68,8 @@ class Loader:
         )
         self._boundary: Boundary | None = None  # of the project being loaded
         self._boundaries: dict[Path, Boundary] = {}
+        self._git_roots: dict[Path, Path | None] = {}
+        self.real = Realpaths()  # symlinks resolved, each directory once per run
         self.texts: dict[str, str] = {}  # every file read, by the path findings show
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
@@ -112,8 +114,9 @@ class Loader:
         (worked out once per directory and run)."""
         found = self._boundaries.get(directory)
         if found is None:
-            tree = git_root(directory) or directory
-            found = self._boundaries[directory] = Boundary((tree, *self.roots), self.named)
+            tree = git_root(directory, self._git_roots) or directory
+            found = Boundary((tree, *self.roots), self.named, self.real)
+            self._boundaries[directory] = found
         return found
 
     def _outside(self, path: Path, what: str) -> str | None:
@@ -122,7 +125,7 @@ class Loader:
         boundary = self._boundary
         if boundary is None or boundary.contains(path):
             return None
-        target = real(path)
+        target = self.real(path)
         shown = self.display(path)
         if target != path:
             shown += f" (a link to {target})"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import pkgutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -85,6 +84,8 @@ def check_modules() -> list[str]:
     """Every module under compose_lint/checks/, as a name relative to it
     (`consistency.CL501_port_not_exposed`): the package is walked, so a new
     rule file is found without being listed anywhere."""
+    import pkgutil  # only when every module is imported: the index spares a run it
+
     from compose_lint import checks
 
     return sorted(

@@ -26,7 +26,6 @@ so a Dockerfile already annotated for hadolint needs no second comment. They are
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import cache
 from typing import NamedTuple
@@ -79,6 +78,8 @@ def parse(body: str) -> _Parsed:
     word = kind_match.group()
     kind = word.lower()
     if kind not in KINDS:
+        import difflib  # only when a name is misspelt
+
         close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.8)
         hint = f'; did you mean "{close[0]}"?' if close else f"; {usage}"
         return _Parsed("", (), "", f'unknown suppression directive "{word}"{hint}')

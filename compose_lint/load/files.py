@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -96,7 +96,10 @@ def display_path(path: Path, cwd: Path) -> str:
 def normalize(path: Path) -> Path:
     """An absolute, normalised path without touching the filesystem (no symlink
     resolution, so a symlink loop cannot hang or crash us)."""
-    return Path(os.path.normpath(os.path.abspath(path)))
+    normal = os.path.abspath(path)  # abspath normalises too
+    if isinstance(path, Path) and normal == str(path):
+        return path  # already absolute and normal: paths are immutable
+    return Path(normal)
 
 
 def stat_kind(path: Path) -> str | None:
@@ -124,18 +127,60 @@ def real(path: Path) -> Path:
         return normalize(path)
 
 
-def git_root(directory: Path) -> Path | None:
-    """The repository root above `directory` (the nearest one holding `.git`)."""
+class Realpaths:
+    """`real()` for one run, remembering the directories it has resolved: a path whose
+    directory is known costs one lstat, not one per component."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if not path.is_absolute() or ".." in path.parts:
+            return real(path)  # resolved as a whole, as realpath does
+        found = self._known.get(path)
+        if found is not None:
+            return found
+        parent = path.parent
+        if parent == path:
+            return real(path)
+        try:
+            joined = self(parent) / path.name
+            # realpath keeps a component that is not a link (or cannot be looked at)
+            try:
+                is_link = stat.S_ISLNK(os.lstat(joined).st_mode)
+            except OSError:
+                is_link = False
+            found = real(joined) if is_link else joined
+        except ValueError:  # a NUL byte: as real() answers it
+            found = real(path)
+        self._known[path] = found
+        return found
+
+
+def git_root(directory: Path, known: dict[Path, Path | None] | None = None) -> Path | None:
+    """The repository root above `directory` (the nearest one holding `.git`).
+    `known`: the answers found so far in this run, by directory (filled in on the way)."""
     current = normalize(directory)
+    visited: list[Path] = []
+    found: Path | None = None
     while True:
+        if known is not None and current in known:
+            found = known[current]
+            break
+        visited.append(current)
         try:
             if os.path.lexists(current / ".git"):
-                return current
+                found = current
+                break
         except (OSError, ValueError):
             return None
         if current.parent == current:
-            return None
+            break
         current = current.parent
+    if known is not None:
+        for seen in visited:
+            known[seen] = found
+    return found
 
 
 class Boundary:
@@ -145,15 +190,22 @@ class Boundary:
     the command line. Symlinks are resolved before the test, so a link inside the
     tree that points out of it is outside."""
 
-    def __init__(self, roots: Iterable[Path], named: Iterable[Path] = ()) -> None:
-        self.roots = tuple(dict.fromkeys(real(r) for r in roots))
-        self.named = frozenset(real(p) for p in named)
+    def __init__(
+        self,
+        roots: Iterable[Path],
+        named: Iterable[Path] = (),
+        resolve: Callable[[Path], Path] = real,
+    ) -> None:
+        """`resolve`: how symlinks are resolved (`real`, or a run's `Realpaths`)."""
+        self.roots = tuple(dict.fromkeys(resolve(r) for r in roots))
+        self.named = frozenset(resolve(p) for p in named)
+        self._resolve = resolve
 
     def widened(self, roots: Iterable[Path]) -> Boundary:
-        return Boundary((*self.roots, *roots), self.named)
+        return Boundary((*self.roots, *roots), self.named, self._resolve)
 
     def contains(self, path: Path) -> bool:
-        target = real(path)
+        target = self._resolve(path)
         if target in self.named:
             return True
         return any(target == root or root in target.parents for root in self.roots)

@@ -299,6 +299,12 @@ def _check_expansion(root: Node) -> None:
 
 
 class _Builder:
+    """Plain values and their marks from a composed node tree.
+
+    This runs once for every value of every file, so the common cases are written
+    out inline: a string scalar, a mark made without NamedTuple's Python-level
+    constructor, a child's path and mark built where its parent meets it."""
+
     def __init__(self) -> None:
         self.doc = YamlDocument()
         # key positions already reported: a mapping under an anchor is built once
@@ -319,24 +325,28 @@ class _Builder:
                 node.start_mark.column + 1,
             )
         tag = node.tag
-        if tag and tag.startswith("!") and path:
+        if path and tag and tag[0] == "!":
             self.doc.tags[path] = tag
-        if isinstance(node, ScalarNode):
-            value = _scalar(node)
-            if isinstance(value, str) and "$" in value:
+        kind = type(node)
+        if kind is ScalarNode:
+            value = node.value if tag == STR else _scalar(node)  # type: ignore[arg-type]
+            if type(value) is str and "$" in value:
                 self.doc.dollars.append((path, value))
             return value
-        if isinstance(node, SequenceNode):
+        if kind is SequenceNode:
             items: list[Any] = []
+            marks = self.doc.marks
             for item in node.value:
                 if item.tag == RESET:  # Compose drops the item (see mapping())
                     continue
-                i = len(items)
-                self._mark(path + (i,), item, item)
-                items.append(self.value(item, path + (i,), depth + 1))
+                child = (*path, len(items))
+                m = item.start_mark
+                line, column = m.line + 1, m.column + 1
+                marks[child] = _mark(Mark, (line, column, line, column))
+                items.append(self.value(item, child, depth + 1))
             return items
-        if isinstance(node, MappingNode):
-            return self.mapping(node, path, depth)
+        if kind is MappingNode:
+            return self.mapping(node, path, depth)  # type: ignore[arg-type]
         return None  # pragma: no cover
 
     def mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
@@ -345,38 +355,44 @@ class _Builder:
         result: dict[str, Any] = {}
         report = id(node) not in self._built
         self._built.add(id(node))
+        pairs = node.value
+        merges = [pair for pair in pairs if pair[0].tag == MERGE]
         merge_line = 0
-        for key_node, value_node in node.value:
-            if key_node.tag != MERGE:
-                continue
+        for key_node, value_node in merges:
             if merge_line and report:  # Compose refuses a second `<<` like any repeated key
-                self._duplicate(path + ("<<",), key_node, merge_line)
+                self._duplicate((*path, "<<"), key_node, merge_line)
             merge_line = merge_line or key_node.start_mark.line + 1
             bases = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for base in reversed(bases):
                 if isinstance(base, MappingNode):
                     result.update(self.mapping(base, path, depth))
         first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == MERGE:
+        doc = self.doc
+        marks = doc.marks
+        for key_node, value_node in pairs:
+            key_tag = key_node.tag
+            if key_tag == MERGE:
                 continue
-            key = _key(key_node)
-            child = path + (key,)
-            if key_node.tag in _NOT_STRING and report:
-                mark = key_node.start_mark
-                self.doc.nonstring_keys.append(
-                    DuplicateKey(child, mark.line + 1, mark.column + 1, mark.line + 1)
-                )
-            if key in first_line and report:
-                self._duplicate(child, key_node, first_line[key])
-            first_line[key] = key_node.start_mark.line + 1
+            key = key_node.value if type(key_node) is ScalarNode else _key(key_node)
+            child = (*path, key)
+            k = key_node.start_mark
+            key_line, key_column = k.line + 1, k.column + 1
+            if report:
+                if key_tag != STR and key_tag in _NOT_STRING:
+                    doc.nonstring_keys.append(
+                        _duplicate(DuplicateKey, (child, key_line, key_column, key_line))
+                    )
+                if key in first_line:
+                    self._duplicate(child, key_node, first_line[key])
+            first_line[key] = key_line
             if value_node.tag == RESET:
                 # Compose drops a `!reset` value from its own file (whatever it is
                 # written with) and, merging files, removes what earlier ones set
                 # (load.merge); a value merged in with `<<` stays, and keeps its place
-                self.doc.tags[child] = RESET
+                doc.tags[child] = RESET
                 continue
-            self._mark(child, key_node, value_node)
+            v = value_node.start_mark
+            marks[child] = _mark(Mark, (v.line + 1, v.column + 1, key_line, key_column))
             result[key] = self.value(value_node, child, depth + 1)
         return result
 
@@ -384,9 +400,10 @@ class _Builder:
         mark = key_node.start_mark
         self.doc.duplicates.append(DuplicateKey(path, mark.line + 1, mark.column + 1, first_line))
 
-    def _mark(self, path: Path, key_node: Node, value_node: Node) -> None:
-        k, v = key_node.start_mark, value_node.start_mark
-        self.doc.marks[path] = Mark(v.line + 1, v.column + 1, k.line + 1, k.column + 1)
+
+# tuple.__new__ makes a NamedTuple without the Python-level __new__ it is given
+_mark = tuple.__new__
+_duplicate = tuple.__new__
 
 
 def _key(node: Node) -> str:

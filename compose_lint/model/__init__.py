@@ -5,7 +5,7 @@ Everything here is built once by `compose_lint.project`; rules only read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -221,6 +221,8 @@ class Project:
     dockerfiles: list[DockerfileSource] = field(default_factory=list)
     ignores: list[IgnoreSource] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)  # the project's .env file
+    # facts derived from the project, each worked out once (model.cache.per_project)
+    cache: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def sources(self) -> list[ComposeFile | DockerfileSource | IgnoreSource]:
         """Every file of the project."""

@@ -7,7 +7,6 @@ suggest a name the user probably meant.
 
 from __future__ import annotations
 
-import difflib
 from typing import NamedTuple
 
 from compose_lint.load import interpolation
@@ -53,6 +52,8 @@ def closest_name(name: str, candidates: list[str], cutoff: float = 0.75) -> str 
     key = name.lower()
     if key in lowered:
         return lowered[key]
+    import difflib  # only when a name is misspelt
+
     match = difflib.get_close_matches(key, list(lowered), n=1, cutoff=cutoff)
     if match:
         return lowered[match[0]]

@@ -33,7 +33,6 @@ Public names
 
 from __future__ import annotations
 
-import difflib
 import os
 import posixpath
 import re
@@ -544,6 +543,8 @@ LISTING_LIMIT = 2000
 
 def _close(names: list[str], name: str) -> list[str]:
     same = sorted(n for n in names if n.lower() == name.lower() and n != name)
+    import difflib  # only when a name is misspelt
+
     return same or difflib.get_close_matches(name, names, n=1, cutoff=0.85)
 
 

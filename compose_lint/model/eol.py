@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -56,6 +55,8 @@ class Cycle(NamedTuple):
         if self.eol is None:
             return None
         if len(self.eol) == len("YYYY-MM"):
+            import calendar  # only for month-precision dates
+
             year, month = (int(part) for part in self.eol.split("-"))
             return date(year, month, calendar.monthrange(year, month)[1]) + timedelta(days=1)
         return date.fromisoformat(self.eol)
@@ -70,6 +71,8 @@ class Cycle(NamedTuple):
         if self.eol is None:
             return "never"
         if len(self.eol) == len("YYYY-MM"):
+            import calendar
+
             year, month = (int(part) for part in self.eol.split("-"))
             return f"in {calendar.month_name[month]} {year}"
         return f"on {self.eol}"

@@ -73,6 +73,7 @@ from compose_lint.load.dockerfile import (
     unquote_pair,
 )
 from compose_lint.model import Build, DockerfileSource, Project, Service
+from compose_lint.model.cache import per_project
 
 # ARGs every build has without declaring them globally (BuildKit sets them).
 _AUTOMATIC = ("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "BUILDPLATFORM", "BUILDOS", "BUILDARCH")
@@ -708,22 +709,19 @@ class ProjectImage(NamedTuple):
         return text if self.written == self.reference else f'{text} (from "{self.written}")'
 
 
+@per_project
 def built_images(project: Project) -> Mapping[str, tuple[Build, ...]]:
     """The project's own images: each `image:` name a service builds (interpolated),
     with the builds that produce it. Other services may run them and Dockerfiles may
     build FROM them; they come from this project, not from a registry. Worked out once
     per project."""
-    cache: dict[str, Any] = vars(project).setdefault("_model_image", {})
-    found = cache.get("built_images")
-    if found is None:
-        names: dict[str, list[Build]] = {}
-        for service in project.services:
-            if service.build is not None and service.image is not None:
-                value = interpolation.substitute(service.image, service.file.interpolation_env)
-                if value and value.strip():
-                    names.setdefault(value.strip(), []).append(service.build)
-        found = cache["built_images"] = {k: tuple(v) for k, v in names.items()}
-    return found
+    names: dict[str, list[Build]] = {}
+    for service in project.services:
+        if service.build is not None and service.image is not None:
+            value = interpolation.substitute(service.image, service.file.interpolation_env)
+            if value and value.strip():
+                names.setdefault(value.strip(), []).append(service.build)
+    return {k: tuple(v) for k, v in names.items()}
 
 
 def _built_image_names(project: Project) -> set[str]:
@@ -739,15 +737,13 @@ def _from_location(source: DockerfileSource, stage: Stage) -> Location:
     return source.loc(stage.from_instruction.line, stage.from_instruction.column)
 
 
+@per_project
 def project_images(project: Project) -> tuple[ProjectImage, ...]:
     """Every external image the project uses: the `image:` of each service that does
     not build (and is not built by another service), and each FROM of each Dockerfile
     that names no earlier stage, once per distinct value (build args applied).
     Worked out once per project."""
-    cache: dict[str, tuple[ProjectImage, ...]] = vars(project).setdefault("_model_image", {})
-    if "project_images" not in cache:
-        cache["project_images"] = tuple(_project_images(project))
-    return cache["project_images"]
+    return tuple(_project_images(project))
 
 
 def _project_images(project: Project) -> Iterator[ProjectImage]:

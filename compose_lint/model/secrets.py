@@ -31,6 +31,7 @@ from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model import Build, ComposeFile, ComposeView, EnvVar, Project, Service
+from compose_lint.model.cache import per_project
 from compose_lint.model.purpose import source_use
 
 
@@ -516,9 +517,11 @@ def _file_holding(service: Service, path: tuple[str | int, ...]) -> ComposeFile:
     return view.file_of(path) if isinstance(view, ComposeView) else view
 
 
+@per_project
 def scan(project: Project, settings: Settings) -> list[Occurrence]:
     """Every hard-coded secret of the project with its tier and message (a YAML
-    anchor shared by several services is one occurrence, where it is written)."""
+    anchor shared by several services is one occurrence, where it is written), worked
+    out once per project and settings (CL201 and CL215 read the same scan)."""
     found = list(_compose_occurrences(project, settings))
     for source in project.dockerfiles:
         if source.parsed is not None:

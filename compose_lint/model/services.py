@@ -23,7 +23,6 @@ Public names:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, NamedTuple, TypeVar
@@ -31,6 +30,7 @@ from typing import Any, NamedTuple, TypeVar
 from compose_lint.findings import Location
 from compose_lint.load import interpolation
 from compose_lint.model import ComposeView, Port, Project, Service, YamlPath, values
+from compose_lint.model.cache import per_project
 
 _SHARED_NAMESPACES = ("network_mode", "ipc", "pid", "uts")
 _SERVICE_PREFIX = "service:"
@@ -92,6 +92,8 @@ class Names:
         self._spent += len(others)
         near = None
         if self._spent <= self.BUDGET:
+            import difflib  # only when a name is misspelt
+
             close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
             near = close[0] if close else None
         self._found[name] = near
@@ -518,11 +520,18 @@ class ServiceFacts:
 
 def facts(project: Project, service: Service) -> ServiceFacts:
     """The facts of `service`, computed once per project."""
-    cache: dict[int, ServiceFacts] = vars(project).setdefault("_service_facts", {})
+    cache = _service_facts(project)
     found = cache.get(id(service))
     if found is None or found.service is not service:
         found = cache[id(service)] = ServiceFacts(service, project.env)
     return found
+
+
+@per_project
+def _service_facts(project: Project) -> dict[int, ServiceFacts]:
+    """The facts of each service of `project` asked for so far, by id (a Service is
+    not hashable)."""
+    return {}
 
 
 class Undefined(NamedTuple):

@@ -28,11 +28,9 @@ Public names:
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -456,6 +454,8 @@ def expose_problem(word: str, variables: Mapping[str, int]) -> str | None:
     if slash and protocol and protocol.lower() not in PROTOCOLS:
         if "/" in protocol:
             return f'"{spec}" has more than one "/"; write "port/protocol", e.g. "80/tcp"'
+        import difflib  # only when a name is misspelt
+
         close = difflib.get_close_matches(protocol.lower(), PROTOCOLS, n=1, cutoff=0.5)
         hint = f'; did you mean "{port}/{close[0]}"?' if close else ""
         return (
@@ -570,6 +570,8 @@ def duration_problem(text: str) -> str | None:
         return None
     if not rest:
         return "it is empty"
+    from fractions import Fraction  # only for durations
+
     total = Fraction(0)
     while rest:
         end = _digits_at(rest, 0)

@@ -20,7 +20,6 @@ minimum, maximum).
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -625,6 +624,8 @@ class _Explainer:
 
 def _closest(word: str, choices: list[str]) -> str | None:
     """The valid spelling the user most likely meant (difflib, then ignoring case)."""
+    import difflib  # only when a name is misspelt
+
     close = difflib.get_close_matches(word, choices, 1, 0.6)
     if close:
         return close[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.image import copy_from_refs
@@ -56,6 +54,8 @@ def copy_from_unknown_stage(project: Project) -> Found:
                 )
             elif not _is_image_reference(ref.ref):
                 names = [s.name for s in stages[: here.index] if s.name]
+                import difflib  # only when a name is misspelt
+
                 close = difflib.get_close_matches(ref.ref.lower(), names, n=1)
                 if close:
                     hint = f"did you mean --from={close[0]}? "
