@@ -359,3 +359,42 @@ def test_cl515_near_misses() -> None:
         catches_not("CL515", compose=WEB, dockerfile=dockerfile, files=bash)
     sh = {"start.sh": "#!/bin/sh\nexec node server.js\n"}
     catches_not("CL515", compose=WEB, dockerfile=ALPINE_START, files=sh)
+
+
+# --- CL149 localhost-to-service / CL150 published-port-inside ---------------------------
+
+
+def test_cl149_localhost_for_another_service() -> None:
+    compose = (
+        "services:\n  app:\n    image: x/app:1\n    environment:\n"
+        "      DATABASE_URL: postgres://app@localhost:5432/shop\n  db:\n    image: postgres:17\n"
+    )
+    found = catches("CL149", compose=compose, at="compose.yaml:5:7")
+    assert 'service "db"' in found[0] and "db:5432" in found[0]
+
+
+def test_cl149_near_misses() -> None:
+    published = (
+        "services:\n  app:\n    image: x/app:1\n    environment:\n"
+        "      API: http://localhost:8000\n  api:\n    image: x/api:1\n    ports:\n"
+        '      - "8000:8000"\n'
+    )
+    catches_not("CL149", compose=published)  # a browser on the host may be meant
+    shared = (
+        "services:\n  exporter:\n    image: x/e:1\n    network_mode: service:db\n"
+        "    environment:\n      DSN: postgres://localhost:5432/x\n  db:\n    image: postgres:17\n"
+    )
+    catches_not("CL149", compose=shared)
+    unknown = "services:\n  app:\n    image: x/app:1\n    environment:\n      A: localhost:5432\n"
+    catches_not("CL149", compose=unknown)  # no service of the project listens there
+
+
+def test_cl150_the_host_port_used_between_services() -> None:
+    compose = (
+        "services:\n  app:\n    image: x/app:1\n    environment:\n"
+        "      - REDIS_URL=redis://cache:6380/0\n  cache:\n    image: redis:7.4\n    ports:\n"
+        '      - "6380:6379"\n'
+    )
+    found = catches("CL150", compose=compose, at="compose.yaml:5:9")
+    assert "cache:6379" in found[0]
+    catches_not("CL150", compose=compose.replace("cache:6380", "cache:6379"))
