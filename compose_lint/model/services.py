@@ -14,8 +14,8 @@ Public names:
   Count                    how many containers a service runs, and where that is said
   HostPorts                the host side of one published port
   Written                  a value at a path: as written and once interpolated
-  ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, secrets)
-                           for one service, cached per project
+  ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, mounts,
+                           secrets) for one service, cached per project
   exclusive                two services that no profile enables together
   Undefined, undefined     names of networks, volumes, secrets, configs used but not defined
   located_problems         the loader's `extends` / `include` problems, located, with a fix
@@ -411,6 +411,13 @@ class ServiceFacts:
         host side cannot be known, are left out)."""
         found = ((port, _host_ports(self.service, port, self.env)) for port in self.service.ports)
         return [(port, host) for port, host in found if host is not None]
+
+    @cached_property
+    def mounts(self) -> list[values.Mount]:
+        """Each `volumes:` entry, short or long syntax, interpolated (`values.Mount`);
+        entries a variable leaves unknown are left out."""
+        raw = self.service.data.get("volumes")
+        return values.parse_mounts(raw, self.service.path + ("volumes",), self.env)
 
     @cached_property
     def durations(self) -> list[Written]:
