@@ -4,6 +4,9 @@ published databases, root over a non-root image), and the hardening group CL230-
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from conftest import catches, catches_not
 
 
@@ -311,3 +314,82 @@ def test_root_user_that_changes_nothing() -> None:
     )
     catches_not("CL214", compose=svc("user: root", image="python:3.13"))  # root already
     catches_not("CL214", compose=svc("user: root", image="example.com/unknown:1"))
+
+
+# -- the hardening group CL230-CL234 --------------------------------------------------------
+
+
+def test_hardening_rules() -> None:
+    catches("CL230", compose=svc(), at="compose.yaml:2:3")
+    catches("CL230", compose=svc("security_opt: [no-new-privileges:false]"))
+    catches("CL231", compose=svc("cap_drop: [NET_RAW]"), at="compose.yaml:4:5")
+    catches("CL232", compose=svc(), at="compose.yaml:2:3")
+    catches("CL233", compose=svc("deploy:", "  replicas: 2"), at="compose.yaml:2:3")
+    catches("CL234", compose=svc(), at="compose.yaml:3:12")
+
+
+def test_hardened_service() -> None:
+    hardened = svc(
+        "read_only: true",
+        "cap_drop: [cap_all]",
+        'security_opt: ["no-new-privileges=true"]',
+        "deploy: {resources: {limits: {cpus: '0.5'}}}",
+        image="nginx:1.27@sha256:" + "0" * 64,
+    )
+    for code in ("CL230", "CL231", "CL232", "CL233", "CL234"):
+        catches_not(code, compose=hardened)
+    catches_not("CL233", compose=svc("mem_limit: 256m"))
+    catches_not("CL234", compose=svc(image="${WEB_IMAGE}"))  # unknown
+    # an image this project builds is not pulled
+    catches_not(
+        "CL234",
+        compose="services:\n  a:\n    build: .\n    image: shop:1\n  b:\n    image: shop:1\n",
+        dockerfile="RUN true\n",
+    )
+    # a development file is not hardened
+    catches_not("CL232", files={"docker-compose.dev.yml": svc()}, target=".")
+
+
+HARDENING = ("CL230", "CL231", "CL232", "CL233", "CL234")
+
+
+def _codes(args: list[str], cwd: Path) -> set[str]:
+    from test_cli import invoke
+
+    code, out, err = invoke(["--isolated", "--format", "json", *args, "."], cwd)
+    assert code in (0, 1), err
+    return {f["code"] for f in json.loads(out)}
+
+
+def test_the_hardening_group_through_the_cli(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text(svc("privileged: true", image="example.org/app:1.0"))
+    assert _codes([], tmp_path) == {"CL203"}  # off by default
+    assert _codes(["--select", "hardening"], tmp_path) == set(HARDENING)
+    assert _codes(["--extend-select", "hardening"], tmp_path) == {"CL203", *HARDENING}
+    assert _codes(["--extend-select", "hardening", "--ignore", "CL234"], tmp_path) == {
+        "CL203",
+        "CL230",
+        "CL231",
+        "CL232",
+        "CL233",
+    }
+    (tmp_path / ".compose-project-lint.yaml").write_text(
+        "extend-select: [hardening]\nignore: [HARDENING]\n"
+    )
+    from test_cli import invoke
+
+    code, out, _ = invoke(["--format", "json", "."], tmp_path)
+    assert {f["code"] for f in json.loads(out)} == {"CL203"}
+
+
+def test_the_rule_list_names_the_group() -> None:
+    from conftest import ROOT
+    from test_cli import invoke
+
+    code, out, _ = invoke(["--list-rules"], ROOT)
+    lines = [line for line in out.splitlines() if line.startswith(HARDENING)]
+    assert len(lines) == 5 and all("[group: hardening]" in line for line in lines)
+    _, out, _ = invoke(["--list-rules", "--format", "json"], ROOT)
+    groups = {r["code"]: r["group"] for r in json.loads(out)}
+    assert {groups[c] for c in HARDENING} == {"hardening"} and groups["CL203"] is None
