@@ -15,7 +15,8 @@ Public names:
   HostPorts                the host side of one published port
   Written                  a value at a path: as written and once interpolated
   ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, mounts,
-                           secrets) for one service, cached per project
+                           secrets, the entries of list keys) for one service, cached
+                           per project
   exclusive                two services that no profile enables together
   Undefined, undefined     names of networks, volumes, secrets, configs used but not defined
   located_problems         the loader's `extends` / `include` problems, located, with a fix
@@ -418,6 +419,19 @@ class ServiceFacts:
         entries a variable leaves unknown are left out."""
         raw = self.service.data.get("volumes")
         return values.parse_mounts(raw, self.service.path + ("volumes",), self.env)
+
+    def entries(self, key: str) -> list[Written]:
+        """The string entries of a list key (`cap_add`, `cap_drop`, `security_opt`,
+        `devices`), each interpolated; entries a variable leaves unknown are left out."""
+        raw = self.service.data.get(key)
+        if not isinstance(raw, list):
+            return []
+        found: list[Written] = []
+        for i, item in enumerate(raw):
+            value = values.resolved(item, self.env)
+            if value is not None:
+                found.append(Written(self.service.path + (key, i), item, value))
+        return found
 
     @cached_property
     def durations(self) -> list[Written]:

@@ -14,7 +14,7 @@ from compose_lint import data
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import written_use
-from compose_lint.model.services import once
+from compose_lint.model.services import facts, once
 from compose_lint.model.values import capability, resolved
 from compose_lint.registry import Found, rule
 
@@ -42,16 +42,12 @@ def _findings(project: Project) -> Found:
     for service in project.services:
         mode = resolved(service.data.get("network_mode"), project.env)
         dangerous = _dangerous(mode is not None and mode.strip().lower() == "host")
-        added = service.data.get("cap_add")
-        if not isinstance(added, list):
-            continue
-        for i, item in enumerate(added):
-            text = resolved(item, project.env)
-            name = capability(text) if text is not None else ""
-            if name not in dangerous or written_use(service, service.path + ("cap_add", i)):
+        for entry in facts(project, service).entries("cap_add"):
+            name = capability(entry.value)
+            if name not in dangerous or written_use(service, entry.path):
                 continue
             yield (
-                service.file.loc(service.path + ("cap_add", i)),
+                service.file.loc(entry.path),
                 f'service "{service.name}" adds the capability {name}: {dangerous[name]}; '
                 "remove it from cap_add, or grant the narrowest capability that allows the "
                 "one operation the program needs",

@@ -13,8 +13,8 @@ from compose_lint import data
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import written_use
-from compose_lint.model.services import once
-from compose_lint.model.values import resolved, security_option
+from compose_lint.model.services import facts, once
+from compose_lint.model.values import security_option
 from compose_lint.registry import Found, rule
 
 
@@ -37,21 +37,16 @@ def confinement_disabled(project: Project) -> Found:
 def _findings(project: Project) -> Found:
     disabling = _disabling()
     for service in project.services:
-        options = service.data.get("security_opt")
-        if not isinstance(options, list):
-            continue
-        for i, item in enumerate(options):
-            text = resolved(item, project.env)
-            if text is None:
-                continue
-            key, value = security_option(text)
+        for entry in facts(project, service).entries("security_opt"):
+            key, value = security_option(entry.value)
             why = disabling.get((key, value))
-            if why is None or written_use(service, service.path + ("security_opt", i)):
+            if why is None or written_use(service, entry.path):
                 continue
             yield (
-                service.file.loc(service.path + ("security_opt", i)),
-                f'service "{service.name}" sets security_opt "{text.strip()}", which switches '
-                f"off {why}; remove it, and if the program is refused one system call or "
-                "path, allow just that in a custom profile (seccomp=profile.json, "
-                "apparmor=PROFILE) rather than switching the confinement off",
+                service.file.loc(entry.path),
+                f'service "{service.name}" sets security_opt "{entry.value.strip()}", '
+                f"which switches off {why}; remove it, and if the program is refused one "
+                "system call or path, allow just that in a custom profile "
+                "(seccomp=profile.json, apparmor=PROFILE) rather than switching the "
+                "confinement off",
             )

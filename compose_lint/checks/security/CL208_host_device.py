@@ -14,8 +14,8 @@ from compose_lint import data
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import written_use
-from compose_lint.model.services import once
-from compose_lint.model.values import device_source, host_path, resolved
+from compose_lint.model.services import facts, once
+from compose_lint.model.values import device_source, host_path
 from compose_lint.registry import Found, rule
 
 
@@ -39,19 +39,15 @@ def host_device(project: Project) -> Found:
 def _findings(project: Project) -> Found:
     devices = _devices()
     for service in project.services:
-        entries = service.data.get("devices")
-        if not isinstance(entries, list):
-            continue
-        for i, item in enumerate(entries):
-            text = resolved(item, project.env)
-            source = host_path(device_source(text)) if text is not None else None
+        for entry in facts(project, service).entries("devices"):
+            source = host_path(device_source(entry.value))
             if source is None:
                 continue
             why = next((w for p, w in devices if fnmatch.fnmatchcase(source, p)), None)
-            if why is None or written_use(service, service.path + ("devices", i)):
+            if why is None or written_use(service, entry.path):
                 continue
             yield (
-                service.file.loc(service.path + ("devices", i)),
+                service.file.loc(entry.path),
                 f'service "{service.name}" is given the host device {source} ({why}): a '
                 "process in it can read and overwrite it, bypassing every file permission "
                 "of the host; mount the filesystem or the one partition it needs instead, "

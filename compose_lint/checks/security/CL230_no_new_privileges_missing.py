@@ -10,8 +10,8 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import service_use
-from compose_lint.model.services import once
-from compose_lint.model.values import resolved, security_option
+from compose_lint.model.services import facts, once
+from compose_lint.model.values import security_option
 from compose_lint.registry import Found, rule
 
 
@@ -31,10 +31,7 @@ def _findings(project: Project) -> Found:
     for service in project.services:
         if service_use(service) is not None:
             continue
-        options = service.data.get("security_opt")
-        entries = options if isinstance(options, list) else []
-        texts = (resolved(item, project.env) for item in entries)
-        found = [security_option(t) for t in texts if t is not None]
+        found = [security_option(e.value) for e in facts(project, service).entries("security_opt")]
         if any(key == "no-new-privileges" and value in ("", "true") for key, value in found):
             continue
         yield (

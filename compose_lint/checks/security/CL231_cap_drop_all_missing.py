@@ -9,8 +9,8 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import service_use
-from compose_lint.model.services import once
-from compose_lint.model.values import capability, resolved
+from compose_lint.model.services import facts, once
+from compose_lint.model.values import capability
 from compose_lint.registry import Found, rule
 
 
@@ -30,10 +30,8 @@ def _findings(project: Project) -> Found:
     for service in project.services:
         if service_use(service) is not None:
             continue
-        dropped = service.data.get("cap_drop")
-        entries = dropped if isinstance(dropped, list) else []
-        texts = (resolved(item, project.env) for item in entries)
-        if any(capability(t) == "ALL" for t in texts if t is not None):
+        dropped = facts(project, service).entries("cap_drop")
+        if any(capability(e.value) == "ALL" for e in dropped):
             continue
         where = service.path + ("cap_drop",) if "cap_drop" in service.data else service.path
         yield (
