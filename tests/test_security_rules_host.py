@@ -393,3 +393,20 @@ def test_the_rule_list_names_the_group() -> None:
     _, out, _ = invoke(["--list-rules", "--format", "json"], ROOT)
     groups = {r["code"]: r["group"] for r in json.loads(out)}
     assert {groups[c] for c in HARDENING} == {"hardening"} and groups["CL203"] is None
+
+
+def test_the_hardening_group_in_per_file_ignores_and_suppressions(tmp_path: Path) -> None:
+    from test_cli import invoke
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  # compose-lint: disable-file=hardening -- a one-off tool\n"
+        "  tool:\n    image: example.org/tool:1.0\n"
+    )
+    (tmp_path / "other.yaml").write_text("services:\n  x:\n    image: example.org/x:1.0\n")
+    (tmp_path / ".compose-project-lint.yaml").write_text(
+        "extend-select: [hardening]\nper-file-ignores:\n  other.yaml: [hardening]\n"
+    )
+    code, out, _ = invoke(["--format", "json", "compose.yaml", "other.yaml"], tmp_path)
+    assert [f["code"] for f in json.loads(out)] == []
