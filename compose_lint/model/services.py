@@ -15,8 +15,8 @@ Public names:
   HostPorts                the host side of one published port
   Written                  a value at a path: as written and once interpolated
   ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, mounts,
-                           secrets, the entries of list keys) for one service, cached
-                           per project
+                           secrets, the entries of list keys, host namespaces shared)
+                           for one service, cached per project
   exclusive                two services that no profile enables together
   Undefined, undefined     names of networks, volumes, secrets, configs used but not defined
   located_problems         the loader's `extends` / `include` problems, located, with a fix
@@ -419,6 +419,12 @@ class ServiceFacts:
         entries a variable leaves unknown are left out."""
         raw = self.service.data.get("volumes")
         return values.parse_mounts(raw, self.service.path + ("volumes",), self.env)
+
+    def shares_host(self, key: str) -> bool:
+        """Whether `key` (`network_mode`, `pid`, `ipc`, `uts`, `userns_mode`) is `host`
+        once interpolated: the service shares that namespace with the host."""
+        mode = values.resolved(self.service.data.get(key), self.env)
+        return mode is not None and mode.strip().lower() == "host"
 
     def entries(self, key: str) -> list[Written]:
         """The string entries of a list key (`cap_add`, `cap_drop`, `security_opt`,

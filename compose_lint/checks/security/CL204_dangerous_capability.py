@@ -15,7 +15,7 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import written_use
 from compose_lint.model.services import facts, once
-from compose_lint.model.values import capability, resolved
+from compose_lint.model.values import capability
 from compose_lint.registry import Found, rule
 
 
@@ -40,9 +40,9 @@ def dangerous_capability(project: Project) -> Found:
 
 def _findings(project: Project) -> Found:
     for service in project.services:
-        mode = resolved(service.data.get("network_mode"), project.env)
-        dangerous = _dangerous(mode is not None and mode.strip().lower() == "host")
-        for entry in facts(project, service).entries("cap_add"):
+        known = facts(project, service)
+        dangerous = _dangerous(known.shares_host("network_mode"))
+        for entry in known.entries("cap_add"):
             name = capability(entry.value)
             if name not in dangerous or written_use(service, entry.path):
                 continue

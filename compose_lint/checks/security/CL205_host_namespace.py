@@ -12,8 +12,7 @@ from compose_lint import data
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import written_use
-from compose_lint.model.services import once
-from compose_lint.model.values import resolved
+from compose_lint.model.services import facts, once
 from compose_lint.registry import Found, rule
 
 _FIX = {
@@ -44,8 +43,7 @@ def _findings(project: Project) -> Found:
     namespaces = _namespaces()
     for service in project.services:
         for key, shared in namespaces.items():
-            value = resolved(service.data.get(key), project.env)
-            if value is None or value.strip().lower() != "host":
+            if not facts(project, service).shares_host(key):
                 continue
             if written_use(service, service.path + (key,)) is not None:
                 continue
