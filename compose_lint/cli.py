@@ -453,6 +453,7 @@ def _list_rules(output_format: str) -> None:
                 "severity": str(r.severity),
                 "summary": r.summary,
                 "default_enabled": r.default_enabled,
+                "group": r.group,
                 "options": dict(r.options),
             }
             for r in rules
@@ -461,6 +462,8 @@ def _list_rules(output_format: str) -> None:
     else:
         for r in rules:
             state = "" if r.default_enabled else " (off by default)"
+            if r.group is not None:
+                state += f" [group: {r.group}]"
             click.echo(f"{r.code}  {r.name:<28} {str(r.severity):<8} {r.summary}{state}")
     sys.exit(EXIT_OK)
 

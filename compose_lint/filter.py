@@ -5,6 +5,7 @@ Knows nothing about Compose."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from compose_lint.findings import Finding, Location, Severity
@@ -76,10 +77,20 @@ def _ranked(finding: Finding, severity: Mapping[str, Severity]) -> Finding:
 
 
 def _hits(finding: Finding, selector: str) -> bool:
+    """Whether `selector` names the finding's rule, as --select would (`registry.matches`:
+    code, prefix, name, group or ALL)."""
+    info = _by_code().get(finding.code)
+    if info is not None:
+        return matches(info, selector)
     key = selector.strip()
     return (
         finding.name == key.lower() or finding.code.startswith(key.upper()) or key.upper() == "ALL"
     )
+
+
+@cache
+def _by_code() -> dict[str, Rule | RuleInfo]:
+    return {r.code: r for r in _all()}
 
 
 def _unused(

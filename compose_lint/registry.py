@@ -38,6 +38,9 @@ class Rule:
     # what check() reads: "project" (the model), or "suppressions" (the suppression
     # comments that silenced nothing, which only the filter stage knows)
     reads: str = "project"
+    # a name that selects this rule with others of a kind (`hardening`), wherever a
+    # code or name is taken: --select, --extend-select, --ignore, per-file-ignores
+    group: str | None = None
 
     def __call__(
         self, project: Project, options: Mapping[str, Any] | None = None
@@ -58,6 +61,7 @@ def rule(
     options: Mapping[str, str] | None = None,
     sensitive: bool = False,
     reads: str = "project",
+    group: str | None = None,
 ) -> Callable[[Check], Rule]:
     """Declare a rule: `@rule("CL101", "obsolete-version", Severity.WARNING, "...")`."""
 
@@ -72,6 +76,7 @@ def rule(
             dict(options or {}),
             sensitive,
             reads,
+            group,
         )
 
     return wrap
@@ -134,6 +139,7 @@ class RuleInfo:
     module: str
     options: Mapping[str, str] = field(default_factory=dict)
     sensitive: bool = False
+    group: str | None = None
 
 
 @cache
@@ -150,6 +156,7 @@ def known_rules() -> tuple[RuleInfo, ...]:
             module=e["module"],
             options=e.get("options", {}),
             sensitive=e.get("sensitive", False),
+            group=e.get("group"),
         )
         for e in entries
     )
@@ -172,6 +179,8 @@ def index_entries() -> list[dict[str, object]]:
             entry["options"] = dict(r.options)
         if r.sensitive:
             entry["sensitive"] = True
+        if r.group is not None:
+            entry["group"] = r.group
         entries.append(entry)
     return entries
 
@@ -202,11 +211,13 @@ def find_rule(ident: str) -> Rule | None:
 
 
 def matches(r: Rule | RuleInfo, selector: str) -> bool:
-    """`CL5`, `CL501`, `port-not-exposed` or `ALL` select a rule."""
+    """`CL5`, `CL501`, `port-not-exposed`, the rule's group (`hardening`) or `ALL`
+    select a rule."""
     key = selector.strip()
     if key.upper() == "ALL":
         return True
-    return r.name == key.lower() or r.code.startswith(key.upper())
+    lowered = key.lower()
+    return r.name == lowered or r.group == lowered or r.code.startswith(key.upper())
 
 
 def select_rules(

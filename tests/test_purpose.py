@@ -1,4 +1,5 @@
-"""model.purpose: which files are plainly test data, by the folders they are in."""
+"""model.purpose: which files are plainly test data, by the folders they are in; and
+what an image is for (model.imageref.datastore: databases, caches, brokers)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,28 @@ def test_local_files(path: str) -> None:
 )
 def test_files_that_are_not_local(path: str) -> None:
     assert not is_local_file(path)
+
+
+@pytest.mark.parametrize(
+    ("reference", "family"),
+    [
+        ("postgres:17", "postgres"),
+        ("docker.io/library/postgres:17-alpine", "postgres"),
+        ("library/redis", "redis"),
+        ("bitnami/postgresql:16", "postgres"),
+        ("ghcr.io/acme/mongo:7", "mongo"),
+        ("mcr.microsoft.com/mssql/server:2022-latest", "mssql"),
+        ("docker.elastic.co/elasticsearch/elasticsearch:8.15.0", "elasticsearch"),
+        ("valkey/valkey:8", "valkey"),
+        ("clickhouse/clickhouse-server", "clickhouse"),
+        ("rediscommander/redis-commander", None),  # a web UI for redis, not redis
+        ("dpage/pgadmin4", None),
+        ("nginx", None),
+        ("${DB_IMAGE}", None),
+    ],
+)
+def test_datastore_families(reference: str, family: str | None) -> None:
+    from compose_lint.model.imageref import datastore
+
+    found = datastore(reference)
+    assert (found.family if found is not None else None) == family

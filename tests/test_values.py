@@ -14,16 +14,21 @@ from hypothesis import strategies as st
 from compose_lint.model.values import (
     PortSpan,
     bounded_int,
+    capability,
     count,
+    device_source,
     duration_problem,
+    every_interface,
     expose_problem,
     go_atoi,
     parse_env_file,
+    parse_mount,
     parse_port,
     parse_port_span,
     port_problem,
     port_range,
     restart_problem,
+    security_option,
     size_problem,
     split_port,
     uncovered,
@@ -242,3 +247,120 @@ def test_the_model_and_cl117_cut_a_port_alike(
     assert port is not None and port_problem(spec) is None
     assert (port.target, port.target_end) == port_range(parts.container)
     assert (port.host_ip, port.published) == (host_ip, published)
+
+
+# -- mounts, bindings, capabilities, security options --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "source", "target", "read_only", "host"),
+    [
+        (
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "bind",
+            "/var/run/docker.sock",
+            "/var/run/docker.sock",
+            False,
+            "/var/run/docker.sock",
+        ),
+        (
+            "//var/run/docker.sock:/sock:ro",
+            "bind",
+            "//var/run/docker.sock",
+            "/sock",
+            True,
+            "/var/run/docker.sock",
+        ),
+        ("/etc/../etc/:/host/etc:ro,z", "bind", "/etc/../etc/", "/host/etc", True, "/etc"),
+        ("/var/run:/var/run:rw", "bind", "/var/run", "/var/run", False, "/var/run"),
+        ("~/.ssh:/root/.ssh:ro", "bind", "~/.ssh", "/root/.ssh", True, "~/.ssh"),
+        ("~bob/.ssh/:/keys", "bind", "~bob/.ssh/", "/keys", False, "~/.ssh"),
+        ("./config:/config", "bind", "./config", "/config", False, None),
+        ("C:\\data:/data", "bind", "C:\\data", "/data", False, None),
+        (
+            "pgdata:/var/lib/postgresql/data",
+            "volume",
+            "pgdata",
+            "/var/lib/postgresql/data",
+            False,
+            None,
+        ),
+        ("/data", "volume", None, "/data", False, None),
+        (
+            {"type": "bind", "source": "/", "target": "/host", "read_only": True},
+            "bind",
+            "/",
+            "/host",
+            True,
+            "/",
+        ),
+        (
+            {"type": "volume", "source": "data", "target": "/data"},
+            "volume",
+            "data",
+            "/data",
+            False,
+            None,
+        ),
+        ({"type": "tmpfs", "target": "/tmp"}, "tmpfs", None, "/tmp", False, None),
+    ],
+)
+def test_parse_mount(
+    raw: object, kind: str, source: str | None, target: str, read_only: bool, host: str | None
+) -> None:
+    mount = parse_mount(raw, ("volumes", 0), {})
+    assert mount is not None
+    assert (mount.kind, mount.source, mount.target, mount.read_only) == (
+        kind,
+        source,
+        target,
+        read_only,
+    )
+    assert mount.host_path == host
+
+
+def test_parse_mount_reads_interpolated_entries_and_leaves_unknown_ones_out() -> None:
+    mount = parse_mount("${SOCK:-/var/run/docker.sock}:/sock", ("volumes", 0), {})
+    assert mount is not None and mount.host_path == "/var/run/docker.sock"
+    assert parse_mount("${UNSET}:/sock", ("volumes", 0), {}) is None
+    assert parse_mount("/a::/b", ("volumes", 0), {}) is None  # malformed: CL122's
+    assert parse_mount({"type": "bind", "source": "${UNSET}", "target": "/x"}, (), {}) is None
+
+
+@pytest.mark.parametrize(
+    ("host_ip", "expected"),
+    [
+        (None, True),
+        ("", True),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("[::]", True),
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("192.168.1.10", False),
+        ("localhost", False),
+        ("$VAR", None),
+        ("${BIND_ADDRESS:-127.0.0.1}", None),
+    ],
+)
+def test_every_interface(host_ip: str | None, expected: bool | None) -> None:
+    assert every_interface(host_ip) is expected
+
+
+def test_capability_security_option_and_device_names() -> None:
+    assert capability("cap_sys_admin") == capability(" SYS_ADMIN ") == "SYS_ADMIN"
+    assert security_option("seccomp:unconfined") == ("seccomp", "unconfined")
+    assert security_option("Seccomp=Unconfined") == ("seccomp", "unconfined")
+    assert security_option("no-new-privileges") == ("no-new-privileges", "")
+    assert security_option("label=type:svirt_t") == ("label", "type:svirt_t")
+    assert device_source("/dev/sda:/dev/xvda:rwm") == "/dev/sda"
+    assert device_source("/dev/mem") == "/dev/mem"
+
+
+@given(st.text(max_size=30))
+def test_the_mount_grammar_never_raises(text: str) -> None:
+    mount = parse_mount(text, ("volumes", 0), {})
+    if mount is not None:
+        assert mount.host_path is None or mount.host_path.startswith(("/", "~"))
+    every_interface(text)
+    security_option(text)

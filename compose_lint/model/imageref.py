@@ -1,10 +1,14 @@
-"""Image references (`[registry/]repository[:tag][@digest]`: `parse_image`, `ImageRef`)
-and the other things a Dockerfile names by reference: remote ADD sources
-(`is_remote_source`) and archives ADD unpacks (`is_archive`)."""
+"""Image references (`[registry/]repository[:tag][@digest]`: `parse_image`, `ImageRef`),
+the other things a Dockerfile names by reference: remote ADD sources
+(`is_remote_source`) and archives ADD unpacks (`is_archive`), and what kind of server
+an image is (`datastore`: a database, cache or broker, from data/datastores.json)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
+
+from compose_lint import data
 
 
 class ImageRef(NamedTuple):
@@ -85,3 +89,37 @@ def is_remote_source(source: str) -> bool:
 def is_archive(source: str) -> bool:
     """A name ADD would unpack (a tar archive, plain or compressed)."""
     return source.lower().endswith(_ARCHIVE_SUFFIXES)
+
+
+# -- what an image is for: databases, caches, brokers (data/datastores.json) ------------
+
+
+class Datastore(NamedTuple):
+    """A server that keeps data (a database, cache, broker or search engine)."""
+
+    family: str  # the table's key: "postgres", "redis"...
+    what: str  # for messages: "PostgreSQL database"
+
+
+@cache
+def _datastore_names() -> tuple[dict[str, Datastore], dict[str, Datastore]]:
+    families = data.load("datastores.json")["families"]
+    repositories: dict[str, Datastore] = {}
+    names: dict[str, Datastore] = {}
+    for family, entry in families.items():
+        store = Datastore(family, str(entry["what"]))
+        repositories.update((str(r).lower(), store) for r in entry.get("repositories", []))
+        names.update((str(n).lower(), store) for n in entry.get("names", []))
+    return repositories, names
+
+
+def datastore(reference: str | None) -> Datastore | None:
+    """The database, cache, broker or search engine an image reference names
+    (`postgres:17`, `docker.io/library/redis`, `bitnami/postgresql`,
+    `ghcr.io/acme/mongo`), per data/datastores.json; None for anything else."""
+    image = parse_image(reference) if reference else None
+    if image is None:
+        return None
+    repositories, names = _datastore_names()
+    path = image.short_name
+    return repositories.get(path) or names.get(path.rsplit("/", 1)[-1])

@@ -20,6 +20,9 @@ Public names
   local runs), it sits behind a profile, its compose file has a production sibling
   (`compose.yml` beside `compose.prod.yml` is the development file), or it builds a
   local Dockerfile or a test/development stage.
+- `written_use(service, path)`: what one value of a service is for: `service_use`, or
+  what the file that writes it says (a development override adding `ports:` to a
+  service of the base file).
 - `stage_use(build)`: what the target stage is for, by its name (`dev`, `test`).
 - `dockerfile_use(source, builds)`: what a Dockerfile is for: its path says so, it has
   a production sibling (`Dockerfile` beside `Dockerfile.prod`), every build of it
@@ -55,6 +58,7 @@ from compose_lint.model import (
     IgnoreSource,
     Project,
     Service,
+    YamlPath,
 )
 from compose_lint.model.image import ProjectImage
 
@@ -206,6 +210,27 @@ def service_use(service: Service) -> Use | None:
     return use or stage_use(build)
 
 
+def written_use(service: Service, path: YamlPath) -> Use | None:
+    """What the value at `path` of `service` is for: `service_use`, or what the file
+    that writes it says (a development override that adds `ports:` to a service the
+    base file defines: `compose.override.yaml`, `compose.dev.yaml`, a test file)."""
+    use = service_use(service)
+    if use is not None:
+        return use
+    view = service.file
+    if not isinstance(view, ComposeView):
+        return None
+    written = view.file_of(path)
+    if written is defining_file(service):
+        return None
+    use = source_use(written)
+    if use is not None:
+        return use
+    if _OVERRIDE.match(written.path.name) or _production_sibling(written.path):
+        return Use.DEVELOPMENT
+    return None
+
+
 def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | None:
     """What a Dockerfile is plainly for, or None (see the module's description)."""
     use = source_use(source)
@@ -263,4 +288,5 @@ __all__ = [
     "service_use",
     "source_use",
     "stage_use",
+    "written_use",
 ]

@@ -14,7 +14,8 @@ Public names:
   Count                    how many containers a service runs, and where that is said
   HostPorts                the host side of one published port
   Written                  a value at a path: as written and once interpolated
-  ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, secrets)
+  ServiceFacts, facts      the facts above (and `expose:`, networks, volumes, mounts,
+                           secrets, the entries of list keys, host namespaces shared)
                            for one service, cached per project
   exclusive                two services that no profile enables together
   Undefined, undefined     names of networks, volumes, secrets, configs used but not defined
@@ -417,6 +418,32 @@ class ServiceFacts:
         host side cannot be known, are left out)."""
         found = ((port, _host_ports(self.service, port, self.env)) for port in self.service.ports)
         return [(port, host) for port, host in found if host is not None]
+
+    @cached_property
+    def mounts(self) -> list[values.Mount]:
+        """Each `volumes:` entry, short or long syntax, interpolated (`values.Mount`);
+        entries a variable leaves unknown are left out."""
+        raw = self.service.data.get("volumes")
+        return values.parse_mounts(raw, self.service.path + ("volumes",), self.env)
+
+    def shares_host(self, key: str) -> bool:
+        """Whether `key` (`network_mode`, `pid`, `ipc`, `uts`, `userns_mode`) is `host`
+        once interpolated: the service shares that namespace with the host."""
+        mode = values.resolved(self.service.data.get(key), self.env)
+        return mode is not None and mode.strip().lower() == "host"
+
+    def entries(self, key: str) -> list[Written]:
+        """The string entries of a list key (`cap_add`, `cap_drop`, `security_opt`,
+        `devices`), each interpolated; entries a variable leaves unknown are left out."""
+        raw = self.service.data.get(key)
+        if not isinstance(raw, list):
+            return []
+        found: list[Written] = []
+        for i, item in enumerate(raw):
+            value = values.resolved(item, self.env)
+            if value is not None:
+                found.append(Written(self.service.path + (key, i), item, value))
+        return found
 
     @cached_property
     def durations(self) -> list[Written]:

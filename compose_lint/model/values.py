@@ -23,12 +23,17 @@ Public names:
   durations     duration_problem
   byte sizes    go_float, size_problem
   restart       engine_policy, restart_problem, RESTART_FIX
-  volumes       volume_sections, volume_source, is_bind_source, volume_problem
+  volumes       volume_sections, volume_source, is_bind_source, volume_problem,
+                Mount, parse_mount(s) (short and long syntax), host_path
+  exposure      every_interface (a binding on all host interfaces), device_source
+                (a `devices:` entry's host side), capability
+                (cap_add / cap_drop names), security_option (security_opt entries)
 """
 
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -765,3 +770,125 @@ def volume_problem(spec: str) -> str | None:
         if i == 2 and len(sections) > 3:
             return f'"{spec}" has too many colons: write SOURCE:TARGET:OPTIONS'
     return None
+
+
+class Mount(NamedTuple):
+    """One `volumes:` entry of a service, short or long syntax, once interpolated."""
+
+    kind: str  # "bind", "volume" (named or anonymous), "tmpfs", "npipe", "image"...
+    source: str | None  # the host path or volume name as written; None: anonymous
+    target: str
+    read_only: bool
+    path: YamlPath  # where the entry is written (the list item)
+
+    @property
+    def host_path(self) -> str | None:
+        """The absolute host path a bind mount names, normalised (`//var/run/x` and
+        `/var/run/../run/x` are `/var/run/x`; `~/.ssh` stays `~/.ssh`, a home
+        directory); None for a relative path, a Windows path or no bind mount."""
+        if self.kind != "bind" or not self.source:
+            return None
+        return host_path(self.source)
+
+
+# short-syntax options that make a mount read-only or writable (compose-go reads the
+# comma-separated third section; SELinux z/Z, propagation and nocopy leave it as is)
+_READ_ONLY_OPTIONS = frozenset({"ro", "readonly"})
+
+
+def host_path(source: str) -> str | None:
+    """An absolute POSIX host path, normalised, or `~/...` for one in a home
+    directory; None for a relative or Windows path."""
+    text = source.strip().replace("\\", "/") if not source.startswith("\\\\") else ""
+    if text.startswith("~"):  # ~/.ssh, or ~user/.ssh: a home directory either way
+        _, _, rest = text.partition("/")
+        normal = posixpath.normpath("/" + rest) if rest else "/"
+        return "~" + ("" if normal == "/" else normal)
+    if not text.startswith("/"):
+        return None
+    return "/" + posixpath.normpath(text).lstrip("/")
+
+
+def parse_mount(raw: Any, path: YamlPath, env: Mapping[str, str]) -> Mount | None:
+    """One `volumes:` entry of a service, short (`SOURCE:TARGET[:OPTIONS]`) or long
+    (`type:`, `source:`, `target:`, `read_only:`) syntax, read after interpolation
+    with `env`; None when a variable leaves it unknown or it is malformed."""
+    if isinstance(raw, str):
+        spec = resolved(raw, env)
+        if spec is None or volume_problem(spec) is not None:
+            return None
+        sections = volume_sections(spec)
+        if len(sections) == 1:
+            return Mount("volume", None, sections[0], False, path)
+        source, target = sections[0], sections[1]
+        options = sections[2].split(",") if len(sections) > 2 else []
+        read_only = any(o.strip().lower() in _READ_ONLY_OPTIONS for o in options)
+        kind = "bind" if is_bind_source(source) else "volume"
+        return Mount(kind, source, target, read_only, path)
+    if isinstance(raw, dict):
+        long_kind = resolved(raw.get("type", "volume"), env)
+        long_target = resolved(raw.get("target"), env)
+        written = raw.get("source")
+        long_source = resolved(written, env) if written is not None else None
+        if long_kind is None or long_target is None or (written is not None and not long_source):
+            return None
+        return Mount(
+            long_kind.strip().lower(),
+            long_source or None,
+            long_target,
+            is_true(raw.get("read_only", False), env),
+            path,
+        )
+    return None
+
+
+def parse_mounts(raw: Any, path: YamlPath, env: Mapping[str, str]) -> list[Mount]:
+    """Every `volumes:` entry of a service that can be read (`parse_mount`)."""
+    if not isinstance(raw, list):
+        return []
+    mounts = (parse_mount(item, path + (i,), env) for i, item in enumerate(raw))
+    return [m for m in mounts if m is not None]
+
+
+# -- ports published on every interface --------------------------------------------------
+
+
+def every_interface(host_ip: str | None) -> bool | None:
+    """Whether a port binding listens on every interface of the host: True with no
+    host address or 0.0.0.0 / ::; False for one address (127.0.0.1, ::1, a LAN
+    address, `localhost`); None when a variable chooses it."""
+    if host_ip is None or not host_ip.strip():
+        return True
+    if "$" in host_ip:
+        return None
+    binds = host_binds(host_ip)
+    if binds is None:
+        return False
+    return any(address is None for _, address in binds)
+
+
+# -- capabilities and security options ----------------------------------------------------
+
+
+def capability(text: str) -> str:
+    """A Linux capability as Docker reads `cap_add` / `cap_drop`: any case, with or
+    without the `CAP_` prefix (`cap_sys_admin`, `SYS_ADMIN` are `SYS_ADMIN`)."""
+    name = text.strip().upper()
+    return name.removeprefix("CAP_")
+
+
+def security_option(text: str) -> tuple[str, str]:
+    """A `security_opt` entry as (key, value), lower-case: `seccomp:unconfined` and
+    `seccomp=unconfined` are ("seccomp", "unconfined"); a bare `no-new-privileges`
+    is ("no-new-privileges", "")."""
+    text = text.strip()
+    cuts = [i for i in (text.find(":"), text.find("=")) if i >= 0]
+    if not cuts:
+        return text.lower(), ""
+    cut = min(cuts)
+    return text[:cut].strip().lower(), text[cut + 1 :].strip().lower()
+
+
+def device_source(spec: str) -> str:
+    """The host side of a `devices:` entry (`HOST[:CONTAINER[:PERMISSIONS]]`)."""
+    return spec.strip().partition(":")[0]
