@@ -412,3 +412,18 @@ def test_the_hardening_group_in_per_file_ignores_and_suppressions(tmp_path: Path
     )
     code, out, _ = invoke(["--format", "json", "compose.yaml", "other.yaml"], tmp_path)
     assert [f["code"] for f in json.loads(out)] == []
+
+
+def test_cl202_silent_for_a_container_manager() -> None:
+    # a function executor and cAdvisor exist to drive or read the engine: no proxy fits
+    for image in ("openruntimes/executor:0.25.4", "gcr.io/cadvisor/cadvisor:v0.49.1"):
+        compose = (
+            f"services:\n  exec:\n    image: {image}\n    volumes:\n"
+            "      - /var/run/docker.sock:/var/run/docker.sock\n"
+        )
+        catches_not("CL202", compose=compose)
+    app = (
+        "services:\n  app:\n    image: example.org/shop/app:1.4\n    volumes:\n"
+        "      - /var/run/docker.sock:/var/run/docker.sock\n"
+    )
+    catches("CL202", compose=app)

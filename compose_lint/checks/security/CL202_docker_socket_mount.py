@@ -4,7 +4,9 @@ The mounts are `ServiceFacts.mounts` (short and long syntax, `model.values.Mount
 the sockets of container engines are data/host_access.json. A bind mount of the
 folder that holds a socket (`/var/run:/var/run`) hands it over as well; the host's
 root folder is CL207's. A socket proxy (data/host_access.json `socket_proxies`), the
-alternative this rule recommends, holds the socket by design and is left alone, as are
+alternative this rule recommends, and a container manager whose job needs the whole
+API (`container_managers`: function executors, cAdvisor, Portainer) hold the socket
+by design and are left alone, as are
 files plainly for local use (`model.purpose.written_use`). Read-only does not help:
 `:ro` stops writes to the socket file, not the API requests sent over it.
 """
@@ -37,13 +39,17 @@ def _sockets() -> dict[str, str]:
 
 @cache
 def _proxies() -> frozenset[str]:
-    return frozenset(str(r) for r in data.load("host_access.json")["socket_proxies"])
+    table = data.load("host_access.json")
+    return frozenset(str(r) for r in (*table["socket_proxies"], *table["container_managers"]))
 
 
 def _is_proxy(service: Service) -> bool:
-    """The service runs a socket proxy: holding the socket is its whole job."""
+    """The service runs a socket proxy or a container manager (a function executor,
+    cAdvisor, Portainer): holding the socket is its whole job."""
     image = parse_image(service.image) if service.image and service.build is None else None
-    return image is not None and image.short_name in _proxies()
+    return image is not None and (
+        image.short_name in _proxies() or image.repository.lower() in _proxies()
+    )
 
 
 @rule(
