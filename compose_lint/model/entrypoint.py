@@ -28,6 +28,8 @@ Public names
   None otherwise (a script from the base image, another stage or a URL is unknown).
 - `started_script(image)`: the script the container starts: the entrypoint script,
   or without an ENTRYPOINT the script CMD runs (`CMD ["./start.sh"]`).
+- `started_scripts(project)`: each (build, image, script) of the project whose image
+  starts a script from its build context, once per context and script.
 - `started_directly(image)`: the started script is executed itself (its `#!` line
   counts), not run by a shell named in front of it.
 - `started_programs(image)`: the programs the container ends up running, as far as
@@ -44,7 +46,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -52,8 +54,9 @@ from typing import NamedTuple
 from compose_lint import data
 from compose_lint.load.dockerfile import Instruction
 from compose_lint.load.files import ReadError, read_text
+from compose_lint.model import Build, Project
 from compose_lint.model.commands import Command, basename, shell_commands
-from compose_lint.model.image import BuiltImage, Step
+from compose_lint.model.image import BuiltImage, Step, image_of
 
 # Programs that run as PID 1 to reap children and pass signals on.
 INITS: frozenset[str] = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "docker-init"})
@@ -332,6 +335,22 @@ def started_script(image: BuiltImage) -> EntrypointScript | None:
     return _script_at(image, skip_init(words)[0]) if words else None
 
 
+def started_scripts(project: Project) -> Iterator[tuple[Build, BuiltImage, EntrypointScript]]:
+    """Every build of `project` whose image starts a script from its build context,
+    with that image and script; a script several services start from the same context
+    comes once."""
+    seen: set[tuple[Path, str]] = set()
+    for build in project.builds():
+        image = image_of(build)
+        if image is None or image.stage is None or build.context is None:
+            continue
+        script = started_script(image)
+        if script is None or (build.context, script.relpath) in seen:
+            continue
+        seen.add((build.context, script.relpath))
+        yield build, image, script
+
+
 def started_directly(image: BuiltImage) -> bool:
     """Whether the started script is executed itself (`ENTRYPOINT ["/start.sh"]`,
     `CMD ["./run.sh"]`), so the kernel reads its `#!` line, rather than run by a shell
@@ -388,6 +407,7 @@ __all__ = [
     "skip_init",
     "start_of",
     "started_directly",
+    "started_scripts",
     "started_programs",
     "started_script",
 ]

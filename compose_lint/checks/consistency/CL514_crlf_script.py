@@ -6,8 +6,8 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import run_commands
-from compose_lint.model.entrypoint import started_directly, started_script
-from compose_lint.model.image import BuiltImage, image_of
+from compose_lint.model.entrypoint import started_directly, started_scripts
+from compose_lint.model.image import BuiltImage
 from compose_lint.registry import Found, rule
 
 _CONVERTERS = frozenset({"dos2unix", "fromdos", "unix2dos"})
@@ -32,19 +32,9 @@ def _converts_line_ends(image: BuiltImage) -> bool:
     "The script the image starts has Windows (CR LF) line endings.",
 )
 def crlf_script(project: Project) -> Found:
-    seen: set[tuple[str, str]] = set()
-    for build in project.builds():
-        image = image_of(build)
-        if image is None or image.stage is None:
+    for build, image, script in started_scripts(project):
+        if not script.crlf or _converts_line_ends(image):
             continue
-        script = started_script(image)
-        if script is None or not script.crlf or _converts_line_ends(image):
-            continue
-        context = build.context
-        key = (str(context), script.relpath)
-        if key in seen or context is None:
-            continue
-        seen.add(key)
         if started_directly(image) and script.shebang:
             effect = (
                 f'the kernel looks for the interpreter "{script.shebang}\\r", so the container '

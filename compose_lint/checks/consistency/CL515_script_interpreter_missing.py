@@ -10,8 +10,8 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import basename
-from compose_lint.model.entrypoint import started_directly, started_script
-from compose_lint.model.image import image_facts, image_of
+from compose_lint.model.entrypoint import started_directly, started_scripts
+from compose_lint.model.image import image_facts
 from compose_lint.model.installs import supplies
 from compose_lint.registry import Found, rule
 
@@ -26,13 +26,8 @@ _KNOWN = frozenset({"bash"})
     "The script the image starts names an interpreter (#!/bin/bash) the image lacks.",
 )
 def script_interpreter_missing(project: Project) -> Found:
-    seen: set[tuple[str, str]] = set()
-    for build in project.builds():
-        image = image_of(build)
-        if image is None or image.stage is None or image.root is None:
-            continue
-        script = started_script(image)
-        if script is None or not script.shebang or not started_directly(image):
+    for build, image, script in started_scripts(project):
+        if image.root is None or not script.shebang or not started_directly(image):
             continue
         facts = image_facts(image.root)
         if facts is None:
@@ -42,10 +37,6 @@ def script_interpreter_missing(project: Project) -> Found:
             continue
         if supplies(image, interpreter):
             continue
-        key = (str(build.context), script.relpath)
-        if key in seen:
-            continue
-        seen.add(key)
         yield (
             build.service.file.loc(build.path),
             f'service "{build.service.name}" starts {script.path} ({script.relpath} in its '
