@@ -50,7 +50,7 @@ from compose_lint import data
 from compose_lint.load.dockerfile import Instruction
 from compose_lint.load.files import ReadError, read_text
 from compose_lint.model.commands import Command, basename, shell_commands
-from compose_lint.model.image import BuiltImage, Step
+from compose_lint.model.image import BuiltImage, copy_destination
 
 # Programs that run as PID 1 to reap children and pass signals on.
 INITS: frozenset[str] = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "docker-init"})
@@ -169,21 +169,6 @@ def start_of(image: BuiltImage) -> Start | None:
     return Start(tuple(words), init, user)
 
 
-def _destination(step: Step, dest: str) -> str | None:
-    """A COPY destination as an absolute path in the image (ARG/ENV values applied);
-    None when it depends on something unknown."""
-    from compose_lint.load import interpolation
-
-    value = interpolation.substitute(dest, step.env)
-    if value is None or not value:
-        return None
-    if value.startswith("/"):
-        return value
-    if step.cwd.startswith("/"):
-        return posixpath.join(step.cwd, value) + ("/" if value.endswith("/") else "")
-    return None
-
-
 def _source_for(image: BuiltImage, path: str) -> str | None:
     """The build-context path that the last COPY/ADD putting a file at `path` (in the
     image) copies from; None when no such copy from the local context is known."""
@@ -191,7 +176,7 @@ def _source_for(image: BuiltImage, path: str) -> str | None:
         copy = step.instruction.copy
         if copy is None or copy.from_stage is not None:
             continue
-        dest = _destination(step, copy.dest.text)
+        dest = copy_destination(step, copy.dest.text)
         if dest is None:
             continue
         files = [w.text for w in copy.files]

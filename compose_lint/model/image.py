@@ -25,7 +25,8 @@ Public names (kept stable: other rules build on them)
   `.root_image(stage)`, `.steps(stage)` (the chain's), `.own_steps(stage)` (the
   stage's own), `.end(stage)`, `.needed_stages(stage)`.
 - `Step` (`.stage`, `.instruction`, `.before`, and `.env`/`.cwd`/`.workdir`/`.user`/
-  `.shell` of the state before it), `State`, `Workdir`, `Exposed`, `Override`;
+  `.shell` of the state before it); `copy_destination(step, dest)`: a COPY destination
+  as an absolute path in the image, `State`, `Workdir`, `Exposed`, `Override`;
   `IMAGE_WORKDIR`, the `cwd` prefix of a working directory the base image decides.
 - `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
 - `project_images(project)`: every external image a project pulls (`ProjectImage`:
@@ -247,6 +248,19 @@ class Step(NamedTuple):
 
 
 _START = State({}, IMAGE_WORKDIR, NO_WORKDIR, None, None, None, None, None)
+
+
+def copy_destination(step: Step, dest: str) -> str | None:
+    """A COPY destination as an absolute path in the image (ARG/ENV values applied);
+    None when it depends on something unknown."""
+    value = interpolation.substitute(dest, step.env)
+    if value is None or not value:
+        return None
+    if value.startswith("/"):
+        return value
+    if step.cwd.startswith("/"):
+        return posixpath.join(step.cwd, value) + ("/" if value.endswith("/") else "")
+    return None
 
 
 class Exposed(NamedTuple):

@@ -32,6 +32,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model import Build, ComposeFile, ComposeView, EnvVar, Project, Service
 from compose_lint.model.purpose import source_use
+from compose_lint.model.values import EnvFileEntry, env_file_entries
 
 
 def mask(value: str) -> str:
@@ -405,6 +406,32 @@ def judge(
         login_name, _, secret = value.strip().partition(":")
         return Verdict(None, hint, _strength(secret, name, context, login_name))
     return Verdict(None, hint, _strength(value, name, context))
+
+
+# -- .env files -------------------------------------------------------------------------
+
+
+class EnvFileSecret(NamedTuple):
+    """A `.env` line that holds a secret, with its verdict."""
+
+    entry: EnvFileEntry
+    verdict: Verdict
+
+
+def env_file_secrets(text: str, extra_names: tuple[str, ...] = ()) -> list[EnvFileSecret]:
+    """The lines of a `.env` file whose value `judge` calls a secret (placeholders and
+    well-known defaults included: the caller decides by `verdict.kind`). A value that
+    refers to variables counts only for its credential-shaped part."""
+    entries = env_file_entries(text)
+    siblings = {e.name: e.value for e in entries if not (e.interpolated and "$" in e.value)}
+    found: list[EnvFileSecret] = []
+    for entry in entries:
+        literal = not (entry.interpolated and has_interpolation(entry.value))
+        context = Context({k: v for k, v in siblings.items() if k != entry.name})
+        verdict = judge(entry.name, entry.value, literal, extra_names, context)
+        if verdict is not None:
+            found.append(EnvFileSecret(entry, verdict))
+    return found
 
 
 # -- Dockerfile ENV / ARG assignments ---------------------------------------------------
@@ -870,12 +897,14 @@ def _dockerfile_message(
 __all__ = [
     "Assignment",
     "Context",
+    "EnvFileSecret",
     "Kind",
     "Occurrence",
     "Settings",
     "Tier",
     "Verdict",
     "assignments",
+    "env_file_secrets",
     "is_secret_name",
     "judge",
     "mask",
