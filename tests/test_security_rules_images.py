@@ -12,6 +12,54 @@ ENV_WITH_SECRET = "STRIPE_SECRET_KEY=Qm9x7TzL2vR8kW4pN6cY1hJ3\n"
 NPM_TOKEN = "//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789\n"
 BUILD = "services:\n  app:\n    build: .\n"
 
+# -- CL210 env-file-secret -------------------------------------------------------------
+
+GH = "ghp_Zq8rT2mK9xW4vB7nL3pC6yH1jF5sD0aE2gU8"
+RANDOM = "Rk7vQ2xM9pL4wT8nB3cZ6yH1"
+READS = "services:\n  app:\n    image: nginx:1.27\n    env_file: app.env\n"
+READS_DEV = "services:\n  app:\n    image: nginx:1.27\n    env_file: .env.dev\n"
+USES_DOTENV = "services:\n  app:\n    image: nginx:1.27\n"
+
+
+def test_cl210_credentials_in_env_files() -> None:
+    catches(
+        "CL210", compose=READS, files={"app.env": f"# app\nGITHUB_TOKEN={GH}\n"}, at="app.env:2:1"
+    )
+    catches(
+        "CL210", compose=READS, files={"app.env": f"export  API_KEY='{RANDOM}'\n"}, at="app.env:1:9"
+    )
+    catches(
+        "CL210", compose=USES_DOTENV, files={".env": f"SESSION_SECRET={RANDOM}\n"}, at=".env:1:1"
+    )
+    long_form = "services:\n  app:\n    image: x\n    env_file:\n      - path: ./conf/app.env\n"
+    catches("CL210", compose=long_form, files={"conf/app.env": f"GITHUB_TOKEN={GH}\n"})
+    # an issued token counts in a local file too; a random value there does not
+    catches("CL210", compose=READS_DEV, files={".env.dev": f"GITHUB_TOKEN={GH}\n"})
+    catches_not("CL210", compose=READS_DEV, files={".env.dev": f"SESSION_SECRET={RANDOM}\n"})
+
+
+def test_cl210_never_prints_the_secret() -> None:
+    [message] = catches("CL210", compose=READS, files={"app.env": f"GITHUB_TOKEN={GH}\n"})
+    assert GH not in message and "revoke" in message
+
+
+def test_cl210_quiet() -> None:
+    ignored = {".env": f"GITHUB_TOKEN={GH}\n", ".gitignore": ".env\n"}
+    catches_not("CL210", compose=USES_DOTENV, files=ignored)
+    catches_not(
+        "CL210",
+        compose=READS.replace("app.env", ".env.example"),
+        files={".env.example": f"GITHUB_TOKEN={GH}\n"},
+    )
+    catches_not(
+        "CL210", compose=READS, files={"app.env": "SESSION_SECRET=change-me\nDB_PASSWORD=\n"}
+    )
+    catches_not("CL210", compose=READS, files={"app.env": "SMTP_PASSWORD=${SMTP_PASSWORD}\n"})
+    catches_not("CL210", compose=READS, files={"app.env": "DB_PASSWORD=hunter22\n"})  # CL215's
+    catches("CL215", compose=READS, files={"app.env": "DB_PASSWORD=hunter22\n"}, at="app.env:1:1")
+    catches_not("CL201", compose=READS, files={"app.env": f"GITHUB_TOKEN={GH}\n"})
+
+
 # -- CL211 secret-file-in-image --------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ def hardcoded_secret(project: Project, options: Mapping[str, Any]) -> Found:
         local_files=bool(options.get(LOCAL_FILES_OPTION, False)),
     )
     for occurrence in scan(project, settings):
-        if occurrence.tier is Tier.CREDENTIAL:
+        if occurrence.tier is Tier.CREDENTIAL and not occurrence.env_file:
             yield occurrence.where, occurrence.message
 
 
