@@ -205,3 +205,44 @@ def test_cl211_quiet() -> None:
         "FROM nginx:1.27\nCOPY --from=build /src/dist /usr/share/nginx/html\n"
     )
     catches_not("CL211", compose=BUILD, dockerfile=dockerfile, files={".npmrc": NPM_TOKEN})
+
+
+# -- CL212 secret-build-arg-in-image ---------------------------------------------------
+
+BUILD_ARGS = "services:\n  app:\n    build:\n      context: .\n      args:\n"
+PASSES = BUILD_ARGS + "        NPM_TOKEN: ${NPM_TOKEN}\n"
+PASSES_LIST = BUILD_ARGS + "        - NPM_TOKEN\n"
+
+
+def test_cl212_kept_in_the_image() -> None:
+    catches(
+        "CL212",
+        compose=PASSES,
+        dockerfile="ARG NPM_TOKEN\nENV NPM_TOKEN=$NPM_TOKEN\n",
+        at="compose.yaml:6:9",
+    )
+    catches(
+        "CL212",
+        compose=PASSES_LIST,
+        dockerfile="ARG NPM_TOKEN\nRUN npm config set //r/:_authToken ${NPM_TOKEN}\n",
+        at="compose.yaml:6:11",
+    )
+    # kept by a stage the built one is FROM
+    dockerfile = (
+        'FROM node:22 AS base\nARG NPM_TOKEN\nENV TOKEN=$NPM_TOKEN\nFROM base\nCMD ["node"]\n'
+    )
+    catches("CL212", compose=PASSES, dockerfile=dockerfile)
+
+
+def test_cl212_quiet() -> None:
+    catches_not("CL212", compose=PASSES, dockerfile="ARG NPM_TOKEN\nRUN npm ci\n")
+    catches_not("CL212", compose=PASSES, dockerfile="ARG NPM_TOKEN_FILE\nENV X=$NPM_TOKEN\n")
+    dockerfile = (
+        "FROM node:22 AS deps\nARG NPM_TOKEN\nRUN echo $NPM_TOKEN\n"
+        "FROM node:22\nCOPY --from=deps /a /a\n"
+    )
+    catches_not("CL212", compose=PASSES, dockerfile=dockerfile)
+    not_secret = PASSES.replace("NPM_TOKEN", "NODE_VERSION")
+    catches_not("CL212", compose=not_secret, dockerfile="ARG NODE_VERSION\nENV V=$NODE_VERSION\n")
+    hard_coded = PASSES.replace("${NPM_TOKEN}", "hunter22hunter")  # CL215's
+    catches_not("CL212", compose=hard_coded, dockerfile="ARG NPM_TOKEN\nENV T=$NPM_TOKEN\n")
