@@ -246,3 +246,55 @@ def test_cl212_quiet() -> None:
     catches_not("CL212", compose=not_secret, dockerfile="ARG NODE_VERSION\nENV V=$NODE_VERSION\n")
     hard_coded = PASSES.replace("${NPM_TOKEN}", "hunter22hunter")  # CL215's
     catches_not("CL212", compose=hard_coded, dockerfile="ARG NPM_TOKEN\nENV T=$NPM_TOKEN\n")
+
+
+# -- CL213 debugger-published ----------------------------------------------------------
+
+
+def svc(command: str, ports: str = '"5000:5000"', extra: str = "") -> str:
+    return (
+        f"services:\n  app:\n    image: python:3.13-slim\n    command: {command}\n"
+        f"{extra}    ports:\n      - {ports}\n"
+    )
+
+
+def test_cl213_flask_debugger() -> None:
+    catches("CL213", compose=svc("flask run --debug --host=0.0.0.0"), at="compose.yaml:6:9")
+    catches("CL213", compose=svc("flask --debug run -h 0.0.0.0 -p 8000", '"80:8000"'))
+    on = '    environment:\n      FLASK_DEBUG: "true"\n      FLASK_RUN_HOST: 0.0.0.0\n'
+    catches("CL213", compose=svc("flask run", extra=on))
+    catches(
+        "CL213", compose=svc('sh -c "pip install -e . && exec flask run --debug --host 0.0.0.0"')
+    )
+    catches("CL213", compose=svc("flask run --debug --host 0.0.0.0", '"5000-5001:5000-5001"'))
+
+
+def test_cl213_app_run_from_the_image() -> None:
+    compose = "services:\n  app:\n    build: .\n    ports:\n      - 5000:5000\n"
+    dockerfile = 'FROM python:3.13\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n'
+    script = "from flask import Flask\napp = Flask(__name__)\napp.run('0.0.0.0', debug=True)\n"
+    catches("CL213", compose=compose, dockerfile=dockerfile, files={"main.py": script})
+    off = script.replace("debug=True", "debug=False")
+    catches_not("CL213", compose=compose, dockerfile=dockerfile, files={"main.py": off})
+    local = script.replace("'0.0.0.0', ", "")
+    catches_not("CL213", compose=compose, dockerfile=dockerfile, files={"main.py": local})
+    uvicorn = "import uvicorn\nuvicorn.run(app, host='0.0.0.0', debug=True)\n"
+    catches_not("CL213", compose=compose, dockerfile=dockerfile, files={"main.py": uvicorn})
+
+
+def test_cl213_other_debuggers() -> None:
+    catches("CL213", compose=svc("node --inspect-brk=0.0.0.0:9229 app.js", '"9229:9229"'))
+    catches("CL213", compose=svc("python -m debugpy --listen 0.0.0.0:5678 app.py", "5678:5678"))
+    options = "    environment:\n      NODE_OPTIONS: --inspect=0.0.0.0:9229\n"
+    catches("CL213", compose=svc("node app.js", '"9229:9229"', options))
+
+
+def test_cl213_quiet() -> None:
+    catches_not("CL213", compose=svc("flask run --debug"))  # 127.0.0.1 in the container
+    catches_not("CL213", compose=svc("flask run --debug --host 0.0.0.0", '"127.0.0.1:5000:5000"'))
+    catches_not("CL213", compose=svc("flask run --debug --no-debugger --host 0.0.0.0"))
+    catches_not("CL213", compose=svc("flask run --host 0.0.0.0"))
+    catches_not("CL213", compose=svc("python manage.py runserver 0.0.0.0:5000"))
+    catches_not("CL213", compose=svc("node --inspect=9229 app.js", '"9229:9229"'))
+    catches_not("CL213", compose=svc("python -m debugpy --listen 5678 app.py", "5678:5678"))
+    catches_not("CL213", compose=svc("node --inspect=0.0.0.0:9229 app.js", '"3000:3000"'))

@@ -83,6 +83,12 @@ class EntrypointScript(NamedTuple):
     hands_to: tuple[str, ...] = ()  # base names of the programs it execs or runs last
 
 
+def argv(value: Instruction | str | list[str] | None) -> list[str] | None:
+    """The words of an ENTRYPOINT/CMD (or a compose `entrypoint:`/`command:`) when it
+    is one program: the exec form as is, a shell form with a single command."""
+    return _argv(value)
+
+
 def _argv(value: Instruction | str | list[str] | None) -> list[str] | None:
     if value is None:
         return None
@@ -225,6 +231,23 @@ def _read(root: Path, relpath: str) -> str | None:
         return None
 
 
+def context_file(image: BuiltImage, path: str) -> str | None:
+    """The text of the file at `path` in the image (absolute, or relative to the final
+    working directory), when a COPY/ADD took it from the local build context; None
+    otherwise (or when larger than a script worth reading)."""
+    build = image.build
+    root = build.context if build is not None else None
+    if root is None or not root.is_dir():
+        return None
+    if not path.startswith("/"):
+        cwd = image.end.cwd
+        if not cwd.startswith("/"):
+            return None
+        path = posixpath.join(cwd, path)
+    relpath = _source_for(image, posixpath.normpath(path))
+    return _read(root, relpath) if relpath is not None else None
+
+
 def _is_arguments(words: Sequence[str]) -> bool:
     return bool(words) and words[0] in _ARGUMENTS
 
@@ -337,6 +360,8 @@ __all__ = [
     "INITS",
     "EntrypointScript",
     "Start",
+    "argv",
+    "context_file",
     "entrypoint_script",
     "root_by_design",
     "skip_init",
