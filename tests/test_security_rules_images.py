@@ -4,6 +4,9 @@ build arguments kept in the image, CL213 a remote debugger on a published port."
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from conftest import catches, catches_not
 
 KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-frame-only\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -14,7 +17,7 @@ BUILD = "services:\n  app:\n    build: .\n"
 
 # -- CL210 env-file-secret -------------------------------------------------------------
 
-GH = "ghp_Zq8rT2mK9xW4vB7nL3pC6yH1jF5sD0aE2gU8"
+GH = "ghp_Hw3kP8sV1nC6xQ9rL2mT5yB7dF4gJ0zA3eN6"
 RANDOM = "Rk7vQ2xM9pL4wT8nB3cZ6yH1"
 READS = "services:\n  app:\n    image: nginx:1.27\n    env_file: app.env\n"
 READS_DEV = "services:\n  app:\n    image: nginx:1.27\n    env_file: .env.dev\n"
@@ -298,3 +301,19 @@ def test_cl213_quiet() -> None:
     catches_not("CL213", compose=svc("node --inspect=9229 app.js", '"9229:9229"'))
     catches_not("CL213", compose=svc("python -m debugpy --listen 5678 app.py", "5678:5678"))
     catches_not("CL213", compose=svc("node --inspect=0.0.0.0:9229 app.js", '"3000:3000"'))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit"])
+def test_cl210_masked_in_every_format(fmt: str, tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from compose_lint.cli import main
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text(READS)
+    (tmp_path / "app.env").write_text(f"GITHUB_TOKEN={GH}\nSESSION_SECRET={RANDOM}\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["lint", "--isolated", "--select", "CL210", "--format", fmt, "--show-source", "."]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert "CL210" in result.output
+    assert GH not in result.output and RANDOM not in result.output

@@ -662,6 +662,17 @@ class Settings(NamedTuple):
     local_files: bool = False  # judge local/dev/test/CI files like the others
 
 
+def settings_of(options: Mapping[str, object]) -> Settings:
+    """The settings a secrets rule's options ask for (`extra-names`, `local-files`,
+    `placeholders`; absent ones keep their defaults)."""
+    names = options.get("extra-names", ())
+    return Settings(
+        extra_names=tuple(str(n) for n in names) if isinstance(names, list | tuple) else (),
+        placeholders=bool(options.get("placeholders", False)),
+        local_files=bool(options.get("local-files", False)),
+    )
+
+
 class Occurrence(NamedTuple):
     tier: Tier
     where: Location
@@ -1048,5 +1059,6 @@ __all__ = [
     "name_words",
     "placeholder_kind",
     "scan",
+    "settings_of",
     "secret_term",
 ]
