@@ -41,6 +41,11 @@ def test_cl210_credentials_in_env_files() -> None:
     catches_not("CL210", compose=READS_DEV, files={".env.dev": f"SESSION_SECRET={RANDOM}\n"})
 
 
+def test_cl210_generated_framework_key() -> None:
+    key = "base64:Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8="  # lower-case runs
+    catches("CL210", compose=READS, files={"app.env": f"APP_KEY={key}\n"}, at="app.env:1:1")
+
+
 def test_cl210_never_prints_the_secret() -> None:
     [message] = catches("CL210", compose=READS, files={"app.env": f"GITHUB_TOKEN={GH}\n"})
     assert GH not in message and "revoke" in message

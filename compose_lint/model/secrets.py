@@ -306,10 +306,17 @@ def placeholder_kind(
     return None
 
 
+# `base64:` and 32 bytes or more: the form framework key generators write (Laravel's
+# `php artisan key:generate`); its letters may run into a word by chance
+_ENCODED_KEY = re.compile(r"base64:[A-Za-z0-9+/]{43,}={0,2}")
+
+
 def _random_looking(text: str) -> bool:
     """Generated, not typed: long, mixed character classes, high entropy, no words."""
     if len(text) < 16 or any(c.isspace() for c in text):
         return False
+    if _ENCODED_KEY.fullmatch(text):
+        return True
     classes = sum(
         (
             any(c.islower() for c in text),
