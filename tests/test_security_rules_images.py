@@ -66,6 +66,8 @@ def test_cl210_quiet() -> None:
     catches_not("CL210", compose=READS, files={"app.env": "DB_PASSWORD=hunter22\n"})  # CL215's
     catches("CL215", compose=READS, files={"app.env": "DB_PASSWORD=hunter22\n"}, at="app.env:1:1")
     catches_not("CL201", compose=READS, files={"app.env": f"GITHUB_TOKEN={GH}\n"})
+    outside = READS.replace("app.env", "../../outside.env")  # missing, and outside the tree
+    catches_not("CL210", compose=outside, target=".")
 
 
 # -- CL211 secret-file-in-image --------------------------------------------------------

@@ -472,7 +472,7 @@ def env_files(project: Project) -> list[EnvFile]:
     """The env files of the project that exist and are not templates, each once: the
     `.env` beside the compose file, then every `env_file:` entry in service order."""
     from compose_lint.exclude import Exclusion
-    from compose_lint.load.files import ReadError, read_text, stat_kind
+    from compose_lint.load.files import ReadError, git_root, read_text, stat_kind
     from compose_lint.model.purpose import file_use, service_use
     from compose_lint.model.values import resolved
 
@@ -490,10 +490,13 @@ def env_files(project: Project) -> list[EnvFile]:
             if isinstance(text, str) and text:
                 base = _file_holding(service, service.path + ("env_file",)).base_dir
                 readers.setdefault(Path(os.path.normpath(base / text)), []).append(service)
+    tree = os.path.realpath(git_root(project.directory) or project.directory)
     found: list[EnvFile] = []
     for path, services in readers.items():
         if is_env_template(path.name) or stat_kind(path) is not None:
             continue
+        if os.path.commonpath([tree, os.path.realpath(path)]) != tree:
+            continue  # outside the project's tree: not read (as the loader does)
         try:
             text = read_text(path)
         except (ReadError, OSError, ValueError):
