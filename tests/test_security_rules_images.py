@@ -308,6 +308,8 @@ def test_cl213_quiet() -> None:
     catches_not("CL213", compose=svc("node --inspect=9229 app.js", '"9229:9229"'))
     catches_not("CL213", compose=svc("python -m debugpy --listen 5678 app.py", "5678:5678"))
     catches_not("CL213", compose=svc("node --inspect=0.0.0.0:9229 app.js", '"3000:3000"'))
+    catches_not("CL213", compose=svc("123"))  # a value Compose refuses
+    catches_not("CL213", compose=svc("[1, [2]]"))
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit"])

@@ -60,15 +60,16 @@ def debug_servers(project: Project, service: Service) -> list[DebugServer]:
 # -- what the container starts --------------------------------------------------------
 
 
-def _words_of(value: Instruction | str | list[str] | None) -> list[tuple[str, ...]]:
-    """Each simple command of an ENTRYPOINT/CMD or compose value, `sh -c` opened."""
-    if value is None:
-        return []
+def _words_of(value: object) -> list[tuple[str, ...]]:
+    """Each simple command of an ENTRYPOINT/CMD or compose value, `sh -c` opened (a
+    value of another type, which Compose refuses, has none)."""
     if isinstance(value, str):
         commands: Sequence[Command] = shell_commands(value)
     elif isinstance(value, list):
         words = argv(value) or []
         commands = [Command(tuple(words), 1, 1, False)]
+    elif not isinstance(value, Instruction):
+        return []
     elif value.json_args is not None:
         commands = [Command(tuple(value.json_args), 1, 1, False)]
     else:
@@ -237,7 +238,7 @@ def _app_run(text: str, script: str, env: Mapping[str, str]) -> Iterator[DebugSe
     """`app.run(host="0.0.0.0", debug=True)` in a script that `python script.py` runs."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return
     for node in ast.walk(tree):
         if not (
