@@ -371,13 +371,13 @@ def test_the_tutorial_keeps_only_what_needs_a_human(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "tutorial", copy, ignore=shutil.ignore_patterns("expected.txt"))
     status, out, _ = invoke(["--fix", "tutorial"], tmp_path)
     assert status == 1
-    assert sorted(codes(copy)) == ["CL301", "CL304", "CL501", "CL518"]
+    assert sorted(codes(copy)) == ["CL213", "CL301", "CL304", "CL501", "CL518"]
     assert "Fixed 2 problems." in out
     assert not (copy / "docker-compose.yml").read_text().startswith("version")
     assert (copy / ".dockerignore").read_text() == ".git\n.env\n"
     compose_accepts(copy / "docker-compose.yml")
     invoke(["--fix", "--unsafe-fixes", "tutorial"], tmp_path)
-    assert sorted(codes(copy)) == ["CL301", "CL304", "CL518"]
+    assert sorted(codes(copy)) == ["CL213", "CL301", "CL304", "CL518"]
 
 
 def test_the_readme_shows_what_fix_prints_on_the_tutorial(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ from compose_lint.load.dockerfile import Instruction
 from compose_lint.load.files import ReadError, read_text
 from compose_lint.model import Build, Project
 from compose_lint.model.commands import Command, basename, shell_commands
-from compose_lint.model.image import BuiltImage, Step, image_of
+from compose_lint.model.image import BuiltImage, copy_destination, image_of
 
 # Programs that run as PID 1 to reap children and pass signals on.
 INITS: frozenset[str] = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "docker-init"})
@@ -90,6 +90,12 @@ class EntrypointScript(NamedTuple):
     hands_to: tuple[str, ...] = ()  # base names of the programs it execs or runs last
     shebang: str | None = None  # the interpreter its `#!` line names (through env)
     crlf: bool = False  # its lines end in CR LF (saved on Windows)
+
+
+def argv(value: Instruction | str | list[str] | None) -> list[str] | None:
+    """The words of an ENTRYPOINT/CMD (or a compose `entrypoint:`/`command:`) when it
+    is one program: the exec form as is, a shell form with a single command."""
+    return _argv(value)
 
 
 def _argv(value: Instruction | str | list[str] | None) -> list[str] | None:
@@ -178,21 +184,6 @@ def start_of(image: BuiltImage) -> Start | None:
     return Start(tuple(words), init, user)
 
 
-def _destination(step: Step, dest: str) -> str | None:
-    """A COPY destination as an absolute path in the image (ARG/ENV values applied);
-    None when it depends on something unknown."""
-    from compose_lint.load import interpolation
-
-    value = interpolation.substitute(dest, step.env)
-    if value is None or not value:
-        return None
-    if value.startswith("/"):
-        return value
-    if step.cwd.startswith("/"):
-        return posixpath.join(step.cwd, value) + ("/" if value.endswith("/") else "")
-    return None
-
-
 def _source_for(image: BuiltImage, path: str) -> str | None:
     """The build-context path that the last COPY/ADD putting a file at `path` (in the
     image) copies from; None when no such copy from the local context is known."""
@@ -200,7 +191,7 @@ def _source_for(image: BuiltImage, path: str) -> str | None:
         copy = step.instruction.copy
         if copy is None or copy.from_stage is not None:
             continue
-        dest = _destination(step, copy.dest.text)
+        dest = copy_destination(step, copy.dest.text)
         if dest is None:
             continue
         files = [w.text for w in copy.files]
@@ -247,6 +238,23 @@ def _read(root: Path, relpath: str) -> str | None:
         return read_text(Path(real))
     except (OSError, ValueError, ReadError):
         return None
+
+
+def context_file(image: BuiltImage, path: str) -> str | None:
+    """The text of the file at `path` in the image (absolute, or relative to the final
+    working directory), when a COPY/ADD took it from the local build context; None
+    otherwise (or when larger than a script worth reading)."""
+    build = image.build
+    root = build.context if build is not None else None
+    if root is None or not root.is_dir():
+        return None
+    if not path.startswith("/"):
+        cwd = image.end.cwd
+        if not cwd.startswith("/"):
+            return None
+        path = posixpath.join(cwd, path)
+    relpath = _source_for(image, posixpath.normpath(path))
+    return _read(root, relpath) if relpath is not None else None
 
 
 def _is_arguments(words: Sequence[str]) -> bool:
@@ -402,6 +410,8 @@ __all__ = [
     "INITS",
     "EntrypointScript",
     "Start",
+    "argv",
+    "context_file",
     "entrypoint_script",
     "root_by_design",
     "skip_init",

@@ -26,7 +26,10 @@ Public names (kept stable: other rules build on them)
   `.root_image(stage)`, `.steps(stage)` (the chain's), `.own_steps(stage)` (the
   stage's own), `.end(stage)`, `.needed_stages(stage)`.
 - `Step` (`.stage`, `.instruction`, `.before`, and `.env`/`.cwd`/`.workdir`/`.user`/
-  `.shell` of the state before it), `State`, `Workdir`, `Exposed`, `Override`;
+  `.shell` of the state before it); `copy_destination(step, dest)`: a COPY destination
+  as an absolute path in the image; `arg_in_image(image, name)`: where a build
+  argument's value stays in the image (`ArgInImage`: an ENV, or a RUN's history);
+  `State`, `Workdir`, `Exposed`, `Override`;
   `IMAGE_WORKDIR`, the `cwd` prefix of a working directory the base image decides.
 - `resolvers(dockerfile, builds)`: one resolver per distinct set of build args.
 - `project_images(project)`: every external image a project pulls (`ProjectImage`:
@@ -57,6 +60,7 @@ ONBUILD's inner instruction, words with positions) live on
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache, cached_property
 from typing import Any, NamedTuple
@@ -249,6 +253,51 @@ class Step(NamedTuple):
 
 
 _START = State({}, IMAGE_WORKDIR, NO_WORKDIR, None, None, None, None, None)
+
+
+def copy_destination(step: Step, dest: str) -> str | None:
+    """A COPY destination as an absolute path in the image (ARG/ENV values applied);
+    None when it depends on something unknown."""
+    value = interpolation.substitute(dest, step.env)
+    if value is None or not value:
+        return None
+    if value.startswith("/"):
+        return value
+    if step.cwd.startswith("/"):
+        return posixpath.join(step.cwd, value) + ("/" if value.endswith("/") else "")
+    return None
+
+
+class ArgInImage(NamedTuple):
+    """Where the value of a build argument stays in a built image."""
+
+    arg: Instruction  # the ARG that declares it in a stage of the image's chain
+    kept_by: Instruction  # an ENV that copies it, or a RUN whose history records it
+    how: str  # "env" (the image's configuration) or "history" (the RUN's history entry)
+
+
+def arg_in_image(image: BuiltImage, name: str) -> ArgInImage | None:
+    """The first place where the build argument `name`, declared with ARG in a stage
+    of the image's chain (build-only stages left out), stays in the image: an ENV that
+    refers to it, else a RUN that refers to it while it is in scope. None when no
+    stage of the chain keeps it."""
+    used = re.compile(rf"\$(?:\{{)?{re.escape(name)}(?![A-Za-z0-9_])")
+    first_run: tuple[Instruction, Instruction] | None = None
+    for stage in image.chain:
+        declared: Instruction | None = None
+        for instruction in stage.instructions:
+            keyword = instruction.keyword
+            if keyword == "ARG" and any(n == name for n, _ in instruction.arg_pairs):
+                declared = instruction
+            elif declared is None or not used.search(instruction.args):
+                continue
+            elif keyword == "ENV":
+                return ArgInImage(declared, instruction, "env")
+            elif keyword == "RUN" and first_run is None:
+                first_run = (declared, instruction)
+    if first_run is not None:
+        return ArgInImage(first_run[0], first_run[1], "history")
+    return None
 
 
 class Exposed(NamedTuple):

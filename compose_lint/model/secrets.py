@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import os
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from enum import IntEnum
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from compose_lint import data
@@ -33,6 +36,7 @@ from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model import Build, ComposeFile, ComposeView, EnvVar, Project, Service
 from compose_lint.model.cache import per_project
 from compose_lint.model.purpose import source_use
+from compose_lint.model.values import EnvFileEntry, env_file_entries
 
 
 def mask(value: str) -> str:
@@ -303,10 +307,17 @@ def placeholder_kind(
     return None
 
 
+# `base64:` and 32 bytes or more: the form framework key generators write (Laravel's
+# `php artisan key:generate`); its letters may run into a word by chance
+_ENCODED_KEY = re.compile(r"base64:[A-Za-z0-9+/]{43,}={0,2}")
+
+
 def _random_looking(text: str) -> bool:
     """Generated, not typed: long, mixed character classes, high entropy, no words."""
     if len(text) < 16 or any(c.isspace() for c in text):
         return False
+    if _ENCODED_KEY.fullmatch(text):
+        return True
     classes = sum(
         (
             any(c.islower() for c in text),
@@ -408,6 +419,163 @@ def judge(
     return Verdict(None, hint, _strength(value, name, context))
 
 
+# -- .env files -------------------------------------------------------------------------
+
+
+class EnvFileSecret(NamedTuple):
+    """A `.env` line that holds a secret, with its verdict."""
+
+    entry: EnvFileEntry
+    verdict: Verdict
+
+
+def env_file_secrets(text: str, extra_names: tuple[str, ...] = ()) -> list[EnvFileSecret]:
+    """The lines of a `.env` file whose value `judge` calls a secret (placeholders and
+    well-known defaults included: the caller decides by `verdict.kind`). A value that
+    refers to variables counts only for its credential-shaped part."""
+    entries = env_file_entries(text)
+    siblings = {e.name: e.value for e in entries if not (e.interpolated and "$" in e.value)}
+    found: list[EnvFileSecret] = []
+    for entry in entries:
+        literal = not (entry.interpolated and has_interpolation(entry.value))
+        context = Context({k: v for k, v in siblings.items() if k != entry.name})
+        verdict = judge(entry.name, entry.value, literal, extra_names, context)
+        if verdict is not None:
+            found.append(EnvFileSecret(entry, verdict))
+    return found
+
+
+ENV_TEMPLATES = (
+    "*.example", "*.sample", "*.dist", "*.template", "*.tmpl", "*.tpl",
+    "*-sample", "*-example", "*_sample", "*_example",
+)  # fmt: skip
+
+
+def is_env_template(name: str) -> bool:
+    """`.env.example`, `.env.sample`, `app.env.template`, `.env.prod-sample`: a file
+    of placeholders that users copy, not the values a deployment runs with."""
+    lowered = name.lower()
+    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in ENV_TEMPLATES)
+
+
+class EnvFile(NamedTuple):
+    """An env file the project reads: a service's `env_file:` or the project's `.env`."""
+
+    path: Path
+    display: str  # as findings name it
+    text: str
+    services: tuple[str, ...]  # the services that read it (empty for the project's .env)
+    local: bool  # plainly for local use (by its path, or read only by local services)
+    git_ignored: bool  # the repository's .gitignore leaves it out: never committed
+
+
+def env_files(project: Project) -> list[EnvFile]:
+    """The env files of the project that exist and are not templates, each once: the
+    `.env` beside the compose file, then every `env_file:` entry in service order."""
+    from compose_lint.exclude import Exclusion
+    from compose_lint.load.files import ReadError, git_root, read_text, stat_kind
+    from compose_lint.model.purpose import file_use, service_use
+    from compose_lint.model.values import resolved
+
+    view = project.view
+    if view is None:
+        return []
+    gitignore = Exclusion(lambda _: (), lambda _: True)
+    readers: dict[Path, list[Service]] = {project.directory / ".env": []}
+    for service in project.services:
+        raw = service.data.get("env_file")
+        items = raw if isinstance(raw, list) else [raw]
+        for item in items:
+            written = item.get("path") if isinstance(item, dict) else item
+            text = resolved(written, project.env)
+            if isinstance(text, str) and text:
+                base = _file_holding(service, service.path + ("env_file",)).base_dir
+                readers.setdefault(Path(os.path.normpath(base / text)), []).append(service)
+    tree = os.path.realpath(git_root(project.directory) or project.directory)
+    found: list[EnvFile] = []
+    for path, services in readers.items():
+        if is_env_template(path.name) or stat_kind(path) is not None:
+            continue
+        if os.path.commonpath([tree, os.path.realpath(path)]) != tree:
+            continue  # outside the project's tree: not read (as the loader does)
+        try:
+            text = read_text(path)
+        except (ReadError, OSError, ValueError):
+            continue
+        display = _display_beside(view.main, path)
+        local = file_use(display) is not None or (
+            bool(services) and all(service_use(s) is not None for s in services)
+        )
+        ignored = gitignore.walked(path, False) or _ignored_outside_git(project, path)
+        names = tuple(dict.fromkeys(s.name for s in services))
+        found.append(EnvFile(path, display, text, names, local, ignored))
+    return found
+
+
+def _ignored_outside_git(project: Project, path: Path) -> bool:
+    """Outside a git checkout, whether the .gitignore files from the project's folder
+    down to `path` leave it out (a checkout copied without its .git keeps them)."""
+    from compose_lint.exclude import PatternSet
+    from compose_lint.load.files import ReadError, git_root, read_text
+
+    if git_root(path.parent) is not None:
+        return False
+    try:
+        folders = path.parent.relative_to(project.directory).parts
+    except ValueError:
+        return False
+    verdict = False
+    for depth in range(len(folders) + 1):
+        folder = project.directory.joinpath(*folders[:depth])
+        try:
+            lines = read_text(folder / ".gitignore").splitlines()
+        except (ReadError, OSError, ValueError):
+            continue
+        found = PatternSet.of(folder, lines).verdict(path, False)
+        verdict = verdict if found is None else found
+    return verdict
+
+
+def _display_beside(compose: ComposeFile, path: Path) -> str:
+    """`path` as findings name it: relative to the folder shown for `compose`."""
+    try:
+        relative = os.path.relpath(path, compose.path.parent).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return str(path)
+    base = posixpath.dirname(compose.display)
+    return posixpath.normpath(posixpath.join(base, relative)) if base else relative
+
+
+def _env_file_occurrences(project: Project, settings: Settings) -> Iterator[Occurrence]:
+    """The secrets written in the project's env files that are committed (a
+    git-ignored `.env` is where secrets belong and is left alone)."""
+    for env in env_files(project):
+        if env.git_ignored:
+            continue  # where secrets belong
+        local = env.local and not settings.local_files
+        for found in env_file_secrets(env.text, settings.extra_names):
+            entry, verdict = found
+            tier = _tier(verdict.kind, local, settings)
+            where = Location(env.display, entry.line, entry.column)
+            yield Occurrence(tier, where, _env_file_message(env, entry, verdict), True)
+
+
+def _env_file_message(env: EnvFile, entry: EnvFileEntry, verdict: Verdict) -> str:
+    readers = ", ".join(f'"{s}"' for s in env.services)
+    read = (
+        f"read by service{'s' if len(env.services) > 1 else ''} {readers}"
+        if env.services
+        else "the project's .env, which Compose reads for interpolation"
+    )
+    name = posixpath.basename(env.display)
+    return (
+        f'{name} ({read}) sets "{entry.name}" to {_what(entry.value, verdict)}, and '
+        f"nothing in .gitignore keeps the file out of the repository; {_leaked(verdict)}"
+        f'add "{name}" to .gitignore (and remove it from git), and commit an '
+        f"{name}.example with placeholders instead"
+    )
+
+
 # -- Dockerfile ENV / ARG assignments ---------------------------------------------------
 
 
@@ -505,10 +673,22 @@ class Settings(NamedTuple):
     local_files: bool = False  # judge local/dev/test/CI files like the others
 
 
+def settings_of(options: Mapping[str, object]) -> Settings:
+    """The settings a secrets rule's options ask for (`extra-names`, `local-files`,
+    `placeholders`; absent ones keep their defaults)."""
+    names = options.get("extra-names", ())
+    return Settings(
+        extra_names=tuple(str(n) for n in names) if isinstance(names, list | tuple) else (),
+        placeholders=bool(options.get("placeholders", False)),
+        local_files=bool(options.get("local-files", False)),
+    )
+
+
 class Occurrence(NamedTuple):
     tier: Tier
     where: Location
     message: str
+    env_file: bool = False  # in an env file (CL210's), not a compose file or Dockerfile
 
 
 def _file_holding(service: Service, path: tuple[str | int, ...]) -> ComposeFile:
@@ -523,6 +703,7 @@ def scan(project: Project, settings: Settings) -> list[Occurrence]:
     anchor shared by several services is one occurrence, where it is written), worked
     out once per project and settings (CL201 and CL215 read the same scan)."""
     found = list(_compose_occurrences(project, settings))
+    found.extend(_env_file_occurrences(project, settings))
     for source in project.dockerfiles:
         if source.parsed is not None:
             stages = _inherited_stages(project, source.parsed)
@@ -872,18 +1053,25 @@ def _dockerfile_message(
 
 __all__ = [
     "Assignment",
+    "ENV_TEMPLATES",
     "Context",
+    "EnvFile",
+    "EnvFileSecret",
     "Kind",
     "Occurrence",
     "Settings",
     "Tier",
     "Verdict",
     "assignments",
+    "env_file_secrets",
+    "env_files",
+    "is_env_template",
     "is_secret_name",
     "judge",
     "mask",
     "name_words",
     "placeholder_kind",
     "scan",
+    "settings_of",
     "secret_term",
 ]

@@ -522,6 +522,25 @@ class ServiceFacts:
                 continue
             yield source, path
 
+    def bind_mounts(self) -> Iterator[tuple[str, str]]:
+        """(host source as written, container target) of each bind mount of the service
+        (short or long syntax), variables substituted; a relative source is relative
+        to the folder of the compose file that writes it."""
+        volumes = self.service.data.get("volumes")
+        if not isinstance(volumes, list):
+            return
+        for item in volumes:
+            if isinstance(item, str):
+                spec = values.resolved(item, self.env)
+                sections = values.volume_sections(spec) if spec else []
+                if len(sections) >= 2 and values.is_bind_source(sections[0]):
+                    yield sections[0], sections[1]
+            elif isinstance(item, dict) and values.resolved(item.get("type"), self.env) == "bind":
+                source = values.resolved(item.get("source"), self.env)
+                target = values.resolved(item.get("target"), self.env)
+                if source and target:
+                    yield source, target
+
     def uses(self, kind: str) -> Iterator[tuple[str, YamlPath, str]]:
         """(name, path, "" or "build ") of each `secrets` or `configs` entry the
         service (or, for secrets, its build) uses, short or long syntax."""

@@ -14,7 +14,8 @@ intervals, never expanded port by port.
 Public names:
   scalars       scalar_text, resolved, is_true, is_false, shown (for messages), digits,
                 bounded_int, go_atoi, count (scale, replicas)
-  environment   parse_env (environment:, build.args:), parse_env_file (.env, interpolated)
+  environment   parse_env (environment:, build.args:), parse_env_file (.env, interpolated),
+                env_file_entries (its lines with positions, as written)
   ports         MAX_PORT, PROTOCOLS, port_number, port_range, PortSpec, split_port,
                 parse_port(s) (what Service.ports holds), port_problem (CL117), valid_ip,
                 container_side, host_range, Binds, host_binds (what a binding covers)
@@ -169,19 +170,39 @@ def parse_env_file(text: str) -> dict[str, str]:
     set: only the shell knows it). An unquoted value ends at " #"; a quoted one at
     its closing quote."""
     env: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
+    for entry in env_file_entries(text):
+        value = entry.value
+        if entry.interpolated and "$" in value:
+            expanded = interpolation.substitute(value, env)
+            value = value if expanded is None else expanded
+        env[entry.name] = value
+    return env
+
+
+class EnvFileEntry(NamedTuple):
+    """One `NAME=value` line of a `.env` file, as written (not interpolated)."""
+
+    name: str
+    value: str  # its quotes and escapes removed
+    interpolated: bool  # Compose substitutes `${...}` in it (unquoted or double-quoted)
+    line: int  # 1-based
+    column: int  # 1-based column of the name
+
+
+def env_file_entries(text: str) -> list[EnvFileEntry]:
+    """The `NAME=value` lines of a `.env` file in order (see `parse_env_file`)."""
+    found: list[EnvFileEntry] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         if line.startswith("export "):
             line = line[7:].lstrip()
         name, _, value = line.partition("=")
         value, interpolate = _env_value(value.strip())
-        if interpolate and "$" in value:
-            expanded = interpolation.substitute(value, env)
-            value = value if expanded is None else expanded
-        env[name.strip()] = value
-    return env
+        column = raw.find(line) + 1
+        found.append(EnvFileEntry(name.strip(), value, interpolate, number, column))
+    return found
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}

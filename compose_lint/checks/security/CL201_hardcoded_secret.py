@@ -13,7 +13,7 @@ from typing import Any
 
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.secrets import Settings, Tier, assignments, scan
+from compose_lint.model.secrets import Tier, assignments, scan, settings_of
 from compose_lint.registry import Found, rule
 
 # rule-options: hardcoded-secret: extra-names: ["*_PIN", "LICENSE_KEY"]
@@ -31,12 +31,9 @@ LOCAL_FILES_OPTION = "local-files"
     options={EXTRA_NAMES_OPTION: "list[str]", LOCAL_FILES_OPTION: "bool"},
 )
 def hardcoded_secret(project: Project, options: Mapping[str, Any]) -> Found:
-    settings = Settings(
-        extra_names=tuple(options.get(EXTRA_NAMES_OPTION, ())),
-        local_files=bool(options.get(LOCAL_FILES_OPTION, False)),
-    )
+    settings = settings_of(options)
     for occurrence in scan(project, settings):
-        if occurrence.tier is Tier.CREDENTIAL:
+        if occurrence.tier is Tier.CREDENTIAL and not occurrence.env_file:
             yield occurrence.where, occurrence.message
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.secrets import Settings, Tier, scan
+from compose_lint.model.secrets import Tier, scan, settings_of
 from compose_lint.registry import Found, rule
 
 EXTRA_NAMES_OPTION = "extra-names"
@@ -34,11 +34,7 @@ PLACEHOLDERS_OPTION = "placeholders"
     },
 )
 def literal_secret(project: Project, options: Mapping[str, Any]) -> Found:
-    settings = Settings(
-        extra_names=tuple(options.get(EXTRA_NAMES_OPTION, ())),
-        placeholders=bool(options.get(PLACEHOLDERS_OPTION, False)),
-        local_files=bool(options.get(LOCAL_FILES_OPTION, False)),
-    )
+    settings = settings_of(options)
     for occurrence in scan(project, settings):
         if occurrence.tier is Tier.LITERAL:
             yield occurrence.where, occurrence.message
