@@ -5,6 +5,7 @@ an image is (`datastore`: a database, cache or broker, from data/datastores.json
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import NamedTuple
 
@@ -32,10 +33,13 @@ class ImageRef(NamedTuple):
         return self.repository
 
 
+_SPACE = re.compile(r"\s")
+
+
 def parse_image(reference: str) -> ImageRef | None:
     """Split an image reference; None when it is empty or not a reference."""
     text = reference.strip()
-    if not text or any(c.isspace() for c in text) or "$" in text:
+    if not text or "$" in text or _SPACE.search(text):
         return None
     name, _, digest = text.partition("@")
     registry: str | None = None

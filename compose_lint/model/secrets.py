@@ -491,11 +491,13 @@ def env_files(project: Project) -> list[EnvFile]:
             if isinstance(text, str) and text:
                 base = _file_holding(service, service.path + ("env_file",)).base_dir
                 readers.setdefault(Path(os.path.normpath(base / text)), []).append(service)
-    tree = os.path.realpath(git_root(project.directory) or project.directory)
+    tree: str | None = None  # worked out when a file is there to read
     found: list[EnvFile] = []
     for path, services in readers.items():
         if is_env_template(path.name) or stat_kind(path) is not None:
             continue
+        if tree is None:
+            tree = os.path.realpath(git_root(project.directory) or project.directory)
         if os.path.commonpath([tree, os.path.realpath(path)]) != tree:
             continue  # outside the project's tree: not read (as the loader does)
         try:
