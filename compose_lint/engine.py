@@ -347,7 +347,7 @@ def _run(paths: Sequence[str], options: Options | None, cwd: Path | None) -> Res
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
     result.notes.extend(foreign_note(p) for p in configs.foreign)
     result.findings = _capped(result.findings)
-    _mask(result, known, loader.texts)
+    _mask(result, known, loader.texts, loader.yaml)
     result.texts = loader.texts
     return result
 
@@ -375,11 +375,13 @@ def _capped(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _mask(result: Result, known: list[Finding], texts: dict[str, str]) -> None:
+def _mask(
+    result: Result, known: list[Finding], texts: dict[str, str], yaml: set[str]
+) -> None:
     """Mask every known secret in the findings' messages, and keep the lines the
     findings point at, masked, for the report."""
     wanted = {f.path for f in result.findings} | {f.path for f in known if f.sensitive}
-    lines = {path: _split_lines(texts[path]) for path in wanted if path in texts}
+    lines = {path: _split_lines(texts[path], path in yaml) for path in wanted if path in texts}
     masker = Masker(known, lines)
     result.findings = [masker.finding(f) for f in result.findings]
     for f in result.findings:
@@ -388,6 +390,10 @@ def _mask(result: Result, known: list[Finding], texts: dict[str, str]) -> None:
             result.lines.setdefault(f.path, {})[f.line] = text
 
 
-def _split_lines(text: str) -> list[str]:
-    """Lines as the loaders number them (LF, CRLF or a lone CR ends one)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def _split_lines(text: str, yaml: bool) -> list[str]:
+    """Lines as the loader of that file numbers them: in YAML a lone CR ends a line
+    too; a Dockerfile and a .dockerignore end lines at LF only (a CR before it is
+    dropped), as BuildKit reads them."""
+    if yaml:
+        return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.removesuffix("\r") for line in text.split("\n")]

@@ -71,6 +71,7 @@ class Loader:
         self._git_roots: dict[Path, Path | None] = {}
         self.real = Realpaths()  # symlinks resolved, each directory once per run
         self.texts: dict[str, str] = {}  # every file read, by the path findings show
+        self.yaml: set[str] = set()  # which of them are YAML (a lone CR ends a line there)
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
         self._env_files: dict[Path, dict[str, str]] = {}
@@ -387,6 +388,7 @@ class Loader:
             compose.error = LoadError(exc.line, 1, exc.message)
             return documents
         self.texts[compose.display] = text
+        self.yaml.add(compose.display)
         compose.text = text
         compose.directives = scan(text)
         try:

@@ -101,3 +101,25 @@ def test_symlink_loops(tmp_path: Path) -> None:
     assert result.returncode in (0, 1)
     direct = cli("loop", cwd=tmp_path)
     assert "Traceback" not in direct.stderr and direct.returncode in (1, 2)
+
+
+def test_a_lone_cr_in_a_dockerfile_does_not_shift_the_lines_shown(tmp_path: Path) -> None:
+    """BuildKit ends Dockerfile lines at LF only, so a lone CR stays inside its line. The
+    source lines shown (and masked) must be numbered the same way, or the line shown
+    under one finding is another one, with a secret the masker never saw on it."""
+    secret = "Zq8vT3kR9mW2xP7nL4"
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    (tmp_path / "Dockerfile").write_bytes(
+        b"FROM python:3.13-slim\nLABEL a=_a\rb\nENV DB_PASS=" + secret.encode() + b"\nNOPE x\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "compose_lint", "--isolated", "--show-source", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert secret not in result.stdout
+    shown = result.stdout.split("Dockerfile:4:1: CL004", 1)[1].splitlines()[1]
+    assert shown.strip().startswith("4 | NOPE x"), result.stdout
