@@ -375,9 +375,7 @@ def _capped(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _mask(
-    result: Result, known: list[Finding], texts: dict[str, str], yaml: set[str]
-) -> None:
+def _mask(result: Result, known: list[Finding], texts: dict[str, str], yaml: set[str]) -> None:
     """Mask every known secret in the findings' messages, and keep the lines the
     findings point at, masked, for the report."""
     wanted = {f.path for f in result.findings} | {f.path for f in known if f.sensitive}
