@@ -196,7 +196,9 @@ def _guarded(
     try:
         found = r(*args) if r.reads == "project" else r.check(*args)
         return [
-            Finding(r.code, r.name, r.severity, item[0], item[1], r.sensitive, _fix_of(item))
+            Finding(
+                r.code, r.name, _severity_of(item, r), item[0], item[1], r.sensitive, _fix_of(item)
+            )
             for item in found
         ]
     except (OSError, ValueError) as exc:  # a value no check can use: a path too long...
@@ -211,6 +213,12 @@ def _guarded(
             detail = f"{type(exc).__name__}: {exc}"
         result.crashes.append(f"internal error in {r.code} ({r.name}) on {where}: {detail}")
         return []
+
+
+def _severity_of(item: tuple[Any, ...], r: Rule) -> Severity:
+    """The severity a rule gives one finding: its own, or a lower one it names."""
+    given = item[2] if len(item) > 2 else None
+    return given if isinstance(given, Severity) and given <= r.severity else r.severity
 
 
 def _fix_of(item: tuple[Any, ...]) -> Fix | None:

@@ -15,7 +15,8 @@ from compose_lint.model import Project
 
 # what a rule reports: (where, message), or (where, message, fix) when it can offer an
 # edit that makes the finding go away (a Fix, or None when it has no sure one)
-Reported = tuple[Location, str] | tuple[Location, str, Fix | None]
+# (where, message), with a fix, or with a lower severity than the rule's for this one
+Reported = tuple[Location, str] | tuple[Location, str, Fix | Severity | None]
 # check(project) or, for a rule that declares options, check(project, options) with its
 # own options already validated (name -> value; absent ones are absent)
 Check = Callable[..., Iterable[Reported]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import catches, catches_not
+from conftest import catches, catches_not, rule_findings
 
 # --- CL144 quoted-list-environment ------------------------------------------------------
 
@@ -398,3 +398,34 @@ def test_cl150_the_host_port_used_between_services() -> None:
     found = catches("CL150", compose=compose, at="compose.yaml:5:9")
     assert "cache:6379" in found[0]
     catches_not("CL150", compose=compose.replace("cache:6380", "cache:6379"))
+
+
+# --- CL143 missing-env-file -------------------------------------------------------------
+
+MISSING_ENV = "services:\n  web:\n    image: x/web:1\n    env_file:\n      - web.env\n"
+
+
+def test_cl143_a_missing_env_file_is_an_error() -> None:
+    found = catches("CL143", compose=MISSING_ENV, at="compose.yaml:5:9")
+    assert "Compose refuses to start" in found[0] and "required: false" in found[0]
+    f = rule_findings("CL143", compose=MISSING_ENV)[0]
+    assert str(f.severity) == "error"  # type: ignore[attr-defined]
+
+
+def test_cl143_a_setup_step_is_reported_only_when_asked_and_at_info() -> None:
+    files = {"web.env.example": "A=1\n"}
+    catches_not("CL143", compose=MISSING_ENV, files=files)
+    found = rule_findings("CL143", compose=MISSING_ENV, files=files, options={"setup-steps": True})
+    assert len(found) == 1 and str(found[0].severity) == "info"  # type: ignore[attr-defined]
+    assert "from web.env.example" in found[0].message  # type: ignore[attr-defined]
+    ignored = {".gitignore": "web.env\n"}
+    catches_not("CL143", compose=MISSING_ENV, files=ignored)
+
+
+def test_cl143_near_misses() -> None:
+    optional = (
+        "services:\n  web:\n    image: x/web:1\n    env_file:\n"
+        "      - path: web.env\n        required: false\n      - ${ENV_FILE}\n"
+    )
+    catches_not("CL143", compose=optional)
+    catches_not("CL143", compose=MISSING_ENV, files={"web.env": "A=1\n"})
