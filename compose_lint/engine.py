@@ -172,7 +172,10 @@ def exclusion(configs: Configs, cwd: Path) -> Exclusion:
     def sets_for(directory: Path) -> list[PatternSet]:
         if directory not in sets:
             config = configs.for_directory(directory)[0]
-            base = config.path.parent if config.path is not None else cwd
+            # a config file's patterns are relative to its folder; without one, the
+            # defaults (`.github`, `node_modules`...) are names that apply at any depth,
+            # in any tree, wherever the run started
+            base = config.path.parent if config.path is not None else Path(directory.anchor)
             if o.exclude is not None:
                 found = [PatternSet.of(cwd, o.exclude), PatternSet.of(base, config.extend_exclude)]
             else:

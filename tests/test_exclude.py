@@ -41,3 +41,23 @@ def test_pattern(patterns: list[str], path: str, is_dir: bool, excluded: bool) -
 
 def test_paths_outside_the_base_are_not_judged() -> None:
     assert PatternSet.of(BASE, ["*"]).verdict(Path("/elsewhere/compose.yaml"), False) is None
+
+
+def test_default_excludes_apply_to_a_tree_outside_where_the_run_started(tmp_path: Path) -> None:
+    """`compose-lint /elsewhere/repo` leaves the repository's workflows and node_modules
+    out just as `cd /elsewhere/repo && compose-lint .` does."""
+    from compose_lint.engine import Options, run
+
+    repo, start = tmp_path / "repo", tmp_path / "start"
+    start.mkdir()
+    (repo / ".git").mkdir(parents=True)
+    (repo / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.29\n")
+    workflow = repo / ".github" / "workflows" / "docker-compose.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("on: push\njobs: {}\n")
+    module = repo / "web" / "node_modules" / "pkg" / "compose.yaml"
+    module.parent.mkdir(parents=True)
+    module.write_text("services: {oops: {}}\n")
+    for cwd in (start, repo):
+        result = run([str(repo)], Options(isolated=True), cwd=cwd)
+        assert not any(".github" in p or "node_modules" in p for p in result.files), result.files
