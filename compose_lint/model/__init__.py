@@ -52,6 +52,11 @@ class ComposeFile:
         """Every string value holding a `$`, with its path (noted by the loader)."""
         return self.doc.dollars if self.doc is not None else []
 
+    def file_of(self, path: YamlPath) -> ComposeFile:
+        """The file that holds the value at `path`: this one (as `ComposeView.file_of`
+        answers for a merged model)."""
+        return self
+
     def loc(self, path: YamlPath) -> Location:
         """Where the value at `path` starts (or its nearest located ancestor)."""
         mark = self._mark(path)

@@ -95,10 +95,6 @@ class EntrypointScript(NamedTuple):
 def argv(value: Instruction | str | list[str] | None) -> list[str] | None:
     """The words of an ENTRYPOINT/CMD (or a compose `entrypoint:`/`command:`) when it
     is one program: the exec form as is, a shell form with a single command."""
-    return _argv(value)
-
-
-def _argv(value: Instruction | str | list[str] | None) -> list[str] | None:
     if value is None:
         return None
     if isinstance(value, list):
@@ -173,7 +169,7 @@ def skip_init(words: list[str]) -> tuple[list[str], str | None]:
 def start_of(image: BuiltImage) -> Start | None:
     """What the image's ENTRYPOINT (the service's `entrypoint:` first) starts; None
     when there is none or it cannot be read as one program."""
-    words = _argv(image.entrypoint)
+    words = argv(image.entrypoint)
     if not words:
         return None
     words, init = skip_init(words)
@@ -339,7 +335,7 @@ def started_script(image: BuiltImage) -> EntrypointScript | None:
     ENTRYPOINT the script CMD runs; None when neither is a script the context holds."""
     if image.entrypoint is not None:
         return entrypoint_script(image)
-    words = _argv(image.command)
+    words = argv(image.command)
     return _script_at(image, skip_init(words)[0]) if words else None
 
 
@@ -367,8 +363,8 @@ def started_directly(image: BuiltImage) -> bool:
         start = start_of(image)
         words = list(start.words) if start is not None else []
     else:
-        argv = _argv(image.command)
-        words = skip_init(argv)[0] if argv else []
+        command = argv(image.command)
+        words = skip_init(command)[0] if command else []
     return bool(words) and basename(words[0]) not in _SHELLS
 
 
@@ -399,7 +395,7 @@ def started_programs(image: BuiltImage) -> tuple[str, ...]:
     if script is not None:
         programs.extend(script.hands_to)
     if image.entrypoint is None or (script is not None and script.passes_arguments):
-        words = _argv(image.command)
+        words = argv(image.command)
         command = skip_init(words)[0] if words else []
         if command:
             programs.append(basename(command[0]))

@@ -53,7 +53,6 @@ from compose_lint.load.files import git_root
 from compose_lint.model import (
     Build,
     ComposeFile,
-    ComposeView,
     DockerfileSource,
     IgnoreSource,
     Project,
@@ -172,6 +171,12 @@ def _production_sibling(path: Path) -> bool:
     return False
 
 
+def _development_file(file: ComposeFile) -> bool:
+    """The automatic override file (Compose applies it to local runs), or a file with
+    a production sibling (`compose.yml` beside `compose.prod.yml`)."""
+    return bool(_OVERRIDE.match(file.path.name)) or _production_sibling(file.path)
+
+
 def stage_use(build: Build) -> Use | None:
     """What the stage `build.target` names is for (`target: dev`), or None."""
     target = build.target
@@ -187,8 +192,7 @@ def source_use(source: ComposeFile | DockerfileSource | IgnoreSource) -> Use | N
 
 def defining_file(service: Service) -> ComposeFile:
     """The compose file that first defines `service`."""
-    view = service.file
-    return view.file_of(("services", service.name)) if isinstance(view, ComposeView) else view
+    return service.file.file_of(("services", service.name))
 
 
 def service_use(service: Service) -> Use | None:
@@ -197,9 +201,7 @@ def service_use(service: Service) -> Use | None:
     use = source_use(defined)
     if use is not None:
         return use
-    if _OVERRIDE.match(defined.path.name) or service.profiles:
-        return Use.DEVELOPMENT
-    if _production_sibling(defined.path):
+    if service.profiles or _development_file(defined):
         return Use.DEVELOPMENT
     build = service.build
     if build is None:
@@ -217,18 +219,13 @@ def written_use(service: Service, path: YamlPath) -> Use | None:
     use = service_use(service)
     if use is not None:
         return use
-    view = service.file
-    if not isinstance(view, ComposeView):
-        return None
-    written = view.file_of(path)
+    written = service.file.file_of(path)
     if written is defining_file(service):
         return None
     use = source_use(written)
     if use is not None:
         return use
-    if _OVERRIDE.match(written.path.name) or _production_sibling(written.path):
-        return Use.DEVELOPMENT
-    return None
+    return Use.DEVELOPMENT if _development_file(written) else None
 
 
 def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | None:

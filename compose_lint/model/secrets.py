@@ -33,7 +33,7 @@ from compose_lint import data
 from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
-from compose_lint.model import Build, ComposeFile, ComposeView, EnvVar, Project, Service
+from compose_lint.model import Build, ComposeFile, EnvVar, Project, Service
 from compose_lint.model.cache import per_project
 from compose_lint.model.purpose import source_use
 from compose_lint.model.values import EnvFileEntry, env_file_entries
@@ -489,7 +489,7 @@ def env_files(project: Project) -> list[EnvFile]:
             written = item.get("path") if isinstance(item, dict) else item
             text = resolved(written, project.env)
             if isinstance(text, str) and text:
-                base = _file_holding(service, service.path + ("env_file",)).base_dir
+                base = service.file.file_of(service.path + ("env_file",)).base_dir
                 readers.setdefault(Path(os.path.normpath(base / text)), []).append(service)
     tree: str | None = None  # worked out when a file is there to read
     found: list[EnvFile] = []
@@ -693,12 +693,6 @@ class Occurrence(NamedTuple):
     env_file: bool = False  # in an env file (CL210's), not a compose file or Dockerfile
 
 
-def _file_holding(service: Service, path: tuple[str | int, ...]) -> ComposeFile:
-    """The compose file that holds the value at `path` of `service`'s model."""
-    view = service.file
-    return view.file_of(path) if isinstance(view, ComposeView) else view
-
-
 @per_project
 def scan(project: Project, settings: Settings) -> list[Occurrence]:
     """Every hard-coded secret of the project with its tier and message (a YAML
@@ -718,7 +712,7 @@ def scan(project: Project, settings: Settings) -> list[Occurrence]:
         build = service.build
         if build is not None and build.inline is not None:
             where = service.file.key_loc(build.path + ("dockerfile_inline",))
-            holder = _file_holding(service, build.path)
+            holder = service.file.file_of(build.path)
             local = not settings.local_files and source_use(holder) is not None
             stages = _inherited_stages(project, build.inline)
             for line, _, tier, message in _dockerfile_occurrences(
@@ -838,7 +832,7 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
             if where in entries_at:
                 entries_at[where][2].append(service.name)
                 continue
-            holder = _file_holding(service, env.path)
+            holder = service.file.file_of(env.path)
             local = not settings.local_files and source_use(holder) is not None
             if is_arg:
                 tier = _tier(verdict.kind, local, settings)

@@ -16,7 +16,7 @@ from typing import Any
 from compose_lint.exclude import Exclusion
 from compose_lint.findings import Location, Severity
 from compose_lint.load.files import stat_kind
-from compose_lint.model import ComposeView, Project, Service
+from compose_lint.model import Project, Service
 from compose_lint.model.secrets import is_env_template
 from compose_lint.model.values import is_false, resolved
 from compose_lint.registry import Found, rule
@@ -78,8 +78,7 @@ def missing_env_file(project: Project, options: Mapping[str, Any]) -> Found:
             text = resolved(written, project.env)
             if not text or "$" in written:
                 continue  # depends on a variable: not known here
-            view = service.file
-            holder = view.file_of(path) if isinstance(view, ComposeView) else view
+            holder = service.file.file_of(path)
             file = Path(os.path.normpath(holder.base_dir / text))
             if stat_kind(file) != "missing":
                 continue
