@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -318,25 +318,39 @@ def _script_at(image: BuiltImage, words: Sequence[str]) -> EntrypointScript | No
     return None
 
 
+def _kept(
+    image: BuiltImage, key: str, compute: Callable[[], EntrypointScript | None]
+) -> EntrypointScript | None:
+    """A script read for `image`, read once and kept on the image."""
+    kept = vars(image)
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]  # type: ignore[no-any-return]
+
+
 def entrypoint_script(image: BuiltImage) -> EntrypointScript | None:
     """The entrypoint script of `image`, read from the build context (cached on the
     image); None when the ENTRYPOINT runs no script the context holds."""
-    kept = vars(image).get("_entrypoint_script", False)
-    if kept is not False:
-        return kept  # type: ignore[no-any-return]
-    start = start_of(image)
-    found = _script_at(image, start.words) if start is not None else None
-    vars(image)["_entrypoint_script"] = found
-    return found
+
+    def read() -> EntrypointScript | None:
+        start = start_of(image)
+        return _script_at(image, start.words) if start is not None else None
+
+    return _kept(image, "_entrypoint_script", read)
 
 
 def started_script(image: BuiltImage) -> EntrypointScript | None:
     """The script the container starts: the entrypoint script, or without an
-    ENTRYPOINT the script CMD runs; None when neither is a script the context holds."""
+    ENTRYPOINT the script CMD runs; None when neither is a script the context holds
+    (read once per image)."""
     if image.entrypoint is not None:
         return entrypoint_script(image)
-    words = argv(image.command)
-    return _script_at(image, skip_init(words)[0]) if words else None
+
+    def read() -> EntrypointScript | None:
+        words = argv(image.command)
+        return _script_at(image, skip_init(words)[0]) if words else None
+
+    return _kept(image, "_command_script", read)
 
 
 def started_scripts(project: Project) -> Iterator[tuple[Build, BuiltImage, EntrypointScript]]:
