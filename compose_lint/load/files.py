@@ -200,6 +200,8 @@ class Boundary:
         self.roots = tuple(dict.fromkeys(resolve(r) for r in roots))
         self.named = frozenset(resolve(p) for p in named)
         self._resolve = resolve
+        # "root in target.parents", as text: a parent's text ends with a separator
+        self._prefixes = tuple((r, os.path.join(str(r), "")) for r in self.roots)
 
     def widened(self, roots: Iterable[Path]) -> Boundary:
         return Boundary((*self.roots, *roots), self.named, self._resolve)
@@ -208,7 +210,8 @@ class Boundary:
         target = self._resolve(path)
         if target in self.named:
             return True
-        return any(target == root or root in target.parents for root in self.roots)
+        text = str(target)
+        return any(target == root or text.startswith(prefix) for root, prefix in self._prefixes)
 
     def describe(self) -> str:
         return ", ".join(str(r) for r in self.roots) or "(none)"
