@@ -429,3 +429,65 @@ def test_cl143_near_misses() -> None:
     )
     catches_not("CL143", compose=optional)
     catches_not("CL143", compose=MISSING_ENV, files={"web.env": "A=1\n"})
+
+
+# --- CL148 restart-conflict -------------------------------------------------------------
+
+
+def _restart(restart: str, condition: str, attempts: str = "") -> str:
+    more = f"        max_attempts: {attempts}\n" if attempts else ""
+    return (
+        f"services:\n  web:\n    image: x/web:1\n    restart: {restart}\n"
+        f"    deploy:\n      restart_policy:\n        condition: {condition}\n{more}"
+    )
+
+
+def test_cl148_restart_and_deploy_policy_disagree() -> None:
+    found = catches("CL148", compose=_restart("always", "none"), at="compose.yaml:4:14")
+    assert "restart: always has no effect" in found[0] and "never restarted" in found[0]
+    found = catches("CL148", compose=_restart("unless-stopped", "on-failure"))
+    assert "only when it exits with an error, however often it fails" in found[0]
+    # a retry count that max_attempts does not repeat is dropped
+    found = catches("CL148", compose=_restart("on-failure:5", "on-failure", "2"))
+    assert "at most 2 times" in found[0]
+
+
+def test_cl148_agreeing_values_stay_silent() -> None:
+    for restart, condition, attempts in (
+        ("always", "any", ""),
+        ('"no"', "none", ""),
+        ("no", "none", ""),  # YAML 1.1 reads an unquoted no as false; Compose reads "no"
+        ("unless-stopped", "any", ""),  # no deploy spelling of unless-stopped: any is nearest
+        ("on-failure", "on-failure", "3"),
+        ("on-failure:3", "on-failure", "3"),
+        ("${POLICY}", "none", ""),  # unknown once interpolated
+    ):
+        catches_not("CL148", compose=_restart(restart, condition, attempts))
+    # without condition the deploy policy is not judged (the spec says any, Compose sends "")
+    compose = "services:\n  web:\n    image: x/web:1\n    restart: always\n    deploy:\n"
+    catches_not("CL148", compose=compose + "      restart_policy:\n        max_attempts: 3\n")
+
+
+JOB = (
+    "services:\n  web:\n    image: x/web:1\n    depends_on:\n      migrate:\n"
+    "        condition: {condition}\n  migrate:\n    image: x/web:1\n{policy}"
+)
+
+
+def test_cl148_a_one_shot_job_that_restarts() -> None:
+    condition = "service_completed_successfully"
+    compose = JOB.format(condition=condition, policy="    restart: unless-stopped\n")
+    found = catches("CL148", compose=compose, at="compose.yaml:9:14")
+    assert '"web" waits for it to complete' in found[0] and "restart: on-failure" in found[0]
+    deploy = "    deploy:\n      restart_policy:\n        condition: any\n"
+    compose = JOB.format(condition=condition, policy=deploy)
+    catches("CL148", compose=compose, at="compose.yaml:11:20")
+
+
+def test_cl148_one_shot_near_misses() -> None:
+    condition = "service_completed_successfully"
+    for policy in ("    restart: on-failure\n", '    restart: "no"\n', ""):
+        catches_not("CL148", compose=JOB.format(condition=condition, policy=policy))
+    # a service waited for until healthy may restart
+    restart = "    restart: always\n"
+    catches_not("CL148", compose=JOB.format(condition="service_healthy", policy=restart))
