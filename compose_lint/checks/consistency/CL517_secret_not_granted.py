@@ -145,7 +145,7 @@ def _runtime_message(
         f'service "{service.name}" reads {read} (in {what}), but none of its secrets: puts a '
         "file there, so the container finds nothing at that path"
     )
-    renamed = [g for g in given if g.name == name]
+    renamed = [g for g in given if g.name == name and g.key == "secrets"]
     if renamed:
         return (
             f'{head}: its secret "{name}" is mounted at {renamed[0].file} (target: '
