@@ -429,3 +429,161 @@ def test_cl143_near_misses() -> None:
     )
     catches_not("CL143", compose=optional)
     catches_not("CL143", compose=MISSING_ENV, files={"web.env": "A=1\n"})
+
+
+# --- CL148 restart-conflict -------------------------------------------------------------
+
+
+def _restart(restart: str, condition: str, attempts: str = "") -> str:
+    more = f"        max_attempts: {attempts}\n" if attempts else ""
+    return (
+        f"services:\n  web:\n    image: x/web:1\n    restart: {restart}\n"
+        f"    deploy:\n      restart_policy:\n        condition: {condition}\n{more}"
+    )
+
+
+def test_cl148_restart_and_deploy_policy_disagree() -> None:
+    found = catches("CL148", compose=_restart("always", "none"), at="compose.yaml:4:14")
+    assert "restart: always has no effect" in found[0] and "never restarted" in found[0]
+    found = catches("CL148", compose=_restart("unless-stopped", "on-failure"))
+    assert "only when it exits with an error, however often it fails" in found[0]
+    # a retry count that max_attempts does not repeat is dropped
+    found = catches("CL148", compose=_restart("on-failure:5", "on-failure", "2"))
+    assert "at most 2 times" in found[0]
+
+
+def test_cl148_agreeing_values_stay_silent() -> None:
+    for restart, condition, attempts in (
+        ("always", "any", ""),
+        ('"no"', "none", ""),
+        ("no", "none", ""),  # YAML 1.1 reads an unquoted no as false; Compose reads "no"
+        ("unless-stopped", "any", ""),  # no deploy spelling of unless-stopped: any is nearest
+        ("on-failure", "on-failure", "3"),
+        ("on-failure:3", "on-failure", "3"),
+        ("${POLICY}", "none", ""),  # unknown once interpolated
+    ):
+        catches_not("CL148", compose=_restart(restart, condition, attempts))
+    # without condition the deploy policy is not judged (the spec says any, Compose sends "")
+    compose = "services:\n  web:\n    image: x/web:1\n    restart: always\n    deploy:\n"
+    catches_not("CL148", compose=compose + "      restart_policy:\n        max_attempts: 3\n")
+
+
+JOB = (
+    "services:\n  web:\n    image: x/web:1\n    depends_on:\n      migrate:\n"
+    "        condition: {condition}\n  migrate:\n    image: x/web:1\n{policy}"
+)
+
+
+def test_cl148_a_one_shot_job_that_restarts() -> None:
+    condition = "service_completed_successfully"
+    compose = JOB.format(condition=condition, policy="    restart: unless-stopped\n")
+    found = catches("CL148", compose=compose, at="compose.yaml:9:14")
+    assert '"web" waits for it to complete' in found[0] and "restart: on-failure" in found[0]
+    deploy = "    deploy:\n      restart_policy:\n        condition: any\n"
+    compose = JOB.format(condition=condition, policy=deploy)
+    catches("CL148", compose=compose, at="compose.yaml:11:20")
+
+
+def test_cl148_one_shot_near_misses() -> None:
+    condition = "service_completed_successfully"
+    for policy in ("    restart: on-failure\n", '    restart: "no"\n', ""):
+        catches_not("CL148", compose=JOB.format(condition=condition, policy=policy))
+    # a service waited for until healthy may restart
+    restart = "    restart: always\n"
+    catches_not("CL148", compose=JOB.format(condition="service_healthy", policy=restart))
+
+
+# --- CL517 secret-not-granted -----------------------------------------------------------
+
+SECRET = "secrets:\n  db_password:\n    file: ./db.txt\n"
+
+
+def _reader(env: str, grant: str = "", more: str = "") -> str:
+    return (
+        f"services:\n  app:\n    image: x/app:1\n    environment:\n      {env}\n"
+        f"{grant}{more}{SECRET}"
+    )
+
+
+def test_cl517_a_secret_file_the_service_is_not_granted() -> None:
+    found = catches(
+        "CL517", compose=_reader("DB_PASSWORD_FILE: /run/secrets/db_password"), at="5:25"
+    )
+    assert '"db_password" to the secrets: of service "app"' in found[0]
+    f = rule_findings("CL517", compose=_reader("- PW=/run/secrets/db_password"))[0]
+    assert str(f.severity) == "warning"  # type: ignore[attr-defined]
+    # granted under another target: the message says where it is
+    grant = "    secrets:\n      - source: db_password\n        target: /etc/db.pass\n"
+    found = catches("CL517", compose=_reader("PW_FILE: /run/secrets/db_password", grant))
+    assert "mounted at /etc/db.pass" in found[0]
+    # a path in the command, a misspelt name
+    grant = "    secrets:\n      - db_password\n"
+    command = "    command: sh -c 'exec app --password-file /run/secrets/db_pasword'\n"
+    found = catches("CL517", compose=_reader("A: b", grant, command), at="8:14")
+    assert "did you mean /run/secrets/db_password" in found[0]
+
+
+def test_cl517_runtime_near_misses() -> None:
+    long_form = "    secrets:\n      - source: db_password\n        target: db.pass\n"
+    catches_not("CL517", compose=_reader("PW_FILE: /run/secrets/db.pass", long_form))
+    absolute = "    secrets:\n      - source: db_password\n        target: /run/secrets/pw\n"
+    catches_not("CL517", compose=_reader("PW_FILE: /run/secrets/pw", absolute))
+    catches_not("CL517", compose=_reader("PW_FILE: /etc/app/db_password"))
+    catches_not("CL517", compose=_reader("PW_FILE: /var/run/secrets/db_password"))
+    catches_not("CL517", compose=_reader("PW_FILE: /run/secrets/${NAME}"))
+    catches_not("CL517", compose=_reader("PW_FILE: /run/secrets/$$NAME"))
+    token = "TOKEN: /run/secrets/kubernetes.io/serviceaccount/token"
+    catches_not("CL517", compose=_reader(token))
+    bind = "    volumes:\n      - ./secrets:/run/secrets:ro\n"
+    catches_not("CL517", compose=_reader("PW_FILE: /run/secrets/db_password", more=bind))
+    # the image it builds puts its own file there
+    compose = _reader("PW_FILE: /run/secrets/db_password").replace("image: x/app:1", "build: .")
+    dockerfile = "COPY dev-secrets/ /run/secrets/\n"
+    catches_not("CL517", compose=compose, dockerfile=dockerfile)
+
+
+BUILD = "services:\n  web:\n    build:\n      context: .\n{secrets}"
+
+
+def test_cl517_a_build_secret_the_build_is_not_given() -> None:
+    dockerfile = "RUN --mount=type=secret,id=npmrc,required npm ci\n"
+    found = catches("CL517", compose=BUILD.format(secrets=""), dockerfile=dockerfile, at="2:28")
+    assert 'build secret "npmrc"' in found[0] and "docker compose build fails" in found[0]
+    f = rule_findings("CL517", compose=BUILD.format(secrets=""), dockerfile=dockerfile)[0]
+    assert str(f.severity) == "error"  # type: ignore[attr-defined]
+    # optional by default: a warning; the id is the target's base name
+    dockerfile = "RUN --mount=type=secret,target=/root/.netrc pip install -r req.txt\n"
+    f = rule_findings("CL517", compose=BUILD.format(secrets=""), dockerfile=dockerfile)[0]
+    assert str(f.severity) == "warning" and '".netrc"' in f.message  # type: ignore[attr-defined]
+
+
+def test_cl517_build_near_misses() -> None:
+    given = "      secrets:\n        - npmrc\nsecrets:\n  npmrc:\n    file: ./npmrc\n"
+    dockerfile = "RUN --mount=type=secret,id=npmrc,required npm ci\n"
+    catches_not("CL517", compose=BUILD.format(secrets=given), dockerfile=dockerfile)
+    # the long form answers to its target (and, for older Compose, its source)
+    renamed = given.replace("- npmrc", "- source: npm_config\n          target: npmrc")
+    catches_not("CL517", compose=BUILD.format(secrets=renamed), dockerfile=dockerfile)
+    for run in (
+        "RUN --mount=type=secret,id=token,required=false make\n",
+        "RUN --mount=type=secret,id=token if [ -f /run/secrets/token ]; then make; fi\n",
+        'RUN --mount=type=secret,id=token,env=TOKEN test -n "$TOKEN" && make\n',
+        "RUN --mount=type=secret,id=${TOKEN_ID},required make\n",
+    ):
+        catches_not("CL517", compose=BUILD.format(secrets=""), dockerfile=run)
+    # a Dockerfile built alone, with no compose build to pass the secret
+    catches_not("CL517", dockerfile=dockerfile)
+
+
+def test_cl517_the_stages_a_build_runs() -> None:
+    # a builder stage the built one copies from runs; a stage nothing needs does not
+    dockerfile = (
+        "FROM node:22 AS deps\nRUN --mount=type=secret,id=npmrc,required npm ci\n"
+        "FROM node:22 AS docs\nRUN --mount=type=secret,id=docs_token,required make docs\n"
+        "FROM node:22-slim\nCOPY --from=deps /node_modules /app/node_modules\n"
+    )
+    found = catches("CL517", compose=BUILD.format(secrets=""), dockerfile=dockerfile, at="2:28")
+    assert '"npmrc"' in found[0]
+    target = BUILD.format(secrets="      target: docs\n")
+    found = catches("CL517", compose=target, dockerfile=dockerfile, at="4:28")
+    assert '"docs_token"' in found[0]
