@@ -469,6 +469,12 @@ def test_cl512_other_installers_and_places() -> None:
     assert "/var/www/html/vendor" in found[0]
     venv = "FROM python:3.13-slim\nWORKDIR /app\nRUN python -m venv .venv\nCOPY . .\n"
     catches("CL512", compose=_mounted(".:/app"), dockerfile=venv, at="compose.yaml:5:9")
+    # the folder named through an ENV value; a long-syntax source written without "./"
+    named = "FROM python:3.13-slim\nENV VIRTUAL_ENV=/srv/env\nRUN python3 -m venv $VIRTUAL_ENV\n"
+    compose = compose.replace("source: .", "source: api").replace("build: .", "build: ./api")
+    files: dict[str, str | bytes] = {"api/Dockerfile": named.replace("/srv/env", "/srv/.venv")}
+    found = catches("CL512", compose=compose, files=files, at="compose.yaml:5:9")
+    assert '"python3 -m venv /srv/.venv"' in found[0]
     # node_modules installed in another stage and copied in
     staged = (
         "FROM node:22 AS deps\nWORKDIR /build\nCOPY package*.json ./\nRUN npm ci\n"
@@ -564,6 +570,11 @@ def test_cl513_near_misses() -> None:
     catches_not("CL513", compose=compose, dockerfile=COPIES, files=files, dockerignore="static\n")
     anonymous = "services:\n  web:\n    build: .\n    volumes:\n      - /app/static\n"
     catches_not("CL513", compose=anonymous, dockerfile=COPIES, files=files)
+    # what the image puts below the volume is covered by a deeper mount
+    deeper = "FROM node:22-slim\nWORKDIR /app\nRUN npm install express@4\n"
+    compose = _volumes("static:/app", "/app/node_modules")
+    catches_not("CL513", compose=compose, dockerfile=deeper)
+    catches("CL513", compose=_volumes("static:/app"), dockerfile=deeper)
     # a datastore's data directory: the base image manages it
     db = "FROM postgres:17\nCOPY init.sql /docker-entrypoint-initdb.d/\n"
     compose = _volumes("pgdata:/var/lib/postgresql/data", names=("pgdata",))

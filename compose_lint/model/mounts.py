@@ -50,6 +50,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Instruction
 from compose_lint.model import Project, Service, YamlPath
 from compose_lint.model.commands import (
@@ -65,7 +66,7 @@ from compose_lint.model.commands import (
 )
 from compose_lint.model.image import BuiltImage, Step, copy_destination
 from compose_lint.model.installs import dependency_install
-from compose_lint.model.values import Mount, is_true
+from compose_lint.model.values import Mount, host_path, is_true
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 # the names a dependency directory has, for COPY --from=<stage> of one
@@ -207,6 +208,14 @@ def _install_dir(command: Command, cwd: str | None, step: Step) -> tuple[str, st
     return None
 
 
+def _expanded(word: str, step: Step) -> str:
+    """`word` with the ARG/ENV values known at `step` (as is when one is unknown)."""
+    if "$" not in word:
+        return word
+    value = interpolation.substitute(word, step.env)
+    return value if value is not None else word
+
+
 def _cd(command: Command, cwd: str | None) -> str | None:
     """The directory after a `cd` (None when it cannot be known)."""
     words = command.words
@@ -247,6 +256,8 @@ def _in_directories(step: Step) -> Iterator[tuple[Command, str | None]]:
     (WORKDIR, then literal `cd`s; None once unknown)."""
     cwd: str | None = step.cwd if step.cwd.startswith("/") else None
     for command in run_commands(step.instruction):
+        if any("$" in w for w in command.words):
+            command = command._replace(words=tuple(_expanded(w, step) for w in command.words))
         if command.name == "cd":
             cwd = _cd(command, cwd)
         else:
@@ -439,8 +450,6 @@ def filled_under(image: BuiltImage, target: str) -> list[Filled]:
 
 def declared_volumes(image: BuiltImage) -> set[str]:
     """The paths the chain's VOLUME instructions declare (values substituted)."""
-    from compose_lint.load import interpolation
-
     found: set[str] = set()
     for step in image.steps:
         if step.instruction.keyword != "VOLUME":
@@ -520,7 +529,7 @@ def container_mounts(project: Project, service: Service) -> list[ContainerMount]
             continue
         host: Path | None = None
         source = mount.source or ""
-        if mount.kind == "bind" and source.startswith("."):
+        if mount.kind == "bind" and source and host_path(source) is None and ":" not in source:
             base = service.file.file_of(mount.path).base_dir
             host = Path(os.path.normpath(base / source))
         nocopy = mount.kind == "volume" and _nocopy(service, mount.path)

@@ -51,7 +51,7 @@ def named_volume_over_image_content(project: Project) -> Found:
                 continue
             first = filled[0]
             where = f"{dockerfile_display(build)} line {first.instruction.line}"
-            if first.deps is not None:
+            if first.deps is not None and first.path == mount.target:
                 yield (
                     service.file.loc(mount.path),
                     f'named volume "{name}" of service "{service.name}" is mounted over '
