@@ -49,7 +49,8 @@ def named_volume_over_image_content(project: Project) -> Found:
             ]
             if not filled:
                 continue
-            first = filled[0]
+            # the step that fills the volume's own path first, else the earliest one
+            first = min(filled, key=lambda f: (f.path != mount.target, f.instruction.line))
             where = f"{dockerfile_display(build)} line {first.instruction.line}"
             if first.deps is not None and first.path == mount.target:
                 yield (
