@@ -485,6 +485,14 @@ def test_cl512_other_installers_and_places() -> None:
     assert "COPY --from=deps" in found[0]
 
 
+def test_cl512_once_for_a_mount_shared_through_an_anchor() -> None:
+    compose = (
+        "x-app: &app\n  build: .\n  volumes:\n    - .:/app\n"
+        "services:\n  web:\n    <<: *app\n  worker:\n    <<: *app\n"
+    )
+    catches("CL512", compose=compose, dockerfile=NPM_CI, files=NODE_FILES, at="compose.yaml:4:7")
+
+
 def test_cl512_near_misses() -> None:
     for volumes in (
         (".:/app", "/app/node_modules"),  # an anonymous volume keeps the image's copy

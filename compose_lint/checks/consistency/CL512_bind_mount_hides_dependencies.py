@@ -27,6 +27,7 @@ from compose_lint.model.mounts import (
     dependency_dirs,
     start_installs,
 )
+from compose_lint.model.services import once
 from compose_lint.registry import Found, rule
 
 
@@ -51,6 +52,11 @@ def _missing_on_host(mount: ContainerMount, deps: DepsDir) -> bool:
     "A bind mount of the source covers the dependencies the image installed.",
 )
 def bind_mount_hides_dependencies(project: Project) -> Found:
+    # a mount several services share through a YAML anchor is written, and fixed, once
+    yield from once(_findings(project))
+
+
+def _findings(project: Project) -> Found:
     for service in project.services:
         build = service.build
         if build is None or build.context is None:

@@ -18,6 +18,7 @@ from compose_lint.model.context import dockerfile_display
 from compose_lint.model.image import image_of
 from compose_lint.model.imageref import datastore
 from compose_lint.model.mounts import container_mounts, deciding, declared_volumes, filled_under
+from compose_lint.model.services import once
 from compose_lint.registry import Found, rule
 
 
@@ -28,6 +29,11 @@ from compose_lint.registry import Found, rule
     "A named volume covers files the image builds in; after a rebuild it keeps the old ones.",
 )
 def named_volume_over_image_content(project: Project) -> Found:
+    # a mount several services share through a YAML anchor is written, and fixed, once
+    yield from once(_findings(project))
+
+
+def _findings(project: Project) -> Found:
     for service in project.services:
         build = service.build
         if build is None:
