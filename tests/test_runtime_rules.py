@@ -564,6 +564,9 @@ def test_cl513_near_misses() -> None:
     catches_not("CL513", compose=_volumes("static:/app/media"), dockerfile=COPIES, files=files)
     made = COPIES.replace("COPY . .", "RUN mkdir -p /app/staticfiles\nCOPY . .")
     catches_not("CL513", compose=_volumes("static:/app/staticfiles"), dockerfile=made)
+    # a data folder the image seeds: the container owns its files from then on
+    seeds = {"data/settings.json": "{}\n"}
+    catches_not("CL513", compose=_volumes("static:/app/data"), dockerfile=COPIES, files=seeds)
     # declared VOLUME; nocopy; left out by .dockerignore; an anonymous volume
     files = {"static/site.css": "body {}\n"}
     declared = COPIES.replace("CMD", "VOLUME /app/static\nCMD")

@@ -12,6 +12,8 @@ itself declares with VOLUME, nor a volume with `nocopy: true`.
 
 from __future__ import annotations
 
+import posixpath
+
 from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import dockerfile_display
@@ -20,6 +22,14 @@ from compose_lint.model.imageref import datastore
 from compose_lint.model.mounts import container_mounts, deciding, declared_volumes, filled_under
 from compose_lint.model.services import once
 from compose_lint.registry import Found, rule
+
+# Folders whose files a volume is meant to keep: an image that copies files there seeds
+# them (defaults the container then owns), it does not serve a build from them.
+_DATA_FOLDERS = frozenset(
+    {"data", "db", "database", "storage", "uploads", "upload", "media", "logs", "log", "config"}
+    | {"conf", "settings", "cache", "tmp", "backups", "backup", "files", "var", "state", "certs"}
+    | {"sessions", "attachments", "userdata", "user-data", "persist", "persistent"}
+)
 
 
 @rule(
@@ -50,8 +60,11 @@ def _findings(project: Project) -> Found:
             if mount.target in declared:
                 continue  # the image means it as a data directory
             # what the volume itself shows: not what a deeper mount covers
+            seeded = posixpath.basename(mount.target).lower() in _DATA_FOLDERS
             filled = [
-                f for f in filled_under(image, mount.target) if deciding(mounts, f.path) is mount
+                f
+                for f in filled_under(image, mount.target)
+                if deciding(mounts, f.path) is mount and not (seeded and f.deps is None)
             ]
             if not filled:
                 continue
