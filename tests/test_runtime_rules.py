@@ -514,6 +514,14 @@ def test_cl512_near_misses() -> None:
     # pip installs into site-packages, outside the mounted folder; deps installed elsewhere
     pip = "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
     catches_not("CL512", compose=_mounted(".:/app"), dockerfile=pip)
+    # Yarn 2+ installs with Plug'n'Play: no node_modules; a folder's content copied in
+    yarn = NPM_CI.replace("npm ci", "yarn install --immutable")
+    berry: dict[str, str | bytes] = {"package.json": '{"packageManager": "yarn@4.5.0"}\n'}
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=yarn, files=berry)
+    catches("CL512", compose=_mounted(".:/app"), dockerfile=yarn, files=NODE_FILES)
+    contents = "FROM node:22 AS deps\nRUN npm ci\nFROM node:22\nWORKDIR /app\n"
+    contents += "COPY --from=deps /node_modules ./\n"
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=contents)
     elsewhere = NPM_CI.replace("WORKDIR /app", "WORKDIR /opt/web")
     catches_not("CL512", compose=_mounted(".:/app"), dockerfile=elsewhere, files=NODE_FILES)
 

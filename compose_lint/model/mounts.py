@@ -46,12 +46,14 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Instruction
+from compose_lint.load.files import ReadError, read_text
 from compose_lint.model import Project, Service, YamlPath
 from compose_lint.model.commands import (
     Command,
@@ -76,6 +78,7 @@ _PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore", ".empty", ".placeh
 # the folders a Node build script writes below the project
 _BUILD_OUTPUTS = frozenset({"dist", "build", ".next", "out", ".nuxt", ".output"})
 _NODE_MANAGERS = frozenset({"npm", "yarn", "pnpm", "bun"})
+_MAX_MANIFEST = 1024 * 1024  # a package.json or composer.json larger than this is not read
 
 
 def within(path: str, top: str) -> bool:
@@ -291,11 +294,9 @@ def _copied_dirs(step: Step) -> Iterator[DepsDir]:
     dest = copy_destination(step, copy.dest.text)
     if dest is None:
         return
-    if basename(dest.rstrip("/")) != source:
-        dest = posixpath.join(dest, source) if dest.endswith("/") else dest
     path = _normal(dest)
     if basename(path) != source:
-        return
+        return  # a folder's content lands in the destination: not a folder of that name
     ecosystem = _DEPS_NAMES[source]
     how = f"COPY --from={copy.from_stage} {copy.files[0].text} {copy.dest.text}"
     yield DepsDir(path, source, ecosystem, how, step.instruction)
@@ -314,9 +315,7 @@ def dependency_dirs(image: BuiltImage) -> tuple[DepsDir, ...]:
             dirs = _run_dirs(step, dirs)
         elif keyword == "COPY":
             dirs.extend(_copied_dirs(step))
-    if any(d.ecosystem == "node" and "yarn" in d.how for d in dirs) and _has_file(
-        image, ".yarnrc.yml"
-    ):
+    if any(d.ecosystem == "node" and "yarn" in d.how for d in dirs) and _yarn_berry(image):
         dirs = [d for d in dirs if not (d.ecosystem == "node" and "yarn" in d.how)]
     if any(d.name == "vendor" for d in dirs) and _composer_vendor_dir(image):
         dirs = [d for d in dirs if d.name != "vendor"]
@@ -325,21 +324,32 @@ def dependency_dirs(image: BuiltImage) -> tuple[DepsDir, ...]:
     return result
 
 
-def _has_file(image: BuiltImage, relpath: str) -> bool:
+def _context_text(image: BuiltImage, relpath: str) -> str | None:
     root = image.build.context if image.build is not None else None
-    return root is not None and os.path.lexists(root / relpath)
+    if root is None:
+        return None
+    path = root / relpath
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_MANIFEST:
+            return None
+        return read_text(path)
+    except (OSError, ReadError):
+        return None
+
+
+def _yarn_berry(image: BuiltImage) -> bool:
+    """The context's project uses Yarn 2 or later, whose default Plug'n'Play install
+    writes no node_modules (`.yarnrc.yml`, or `"packageManager": "yarn@4..."`)."""
+    root = image.build.context if image.build is not None else None
+    if root is not None and os.path.lexists(root / ".yarnrc.yml"):
+        return True
+    manifest = _context_text(image, "package.json") or ""
+    return re.search(r'"packageManager"\s*:\s*"yarn@[2-9]', manifest) is not None
 
 
 def _composer_vendor_dir(image: BuiltImage) -> bool:
     """composer.json of the context moves `vendor` elsewhere (`config.vendor-dir`)."""
-    root = image.build.context if image.build is not None else None
-    if root is None:
-        return False
-    try:
-        text = (root / "composer.json").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "vendor-dir" in text
+    return "vendor-dir" in (_context_text(image, "composer.json") or "")
 
 
 # -- what the image fills ----------------------------------------------------------------
