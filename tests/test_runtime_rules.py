@@ -587,3 +587,172 @@ def test_cl517_the_stages_a_build_runs() -> None:
     target = BUILD.format(secrets="      target: docs\n")
     found = catches("CL517", compose=target, dockerfile=dockerfile, at="4:28")
     assert '"docs_token"' in found[0]
+
+
+# --- CL512 bind-mount-hides-dependencies ------------------------------------------------
+
+NPM_CI = (
+    "FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n"
+    'COPY . .\nCMD ["node", "server.js"]\n'
+)
+NODE_FILES: dict[str, str | bytes] = {"package.json": "{}\n", "package-lock.json": "{}\n"}
+
+
+def _mounted(*volumes: str, extra: str = "") -> str:
+    items = "".join(f"      - {v}\n" for v in volumes)
+    return f"services:\n  web:\n    build: .\n{extra}    volumes:\n{items}"
+
+
+def test_cl512_the_context_mounted_over_node_modules() -> None:
+    found = catches(
+        "CL512", compose=_mounted(".:/app"), dockerfile=NPM_CI, files=NODE_FILES,
+        at="compose.yaml:5:9",
+    )  # fmt: skip
+    assert '"npm ci" (Dockerfile line 4)' in found[0]
+    assert 'anonymous volume "- /app/node_modules"' in found[0]
+
+
+def test_cl512_other_installers_and_places() -> None:
+    # uv's .venv under a long-syntax bind mount of the context
+    uv = "FROM python:3.13-slim\nWORKDIR /srv\nCOPY . .\nRUN uv sync --frozen\n"
+    compose = (
+        "services:\n  api:\n    build: .\n    volumes:\n"
+        "      - type: bind\n        source: .\n        target: /srv\n"
+    )
+    found = catches("CL512", compose=compose, dockerfile=uv, at="compose.yaml:5:9")
+    assert "/srv/.venv" in found[0]
+    # composer after a cd in the same RUN; a virtual environment made with python -m venv
+    php = "FROM php:8.3-apache\nCOPY . /var/www/html\nRUN cd /var/www/html && composer install\n"
+    found = catches("CL512", compose=_mounted("./:/var/www/html/"), dockerfile=php)
+    assert "/var/www/html/vendor" in found[0]
+    venv = "FROM python:3.13-slim\nWORKDIR /app\nRUN python -m venv .venv\nCOPY . .\n"
+    catches("CL512", compose=_mounted(".:/app"), dockerfile=venv, at="compose.yaml:5:9")
+    # the folder named through an ENV value; a long-syntax source written without "./"
+    named = "FROM python:3.13-slim\nENV VIRTUAL_ENV=/srv/env\nRUN python3 -m venv $VIRTUAL_ENV\n"
+    compose = compose.replace("source: .", "source: api").replace("build: .", "build: ./api")
+    files: dict[str, str | bytes] = {"api/Dockerfile": named.replace("/srv/env", "/srv/.venv")}
+    found = catches("CL512", compose=compose, files=files, at="compose.yaml:5:9")
+    assert '"python3 -m venv /srv/.venv"' in found[0]
+    # node_modules installed in another stage and copied in
+    staged = (
+        "FROM node:22 AS deps\nWORKDIR /build\nCOPY package*.json ./\nRUN npm ci\n"
+        "FROM node:22-slim\nWORKDIR /app\nCOPY --from=deps /build/node_modules ./node_modules\n"
+        "COPY . .\n"
+    )
+    found = catches("CL512", compose=_mounted(".:/app"), dockerfile=staged, files=NODE_FILES)
+    assert "COPY --from=deps" in found[0]
+
+
+def test_cl512_once_for_a_mount_shared_through_an_anchor() -> None:
+    compose = (
+        "x-app: &app\n  build: .\n  volumes:\n    - .:/app\n"
+        "services:\n  web:\n    <<: *app\n  worker:\n    <<: *app\n"
+    )
+    catches("CL512", compose=compose, dockerfile=NPM_CI, files=NODE_FILES, at="compose.yaml:4:7")
+
+
+def test_cl512_near_misses() -> None:
+    for volumes in (
+        (".:/app", "/app/node_modules"),  # an anonymous volume keeps the image's copy
+        (".:/app", "modules:/app/node_modules"),  # so does a named one (CL513's concern)
+        ("./src:/app/src",),  # the mount does not cover node_modules
+        ("/srv/web:/app",),  # a folder of another machine: not here to look at
+        ("./missing:/app",),  # a host folder that does not exist here
+    ):
+        catches_not("CL512", compose=_mounted(*volumes), dockerfile=NPM_CI, files=NODE_FILES)
+    # the host folder has node_modules itself
+    files = {**NODE_FILES, "node_modules/express/index.js": "module.exports = 1\n"}
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=NPM_CI, files=files)
+    # the container installs them as it starts
+    starts = _mounted(".:/app", extra='    command: sh -c "npm install && node server.js"\n')
+    catches_not("CL512", compose=starts, dockerfile=NPM_CI, files=NODE_FILES)
+    # moved out of the mounted folder, where Node still finds them (example-voting-app)
+    moved = NPM_CI.replace("RUN npm ci", "RUN npm ci && mv /app/node_modules /node_modules")
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=moved, files=NODE_FILES)
+    # pip installs into site-packages, outside the mounted folder; deps installed elsewhere
+    pip = "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=pip)
+    # Yarn 2+ installs with Plug'n'Play: no node_modules; a folder's content copied in
+    yarn = NPM_CI.replace("npm ci", "yarn install --immutable")
+    berry: dict[str, str | bytes] = {"package.json": '{"packageManager": "yarn@4.5.0"}\n'}
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=yarn, files=berry)
+    catches("CL512", compose=_mounted(".:/app"), dockerfile=yarn, files=NODE_FILES)
+    contents = "FROM node:22 AS deps\nRUN npm ci\nFROM node:22\nWORKDIR /app\n"
+    contents += "COPY --from=deps /node_modules ./\n"
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=contents)
+    elsewhere = NPM_CI.replace("WORKDIR /app", "WORKDIR /opt/web")
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=elsewhere, files=NODE_FILES)
+
+
+# --- CL513 named-volume-over-image-content ----------------------------------------------
+
+COPIES = 'FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "app:app"]\n'
+
+
+def _volumes(*volumes: str, names: tuple[str, ...] = ("static",)) -> str:
+    items = "".join(f"      - {v}\n" for v in volumes)
+    declared = "".join(f"  {n}:\n" for n in names)
+    return f"services:\n  web:\n    build: .\n    volumes:\n{items}volumes:\n{declared}"
+
+
+def test_cl513_a_context_folder_copied_under_a_named_volume() -> None:
+    files: dict[str, str | bytes] = {"static/site.css": "body {}\n"}
+    found = catches(
+        "CL513", compose=_volumes("static:/app/static"), dockerfile=COPIES, files=files,
+        at="compose.yaml:5:9",
+    )  # fmt: skip
+    assert '"COPY . .", Dockerfile line 3' in found[0]
+    # a COPY straight into the volume's path
+    into = "FROM nginx:1.27\nCOPY dist/ /usr/share/nginx/html/\n"
+    compose = _volumes("static:/usr/share/nginx/html")
+    catches("CL513", compose=compose, dockerfile=into, files={"dist/index.html": "<p>\n"})
+
+
+def test_cl513_build_output_and_dependencies() -> None:
+    built = (
+        "FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n"
+        "RUN npm run build\n"
+    )
+    compose = _volumes("bundle:/app/dist", "modules:/app/node_modules", names=("bundle", "modules"))
+    found = catches(
+        "CL513", compose=compose, dockerfile=built, files=NODE_FILES,
+        at=["compose.yaml:5:9", "compose.yaml:6:9"],
+    )  # fmt: skip
+    modules = next(m for m in found if '"modules"' in m)
+    assert 'anonymous volume "- /app/node_modules"' in modules and "-V" in modules
+    static = "FROM python:3.13-slim\nWORKDIR /app\nRUN python manage.py collectstatic --noinput\n"
+    catches("CL513", compose=_volumes("static:/app/staticfiles"), dockerfile=static)
+
+
+def test_cl513_near_misses() -> None:
+    # a folder holding only a placeholder, or nothing at all (django-on-docker's staticfiles)
+    files: dict[str, str | bytes] = {"media/.gitkeep": ""}
+    catches_not("CL513", compose=_volumes("static:/app/media"), dockerfile=COPIES, files=files)
+    made = COPIES.replace("COPY . .", "RUN mkdir -p /app/staticfiles\nCOPY . .")
+    catches_not("CL513", compose=_volumes("static:/app/staticfiles"), dockerfile=made)
+    # a data folder the image seeds: the container owns its files from then on
+    seeds = {"data/settings.json": "{}\n"}
+    catches_not("CL513", compose=_volumes("static:/app/data"), dockerfile=COPIES, files=seeds)
+    # declared VOLUME; nocopy; left out by .dockerignore; an anonymous volume
+    files = {"static/site.css": "body {}\n"}
+    declared = COPIES.replace("CMD", "VOLUME /app/static\nCMD")
+    compose = _volumes("static:/app/static")
+    catches_not("CL513", compose=compose, dockerfile=declared, files=files)
+    nocopy = (
+        "services:\n  web:\n    build: .\n    volumes:\n      - type: volume\n"
+        "        source: static\n        target: /app/static\n        volume:\n"
+        "          nocopy: true\nvolumes:\n  static:\n"
+    )
+    catches_not("CL513", compose=nocopy, dockerfile=COPIES, files=files)
+    catches_not("CL513", compose=compose, dockerfile=COPIES, files=files, dockerignore="static\n")
+    anonymous = "services:\n  web:\n    build: .\n    volumes:\n      - /app/static\n"
+    catches_not("CL513", compose=anonymous, dockerfile=COPIES, files=files)
+    # what the image puts below the volume is covered by a deeper mount
+    deeper = "FROM node:22-slim\nWORKDIR /app\nRUN npm install express@4\n"
+    compose = _volumes("static:/app", "/app/node_modules")
+    catches_not("CL513", compose=compose, dockerfile=deeper)
+    catches("CL513", compose=_volumes("static:/app"), dockerfile=deeper)
+    # a datastore's data directory: the base image manages it
+    db = "FROM postgres:17\nCOPY init.sql /docker-entrypoint-initdb.d/\n"
+    compose = _volumes("pgdata:/var/lib/postgresql/data", names=("pgdata",))
+    catches_not("CL513", compose=compose, dockerfile=db, files={"init.sql": "select 1;\n"})
