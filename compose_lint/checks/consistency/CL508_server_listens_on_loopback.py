@@ -1,0 +1,47 @@
+"""CL508 server-listens-on-loopback: the server a service's container runs listens on
+127.0.0.1 (or `localhost`) only, while the service publishes its port.
+
+What the container runs and where that server listens is `model.listeners`; which
+ports are published, `Service.ports`. Silent when the address cannot be known, when
+the service shares the host's (or another container's) network, and when the port the
+server uses is not published (CL509 reports a published port it does not listen on).
+"""
+
+from __future__ import annotations
+
+from compose_lint.findings import Severity
+from compose_lint.model import Port, Project
+from compose_lint.model.listeners import Listener, is_loopback, published_servers
+from compose_lint.registry import Found, rule
+
+
+def _published(server: Listener, ports: list[Port]) -> list[Port]:
+    """The `ports:` entries that publish the server's port (its only published port
+    when the port it uses is not known)."""
+    tcp = [p for p in ports if p.protocol.lower() == "tcp"]
+    if server.port is not None:
+        return [p for p in tcp if p.target <= server.port <= p.target_end]
+    spans = {(p.target, p.target_end) for p in tcp}
+    return tcp if len(spans) == 1 else []
+
+
+@rule(
+    "CL508",
+    "server-listens-on-loopback",
+    Severity.WARNING,
+    "The server a service runs listens on 127.0.0.1 only, so its published port is unreachable.",
+)
+def server_listens_on_loopback(project: Project) -> Found:
+    for service, server in published_servers(project):
+        if server.host is None or not is_loopback(server.host):
+            continue
+        for port in _published(server, service.ports):
+            number = server.port if server.port is not None else port.target
+            how = " by default" if server.host_how == "by default" else f" ({server.host_how})"
+            yield (
+                service.file.loc(port.path),
+                f'service "{service.name}" publishes container port {number}, but '
+                f"{server.server} listens on {server.host}, the container's loopback address, "
+                f"only{how}: connections through the published port, and from other "
+                f'containers, are refused; make it listen on every interface ("{server.fix}")',
+            )
