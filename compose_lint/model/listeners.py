@@ -15,6 +15,8 @@ commands, these servers are recognised (defaults and sources in data/servers.jso
   run` (`--host`, `--port`), `hypercorn` and
   `gunicorn` (`--bind`/`-b`; gunicorn's `PORT` default, `GUNICORN_CMD_ARGS`);
 - Django's `manage.py runserver [addr:]port` (also `django-admin`, `runserver_plus`);
+- `node server.js` (or `nodemon`) whose one `.listen(...)` call is literal:
+  `listen(3000, "localhost")`, `listen(process.env.PORT || 3000)`;
 - Vite (`vite`, `vite dev`, `vite preview`) and Angular's `ng serve`, directly or as the
   package.json script `npm run`/`yarn`/`pnpm` runs, unless their config file sets
   a host or port.
@@ -217,6 +219,8 @@ class _Reader:
             return
         program = basename(words[0])
         rest = words[1:]
+        if program.startswith("python"):
+            rest = _without_python_options(rest)
         if program.startswith("python") and rest[:1] == ["-m"] and len(rest) > 1:
             program, rest = rest[1], rest[2:]
         elif program in ("npx", "pnpx", "bunx") and rest:
@@ -244,6 +248,8 @@ class _Reader:
             yield from _maybe(self.vite(rest))
         elif program == "ng":
             yield from _maybe(self.ng_serve(rest))
+        elif program in ("node", "nodemon"):
+            yield from self.node_script(rest)
         elif program in _PACKAGE_RUNNERS and depth < _MAX_DEPTH:
             yield from self.package_script(program, rest, depth)
 
@@ -349,6 +355,34 @@ class _Reader:
         if len(found) == 1:
             yield found[0]
 
+    # -- JavaScript -----------------------------------------------------------------------
+
+    def node_script(self, args: list[str]) -> Iterator[Listener]:
+        """`node server.js` whose one `.listen(port[, "host"])` call is literal."""
+        if any(w.startswith("--env-file") for w in args):
+            return  # variables from a file not read here
+        index = 0
+        while index < len(args) and args[index].startswith("-"):
+            index += 2 if args[index] in _NODE_VALUES else 1
+        if index >= len(args) or "$" in args[index]:
+            return
+        script = args[index]
+        text = self.file(script)
+        if text is None or text.count(".listen(") != 1:
+            return
+        match = _LISTEN.search(text)
+        if match is None:
+            return
+        where = f"{basename(script)}'s listen()"
+        host: tuple[str | None, str]
+        if match["host"] is not None:
+            host = (match["host"], f'listen(..., "{match["host"]}")')
+        else:
+            host = ("::", "by default")  # Node listens on every address without a host
+        port = _js_port(match["port"], self.env)
+        defaults = {"fix": f'listen(port, "0.0.0.0") in {basename(script)}'}
+        yield from _maybe(_listener(where, host, (port, f"listen({match['port']})"), defaults))
+
     # -- JavaScript dev servers ---------------------------------------------------------
 
     def vite(self, args: list[str]) -> Listener | None:
@@ -412,6 +446,45 @@ class _Reader:
             if index == len(commands) - 1:
                 words += extra
             yield from self.server(words, depth + 1)
+
+
+_PYTHON_VALUES = frozenset({"-X", "-W", "-c"})
+_PYTHON_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-P", "-b", "-q"})
+_NODE_VALUES = frozenset({"-r", "--require", "--import", "--loader"})
+# the one `.listen(` of a Node script: a port, then a quoted host or anything else
+_LISTEN = re.compile(
+    r"\.listen\(\s*(?P<port>[^,()]+?)\s*"
+    r"(?:,\s*(?P<q>['\"`])(?P<host>[^'\"`$]*)(?P=q)\s*)?[,)]"
+)
+_JS_ENV = re.compile(r"^process\.env\.(?P<name>[A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*(?P<port>\d+)$")
+
+
+def _without_python_options(args: list[str]) -> list[str]:
+    """`python -u -X dev app.py` -> `app.py`: the interpreter's own options left out
+    (`-m` and what follows kept)."""
+    index = 0
+    while index < len(args) and args[index] != "-m":
+        if args[index] in _PYTHON_FLAGS:
+            index += 1
+        elif args[index] in _PYTHON_VALUES:
+            return []  # -c runs code; -X/-W values are not worth guessing past
+        else:
+            break
+    return args[index:]
+
+
+def _js_port(text: str, env: _Env) -> str | None:
+    """A literal port, or `process.env.PORT || 3000` with the environment applied."""
+    text = text.strip()
+    if text.isdigit():
+        return text
+    match = _JS_ENV.match(text)
+    if match is None:
+        return None
+    known, value = env.lookup(match["name"])
+    if not known:
+        return None
+    return value if value is not None else match["port"]
 
 
 def _configured(

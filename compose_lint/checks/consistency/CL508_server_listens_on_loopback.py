@@ -10,8 +10,10 @@ server uses is not published (CL509 reports a published port it does not listen 
 from __future__ import annotations
 
 from compose_lint.findings import Severity
-from compose_lint.model import Port, Project
-from compose_lint.model.listeners import Listener, is_loopback, published_servers
+from compose_lint.model import Port, Project, Service
+from compose_lint.model.endpoints import endpoints
+from compose_lint.model.listeners import Listener, is_loopback, listener, published_servers
+from compose_lint.model.services import facts
 from compose_lint.registry import Found, rule
 
 
@@ -32,6 +34,7 @@ def _published(server: Listener, ports: list[Port]) -> list[Port]:
     "The server a service runs listens on 127.0.0.1 only, so its published port is unreachable.",
 )
 def server_listens_on_loopback(project: Project) -> Found:
+    yield from _connected(project)
     for service, server in published_servers(project):
         if server.host is None or not is_loopback(server.host):
             continue
@@ -44,4 +47,38 @@ def server_listens_on_loopback(project: Project) -> Found:
                 f"{server.server} listens on {server.host}, the container's loopback address, "
                 f"only{how}: connections through the published port, and from other "
                 f'containers, are refused; make it listen on every interface ("{server.fix}")',
+            )
+
+
+def _connected(project: Project) -> Found:
+    """Where a service connects by name to a loopback server that publishes nothing."""
+    servers: dict[str, tuple[Service, Listener]] = {}
+    for service in project.services:
+        if service.ports or not facts(project, service).publishes:
+            continue
+        server = listener(project, service)
+        if server is None or server.port is None or server.host is None:
+            continue
+        if is_loopback(server.host):
+            servers[service.name] = (service, server)
+    if not servers:
+        return
+    seen: set[object] = set()
+    for client in project.services:
+        for endpoint in endpoints(client):
+            found = servers.get(endpoint.host)
+            if found is None or found[0] is client or found[1].port != endpoint.port:
+                continue
+            target, server = found
+            env = endpoint.env
+            where = client.file.loc(env.path) if env.in_list else client.file.key_loc(env.path)
+            if where in seen:
+                continue
+            seen.add(where)
+            yield (
+                where,
+                f'service "{client.name}" connects to {endpoint.host}:{endpoint.port} '
+                f'({env.name}), but {server.server} in "{target.name}" listens on '
+                f"{server.host}, its container's loopback address, only: the connection is "
+                f'refused; make it listen on every interface ("{server.fix}")',
             )
