@@ -554,6 +554,12 @@ def test_cl508_near_misses() -> None:
     # two servers in one container: no single answer
     both = _publishing(5000, 'command: sh -c "flask run & gunicorn -b 0.0.0.0:8000 app:app"')
     catches_not("CL508", compose=both, dockerfile=flask)
+    # a base image that is not an official one may set FLASK_RUN_HOST in its ENV
+    custom = flask.replace("FROM python:3.13-slim", "FROM registry.example.com/flask-base:1")
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=custom)
+    # ... but an address on the command line is the command line's
+    custom_uvicorn = _publishing(8000, "command: uvicorn main:app --host 127.0.0.1")
+    catches("CL508", compose=custom_uvicorn, dockerfile=custom)
 
 
 def test_cl508_cl509_silent_on_the_tutorial_and_the_sample_project() -> None:

@@ -61,6 +61,7 @@ from compose_lint.model.debuggers import (
 )
 from compose_lint.model.entrypoint import skip_init, started_script
 from compose_lint.model.image import BuiltImage, image_of
+from compose_lint.model.imageref import parse_image
 from compose_lint.model.values import parse_env_file
 
 _PACKAGE_RUNNERS = frozenset({"npm", "yarn", "pnpm", "bun"})
@@ -95,7 +96,8 @@ def _defaults() -> Mapping[str, Mapping[str, Any]]:
 class _Env:
     """The container's environment as far as it is known: the image's ENV, the
     service's `environment:` and readable `env_file:`s. `open` when an env file
-    cannot be read: then any name may be set."""
+    cannot be read, or the image is built on (or is) one that is not a Docker Hub
+    official image, whose own ENV is not known: then any name may be set."""
 
     def __init__(self, values: dict[str, str], unknown: set[str], open_: bool) -> None:
         self.values = values
@@ -128,10 +130,15 @@ def _environment(project: Project, service: Service, image: BuiltImage | None) -
                 else:
                     unknown.discard(name)
                     values[name] = value
-    open_ = False
+    # an image other than a Docker Hub official one may set any variable in its ENV
+    base = image.root if image is not None else service.image
+    if base is not None and image is None:
+        base = interpolation.substitute(base, service.file.interpolation_env)
+    reference = parse_image(base) if base else None
+    open_ = reference is None or not reference.official
     raw_files = service.data.get("env_file")
-    if raw_files is not None:
-        open_ = not _read_env_files(project, service, raw_files, values, unknown)
+    if raw_files is not None and not _read_env_files(project, service, raw_files, values, unknown):
+        open_ = True
     env = service.file.interpolation_env
     for item in service.environment:
         value = interpolation.substitute(item.value, env) if item.value is not None else None
@@ -256,9 +263,15 @@ class _Reader:
     # -- Flask --------------------------------------------------------------------------
 
     def dotenv(self, name: str) -> tuple[bool, str | None]:
-        """What the `.flaskenv`/`.env` Flask loads from the working directory sets for
-        `name` (python-dotenv does not override the environment)."""
-        for file in (".flaskenv", ".env"):
+        """What the `.flaskenv`/`.env` Flask loads (the first found from the working
+        directory up) sets for `name` (python-dotenv does not override the
+        environment)."""
+        cwd = self.cwd
+        folders = [cwd] if cwd is not None else []
+        while folders and folders[-1] != "/":
+            folders.append(posixpath.dirname(folders[-1]))
+        names = [posixpath.join(d, f) for d in folders for f in (".flaskenv", ".env")]
+        for file in names or [".flaskenv", ".env"]:
             text = self.file(file)
             if text is None:
                 continue
