@@ -651,3 +651,23 @@ def test_cl508_another_service_connects_to_a_loopback_server() -> None:
     catches_not("CL508", compose=compose.replace("api:8000", "api:9000"), dockerfile=PY)
     listening = compose.replace("main:app\n", "main:app --host 0.0.0.0\n")
     catches_not("CL508", compose=listening, dockerfile=PY)
+
+
+def test_cl508_cl509_a_proxy_in_the_same_container() -> None:
+    """An entrypoint script that starts nginx and then gunicorn on loopback: nginx
+    answers on the published port, so neither rule claims which port the app uses."""
+    dockerfile = PY + 'COPY start.sh /start.sh\nCMD ["/start.sh"]\n'
+    script = {"start.sh": "#!/bin/sh\nnginx\nexec gunicorn -b 127.0.0.1:8000 app:app\n"}
+    for code in ("CL508", "CL509"):
+        catches_not(code, compose=_publishing(80), dockerfile=dockerfile, files=script)
+    # without the proxy, an explicit loopback bind is still unreachable ...
+    alone = {"start.sh": "#!/bin/sh\nexec gunicorn -b127.0.0.1:8000 app:app\n"}
+    catches("CL508", compose=_publishing(8000), dockerfile=dockerfile, files=alone)
+    # ... and on another port it is taken as chosen on purpose
+    catches_not("CL509", compose=_publishing(80), dockerfile=dockerfile, files=alone)
+
+
+def test_cl508_node_listen_with_a_host_variable() -> None:
+    dockerfile = 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
+    files = {"server.js": "app.listen(3000, HOST);\n"}
+    catches_not("CL508", compose=_publishing(3000), dockerfile=dockerfile, files=files)

@@ -23,8 +23,10 @@ commands, these servers are recognised (defaults and sources in data/servers.jso
 
 A value that cannot be known (a variable without a value here, an `env_file` that
 cannot be read, a config file that may set it, `--uds`, a unix socket) is None: the
-rules stay silent on it. A service whose commands start several servers has no
-single answer and `listener` gives None.
+rules stay silent on it. A service whose commands start several servers, or one
+besides a program that listens where these rules do not read (a proxy such as nginx, a
+process manager: data/servers.json `other_listeners`), has no single answer and
+`listener` gives None.
 
 Public names
 
@@ -88,6 +90,12 @@ def is_loopback(host: str) -> bool:
 def _defaults() -> Mapping[str, Mapping[str, Any]]:
     servers = data.load("servers.json")["servers"]
     return servers if isinstance(servers, dict) else {}
+
+
+@cache
+def _other_listeners() -> frozenset[str]:
+    table = data.load("servers.json")["other_listeners"]["programs"]
+    return frozenset(str(p) for p in table)
 
 
 # -- the container's environment --------------------------------------------------------
@@ -219,6 +227,9 @@ class _Reader:
         found: list[Listener] = []
         for words in self.commands():
             found.extend(self.server(list(words), 0))
+            program = basename(words[0]) if words else ""
+            if program in _other_listeners():  # a proxy in front, a process manager
+                found.append(Listener(program, None, None, "", "", ""))
         return list(dict.fromkeys(found))
 
     def server(self, words: list[str], depth: int) -> Iterator[Listener]:
@@ -306,7 +317,7 @@ class _Reader:
     ) -> tuple[str | None, str]:
         """(value, where it comes from) of one option: the command line, the server's
         variable, the dotenv files, the default; value None when unknown."""
-        value = option_value(args, names)
+        value = _option(args, names)
         if value is not None:
             return (None if "$" in value else value), f'"{names[0]} {value}"'
         if env_name is not None:
@@ -340,7 +351,7 @@ class _Reader:
             return None
         if extra:
             args = [*args, *extra.split()]
-        if option_value(args, ("--config", "-c")) is not None:
+        if _option(args, ("--config", "-c")) is not None:
             return None  # a config file may bind anything
         cwd = self.cwd
         if cwd is not None and self.file(posixpath.join(cwd, "gunicorn.conf.py")) is not None:
@@ -388,10 +399,13 @@ class _Reader:
             return
         where = f"{basename(script)}'s listen()"
         host: tuple[str | None, str]
-        if match["host"] is not None:
-            host = (match["host"], f'listen(..., "{match["host"]}")')
-        else:
+        quoted = _QUOTED.match(match["rest"]) if match["next"] == "," else None
+        if quoted is not None:
+            host = (quoted["host"], f'listen(..., "{quoted["host"]}")')
+        elif match["next"] == ")" or _CALLBACK.match(match["rest"]):
             host = ("::", "by default")  # Node listens on every address without a host
+        else:
+            host = (None, "listen(..., host)")  # a variable
         port = _js_port(match["port"], self.env)
         defaults = {"fix": f'listen(port, "0.0.0.0") in {basename(script)}'}
         yield from _maybe(_listener(where, host, (port, f"listen({match['port']})"), defaults))
@@ -402,7 +416,7 @@ class _Reader:
         positional = [w for w in args if not w.startswith("-")]
         if positional and positional[0] not in ("dev", "serve", "preview"):
             return None  # `vite build`, `vite optimize`
-        if option_value(args, ("--config", "-c")) is not None:
+        if _option(args, ("--config", "-c")) is not None:
             return None
         configs = [self.file(name) for name in _VITE_CONFIGS]
         config = "\n".join(c for c in configs if c is not None)
@@ -464,11 +478,10 @@ class _Reader:
 _PYTHON_VALUES = frozenset({"-X", "-W", "-c"})
 _PYTHON_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-P", "-b", "-q"})
 _NODE_VALUES = frozenset({"-r", "--require", "--import", "--loader"})
-# the one `.listen(` of a Node script: a port, then a quoted host or anything else
-_LISTEN = re.compile(
-    r"\.listen\(\s*(?P<port>[^,()]+?)\s*"
-    r"(?:,\s*(?P<q>['\"`])(?P<host>[^'\"`$]*)(?P=q)\s*)?[,)]"
-)
+# the one `.listen(` of a Node script: its port, then what follows it
+_LISTEN = re.compile(r"\.listen\(\s*(?P<port>[^,()]+?)\s*(?P<next>[,)])(?P<rest>[^\n]{0,80})")
+_QUOTED = re.compile(r"""^\s*(?P<q>['"`])(?P<host>[^'"`$]*)(?P=q)\s*[,)]""")
+_CALLBACK = re.compile(r"^\s*(?:\(|function\b|async\b|[A-Za-z_$][\w$]*\s*=>)")
 _JS_ENV = re.compile(r"^process\.env\.(?P<name>[A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*(?P<port>\d+)$")
 
 
@@ -543,7 +556,8 @@ def _port_number(text: str | None) -> int | None:
 
 
 def _all_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
-    """Every value of a repeatable option."""
+    """Every value of a repeatable option: `--name value`, `--name=value`, `-n value`
+    and `-nvalue`."""
     found: list[str] = []
     for index, word in enumerate(args):
         for name in names:
@@ -551,7 +565,18 @@ def _all_options(args: Sequence[str], names: Sequence[str]) -> list[str]:
                 found.append(args[index + 1])
             elif name.startswith("--") and word.startswith(name + "="):
                 found.append(word[len(name) + 1 :])
+            elif len(name) == 2 and word.startswith(name) and len(word) > 2:
+                found.append(word[2:])  # -b0.0.0.0:8000
     return found
+
+
+def _option(args: Sequence[str], names: Sequence[str]) -> str | None:
+    """The first value of an option (`option_value`, and the `-nvalue` form)."""
+    value = option_value(args, names)
+    if value is not None:
+        return value
+    found = _all_options(args, names)
+    return found[0] if found else None
 
 
 def _split_bind(text: str) -> tuple[str, str] | None:
@@ -582,7 +607,7 @@ def _bind_listener(
 
 
 def _hypercorn(args: list[str]) -> Listener | None:
-    if option_value(args, ("--config", "-c")) is not None:
+    if _option(args, ("--config", "-c")) is not None:
         return None
     if any(w.startswith(("--insecure-bind", "--quic-bind")) for w in args):
         return None

@@ -4,7 +4,9 @@ server its container runs listens on another one.
 Where the server listens is `model.listeners` (its command line, the variables it
 documents reading, literal app code, its documented default). Silent when that port
 is not known, when the service publishes several container ports (the container may
-run more than one listener), and on a debugger's default port (data/debug_ports.json).
+run more than one listener), on a debugger's default port (data/debug_ports.json), and
+when the server is bound to loopback on purpose (`--bind 127.0.0.1:8000`: a proxy in the
+same container publishes).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ def published_port_not_listened(project: Project) -> Found:
     for service, server in published_servers(project):
         if server.port is None:
             continue
+        loopback = server.host is not None and is_loopback(server.host)
+        if loopback and server.host_how != "by default":
+            continue  # bound to loopback on purpose: something else in front publishes
         tcp = [
             p
             for p in service.ports
@@ -52,7 +57,7 @@ def published_port_not_listened(project: Project) -> Found:
         if len(spans) != 1 or any(p.target <= server.port <= p.target_end for p in tcp):
             continue
         also = ""
-        if server.host is not None and is_loopback(server.host):
+        if loopback:
             also = f'; it also listens on {server.host} only: add "{server.fix}" too'
         for port in tcp:
             target = (
