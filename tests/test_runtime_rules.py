@@ -540,8 +540,12 @@ def test_cl508_near_misses() -> None:
     flask = PY + 'CMD ["flask", "run"]\n'
     # loopback on the host's network is the host's loopback; nothing published
     catches_not("CL508", compose=_publishing(5000, "network_mode: host"), dockerfile=flask)
-    unpublished = "services:\n  web:\n    build: .\n    expose:\n      - 5000\n"
+    unpublished = "services:\n  web:\n    build: .\n"
     catches_not("CL508", compose=unpublished, dockerfile=flask)
+    # offered to the other containers with expose:, which cannot connect either
+    exposed = unpublished + "    expose:\n      - 9000\n      - 5000\n"
+    found = catches("CL508", compose=exposed, dockerfile=flask, at="6:9")
+    assert "exposes port 5000 to the other containers" in found[0]
     # an env file that cannot be read may set FLASK_RUN_HOST
     env_file = _publishing(5000, "env_file: [missing.env]")
     catches_not("CL508", compose=env_file, dockerfile=flask)

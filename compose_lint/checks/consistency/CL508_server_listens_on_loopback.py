@@ -14,6 +14,7 @@ from compose_lint.model import Port, Project, Service
 from compose_lint.model.endpoints import endpoints
 from compose_lint.model.listeners import Listener, is_loopback, listener, published_servers
 from compose_lint.model.services import facts
+from compose_lint.model.values import parse_port_span
 from compose_lint.registry import Found, rule
 
 
@@ -50,8 +51,29 @@ def server_listens_on_loopback(project: Project) -> Found:
             )
 
 
+def _exposed(service: Service, server: Listener) -> Found:
+    """The service's own `expose:` entry for the port of its loopback server: offered
+    to the other containers, which cannot reach it."""
+    raw = service.data.get("expose")
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            continue
+        span = parse_port_span(str(item))
+        if span is None or span.protocol != "tcp" or server.port is None:
+            continue
+        if span.first <= server.port <= span.last:
+            yield (
+                service.file.loc(service.path + ("expose", index)),
+                f'service "{service.name}" exposes port {server.port} to the other '
+                f"containers, but {server.server} listens on {server.host}, the container's "
+                f"loopback address, only: they cannot connect; make it listen on every "
+                f'interface ("{server.fix}")',
+            )
+
+
 def _connected(project: Project) -> Found:
-    """Where a service connects by name to a loopback server that publishes nothing."""
+    """Where a service connects by name to a loopback server that publishes nothing,
+    and the `expose:` entry such a server offers its port with."""
     servers: dict[str, tuple[Service, Listener]] = {}
     for service in project.services:
         if service.ports or not facts(project, service).publishes:
@@ -61,8 +83,8 @@ def _connected(project: Project) -> Found:
             continue
         if is_loopback(server.host):
             servers[service.name] = (service, server)
-    if not servers:
-        return
+    for target, server in servers.values():
+        yield from _exposed(target, server)
     seen: set[object] = set()
     for client in project.services:
         for endpoint in endpoints(client):
