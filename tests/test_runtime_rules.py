@@ -531,6 +531,9 @@ def test_cl508_the_command_behind_an_entrypoint_script() -> None:
     )
     passes = {"entrypoint.sh": '#!/bin/sh\nset -e\nflask db upgrade\nexec "$@"\n'}
     catches("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=passes, at="5:9")
+    # the script passes CMD's words to gunicorn: they may hold its --bind
+    wrapped = {"entrypoint.sh": '#!/bin/sh\nexec gunicorn "$@" app:app\n'}
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=wrapped)
     # the script starts its own server and never runs CMD
     own = {"entrypoint.sh": "#!/bin/sh\nexec gunicorn --bind 0.0.0.0:5000 app:app\n"}
     catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=own)

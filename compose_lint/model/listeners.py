@@ -233,8 +233,8 @@ class _Reader:
         return list(dict.fromkeys(found))
 
     def server(self, words: list[str], depth: int) -> Iterator[Listener]:
-        if not words or any("$" in w for w in words[:1]):
-            return
+        if not words or "$" in words[0] or any(w.startswith("$") for w in words[1:]):
+            return  # a variable word may stand for any options (`"$@"`, `$GUNICORN_OPTS`)
         program = basename(words[0])
         rest = words[1:]
         if program.startswith("python"):
