@@ -756,3 +756,252 @@ def test_cl513_near_misses() -> None:
     db = "FROM postgres:17\nCOPY init.sql /docker-entrypoint-initdb.d/\n"
     compose = _volumes("pgdata:/var/lib/postgresql/data", names=("pgdata",))
     catches_not("CL513", compose=compose, dockerfile=db, files={"init.sql": "select 1;\n"})
+
+
+# --- CL508 server-listens-on-loopback ---------------------------------------------------
+
+PY = "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\n"
+PUBLISH_5000 = 'services:\n  web:\n    build: .\n    ports:\n      - "5000:5000"\n'
+
+
+def _publishing(port: int, *lines: str) -> str:
+    """A service `web` that builds `.`, with `lines` added, publishing `port`."""
+    extra = "".join(f"    {line}\n" for line in lines)
+    return f'services:\n  web:\n    build: .\n{extra}    ports:\n      - "{port}:{port}"\n'
+
+
+def test_cl508_flask_run_without_a_host() -> None:
+    found = catches(
+        "CL508", compose=PUBLISH_5000, dockerfile=PY + 'CMD ["flask", "run"]\n', at="5:9"
+    )
+    assert "flask run listens on 127.0.0.1" in found[0] and '"--host 0.0.0.0"' in found[0]
+
+
+def test_cl508_flask_run_given_every_interface() -> None:
+    for cmd in ('["flask", "run", "--host", "0.0.0.0"]', '["flask", "run", "-h", "::"]'):
+        catches_not("CL508", compose=PUBLISH_5000, dockerfile=f"{PY}CMD {cmd}\n")
+    env_in_dockerfile = PY + 'ENV FLASK_RUN_HOST=0.0.0.0\nCMD ["flask", "run"]\n'
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=env_in_dockerfile)
+    env_in_compose = _publishing(5000, "environment:", "  - FLASK_RUN_HOST=0.0.0.0")
+    catches_not("CL508", compose=env_in_compose, dockerfile=PY + 'CMD ["flask", "run"]\n')
+    flaskenv = {".flaskenv": "FLASK_RUN_HOST=0.0.0.0\n"}
+    catches_not(
+        "CL508", compose=PUBLISH_5000, dockerfile=PY + 'CMD ["flask", "run"]\n', files=flaskenv
+    )
+
+
+def test_cl508_app_run_without_a_host_in_the_script_cmd_runs() -> None:
+    app = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=False)\n"
+    dockerfile = PY + 'CMD ["python", "app.py"]\n'
+    found = catches("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files={"app.py": app})
+    assert "app.run() in app.py" in found[0]
+    fixed = {"app.py": app.replace("debug=False", "host='0.0.0.0'")}
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=fixed)
+    configured = {"app.py": app.replace("app.run", "app.config['SERVER_NAME'] = x\napp.run")}
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=configured)
+    not_flask = {"app.py": "import web\napp = web.App()\napp.run()\n"}
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=not_flask)
+
+
+def test_cl508_asgi_and_wsgi_servers_on_their_default_host() -> None:
+    for command, port in (
+        ("uvicorn main:app --reload", 8000),
+        ("fastapi dev main.py", 8000),
+        ("gunicorn app:app", 8000),
+        ("hypercorn main:app", 8000),
+        ("python manage.py runserver", 8000),
+        ("python manage.py runserver 8000", 8000),
+    ):
+        compose = _publishing(port, f"command: {command}")
+        catches("CL508", compose=compose, dockerfile=PY, at="6:9")
+
+
+def test_cl508_servers_told_to_listen_everywhere() -> None:
+    for command, env in (
+        ("uvicorn main:app --host 0.0.0.0", ""),
+        ("uvicorn main:app", "UVICORN_HOST=0.0.0.0"),
+        ("fastapi run main.py", ""),
+        ("gunicorn --bind 0.0.0.0:8000 app:app", ""),
+        ("gunicorn -b :8000 app:app", ""),
+        ("gunicorn app:app", "PORT=8000"),
+        ("gunicorn app:app", "GUNICORN_CMD_ARGS=--bind=0.0.0.0:8000"),
+        ("python manage.py runserver 0.0.0.0:8000", ""),
+        ("python manage.py runserver 0:8000", ""),
+        ("uvicorn main:app --host $$HOST", ""),
+    ):
+        lines = [f"command: {command}"] + (["environment:", f"  - {env}"] if env else [])
+        catches_not("CL508", compose=_publishing(8000, *lines), dockerfile=PY)
+    # gunicorn reads ./gunicorn.conf.py from its working directory
+    compose = _publishing(8000, "command: gunicorn app:app")
+    conf = {"gunicorn.conf.py": "bind = '0.0.0.0:8000'\n"}
+    catches_not("CL508", compose=compose, dockerfile=PY, files=conf)
+
+
+def test_cl508_vite_through_the_package_script() -> None:
+    dockerfile = 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["npm", "run", "dev"]\n'
+    package = {"package.json": '{"scripts": {"dev": "vite"}}'}
+    compose = _publishing(5173)
+    found = catches("CL508", compose=compose, dockerfile=dockerfile, files=package, at="5:9")
+    assert "Vite dev server listens on localhost" in found[0]
+    hosted = {"package.json": '{"scripts": {"dev": "vite --host"}}'}
+    catches_not("CL508", compose=compose, dockerfile=dockerfile, files=hosted)
+    configured = {**package, "vite.config.js": "export default { server: { host: true } }\n"}
+    catches_not("CL508", compose=compose, dockerfile=dockerfile, files=configured)
+    passed = dockerfile.replace('"dev"]', '"dev", "--", "--host", "0.0.0.0"]')
+    catches_not("CL508", compose=compose, dockerfile=passed, files=package)
+
+
+def test_cl508_the_command_behind_an_entrypoint_script() -> None:
+    dockerfile = (
+        PY + 'COPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n'
+        'CMD ["flask", "run"]\n'
+    )
+    passes = {"entrypoint.sh": '#!/bin/sh\nset -e\nflask db upgrade\nexec "$@"\n'}
+    catches("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=passes, at="5:9")
+    # the script passes CMD's words to gunicorn: they may hold its --bind
+    wrapped = {"entrypoint.sh": '#!/bin/sh\nexec gunicorn "$@" app:app\n'}
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=wrapped)
+    # the script starts its own server and never runs CMD
+    own = {"entrypoint.sh": "#!/bin/sh\nexec gunicorn --bind 0.0.0.0:5000 app:app\n"}
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=dockerfile, files=own)
+
+
+def test_cl508_near_misses() -> None:
+    flask = PY + 'CMD ["flask", "run"]\n'
+    # loopback on the host's network is the host's loopback; nothing published
+    catches_not("CL508", compose=_publishing(5000, "network_mode: host"), dockerfile=flask)
+    unpublished = "services:\n  web:\n    build: .\n"
+    catches_not("CL508", compose=unpublished, dockerfile=flask)
+    # offered to the other containers with expose:, which cannot connect either
+    exposed = unpublished + "    expose:\n      - 9000\n      - 5000\n"
+    found = catches("CL508", compose=exposed, dockerfile=flask, at="6:9")
+    assert "exposes port 5000 to the other containers" in found[0]
+    # an env file that cannot be read may set FLASK_RUN_HOST
+    env_file = _publishing(5000, "env_file: [missing.env]")
+    catches_not("CL508", compose=env_file, dockerfile=flask)
+    catches(
+        "CL508",
+        compose=_publishing(5000, "env_file: [app.env]"),
+        dockerfile=flask,
+        files={"app.env": "SECRET_KEY=x\n"},
+    )
+    # two servers in one container: no single answer
+    both = _publishing(5000, 'command: sh -c "flask run & gunicorn -b 0.0.0.0:8000 app:app"')
+    catches_not("CL508", compose=both, dockerfile=flask)
+    # a base image that is not an official one may set FLASK_RUN_HOST in its ENV
+    custom = flask.replace("FROM python:3.13-slim", "FROM registry.example.com/flask-base:1")
+    catches_not("CL508", compose=PUBLISH_5000, dockerfile=custom)
+    # ... but an address on the command line is the command line's
+    custom_uvicorn = _publishing(8000, "command: uvicorn main:app --host 127.0.0.1")
+    catches("CL508", compose=custom_uvicorn, dockerfile=custom)
+
+
+def test_cl508_cl509_silent_on_the_tutorial_and_the_sample_project() -> None:
+    """The tutorial's app.run(debug=True, host='0.0.0.0') binds 0.0.0.0:5000, which
+    its "5000:5000" publishes; the sample project does the same."""
+    from conftest import FIXTURES, lint
+
+    for project in (FIXTURES / "tutorial", FIXTURES.parent / "sample_project"):
+        assert lint(project, "CL508", "CL509") == []
+
+
+# --- CL509 published-port-not-listened --------------------------------------------------
+
+
+def test_cl509_flask_default_port_not_published() -> None:
+    dockerfile = PY + 'CMD ["flask", "run", "--host", "0.0.0.0"]\n'
+    found = catches("CL509", compose=_publishing(8000), dockerfile=dockerfile, at="5:9")
+    assert "listens on port 5000 (by default)" in found[0] and '"8000:5000"' in found[0]
+
+
+def test_cl509_ports_from_the_command_line_and_the_code() -> None:
+    for command in (
+        "gunicorn --bind 0.0.0.0:8000 app:app",
+        "gunicorn app:app -b 0.0.0.0:8000",
+        "uvicorn main:app --host 0.0.0.0 --port 8000",
+        "python manage.py runserver 0.0.0.0:8000",
+        "flask run --host 0.0.0.0 -p 8000",
+    ):
+        compose = _publishing(5000, f"command: {command}")
+        found = catches("CL509", compose=compose, dockerfile=PY, at="6:9")
+        assert '"5000:8000"' in found[0]
+    app = "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
+    app += "app.run(host='0.0.0.0', port=int(os.environ.get('APP_PORT', 8080)))\n"
+    dockerfile = PY + 'CMD ["python", "app.py"]\n'
+    files = {"app.py": app}
+    catches("CL509", compose=_publishing(80), dockerfile=dockerfile, files=files, at="5:9")
+    given = _publishing(80, "environment:", "  APP_PORT: '80'")
+    catches_not("CL509", compose=given, dockerfile=dockerfile, files=files)
+
+
+def test_cl509_says_when_the_server_is_on_loopback_too() -> None:
+    compose = _publishing(8000, "command: flask run")
+    found = catches("CL509", compose=compose, dockerfile=PY, at="6:9")
+    assert "also listens on 127.0.0.1 only" in found[0]
+    catches_not("CL508", compose=compose, dockerfile=PY)  # one report for the entry
+
+
+def test_cl509_near_misses() -> None:
+    for command, ports in (
+        ("gunicorn --bind 0.0.0.0:80 app:app", ['"8080:80"']),  # HOST:CONTAINER read right
+        ("gunicorn --bind 0.0.0.0:$$PORT app:app", ['"5000:5000"']),  # unknown port
+        ("node server.js", ['"5000:5000"']),  # unknown server
+        ("gunicorn --bind 0.0.0.0:8000 app:app", ['"9000:9000"', '"9100:9100"']),
+        ("flask run --host 0.0.0.0", ['"8000-8010:5000-5010"']),  # a range covering it
+    ):
+        items = "".join(f"      - {p}\n" for p in ports)
+        compose = f"services:\n  web:\n    build: .\n    command: {command}\n    ports:\n{items}"
+        catches_not("CL509", compose=compose, dockerfile=PY)
+    # a debugger's port beside the app's does not count as a second listener
+    compose = (
+        "services:\n  web:\n    build: .\n    command: flask run --host 0.0.0.0\n"
+        '    ports:\n      - "8000:8000"\n      - "5678:5678"\n'
+    )
+    catches("CL509", compose=compose, dockerfile=PY, at="6:9")
+
+
+def test_cl508_cl509_a_node_script_with_a_literal_listen() -> None:
+    dockerfile = 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
+    local = {"server.js": "const app = require('express')();\napp.listen(3000, 'localhost');\n"}
+    found = catches("CL508", compose=_publishing(3000), dockerfile=dockerfile, files=local)
+    assert "server.js's listen() listens on localhost" in found[0]
+    every = {"server.js": "app.listen(process.env.PORT || 3000, () => log('up'));\n"}
+    catches_not("CL508", compose=_publishing(3000), dockerfile=dockerfile, files=every)
+    catches("CL509", compose=_publishing(8080), dockerfile=dockerfile, files=every, at="5:9")
+    given = _publishing(8080, "environment:", "  PORT: '8080'")
+    catches_not("CL509", compose=given, dockerfile=dockerfile, files=every)
+    two = {"server.js": "a.listen(3000, 'localhost');\nb.listen(3001);\n"}
+    catches_not("CL508", compose=_publishing(3000), dockerfile=dockerfile, files=two)
+
+
+def test_cl508_another_service_connects_to_a_loopback_server() -> None:
+    compose = (
+        "services:\n  api:\n    build: .\n    command: uvicorn main:app\n"
+        "  web:\n    image: nginx:1.27\n    environment:\n"
+        "      API_URL: http://api:8000/v1\n"
+    )
+    found = catches("CL508", compose=compose, dockerfile=PY, at="8:7")
+    assert 'connects to api:8000 (API_URL), but uvicorn in "api"' in found[0]
+    catches_not("CL508", compose=compose.replace("api:8000", "api:9000"), dockerfile=PY)
+    listening = compose.replace("main:app\n", "main:app --host 0.0.0.0\n")
+    catches_not("CL508", compose=listening, dockerfile=PY)
+
+
+def test_cl508_cl509_a_proxy_in_the_same_container() -> None:
+    """An entrypoint script that starts nginx and then gunicorn on loopback: nginx
+    answers on the published port, so neither rule claims which port the app uses."""
+    dockerfile = PY + 'COPY start.sh /start.sh\nCMD ["/start.sh"]\n'
+    script = {"start.sh": "#!/bin/sh\nnginx\nexec gunicorn -b 127.0.0.1:8000 app:app\n"}
+    for code in ("CL508", "CL509"):
+        catches_not(code, compose=_publishing(80), dockerfile=dockerfile, files=script)
+    # without the proxy, an explicit loopback bind is still unreachable ...
+    alone = {"start.sh": "#!/bin/sh\nexec gunicorn -b127.0.0.1:8000 app:app\n"}
+    catches("CL508", compose=_publishing(8000), dockerfile=dockerfile, files=alone)
+    # ... and on another port it is taken as chosen on purpose
+    catches_not("CL509", compose=_publishing(80), dockerfile=dockerfile, files=alone)
+
+
+def test_cl508_node_listen_with_a_host_variable() -> None:
+    dockerfile = 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
+    files = {"server.js": "app.listen(3000, HOST);\n"}
+    catches_not("CL508", compose=_publishing(3000), dockerfile=dockerfile, files=files)

@@ -14,6 +14,10 @@ and its environment (Dockerfile ENV, the service's `environment:`) say whether i
 Only servers bound to every interface of the container are returned: a debugger on its
 default 127.0.0.1 cannot be reached through a published port. Django's `runserver`
 shows tracebacks but runs no code, so it is not one of them.
+
+The same reading serves other questions about the started process
+(`model.listeners`): `started_commands(service, image)`, `command_words(value)`,
+`container_file(project, service, image, path)` and `option_value(args, names)`.
 """
 
 from __future__ import annotations
@@ -269,4 +273,41 @@ def _app_run(text: str, script: str, env: Mapping[str, str]) -> Iterator[DebugSe
                 yield DebugServer("Werkzeug debugger", number, how)
 
 
-__all__ = ["ANY_ADDRESS", "DebugServer", "debug_servers"]
+# -- for other readers of what a container starts (model.listeners) -------------------
+
+
+def started_commands(service: Service, image: BuiltImage | None) -> list[tuple[str, ...]]:
+    """The words of each command `service`'s container starts (as `debug_servers`
+    reads them): ENTRYPOINT joined with CMD, each `sh -c` body's commands."""
+    return _started(service, image)
+
+
+def command_words(value: object) -> list[tuple[str, ...]]:
+    """Each simple command of an ENTRYPOINT/CMD instruction or compose value, after
+    wrappers, inits and `exec`, `sh -c` opened."""
+    return _words_of(value)
+
+
+def container_file(
+    project: Project, service: Service, image: BuiltImage | None, path: str
+) -> str | None:
+    """The text of the file at `path` in `service`'s container (relative to its
+    working directory): from a bind mount, else from the build context; None when
+    neither holds it (or it is larger than a script worth reading)."""
+    return _script_text(project, service, image, path)
+
+
+def option_value(args: Sequence[str], names: Sequence[str]) -> str | None:
+    """The value of `--name value`, `--name=value` or `-n value` in `args`."""
+    return _option(args, names)
+
+
+__all__ = [
+    "ANY_ADDRESS",
+    "DebugServer",
+    "command_words",
+    "container_file",
+    "debug_servers",
+    "option_value",
+    "started_commands",
+]
