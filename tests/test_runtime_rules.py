@@ -441,7 +441,8 @@ def test_cl516_entrypoint_script_starts_the_server_without_exec() -> None:
     files = {"start.sh": MIGRATE_THEN + "gunicorn app.wsgi -b 0.0.0.0:8000\n"}
     [message] = catches("CL516", compose=WEB, dockerfile=PY_START, files=files, at="Dockerfile:3:1")
     assert "whose last command, on line 4, starts gunicorn without exec" in message
-    assert 'write "exec gunicorn app.wsgi -b 0.0.0.0:8000" on line 4' in message
+    assert '("gunicorn app.wsgi -b 0.0.0.0:8000")' in message
+    assert 'put "exec" in front of it on line 4' in message
     # closing messages after it do not change who serves; && lists and wrappers neither
     files = {"start.sh": MIGRATE_THEN + "gosu app celery -A proj worker\necho stopped\nexit 1\n"}
     [message] = catches("CL516", compose=WEB, dockerfile=PY_START, files=files)

@@ -153,11 +153,11 @@ def _script_message(script: EntrypointScript, late: _Late, how: str) -> str:
         fix = f'write exec "$@" on line {command.line}'
     else:
         what = f'starts {late.server} without exec ("{shown}")'
-        fix = f'write "exec {shown}" on line {command.line}'
+        fix = f'put "exec" in front of it on line {command.line}'
     return (
         f"{how} runs {script.path} ({script.relpath} in the build context), whose last "
         f"command, on line {command.line}, {what}: the script's shell stays PID 1 and does "
-        f"not pass SIGTERM on, so docker compose stop waits out the stop timeout (10 s by "
+        f"not forward SIGTERM, so docker compose stop waits out the stop timeout (10 s by "
         f"default) and then kills {late.server}; {fix}"
     )
 
@@ -166,9 +166,9 @@ def _string_message(shell: str, late: _Late, how: str, root: str) -> str:
     shown = _shown(late.command)
     return (
         f'{how} runs {late.server} as the last command of "{shell} -c" on {root}, whose '
-        f"/bin/sh (dash) keeps itself as PID 1 and does not pass SIGTERM on, so docker "
+        f"/bin/sh (dash) keeps itself as PID 1 and does not forward SIGTERM, so docker "
         f"compose stop waits out the stop timeout (10 s by default) and then kills "
-        f'{late.server}; write "exec {shown}" in the string'
+        f'{late.server}; put "exec" in front of it ("exec {shown}")'
     )
 
 
