@@ -697,6 +697,8 @@ def test_cl329_offers_the_declaration() -> None:
         GLOBAL + "ENV VERSION=2\nRUN echo $VERSION\n",  # an ENV of the stage
         # declared in the stage it is built FROM (BuildKit carries ARG and ENV over)
         GLOBAL + "ARG VERSION\nFROM build AS final\nRUN echo $VERSION\n",
+        # a FROM that is not known may name the stage that declares it
+        "ARG VERSION=1\nARG BASE\nFROM debian AS a\nARG VERSION\nFROM $BASE\nRUN echo $VERSION\n",
         # run time, not build time: CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD
         GLOBAL + "CMD echo $VERSION\nENTRYPOINT exec tool --v $VERSION\n",
         GLOBAL + "HEALTHCHECK CMD test $VERSION\nONBUILD RUN echo $VERSION\n",

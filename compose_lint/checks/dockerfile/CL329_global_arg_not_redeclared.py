@@ -41,9 +41,15 @@ def _declared(instruction: Instruction) -> list[str]:
 
 def _inherited(resolver: Resolver, stage: Stage) -> set[str]:
     """Names an ARG or ENV of the stages `stage` is built FROM declares (BuildKit
-    carries both into the stages built from them)."""
+    carries both into the stages built from them); every other stage's when the FROM
+    at the bottom of the chain is not known."""
     names: set[str] = set()
-    for parent in resolver.chain(stage)[1:]:
+    chain = resolver.chain(stage)
+    parents = chain[1:]
+    if resolver.base(chain[-1]) is None:
+        # a FROM whose value is not known may name any stage: take them all
+        parents = [s for s in resolver.dockerfile.stages if s is not stage]
+    for parent in parents:
         for instruction in parent.instructions:
             names.update(_declared(instruction))
     return names
