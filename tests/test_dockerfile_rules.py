@@ -633,6 +633,118 @@ def test_cl318_uses_compose_build_args() -> None:
     catches("CL318", compose=WEB, dockerfile=dockerfile, at="Dockerfile:5:13")
 
 
+# --- CL329 global-arg-not-redeclared --------------------------------------------------
+
+GLOBAL = "ARG VERSION=1.4.2\nFROM debian:bookworm AS build\n"
+
+
+def test_cl329_global_arg_in_run() -> None:
+    text = GLOBAL + 'RUN curl -fsSLo tool.tgz "https://example.com/v${VERSION}/tool.tgz"\n'
+    [message] = catches("CL329", dockerfile=text, at="3:48")
+    assert 'in stage "build" ${VERSION} is empty' in message
+    assert '"ARG VERSION"' in message and "line 1" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        (GLOBAL + "ENV APP_VERSION=$VERSION\n", "3:17"),
+        (GLOBAL + "ARG FULL=${VERSION}-rc1\n", "3:10"),
+        (GLOBAL + "WORKDIR /opt/tool-$VERSION\n", "3:19"),
+        (GLOBAL + "LABEL version=$VERSION\n", "3:15"),
+        (GLOBAL + "COPY tool-$VERSION.tgz /opt/\n", "3:11"),
+        (GLOBAL + "COPY --chown=$VERSION a /a\n", "3:14"),
+        # a RUN that uses it before declaring it, and a here-document the shell runs
+        (GLOBAL + "RUN echo $VERSION\nARG VERSION\n", "3:10"),
+        (GLOBAL + "RUN <<EOF\nset -e\necho $VERSION\nEOF\n", "5:6"),
+        # inside `sh -c` and a command substitution: the shell still has no VERSION
+        (GLOBAL + "RUN sh -c 'echo $VERSION'\n", "3:17"),
+        (GLOBAL + 'RUN echo "$(echo $VERSION)"\n', "3:18"),
+    ],
+)
+def test_cl329_instructions_that_expand(text: str, at: str) -> None:
+    catches("CL329", dockerfile=text, at=at)
+
+
+def test_cl329_once_per_stage_and_name() -> None:
+    text = GLOBAL + "RUN echo $VERSION\nRUN echo ${VERSION}\nFROM alpine:3.21\nRUN echo $VERSION\n"
+    found = catches("CL329", dockerfile=text, at=["3:10", "6:10"])
+    assert "(and 1 more use there)" in found[0] or "(and 1 more use there)" in found[1]
+
+
+def test_cl329_platform_args_are_global_too() -> None:
+    text = "FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nRUN GOARCH=$TARGETARCH go build\n"
+    [message] = catches("CL329", dockerfile=text, at="2:12")
+    assert "BuildKit sets TARGETARCH in the global scope only" in message
+    catches_not("CL329", dockerfile=text.replace("RUN", "ARG TARGETARCH\nRUN"))
+
+
+def test_cl329_offers_the_declaration() -> None:
+    from conftest import rule_findings
+
+    [finding] = rule_findings("CL329", dockerfile=GLOBAL + "RUN echo $VERSION\n")
+    fix = finding.fix  # type: ignore[attr-defined]
+    assert fix is not None and not fix.safe
+    [edit] = fix.edits
+    assert (edit.line, edit.text) == (2, "\nARG VERSION")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        GLOBAL + "ARG VERSION\nRUN echo $VERSION\n",  # declared again
+        "ARG VERSION=3.21\nFROM alpine:$VERSION\nRUN echo hi\n",  # used only in FROM
+        GLOBAL + "ENV VERSION=2\nRUN echo $VERSION\n",  # an ENV of the stage
+        # declared in the stage it is built FROM (BuildKit carries ARG and ENV over)
+        GLOBAL + "ARG VERSION\nFROM build AS final\nRUN echo $VERSION\n",
+        # a FROM that is not known may name the stage that declares it
+        "ARG VERSION=1\nARG BASE\nFROM debian AS a\nARG VERSION\nFROM $BASE\nRUN echo $VERSION\n",
+        # run time, not build time: CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD
+        GLOBAL + "CMD echo $VERSION\nENTRYPOINT exec tool --v $VERSION\n",
+        GLOBAL + "HEALTHCHECK CMD test $VERSION\nONBUILD RUN echo $VERSION\n",
+        # not expanded: single quotes, escaped, the argv of an exec-form RUN
+        GLOBAL + "RUN echo '$VERSION' \\$VERSION\nENV A='$VERSION'\n",
+        GLOBAL + 'RUN ["echo", "$VERSION"]\n',
+        # the shell sets it itself, or may (a sourced file)
+        GLOBAL + "RUN for VERSION in 1 2; do echo $VERSION; done\n",
+        GLOBAL + "RUN VERSION=2 && echo $VERSION\nRUN read VERSION < f; echo $VERSION\n",
+        GLOBAL + "RUN . /etc/os-release && echo $VERSION\n",
+        # a here-document the shell only writes to a file
+        GLOBAL + "RUN cat > /run.sh <<'EOF'\necho $VERSION\nEOF\n",
+        # the proxy ARGs every RUN sees
+        "ARG HTTP_PROXY\nFROM debian:bookworm\nRUN curl -x $HTTP_PROXY example.com\n",
+        # a name that is no global ARG
+        "FROM debian:bookworm\nRUN echo $HOME $OTHER\n",
+    ],
+)
+def test_cl329_near_misses(text: str) -> None:
+    catches_not("CL329", dockerfile=text)
+
+
+def test_cl329_base_image_sets_it() -> None:
+    """The node image sets NODE_VERSION, the python image PYTHON_VERSION: the
+    global ARG that picked the tag is not needed inside the stage."""
+    node = 'ARG NODE_VERSION=22\nFROM node:${NODE_VERSION}-slim\nRUN echo "$NODE_VERSION"\n'
+    catches_not("CL329", dockerfile=node)
+    python = "ARG PYTHON_VERSION=3.13\nFROM python:$PYTHON_VERSION\nRUN echo $PYTHON_VERSION\n"
+    catches_not("CL329", dockerfile=python)
+    # an image the table does not know: a name its tool would set is not claimed
+    cimg = "ARG NODE_VERSION=22\nFROM cimg/node:$NODE_VERSION\nRUN echo $NODE_VERSION\n"
+    catches_not("CL329", dockerfile=cimg)
+    # but debian sets no VERSION, and an unknown image no APP_VERSION
+    catches("CL329", dockerfile=GLOBAL + "RUN echo $VERSION\n")
+    other = "ARG APP_VERSION=1\nFROM cimg/node:22\nRUN echo $APP_VERSION\n"
+    catches("CL329", dockerfile=other, at="3:10")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ARG\nFROM debian\nRUN echo $\n", "ARG =x\nFROM debian\nRUN echo ${\n", "ARG A\nFROM\n"],
+)
+def test_cl329_odd_input_never_crashes(text: str) -> None:
+    rule_findings("CL329", dockerfile=text)
+
+
 # --- all of them -----------------------------------------------------------------------
 
 

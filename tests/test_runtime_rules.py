@@ -1005,3 +1005,97 @@ def test_cl508_node_listen_with_a_host_variable() -> None:
     dockerfile = 'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
     files = {"server.js": "app.listen(3000, HOST);\n"}
     catches_not("CL508", compose=_publishing(3000), dockerfile=dockerfile, files=files)
+
+
+# --- CL516 server-not-pid1 --------------------------------------------------------------
+
+PY_START = 'FROM python:3.13-slim\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n'
+MIGRATE_THEN = "#!/bin/sh\nset -e\npython manage.py migrate\n"
+
+
+def test_cl516_entrypoint_script_starts_the_server_without_exec() -> None:
+    files = {"start.sh": MIGRATE_THEN + "gunicorn app.wsgi -b 0.0.0.0:8000\n"}
+    [message] = catches("CL516", compose=WEB, dockerfile=PY_START, files=files, at="Dockerfile:3:1")
+    assert "whose last command, on line 4, starts gunicorn without exec" in message
+    assert '("gunicorn app.wsgi -b 0.0.0.0:8000")' in message
+    assert 'put "exec" in front of it on line 4' in message
+    # closing messages after it do not change who serves; && lists and wrappers neither
+    files = {"start.sh": MIGRATE_THEN + "gosu app celery -A proj worker\necho stopped\nexit 1\n"}
+    [message] = catches("CL516", compose=WEB, dockerfile=PY_START, files=files)
+    assert "starts celery worker without exec" in message
+    files = {"start.sh": "#!/bin/bash\ncd /app && npm start\n"}
+    catches("CL516", compose=WEB, dockerfile=PY_START, files=files)
+
+
+def test_cl516_cmd_script_and_compose_command() -> None:
+    """Without an ENTRYPOINT on an official image, the script CMD runs is PID 1; a
+    compose `command:` that runs the script is where it is reported."""
+    dockerfile = 'FROM node:22-slim\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n'
+    files = {"run.sh": "#!/bin/sh\nnode dist/server.js\n"}
+    catches("CL516", compose=WEB, dockerfile=dockerfile, files=files, at="Dockerfile:3:1")
+    compose = WEB + "    command: /run.sh\n"
+    plain = 'FROM node:22-slim\nCOPY run.sh /run.sh\nCMD ["node"]\n'
+    catches("CL516", compose=compose, dockerfile=plain, files=files, at="compose.yaml:4:14")
+
+
+def test_cl516_script_passes_cmd_without_exec() -> None:
+    dockerfile = PY_START + 'CMD ["uvicorn", "app:api", "--host", "0.0.0.0"]\n'
+    files = {"start.sh": MIGRATE_THEN + '"$@"\n'}
+    [message] = catches("CL516", compose=WEB, dockerfile=dockerfile, files=files)
+    assert "runs CMD (uvicorn)" in message and 'write exec "$@" on line 4' in message
+
+
+def test_cl516_sh_c_string_on_a_dash_image() -> None:
+    """dash (Debian's /bin/sh) keeps itself as the parent of the last command of
+    `sh -c`; bash and BusyBox sh replace themselves with it."""
+    text = 'CMD ["sh", "-c", "python manage.py migrate && gunicorn app.wsgi"]\n'
+    dockerfile = "FROM python:3.13-slim\n" + text
+    [message] = catches("CL516", compose=WEB, dockerfile=dockerfile, at="Dockerfile:2:1")
+    assert '"sh -c" on python:3.13-slim, whose /bin/sh (dash)' in message
+    compose = WEB + '    command: sh -c "python manage.py migrate && python manage.py runserver"\n'
+    catches("CL516", compose=compose, dockerfile="FROM python:3.13-slim\n", at="compose.yaml:4:14")
+    entrypoint = WEB + '    entrypoint: sh -c "python manage.py migrate; celery -A app worker"\n'
+    catches("CL516", compose=entrypoint, dockerfile="FROM python:3.13\n", at="compose.yaml:4:17")
+    for quiet in (
+        dockerfile.replace('"sh"', '"bash"'),  # bash runs the last command in its place
+        dockerfile.replace("3.13-slim", "3.13-alpine"),  # so does BusyBox sh
+        dockerfile.replace("&& gunicorn", "&& exec gunicorn"),
+        dockerfile.replace("FROM python:3.13-slim", "FROM example.org/base:1"),  # unknown sh
+    ):
+        catches_not("CL516", compose=WEB, dockerfile=quiet)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        MIGRATE_THEN + "exec gunicorn app.wsgi\n",  # exec
+        MIGRATE_THEN + 'exec "$@"\n',  # hands over to CMD
+        MIGRATE_THEN + "exec gosu app gunicorn app.wsgi\n",
+        # backgrounds and waits on purpose, or handles the signals itself
+        "#!/bin/sh\ngunicorn app.wsgi &\nnginx -g 'daemon off;' &\nwait\n",
+        "#!/bin/sh\ntrap 'kill $PID' TERM\ngunicorn app.wsgi & PID=$!\ngunicorn app.wsgi\n",
+        "#!/bin/sh\ncelery -A proj worker &\n",
+        # not a long-running server it knows, or one that goes to the background itself
+        MIGRATE_THEN + "./bin/custom-server\n",
+        MIGRATE_THEN + "python manage.py collectstatic --noinput\n",
+        MIGRATE_THEN + "gunicorn --daemon app.wsgi\nsleep infinity\n",
+        "#!/bin/sh\nnginx\n",
+        "#!/bin/sh\nsupervisord -c /etc/supervisord.conf\n",
+    ],
+)
+def test_cl516_near_misses_in_the_script(script: str) -> None:
+    catches_not("CL516", compose=WEB, dockerfile=PY_START, files={"start.sh": script})
+
+
+def test_cl516_near_misses_around_the_script() -> None:
+    files = {"start.sh": MIGRATE_THEN + "gunicorn app.wsgi\n"}
+    # an init is PID 1: tini or dumb-init in front, or compose init: true
+    tini = PY_START.replace('["/start.sh"]', '["tini", "--", "/start.sh"]')
+    catches_not("CL516", compose=WEB, dockerfile=tini, files=files)
+    catches_not("CL516", compose=WEB + "    init: true\n", dockerfile=PY_START, files=files)
+    # shell-form ENTRYPOINT: CL315 reports the shell in front
+    shell_form = PY_START.replace('["/start.sh"]', "/start.sh")
+    catches_not("CL516", compose=WEB, dockerfile=shell_form, files=files)
+    # CMD on a base image whose ENTRYPOINT is not known (it may be an init such as s6)
+    cmd_only = 'FROM ghcr.io/example/base:1\nCOPY start.sh /start.sh\nCMD ["/start.sh"]\n'
+    catches_not("CL516", compose=WEB, dockerfile=cmd_only, files=files)

@@ -19,9 +19,9 @@ Public names (keep them stable; other rules call them):
   physical lines and columns.
 - `Command`: one simple command: `words` (quotes removed), `raws` (as written),
   `line`/`column`, `positions` of each word, `assignments`, `redirects`, its
-  pipeline (`pipeline` id, `stage`, `stages`, `in_pipeline`), `substitutions`, and
-  after `unwrap` the `wrappers` it was found behind. `name` is the program without
-  its directory.
+  pipeline (`pipeline` id, `stage`, `stages`, `in_pipeline`), `substitutions`,
+  `background` (run with `&`), and after `unwrap` the `wrappers` it was found
+  behind. `name` is the program without its directory.
 - `parse(script)`: the simple commands of a script, in order.
 - `shell_commands(text, line=1, column=1)`: the same for a plain string (CMD and
   ENTRYPOINT shell form, compose `command:`, healthcheck `test:`).
@@ -83,6 +83,7 @@ class Command(NamedTuple):
     substitutions: tuple[Command, ...] = ()  # the commands of its `$(…)` and backticks
     wrappers: tuple[str, ...] = ()  # set by `unwrap`: the wrappers it ran behind
     raws: tuple[str, ...] = ()  # each word as written (quotes kept)
+    background: bool = False  # its pipeline (or the compound command it is in) ends in `&`
 
     @property
     def name(self) -> str:
@@ -474,6 +475,12 @@ class _Parser:
         frame.members = []
         frame.stage = 0
 
+    def _background(self, frame: _Frame) -> None:
+        """The pipeline being read ends in `&`: its commands run in the background."""
+        for item, _ in frame.members:
+            for index in _flatten(item):
+                self.commands[index] = self.commands[index]._replace(background=True)
+
     def _push(self, kind: str, state: str = "") -> None:
         self._flush()
         self.frames.append(_Frame(kind, state))
@@ -520,6 +527,8 @@ class _Parser:
             return _skip_newlines(tokens, i + 1)
         if op in _LIST_ENDS:
             self._flush()
+            if op == "&":
+                self._background(frame)
             self._end_pipeline()
             return i + 1
         if op in _CASE_ENDS:

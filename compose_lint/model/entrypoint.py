@@ -28,6 +28,8 @@ Public names
   None otherwise (a script from the base image, another stage or a URL is unknown).
 - `started_script(image)`: the script the container starts: the entrypoint script,
   or without an ENTRYPOINT the script CMD runs (`CMD ["./start.sh"]`).
+- `command_script(image)`: the script CMD runs as a program (no ENTRYPOINT, or behind
+  an entrypoint script's `exec "$@"`), when the build context holds it.
 - `started_scripts(project)`: each (build, image, script) of the project whose image
   starts a script from its build context, once per context and script.
 - `started_directly(image)`: the started script is executed itself (its `#!` line
@@ -353,6 +355,24 @@ def started_script(image: BuiltImage) -> EntrypointScript | None:
     return _kept(image, "_command_script", read)
 
 
+def command_script(image: BuiltImage) -> EntrypointScript | None:
+    """The script CMD runs when it is run as a program (no ENTRYPOINT, or behind an
+    entrypoint script that ends with `exec "$@"`) and the build context holds it
+    (`CMD ["/start.sh"]`, `CMD ["sh", "start.sh"]`); None otherwise (read once per
+    image)."""
+    if image.entrypoint is None:
+        return started_script(image)
+    script = entrypoint_script(image)
+    if script is None or script.passes_arguments is None:
+        return None
+
+    def read() -> EntrypointScript | None:
+        words = argv(image.command)
+        return _script_at(image, skip_init(words)[0]) if words else None
+
+    return _kept(image, "_command_script", read)
+
+
 def started_scripts(project: Project) -> Iterator[tuple[Build, BuiltImage, EntrypointScript]]:
     """Every build of `project` whose image starts a script from its build context,
     with that image and script; a script several services start from the same context
@@ -421,6 +441,7 @@ __all__ = [
     "EntrypointScript",
     "Start",
     "argv",
+    "command_script",
     "context_file",
     "entrypoint_script",
     "root_by_design",

@@ -51,6 +51,8 @@ Public names (kept stable: other rules build on them)
   `non_posix_shell(shell)`: whether a SHELL argv runs cmd or PowerShell
   (`NON_POSIX_SHELLS`).
 - `declared_args(text)`, `literal_build_args(build)`.
+- `table_keys(reference)`: the keys an image table (named like data/images.json) is
+  searched with, most precise first, and the tag.
 
 Typed instruction arguments (COPY/ADD operands and flags, ENV/ARG pairs, USER,
 ONBUILD's inner instruction, words with positions) live on
@@ -898,6 +900,13 @@ def _table_key(reference: str) -> tuple[list[str], str] | None:
     parts = name.split("/")
     keys.extend("/".join(parts[:i]) + "/*" for i in range(len(parts) - 1, 0, -1))
     return keys, tag
+
+
+def table_keys(reference: str) -> tuple[list[str], str] | None:
+    """The keys a data table of images (named like data/images.json) is searched with
+    for `reference`, most precise first, and its tag (`latest` when none is written);
+    None for a reference that is not an image name."""
+    return _table_key(reference)
 
 
 def _drop(raw: object) -> Drop | None:
