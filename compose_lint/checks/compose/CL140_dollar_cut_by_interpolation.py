@@ -51,20 +51,20 @@ def _problem(found: list[Literal], source: str) -> str:
         count = len(hashes)
         return (
             f'Compose reads {count} "$" sign{"s" if count > 1 else ""} of this '
-            f"{hashes[0].scheme}... password hash as the start of variables that {source} does "
-            "not set, so the service gets a shortened hash and the password no longer matches"
+            f"{hashes[0].scheme}... password hash as the start of variables (not set {source}),"
+            " so the service gets a shortened hash and the password no longer matches"
         )
     if any(f.why is Why.PASSWORD for f in found):
         first = found[0].start + 1
         return (
             f'Compose reads the "$" at character {first} of this secret as the start of a '
-            f"variable that {source} does not set, so the service gets a shortened value"
+            f"variable (not set {source}), so the service gets a shortened value"
         )
     names = ", ".join(f'"${f.name}"' for f in dict.fromkeys(found))
     plural = len({f.name for f in found}) > 1
     return (
         f"Compose reads {names} as {'its own variables' if plural else 'its own variable'}, "
-        f"which {source} does not set, so {'they become' if plural else 'it becomes'} empty"
+        f"not set {source}, so {'they become' if plural else 'it becomes'} empty"
     )
 
 
@@ -82,7 +82,7 @@ def _compose_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[L
             if not found:
                 continue
             field = ".".join(str(p) for p in path)
-            yield compose.loc(path), f"{field}: {_problem(found, '.env')}; {_fix(found)}"
+            yield compose.loc(path), f"{field}: {_problem(found, 'in .env')}; {_fix(found)}"
 
 
 @rule(
@@ -102,7 +102,7 @@ def _env_file_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[
     the variables set above the line (and, for an env_file, those of `.env`)."""
     for file in env_files(project):
         above = set() if not file.services else set(project.env)
-        source = f"{file.display} above it" if not file.services else ".env"
+        source = f"above it in {file.display}" if not file.services else "in .env"
         for entry in env_file_entries(file.text):
             found = literal_dollars(entry.name, entry.value, above | elsewhere)
             above.add(entry.name)

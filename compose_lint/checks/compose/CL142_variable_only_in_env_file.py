@@ -13,6 +13,7 @@ from compose_lint.findings import Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Project
 from compose_lint.model.dollars import EnvFileDefinition, env_file_definitions
+from compose_lint.model.secrets import EnvFile, env_files
 from compose_lint.registry import Found, rule
 
 # where the container's shell could expand the variable itself, given "$$"
@@ -28,6 +29,13 @@ def _where(definitions: list[EnvFileDefinition]) -> str:
         f"{first.file.display} line {first.entry.line}{more}, the env_file of "
         f"{'service' if len(first.file.services) == 1 else 'services'} {readers}"
     )
+
+
+def _env_file_flags(project: Project, file: EnvFile) -> str:
+    """The flags that make Compose read `file` too: --env-file replaces .env."""
+    dotenv = next((f for f in env_files(project) if not f.services), None)
+    keep = f"--env-file {dotenv.display} " if dotenv is not None else ""
+    return f"{keep}--env-file {file.display}"
 
 
 @rule(
@@ -59,7 +67,8 @@ def variable_only_in_env_file(project: Project) -> Found:
                 seen.add(item.name)
                 written = text[ref.start : ref.end]
                 fix = (
-                    f'write "$${item.name}" if the container\'s shell should expand it, or '
+                    f'where a shell runs it (sh -c, CMD-SHELL) write "$${item.name}" for the '
+                    "container's shell to expand, or "
                     if in_shell
                     else ""
                 )
@@ -70,5 +79,5 @@ def variable_only_in_env_file(project: Project) -> Found:
                     "variables to the container, not to Compose's interpolation (the shell "
                     f"and .env), so {written} becomes an empty string; {fix}add "
                     f"{item.name}=... to the .env beside the compose file, or run Compose with "
-                    f"--env-file {definitions[0].file.display}",
+                    f"{_env_file_flags(project, definitions[0].file)}",
                 )
