@@ -91,7 +91,7 @@ ENV_FILE_DB = (
 def test_cl142_a_variable_set_only_in_an_env_file() -> None:
     files = {"db.env": "# the database\nDB_PASSWORD=change-me\n"}
     found = catches("CL142", compose=ENV_FILE_DB, files=files, at="compose.yaml:8:26")
-    assert 'db.env line 2, the env_file of service "db"' in found[0]
+    assert "set only in env_file db.env (line 2)" in found[0]
     assert "DB_PASSWORD=... to the .env" in found[0] and "--env-file db.env" in found[0]
 
 
@@ -117,6 +117,17 @@ def test_cl142_near_misses() -> None:
     }
     # also in .env, defaulted, required (CL119's), escaped, only in a template
     catches_not("CL142", compose=compose, files=files)
+
+
+def test_cl142_leaves_a_container_variable_to_cl145() -> None:
+    compose = (
+        "services:\n  db:\n    image: postgres:17\n    env_file: db.env\n"
+        "    environment:\n      POSTGRES_USER: app\n"
+        '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]\n'
+    )
+    files = {"db.env": "POSTGRES_USER=app\n"}
+    catches_not("CL142", compose=compose, files=files)
+    catches("CL145", compose=compose, files=files, at="compose.yaml:8:27")
 
 
 # --- CL144 quoted-list-environment ------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from compose_lint.findings import Severity
 from compose_lint.load import interpolation
-from compose_lint.model import Project
+from compose_lint.model import Project, Service
 from compose_lint.model.dollars import EnvFileDefinition, env_file_definitions
 from compose_lint.model.secrets import EnvFile, env_files
 from compose_lint.registry import Found, rule
@@ -21,14 +21,28 @@ _SHELL_FIELDS = (("command",), ("entrypoint",), ("healthcheck", "test"))
 
 
 def _where(definitions: list[EnvFileDefinition]) -> str:
+    """The env file (and line) that sets the variable: the same words from every
+    project that reads the compose file, so a file linted twice reports once."""
     first = definitions[0]
-    readers = " and ".join(f'"{s}"' for s in first.file.services)
     others = len({d.file.path for d in definitions}) - 1
-    more = f" (and {others} more env file{'s' if others > 1 else ''})" if others else ""
-    return (
-        f"{first.file.display} line {first.entry.line}{more}, the env_file of "
-        f"{'service' if len(first.file.services) == 1 else 'services'} {readers}"
-    )
+    more = f" and {others} more env file{'s' if others > 1 else ''}" if others else ""
+    return f"env_file {first.file.display} (line {first.entry.line}{more})"
+
+
+def _set_by_environment(service: Service | None) -> set[str]:
+    """The names the service's `environment:` gives a value of its own (not the
+    shell's passed on, as `USER: ${USER}` does)."""
+    names: set[str] = set()
+    for env in service.environment if service is not None else ():
+        try:
+            passed = env.value is None or env.name in {
+                r.name for r in interpolation.references(env.value)
+            }
+        except interpolation.InterpolationError:
+            continue
+        if not passed:
+            names.add(env.name)
+    return names
 
 
 def _env_file_flags(project: Project, file: EnvFile) -> str:
@@ -48,6 +62,7 @@ def variable_only_in_env_file(project: Project) -> Found:
     defined = env_file_definitions(project)
     if not defined:
         return
+    services = {s.name: s for s in project.services}
     for compose in project.compose_files:
         env = compose.interpolation_env
         for path, text in compose.interpolated():
@@ -58,11 +73,14 @@ def variable_only_in_env_file(project: Project) -> Found:
             in_shell = path[:1] == ("services",) and any(
                 tuple(path[2 : 2 + len(f)]) == f for f in _SHELL_FIELDS
             )
+            # there, a variable the service's environment: sets is CL145's
+            taken = _set_by_environment(services.get(str(path[1]))) if in_shell else set()
             seen: set[str] = set()
             for ref in found:
                 item = ref.ref
                 definitions = defined.get(item.name)
-                if item.op or not definitions or item.name in env or item.name in seen:
+                skip = item.op or item.name in env or item.name in seen or item.name in taken
+                if skip or not definitions:
                     continue
                 seen.add(item.name)
                 written = text[ref.start : ref.end]
