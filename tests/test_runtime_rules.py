@@ -54,8 +54,15 @@ def test_cl140_a_literal_dollar_in_the_compose_file(
 
 
 def test_cl140_dotenv_and_env_file_values() -> None:
-    compose = "services:\n  app:\n    image: x/app:1\n    env_file: app.env\n"
-    files = {".env": f"ADMIN_HASH={BCRYPT}\n", "app.env": 'A=1\nSECRET_KEY="ab$cd"\n'}
+    compose = (
+        "services:\n  app:\n    image: x/app:1\n    env_file: app.env\n"
+        "    environment:\n      ADMIN_HASH: ${ADMIN_HASH}\n"
+    )
+    files = {
+        ".env": f"ADMIN_HASH={BCRYPT}\nMAIL_PASSWORD=Xk9$mZq\n",
+        "app.env": 'A=1\nSECRET_KEY="ab$cd"\n',
+    }
+    # MAIL_PASSWORD: no compose file uses it, so its cut reaches nobody
     found = catches("CL140", compose=compose, files=files, at=[".env:1:1", "app.env:2:1"])
     assert all("single quotes" in m for m in found)
 

@@ -13,6 +13,7 @@ Public names
   one of the few lower-case ones a shell exports (`http_proxy`).
 - `Literal`: a bare `$NAME` that the evidence says was meant literally, and why.
 - `literal_dollars(key, text, known)`: those of one value.
+- `referenced_names(project)`: the variables the compose files refer to.
 - `EnvFileDefinition`, `env_file_definitions(project)`: the variables each service's
   `env_file:` sets, by name, with the file and line.
 """
@@ -105,6 +106,20 @@ def literal_dollars(key: str | None, text: str, known: Container[str]) -> list[L
     return found
 
 
+@per_project
+def referenced_names(project: Project) -> frozenset[str]:
+    """Every variable the project's compose files refer to, nested ones included: the
+    `.env` values interpolation can hand on."""
+    names: set[str] = set()
+    for compose in project.compose_files:
+        for _, text in compose.interpolated():
+            try:
+                names.update(ref.name for ref in interpolation.references(text))
+            except interpolation.InterpolationError:
+                continue
+    return frozenset(names)
+
+
 class EnvFileDefinition(NamedTuple):
     """A `NAME=value` line of an env file that services read through `env_file:`."""
 
@@ -133,4 +148,5 @@ __all__ = [
     "env_file_definitions",
     "literal_dollars",
     "looks_like_shell_name",
+    "referenced_names",
 ]

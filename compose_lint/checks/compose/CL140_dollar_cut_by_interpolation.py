@@ -14,7 +14,13 @@ from collections.abc import Iterator
 
 from compose_lint.findings import Location, Severity
 from compose_lint.model import Project, Service, YamlPath
-from compose_lint.model.dollars import Literal, Why, env_file_definitions, literal_dollars
+from compose_lint.model.dollars import (
+    Literal,
+    Why,
+    env_file_definitions,
+    literal_dollars,
+    referenced_names,
+)
 from compose_lint.model.secrets import env_files
 from compose_lint.model.values import env_file_entries
 from compose_lint.registry import Found, rule
@@ -99,7 +105,10 @@ def dollar_cut_by_interpolation(project: Project) -> Found:
 
 def _env_file_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[Location, str]]:
     """The `.env` and `env_file:` lines Compose interpolates while reading them: with
-    the variables set above the line (and, for an env_file, those of `.env`)."""
+    the variables set above the line (and, for an env_file, those of `.env`). A `.env`
+    value counts where a compose file uses it (other programs may read `.env` their
+    own way); an env_file's always reaches the container."""
+    used = referenced_names(project)
     for file in env_files(project):
         above = set() if not file.services else set(project.env)
         source = f"above it in {file.display}" if not file.services else "in .env"
@@ -108,6 +117,8 @@ def _env_file_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[
             above.add(entry.name)
             if not entry.interpolated or not found:
                 continue
+            if not file.services and entry.name not in used:
+                continue  # a .env value no compose file uses: its cut reaches nobody
             quoted = f"{entry.name}='...'"
             yield (
                 Location(file.display, entry.line, entry.column),
