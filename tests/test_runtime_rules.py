@@ -42,8 +42,16 @@ PASSWORD = "services:\n  db:\n    image: postgres:17\n    environment:\n"
             ['"$$remote_addr"'],
             None,
         ),
+        # a shell variable of a script shared through a YAML alias: reported once
+        (
+            'x-loop: &loop "for f in *; do echo $f; done"\n'
+            'services:\n  a:\n    image: x/a:1\n    command: ["sh", "-c", *loop]\n',
+            "compose.yaml:1:9",
+            ['"$$f"', "x-loop"],
+            None,
+        ),
     ],
-    ids=["hash", "password", "lower-case"],
+    ids=["hash", "password", "lower-case", "alias"],
 )
 def test_cl140_a_literal_dollar_in_the_compose_file(
     compose: str, at: str, says: list[str], hides: str | None

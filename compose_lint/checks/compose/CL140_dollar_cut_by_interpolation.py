@@ -76,6 +76,7 @@ def _problem(found: list[Literal], source: str) -> str:
 
 def _compose_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[Location, str]]:
     by_path: dict[YamlPath, Service] = {s.path: s for s in project.services}
+    reported: set[Location] = set()
     for compose in project.compose_files:
         env = compose.interpolation_env
         for path, text in compose.interpolated():
@@ -87,8 +88,12 @@ def _compose_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[L
             found = literal_dollars(key, value, known)
             if not found:
                 continue
+            where = compose.loc(path)
+            if where in reported:
+                continue  # the same text again through a YAML alias
+            reported.add(where)
             field = ".".join(str(p) for p in path)
-            yield compose.loc(path), f"{field}: {_problem(found, 'in .env')}; {_fix(found)}"
+            yield where, f"{field}: {_problem(found, 'in .env')}; {_fix(found)}"
 
 
 @rule(

@@ -9,7 +9,7 @@ A variable `.env` also sets stays silent."""
 
 from __future__ import annotations
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Project, Service
 from compose_lint.model.dollars import EnvFileDefinition, env_file_definitions
@@ -63,6 +63,7 @@ def variable_only_in_env_file(project: Project) -> Found:
     if not defined:
         return
     services = {s.name: s for s in project.services}
+    reported: set[Location] = set()
     for compose in project.compose_files:
         env = compose.interpolation_env
         for path, text in compose.interpolated():
@@ -75,6 +76,10 @@ def variable_only_in_env_file(project: Project) -> Found:
             )
             # there, a variable the service's environment: sets is CL145's
             taken = _set_by_environment(services.get(str(path[1]))) if in_shell else set()
+            where = compose.loc(path)
+            if where in reported:
+                continue  # the same text again through a YAML alias
+            reported.add(where)
             seen: set[str] = set()
             for ref in found:
                 item = ref.ref
@@ -92,7 +97,7 @@ def variable_only_in_env_file(project: Project) -> Found:
                 )
                 field = ".".join(str(p) for p in path)
                 yield (
-                    compose.loc(path),
+                    where,
                     f"{field}: {written} is set only in {_where(definitions)}; env_file gives "
                     "variables to the container, not to Compose's interpolation (the shell "
                     f"and .env), so {written} becomes an empty string; {fix}add "
