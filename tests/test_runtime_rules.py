@@ -84,14 +84,15 @@ def test_cl140_near_misses() -> None:
         "      URL: postgres://app:${DB_PASSWORD}@db/app\n      REGION: $region\n"
         "      http_proxy: $http_proxy\n      user: app\n"
         '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U $user"]\n'
-        "  web:\n    image: x/web:1\n    env_file: web.env\n    command: run --n $workers\n"
+        "  web:\n    image: x/web:$version\n    env_file: web.env\n    command: run --n $workers\n"
     )
     files = {
         ".env": f"region=eu\nADMIN_HASH='{BCRYPT}'\nB=x\nC=pre$B\n",
         "web.env": "workers=4\n",
+        ".env.example": "version=1.0\n",
     }
-    # escaped, upper case, braced, set in .env (or above), exported lower case, single
-    # quoted, left to CL145 (the service's environment) and CL142 (an env_file)
+    # escaped, upper case, braced, set in .env (or above, or in its template), exported
+    # lower case, single quoted, left to CL145 (the service's environment) and CL142
     catches_not("CL140", compose=compose, files=files)
 
 

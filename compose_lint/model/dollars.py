@@ -14,6 +14,7 @@ Public names
 - `Literal`: a bare `$NAME` that the evidence says was meant literally, and why.
 - `literal_dollars(key, text, known)`: those of one value.
 - `referenced_names(project)`: the variables the compose files refer to.
+- `template_names(project)`: the variables the env templates (`.env.example`) set.
 - `EnvFileDefinition`, `env_file_definitions(project)`: the variables each service's
   `env_file:` sets, by name, with the file and line.
 """
@@ -120,6 +121,31 @@ def referenced_names(project: Project) -> frozenset[str]:
     return frozenset(names)
 
 
+@per_project
+def template_names(project: Project) -> frozenset[str]:
+    """The variables the env templates beside the project's compose files set
+    (`.env.example`, `.env.sample`, `app.env.dist`): a fresh checkout has no `.env`
+    yet, and its template says which names the author meant for Compose."""
+    from compose_lint.load.files import ReadError, read_text, stat_kind
+    from compose_lint.model.secrets import is_env_template
+
+    folders = {project.directory, *(c.path.parent for c in project.compose_files)}
+    names: set[str] = set()
+    for folder in sorted(folders):
+        try:
+            candidates = sorted(p for p in folder.iterdir() if is_env_template(p.name))
+        except OSError:
+            continue
+        for path in candidates:
+            if stat_kind(path) is not None:
+                continue  # not a regular file
+            try:
+                names.update(e.name for e in env_file_entries(read_text(path)))
+            except (ReadError, OSError, ValueError):
+                continue
+    return frozenset(names)
+
+
 class EnvFileDefinition(NamedTuple):
     """A `NAME=value` line of an env file that services read through `env_file:`."""
 
@@ -149,4 +175,5 @@ __all__ = [
     "literal_dollars",
     "looks_like_shell_name",
     "referenced_names",
+    "template_names",
 ]

@@ -20,6 +20,7 @@ from compose_lint.model.dollars import (
     env_file_definitions,
     literal_dollars,
     referenced_names,
+    template_names,
 )
 from compose_lint.model.secrets import env_files
 from compose_lint.model.values import env_file_entries
@@ -103,7 +104,9 @@ def _compose_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[L
     "A literal `$` (a password hash, a password) is read by Compose as a variable and cut.",
 )
 def dollar_cut_by_interpolation(project: Project) -> Found:
-    elsewhere = set(env_file_definitions(project))  # CL142 speaks of those
+    # CL142 speaks of the env_file variables; a template (.env.example) names those
+    # the author meant for Compose, in a checkout whose .env is not made yet
+    elsewhere = set(env_file_definitions(project)) | template_names(project)
     yield from _compose_findings(project, elsewhere)
     yield from _env_file_findings(project, elsewhere)
 
