@@ -124,14 +124,16 @@ def test_cl142_a_command_a_shell_could_expand() -> None:
 def test_cl142_near_misses() -> None:
     compose = ENV_FILE_DB + (
         "      A: ${WORKERS:-2}\n      B: ${MODE:?set MODE}\n      C: $$WORKERS\n"
-        "      D: ${DB_USER}\n  web:\n    image: x/web:1\n    env_file: .env.example\n"
+        "      D: ${DB_USER}\n      E: ${LOG_LEVEL}\n"
+        "  web:\n    image: x/web:1\n    env_file: .env.example\n"
     )
     files = {
-        "db.env": "DB_PASSWORD=change-me\nWORKERS=4\nMODE=prod\n",
+        "db.env": "DB_PASSWORD=change-me\nWORKERS=4\nMODE=prod\nLOG_LEVEL=debug\n",
         ".env": "DB_PASSWORD=change-me\n",
-        ".env.example": "DB_USER=app\n",
+        ".env.example": "DB_USER=app\nLOG_LEVEL=info\n",
     }
-    # also in .env, defaulted, required (CL119's), escaped, only in a template
+    # also in .env, defaulted, required (CL119's), escaped, in .env's template (a fresh
+    # checkout: .env is made from it), in a template env_file (never read)
     catches_not("CL142", compose=compose, files=files)
 
 

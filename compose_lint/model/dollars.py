@@ -122,10 +122,11 @@ def referenced_names(project: Project) -> frozenset[str]:
 
 
 @per_project
-def template_names(project: Project) -> frozenset[str]:
+def template_names(project: Project, dotenv_only: bool = False) -> frozenset[str]:
     """The variables the env templates beside the project's compose files set
-    (`.env.example`, `.env.sample`, `app.env.dist`): a fresh checkout has no `.env`
-    yet, and its template says which names the author meant for Compose."""
+    (`.env.example`, `.env.sample`, `app.env.dist`; with `dotenv_only`, only the
+    templates of `.env`): a fresh checkout has no `.env` yet, and its template says
+    which names the author meant for Compose."""
     from compose_lint.load.files import ReadError, read_text, stat_kind
     from compose_lint.model.secrets import is_env_template
 
@@ -133,7 +134,11 @@ def template_names(project: Project) -> frozenset[str]:
     names: set[str] = set()
     for folder in sorted(folders):
         try:
-            candidates = sorted(p for p in folder.iterdir() if is_env_template(p.name))
+            candidates = sorted(
+                p
+                for p in folder.iterdir()
+                if is_env_template(p.name) and (not dotenv_only or p.name.startswith(".env"))
+            )
         except OSError:
             continue
         for path in candidates:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Project, Service
-from compose_lint.model.dollars import EnvFileDefinition, env_file_definitions
+from compose_lint.model.dollars import EnvFileDefinition, env_file_definitions, template_names
 from compose_lint.model.secrets import EnvFile, env_files
 from compose_lint.registry import Found, rule
 
@@ -62,6 +62,8 @@ def variable_only_in_env_file(project: Project) -> Found:
     defined = env_file_definitions(project)
     if not defined:
         return
+    # a name the .env template lists is one the author means .env to set, once made
+    planned = template_names(project, dotenv_only=True)
     services = {s.name: s for s in project.services}
     reported: set[Location] = set()
     for compose in project.compose_files:
@@ -85,6 +87,7 @@ def variable_only_in_env_file(project: Project) -> Found:
                 item = ref.ref
                 definitions = defined.get(item.name)
                 skip = item.op or item.name in env or item.name in seen or item.name in taken
+                skip = skip or item.name in planned
                 if skip or not definitions:
                     continue
                 seen.add(item.name)
