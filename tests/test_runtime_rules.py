@@ -8,6 +8,146 @@ from pathlib import Path
 import pytest
 from conftest import catches, catches_not, rule_findings
 
+# --- CL140 dollar-cut-by-interpolation -----------------------------------------------------
+
+APR1 = "$apr1$H6uskkkW$NNBs2U5LAblMB3OM9KekS/"
+BCRYPT = "$2y$10$QpgEn936Uyk8bV1.3GBlMbab/Uz0bA29BQBA4JaZkvJnO0wKI9Wc7"
+
+
+LABELS = "services:\n  app:\n    image: traefik:v3.2\n    labels:\n"
+PASSWORD = "services:\n  db:\n    image: postgres:17\n    environment:\n"
+
+
+@pytest.mark.parametrize(
+    ("compose", "at", "says", "hides"),
+    [
+        # a password hash: its "$" signs counted, the hash itself not repeated
+        (
+            LABELS + f'      traefik.http.middlewares.auth.basicauth.users: "admin:{APR1}"\n',
+            "compose.yaml:5:54",
+            ['3 "$" signs', "$apr1$...", '"$$"'],
+            "H6uskkkW",
+        ),
+        # a "$" inside a password (a list item): where, not what
+        (
+            PASSWORD + "      - POSTGRES_PASSWORD=Xk9$MZQ\n",
+            "compose.yaml:5:9",
+            ["character 4"],
+            "MZQ",
+        ),
+        # a lower-case name nobody exports: an nginx variable in a traefik label
+        (
+            LABELS + "      x.customrequestheaders.X-Real-IP: $remote_addr\n",
+            "compose.yaml:5:41",
+            ['"$$remote_addr"'],
+            None,
+        ),
+        # a shell variable of a script shared through a YAML alias: reported once
+        (
+            'x-loop: &loop "for f in *; do echo $f; done"\n'
+            'services:\n  a:\n    image: x/a:1\n    command: ["sh", "-c", *loop]\n',
+            "compose.yaml:1:9",
+            ['"$$f"', "x-loop"],
+            None,
+        ),
+    ],
+    ids=["hash", "password", "lower-case", "alias"],
+)
+def test_cl140_a_literal_dollar_in_the_compose_file(
+    compose: str, at: str, says: list[str], hides: str | None
+) -> None:
+    found = catches("CL140", compose=compose, at=at)
+    assert all(part in found[0] for part in says), found[0]
+    assert hides is None or hides not in found[0]
+
+
+def test_cl140_dotenv_and_env_file_values() -> None:
+    compose = (
+        "services:\n  app:\n    image: x/app:1\n    env_file: app.env\n"
+        "    environment:\n      ADMIN_HASH: ${ADMIN_HASH}\n"
+    )
+    files = {
+        ".env": f"ADMIN_HASH={BCRYPT}\nMAIL_PASSWORD=Xk9$mZq\n",
+        "app.env": 'A=1\nSECRET_KEY="ab$cd"\n',
+    }
+    # MAIL_PASSWORD: no compose file uses it, so its cut reaches nobody
+    found = catches("CL140", compose=compose, files=files, at=[".env:1:1", "app.env:2:1"])
+    assert all("single quotes" in m for m in found)
+
+
+def test_cl140_near_misses() -> None:
+    compose = (
+        "services:\n  proxy:\n    image: traefik:v3.2\n    labels:\n"
+        f'      a.users: "admin:{APR1.replace("$", "$$")}"\n'
+        "  db:\n    image: postgres:17\n    volumes:\n      - $HOME/db:/backup\n"
+        "    environment:\n      POSTGRES_PASSWORD: $DB_PASSWORD\n"
+        "      URL: postgres://app:${DB_PASSWORD}@db/app\n      REGION: $region\n"
+        "      http_proxy: $http_proxy\n      user: app\n"
+        '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U $user"]\n'
+        "  web:\n    image: x/web:$version\n    env_file: web.env\n    command: run --n $workers\n"
+    )
+    files = {
+        ".env": f"region=eu\nADMIN_HASH='{BCRYPT}'\nB=x\nC=pre$B\n",
+        "web.env": "workers=4\n",
+        ".env.example": "version=1.0\n",
+    }
+    # escaped, upper case, braced, set in .env (or above, or in its template), exported
+    # lower case, single quoted, left to CL145 (the service's environment) and CL142
+    catches_not("CL140", compose=compose, files=files)
+
+
+# --- CL142 variable-only-in-env-file -----------------------------------------------------
+
+ENV_FILE_DB = (
+    "services:\n  db:\n    image: postgres:17\n    env_file:\n      - path: db.env\n"
+    "        required: false\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n"
+)
+
+
+def test_cl142_a_variable_set_only_in_an_env_file() -> None:
+    files = {"db.env": "# the database\nDB_PASSWORD=change-me\n"}
+    found = catches("CL142", compose=ENV_FILE_DB, files=files, at="compose.yaml:8:26")
+    assert "set only in env_file db.env (line 2)" in found[0]
+    assert "DB_PASSWORD=... to the .env" in found[0] and "--env-file db.env" in found[0]
+
+
+def test_cl142_a_command_a_shell_could_expand() -> None:
+    compose = (
+        "services:\n  web:\n    image: x/web:1\n    env_file: [web.env]\n"
+        '    command: sh -c "exec web --workers $WORKERS"\n'
+    )
+    files = {"web.env": "WORKERS=4\n", ".env": "TAG=1\n"}
+    found = catches("CL142", compose=compose, files=files, at="compose.yaml:5:14")
+    assert '"$$WORKERS"' in found[0] and "--env-file .env --env-file web.env" in found[0]
+
+
+def test_cl142_near_misses() -> None:
+    compose = ENV_FILE_DB + (
+        "      A: ${WORKERS:-2}\n      B: ${MODE:?set MODE}\n      C: $$WORKERS\n"
+        "      D: ${DB_USER}\n      E: ${LOG_LEVEL}\n"
+        "  web:\n    image: x/web:1\n    env_file: .env.example\n"
+    )
+    files = {
+        "db.env": "DB_PASSWORD=change-me\nWORKERS=4\nMODE=prod\nLOG_LEVEL=debug\n",
+        ".env": "DB_PASSWORD=change-me\n",
+        ".env.example": "DB_USER=app\nLOG_LEVEL=info\n",
+    }
+    # also in .env, defaulted, required (CL119's), escaped, in .env's template (a fresh
+    # checkout: .env is made from it), in a template env_file (never read)
+    catches_not("CL142", compose=compose, files=files)
+
+
+def test_cl142_leaves_a_container_variable_to_cl145() -> None:
+    compose = (
+        "services:\n  db:\n    image: postgres:17\n    env_file: db.env\n"
+        "    environment:\n      POSTGRES_USER: app\n"
+        '    healthcheck:\n      test: ["CMD-SHELL", "pg_isready -U $POSTGRES_USER"]\n'
+    )
+    files = {"db.env": "POSTGRES_USER=app\n"}
+    catches_not("CL142", compose=compose, files=files)
+    catches("CL145", compose=compose, files=files, at="compose.yaml:8:27")
+
+
 # --- CL144 quoted-list-environment ------------------------------------------------------
 
 

@@ -69,27 +69,47 @@ class _Unknown(Exception):
     pass
 
 
-def _walk(text: str, found: list[Reference]) -> None:
+class Located(NamedTuple):
+    """A reference written directly in a text (not nested in another's word), with
+    where it is written: `text[start:end]` is `$NAME` or `${...}`."""
+
+    ref: Reference
+    start: int  # index of its `$`
+    end: int  # index after it
+    braced: bool  # written `${...}`, not bare `$NAME`
+
+
+def located(text: str) -> list[Located]:
+    """The references written directly in `text`, in order, with their positions
+    (a `${A:-$B}` gives A only: B sits in A's word). Raises InterpolationError."""
+    found: list[Located] = []
     i, n = 0, len(text)
     while i < n:
         j = text.find("$", i)
         if j < 0 or j + 1 >= n:
-            return
+            break
         nxt = text[j + 1]
         if nxt == "$":
             i = j + 2
         elif nxt == "{":
             ref, i = _braced(text, j)
-            found.append(ref)
-            _walk(ref.word, found)
+            found.append(Located(ref, j, i, True))
         elif nxt in _NAME_START:
             k = j + 1
             while k < n and text[k] in _NAME_CHARS:
                 k += 1
-            found.append(Reference(text[j + 1 : k], "", ""))
+            found.append(Located(Reference(text[j + 1 : k], "", ""), j, k, False))
             i = k
         else:
             i = j + 1
+    return found
+
+
+def _walk(text: str, found: list[Reference]) -> None:
+    for item in located(text):
+        found.append(item.ref)
+        if item.braced:
+            _walk(item.ref.word, found)
 
 
 def _braced(text: str, start: int) -> tuple[Reference, int]:
