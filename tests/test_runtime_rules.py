@@ -492,6 +492,10 @@ def test_cl515_near_misses() -> None:
     bash = {"start.sh": "#!/bin/bash\nexec node server.js\n"}
     for dockerfile in (
         ALPINE_START.replace("COPY", "RUN apk add --no-cache bash\nCOPY"),
+        # a version constraint on the package (apk's ~=, >, =): bash is still installed
+        ALPINE_START.replace("COPY", 'RUN apk add --no-cache "bash~=5.2" curl\nCOPY'),
+        ALPINE_START.replace("COPY", "RUN apk add --no-cache 'bash>5' \nCOPY"),
+        ALPINE_START.replace("COPY", "RUN apk add --no-cache bash=5.2.26-r0\nCOPY"),
         ALPINE_START.replace("node:22-alpine", "node:22-slim"),
         ALPINE_START.replace('["/start.sh"]', '["sh", "/start.sh"]'),  # not its #! line
         ALPINE_START.replace("node:22-alpine", "example.org/base:1"),  # not in the facts
@@ -499,6 +503,26 @@ def test_cl515_near_misses() -> None:
         catches_not("CL515", compose=WEB, dockerfile=dockerfile, files=bash)
     sh = {"start.sh": "#!/bin/sh\nexec node server.js\n"}
     catches_not("CL515", compose=WEB, dockerfile=ALPINE_START, files=sh)
+
+
+def test_package_names_drop_versions() -> None:
+    from compose_lint.load.dockerfile import parse_dockerfile
+    from compose_lint.model.commands import package_call, run_commands
+
+    def names(line: str) -> tuple[str, ...]:
+        run = parse_dockerfile(f"FROM alpine\nRUN {line}\n").instructions[1]
+        call = package_call(run_commands(run)[0])
+        assert call is not None
+        return call.package_names
+
+    assert names('apk add "bash~=5.2" curl>8 git=2.45-r0') == ("bash", "curl", "git")
+    assert names("apt-get install -y curl=7.88* libc6:amd64 vim/bookworm") == (
+        "curl",
+        "libc6",
+        "vim",
+    )
+    assert names("pip install flask==3.0 'uvicorn[standard]>=0.30'") == ("flask", "uvicorn")
+    assert names("npm install left-pad@1.3 @scope/pkg@2") == ("left-pad", "@scope/pkg")
 
 
 # --- CL149 localhost-to-service / CL150 published-port-inside ---------------------------

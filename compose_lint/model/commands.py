@@ -1011,6 +1011,13 @@ class PackageCall(NamedTuple):
         """The program's words (wrappers left out)."""
         return self.command.words
 
+    @property
+    def package_names(self) -> tuple[str, ...]:
+        """The operands as package names, a version or release written on them taken
+        off: `curl=7.88*` (apt), `bash~=5.2`, `bash>5` (apk), `flask==3.0`,
+        `uvicorn[standard]>=0.30` (pip), `left-pad@1.3` (npm), `libc6:amd64`."""
+        return tuple(package_name(o.text, self.manager) for o in self.operands)
+
     def has(self, *names: str) -> bool:
         """Is one of these options given (by its understood name)?"""
         return any(o.name in names for o in self.options)
@@ -1184,6 +1191,19 @@ _MANAGERS: dict[str, _Manager] = {
     "gem": _Manager("gem", _GEM_VALUES),
     "composer": _Manager("composer", _COMPOSER_VALUES),
 }
+
+
+_VERSION_MARKS = re.compile(r"[=<>~!:\[; ]")
+
+
+def package_name(word: str, manager: str) -> str:
+    """The package a word names for `manager`: `package_name("bash~=5.2", "apk")` is
+    "bash" (see PackageCall.package_names)."""
+    if manager in ("npm", "yarn", "pnpm", "bun"):
+        scope = "@" if word.startswith("@") else ""
+        return scope + word[len(scope) :].partition("@")[0]
+    name = _VERSION_MARKS.split(word, 1)[0]
+    return name.partition("/")[0] if manager in ("apt-get", "apt", "aptitude") else name
 
 
 def is_versioned(name: str, program: str) -> bool:

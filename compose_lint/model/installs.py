@@ -37,6 +37,7 @@ from compose_lint.model.commands import (
     basename,
     is_versioned,
     package_call,
+    package_name,
     run_commands,
     unwrap,
 )
@@ -167,7 +168,7 @@ def _pip(call: PackageCall) -> DependencyInstall | None:
             local = True
             project = project or name in (".", "./")
         else:
-            packages.append(name.split("=")[0].split(">")[0].split("<")[0])
+            packages.append(package_name(name, "pip"))
     if local:
         manifests = _PROJECT_FILES if project else ()
         return _make(PYTHON, "pip", action, command, manifests, call=call, any_of=True)
@@ -257,6 +258,6 @@ def supplies(image: BuiltImage, program: str) -> bool:
             if call is None or call.action not in ("install", "add"):
                 if _opaque(command.words, program):
                     return True
-            elif any(o.text.split("=")[0].split(":")[0] == program for o in call.operands):
+            elif program in call.package_names:
                 return True
     return False
