@@ -7,7 +7,7 @@ import gc
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, NamedTuple
 
 from compose_lint.config import (
@@ -19,10 +19,10 @@ from compose_lint.config import (
     load_config,
     merge_cli,
 )
-from compose_lint.discover import collect_projects
+from compose_lint.discover import PRIMARY_NAMES, collect_projects
 from compose_lint.exclude import Exclusion, PatternSet
 from compose_lint.filter import Suppressed, apply
-from compose_lint.findings import Finding, Fix, Location, Severity
+from compose_lint.findings import Edit, Finding, Fix, Location, Severity
 from compose_lint.load.files import Boundary, normalize, stat_kind
 from compose_lint.mask import Masker
 from compose_lint.model import ModelProblem, Project
@@ -354,13 +354,33 @@ def _run(paths: Sequence[str], options: Options | None, cwd: Path | None) -> Res
                     result.failing.add(finding)
         result.suppressed.extend(s for s in filtered.suppressed if s.finding not in seen)
         seen.update(s.finding for s in filtered.suppressed)
-    result.findings.sort(key=Finding.sort_key)
+    result.findings = _one_per_fix(sorted(result.findings, key=Finding.sort_key))
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
     result.notes.extend(foreign_note(p) for p in configs.foreign)
     result.findings = _capped(result.findings)
     _mask(result, known, loader.texts, loader.yaml)
     result.texts = loader.texts
     return result
+
+
+def _one_per_fix(findings: list[Finding]) -> list[Finding]:
+    """The findings (sorted), less those of a rule that offer the very fix another of its
+    findings offers: two compose files that build one context without a .dockerignore are
+    one mistake with one fix, not two. The one kept is in the file Compose reads by
+    default (compose.yaml, docker-compose.yml...), or else the first by path."""
+    chosen: dict[tuple[str, tuple[Edit, ...]], Finding] = {}
+    for f in findings:
+        if f.fix is None:
+            continue
+        key = (f.code, f.fix.edits)
+        other = chosen.get(key)
+        if other is None or (_default_file(f.path) and not _default_file(other.path)):
+            chosen[key] = f
+    return [f for f in findings if f.fix is None or chosen[(f.code, f.fix.edits)] is f]
+
+
+def _default_file(path: str) -> bool:
+    return PurePath(path).name in PRIMARY_NAMES
 
 
 def _capped(findings: list[Finding]) -> list[Finding]:

@@ -645,3 +645,22 @@ def test_cl401_test_runner_context_without_leaks_is_silent() -> None:
 def test_cl401_test_runner_context_with_a_leak_is_reported() -> None:
     files = {"tests/e2e/Dockerfile": "FROM node:22\nCOPY . .\n", "tests/e2e/.env": "A=1\n"}
     catches("CL401", compose=TEST_RUNNER, files=files, at="compose.yaml:3:12")
+
+
+def test_cl401_one_fix_reported_once_across_compose_files(tmp_path: Path) -> None:
+    # docker-compose.yml and docker-compose-dev.yml are two projects that build the same
+    # context: the one .dockerignore that fixes both is asked for once
+    write(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  app:\n    build: ./app\n",
+            "docker-compose-dev.yml": "services:\n  app:\n    build:\n      context: ./app\n",
+            "app/Dockerfile": PY,
+            "app/.env": "A=1\n",
+        },
+    )
+    assert lint(tmp_path, "CL401") == ["docker-compose.yml:3:12 CL401"]
+    # two contexts, two fixes
+    write(tmp_path, {"docker-compose-dev.yml": "services:\n  app:\n    build: ./dev\n"})
+    write(tmp_path, {"dev/Dockerfile": PY})
+    assert len(lint(tmp_path, "CL401")) == 2
