@@ -214,3 +214,57 @@ def test_the_folder_named_on_the_command_line_is_an_application(tmp_path: Path) 
     assert codes("fixtures/shop") == ["CL302"]
     assert codes(".") == []
     assert codes("fixtures/shop/compose.yaml") == []
+
+
+# --- services kept only for backward compatibility --------------------------------------
+
+RETIRED = (
+    "services:\n"
+    "  api:\n"
+    "    build: {{context: ., dockerfile: api/Dockerfile}}\n"
+    "    environment:\n"
+    "      - DATABASE_URL=postgresql://postgres:postgres@db:5432/app\n"
+    "    ports: ['3170:3170']\n"
+    "  old-api:\n"
+    "    profiles: [{profile}]\n"
+    "    build: {{context: ., dockerfile: old/Dockerfile}}\n"
+    "    environment:\n"
+    "      - DATABASE_URL=postgresql://postgres:postgres@db:5432/app\n"
+    "    ports: ['3000:8080']\n"
+    "  db:\n"
+    "    image: postgres:17\n"
+    "    ports: ['5432:5432']\n"
+)
+API = "FROM node:22-slim\nCOPY package.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3170\n"
+OLD = "FROM node:22-slim\nCOPY . .\nRUN npm ci\nEXPOSE 3000\n"
+
+
+@pytest.mark.parametrize("profile", ["deprecated", "legacy", "old", "archived", "legacy-v1"])
+@pytest.mark.parametrize("code", ["CL215", "CL328", "CL501"])
+def test_a_service_only_a_retired_profile_starts_is_not_worth_practice_advice(
+    code: str, profile: str
+) -> None:
+    project = {
+        "compose": RETIRED.format(profile=profile),
+        "files": {"api/Dockerfile": API, "old/Dockerfile": OLD},
+    }
+    if code == "CL215":  # the service in use still reports its own copy of the password
+        catches(code, **project, at="compose.yaml:5:9")
+    else:
+        catches_not(code, **project)
+
+
+@pytest.mark.parametrize("profile", ["backend", "deprecated, backend", "golden"])
+@pytest.mark.parametrize("code", ["CL215", "CL328", "CL501"])
+def test_a_service_behind_an_ordinary_profile_is_still_reported(code: str, profile: str) -> None:
+    # a profile that also starts it in use, or whose name only contains "old"
+    project = {
+        "compose": RETIRED.format(profile=profile),
+        "files": {"api/Dockerfile": API, "old/Dockerfile": OLD},
+    }
+    at = {
+        "CL215": ["compose.yaml:5:9", "compose.yaml:11:9"],
+        "CL328": "old/Dockerfile:2:1",
+        "CL501": "compose.yaml:12:13",
+    }[code]
+    catches(code, **project, at=at)

@@ -821,8 +821,15 @@ def _shown_port(port: Port) -> str:
 
 
 def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occurrence]:
+    from compose_lint.model.purpose import is_retired
+
     entries_at: dict[Location, tuple[Tier, str, list[str]]] = {}
-    for service in project.services:
+    # a service kept only for backward compatibility (a `deprecated` profile) is judged
+    # like a local file's; the services in use come first, so that a value they share
+    # with it (a YAML anchor) is judged as theirs
+    retired_names = {s.name for s in project.services if is_retired(s)}
+    for service in sorted(project.services, key=lambda s: s.name in retired_names):
+        retired = service.name in retired_names
         environment = {
             e.name: e.value
             for e in service.environment
@@ -849,10 +856,12 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
             compose = service.file
             where = compose.loc(env.path) if env.in_list else compose.key_loc(env.path)
             if where in entries_at:
-                entries_at[where][2].append(service.name)
+                sharing = entries_at[where][2]
+                if not retired or set(sharing) <= retired_names:
+                    sharing.append(service.name)
                 continue
             holder = service.file.file_of(env.path)
-            local = not settings.local_files and source_use(holder) is not None
+            local = not settings.local_files and (retired or source_use(holder) is not None)
             if is_arg:
                 tier = _tier(verdict.kind, local, settings)
                 message = _arg_message(env, value, verdict)
