@@ -268,3 +268,23 @@ def test_a_service_behind_an_ordinary_profile_is_still_reported(code: str, profi
         "CL501": "compose.yaml:12:13",
     }[code]
     catches(code, **project, at=at)
+
+
+def test_a_value_a_retired_service_shares_is_judged_as_the_service_in_use() -> None:
+    compose = (
+        "x-env: &env\n"
+        "  SMTP_PASSWORD: hunter22\n"
+        "services:\n"
+        "  old-api:\n"
+        "    image: shop/api:1\n"
+        "    profiles: [deprecated]\n"
+        "    environment: *env\n"
+        "  api:\n"
+        "    image: shop/api:2\n"
+        "    environment: *env\n"
+    )
+    [message] = catches("CL215", compose=compose, at="compose.yaml:2:3")
+    assert message.startswith('service "api" sets environment variable "SMTP_PASSWORD"')
+    only_retired = compose.removesuffix("    environment: *env\n")  # api sets nothing
+    catches_not("CL215", compose=only_retired)
+    catches("CL215", compose=only_retired, options={"local-files": True}, at="compose.yaml:2:3")
