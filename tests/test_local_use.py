@@ -120,6 +120,50 @@ def test_image_size_rules_silent_for_a_test_image(code: str) -> None:
     )
 
 
+@pytest.mark.parametrize("code", ["CL307", "CL309"])
+@pytest.mark.parametrize(
+    ("compose", "files"),
+    [
+        # a devcontainer: the editor's development environment, never shipped
+        (
+            "services:\n  dev:\n    build: {context: .., dockerfile: .devcontainer/Dockerfile}\n",
+            {".devcontainer/Dockerfile": APT},
+        ),
+        (None, {".devcontainer/Dockerfile": APT}),
+        # the development variant, by its name
+        (
+            "services:\n  web:\n    build: {context: ., dockerfile: Dockerfile.dev}\n",
+            {"Dockerfile.dev": APT},
+        ),
+        # a retired service's
+        (
+            "services:\n  old:\n    build: .\n    profiles: [legacy]\n",
+            {"Dockerfile": APT},
+        ),
+    ],
+)
+def test_image_size_rules_silent_for_a_development_image(
+    code: str, compose: str | None, files: dict[str, str]
+) -> None:
+    target = ".devcontainer/Dockerfile" if compose is None else None
+    layout = dict(files)
+    if compose is not None:
+        where = ".devcontainer/compose.yaml" if ".." in compose else "compose.yaml"
+        layout[where] = compose
+        target = where
+    catches_not(code, files=layout, target=target)
+
+
+@pytest.mark.parametrize("code", ["CL307", "CL309"])
+def test_image_size_rules_still_report_the_applications_development_image(code: str) -> None:
+    # the image developers of the application build and pull every day, by the name of
+    # the production file beside it or by its build target
+    compose = "services:\n  web:\n    build: .\n"
+    catches(code, compose=compose, dockerfile=APT, files={"Dockerfile.prod": "FROM scratch\n"})
+    compose = "services:\n  web:\n    build: {context: ., target: dev}\n"
+    catches(code, compose=compose, dockerfile=APT.replace("bookworm", "bookworm AS dev"))
+
+
 def test_cl304_still_reports_the_dockerfile_only_a_development_file_builds() -> None:
     # the application's only Dockerfile; CI pushes its image, whatever builds it here
     compose = "services:\n  web:\n    build: .\n"

@@ -118,6 +118,20 @@ def test_cl307_not_catches() -> None:
     catches_not("CL307", dockerfile="RUN apk update && apk add curl")
 
 
+@pytest.mark.parametrize(
+    "cleanup",
+    ["apt-get distclean", "apt-get dist-clean", "apt-get -y distclean", "sudo apt distclean"],
+)
+def test_cl307_knows_that_distclean_removes_the_lists(cleanup: str) -> None:
+    # APT 2.7.8+ (Debian 13, Ubuntu 24.04): everything under /var/lib/apt/lists but the
+    # small signed Release files goes
+    run = f"RUN apt-get update \\\n  && apt-get install -y curl \\\n  && {cleanup}\n"
+    catches_not("CL307", dockerfile=run)
+    # `apt-get clean` empties the .deb archive cache, not the lists
+    catches("CL307", dockerfile=run.replace(cleanup, "apt-get clean"), at="2:5")
+    catches("CL307", dockerfile=run.replace(cleanup, "apt-get autoclean"), at="2:5")
+
+
 def test_cl307_only_stages_that_reach_the_image() -> None:
     builder = (
         "FROM debian:bookworm AS build\n"
