@@ -120,6 +120,50 @@ def test_image_size_rules_silent_for_a_test_image(code: str) -> None:
     )
 
 
+@pytest.mark.parametrize("code", ["CL307", "CL309"])
+@pytest.mark.parametrize(
+    ("compose", "files"),
+    [
+        # a devcontainer: the editor's development environment, never shipped
+        (
+            "services:\n  dev:\n    build: {context: .., dockerfile: .devcontainer/Dockerfile}\n",
+            {".devcontainer/Dockerfile": APT},
+        ),
+        (None, {".devcontainer/Dockerfile": APT}),
+        # the development variant, by its name
+        (
+            "services:\n  web:\n    build: {context: ., dockerfile: Dockerfile.dev}\n",
+            {"Dockerfile.dev": APT},
+        ),
+        # a retired service's
+        (
+            "services:\n  old:\n    build: .\n    profiles: [legacy]\n",
+            {"Dockerfile": APT},
+        ),
+    ],
+)
+def test_image_size_rules_silent_for_a_development_image(
+    code: str, compose: str | None, files: dict[str, str]
+) -> None:
+    target = ".devcontainer/Dockerfile" if compose is None else None
+    layout = dict(files)
+    if compose is not None:
+        where = ".devcontainer/compose.yaml" if ".." in compose else "compose.yaml"
+        layout[where] = compose
+        target = where
+    catches_not(code, files=layout, target=target)
+
+
+@pytest.mark.parametrize("code", ["CL307", "CL309"])
+def test_image_size_rules_still_report_the_applications_development_image(code: str) -> None:
+    # the image developers of the application build and pull every day, by the name of
+    # the production file beside it or by its build target
+    compose = "services:\n  web:\n    build: .\n"
+    catches(code, compose=compose, dockerfile=APT, files={"Dockerfile.prod": "FROM scratch\n"})
+    compose = "services:\n  web:\n    build: {context: ., target: dev}\n"
+    catches(code, compose=compose, dockerfile=APT.replace("bookworm", "bookworm AS dev"))
+
+
 def test_cl304_still_reports_the_dockerfile_only_a_development_file_builds() -> None:
     # the application's only Dockerfile; CI pushes its image, whatever builds it here
     compose = "services:\n  web:\n    build: .\n"
@@ -214,3 +258,77 @@ def test_the_folder_named_on_the_command_line_is_an_application(tmp_path: Path) 
     assert codes("fixtures/shop") == ["CL302"]
     assert codes(".") == []
     assert codes("fixtures/shop/compose.yaml") == []
+
+
+# --- services kept only for backward compatibility --------------------------------------
+
+RETIRED = (
+    "services:\n"
+    "  api:\n"
+    "    build: {{context: ., dockerfile: api/Dockerfile}}\n"
+    "    environment:\n"
+    "      - DATABASE_URL=postgresql://postgres:postgres@db:5432/app\n"
+    "    ports: ['3170:3170']\n"
+    "  old-api:\n"
+    "    profiles: [{profile}]\n"
+    "    build: {{context: ., dockerfile: old/Dockerfile}}\n"
+    "    environment:\n"
+    "      - DATABASE_URL=postgresql://postgres:postgres@db:5432/app\n"
+    "    ports: ['3000:8080']\n"
+    "  db:\n"
+    "    image: postgres:17\n"
+    "    ports: ['5432:5432']\n"
+)
+API = "FROM node:22-slim\nCOPY package.json ./\nRUN npm ci\nCOPY . .\nEXPOSE 3170\n"
+OLD = "FROM node:22-slim\nCOPY . .\nRUN npm ci\nEXPOSE 3000\n"
+
+
+@pytest.mark.parametrize("profile", ["deprecated", "legacy", "old", "archived", "legacy-v1"])
+@pytest.mark.parametrize("code", ["CL215", "CL328", "CL501"])
+def test_a_service_only_a_retired_profile_starts_is_not_worth_practice_advice(
+    code: str, profile: str
+) -> None:
+    project = {
+        "compose": RETIRED.format(profile=profile),
+        "files": {"api/Dockerfile": API, "old/Dockerfile": OLD},
+    }
+    if code == "CL215":  # the service in use still reports its own copy of the password
+        catches(code, **project, at="compose.yaml:5:9")
+    else:
+        catches_not(code, **project)
+
+
+@pytest.mark.parametrize("profile", ["backend", "deprecated, backend", "golden"])
+@pytest.mark.parametrize("code", ["CL215", "CL328", "CL501"])
+def test_a_service_behind_an_ordinary_profile_is_still_reported(code: str, profile: str) -> None:
+    # a profile that also starts it in use, or whose name only contains "old"
+    project = {
+        "compose": RETIRED.format(profile=profile),
+        "files": {"api/Dockerfile": API, "old/Dockerfile": OLD},
+    }
+    at = {
+        "CL215": ["compose.yaml:5:9", "compose.yaml:11:9"],
+        "CL328": "old/Dockerfile:2:1",
+        "CL501": "compose.yaml:12:13",
+    }[code]
+    catches(code, **project, at=at)
+
+
+def test_a_value_a_retired_service_shares_is_judged_as_the_service_in_use() -> None:
+    compose = (
+        "x-env: &env\n"
+        "  SMTP_PASSWORD: hunter22\n"
+        "services:\n"
+        "  old-api:\n"
+        "    image: shop/api:1\n"
+        "    profiles: [deprecated]\n"
+        "    environment: *env\n"
+        "  api:\n"
+        "    image: shop/api:2\n"
+        "    environment: *env\n"
+    )
+    [message] = catches("CL215", compose=compose, at="compose.yaml:2:3")
+    assert message.startswith('service "api" sets environment variable "SMTP_PASSWORD"')
+    only_retired = compose.removesuffix("    environment: *env\n")  # api sets nothing
+    catches_not("CL215", compose=only_retired)
+    catches("CL215", compose=only_retired, options={"local-files": True}, at="compose.yaml:2:3")

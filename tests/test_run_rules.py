@@ -118,6 +118,20 @@ def test_cl307_not_catches() -> None:
     catches_not("CL307", dockerfile="RUN apk update && apk add curl")
 
 
+@pytest.mark.parametrize(
+    "cleanup",
+    ["apt-get distclean", "apt-get dist-clean", "apt-get -y distclean", "sudo apt distclean"],
+)
+def test_cl307_knows_that_distclean_removes_the_lists(cleanup: str) -> None:
+    # APT 2.7.8+ (Debian 13, Ubuntu 24.04): everything under /var/lib/apt/lists but the
+    # small signed Release files goes
+    run = f"RUN apt-get update \\\n  && apt-get install -y curl \\\n  && {cleanup}\n"
+    catches_not("CL307", dockerfile=run)
+    # `apt-get clean` empties the .deb archive cache, not the lists
+    catches("CL307", dockerfile=run.replace(cleanup, "apt-get clean"), at="2:5")
+    catches("CL307", dockerfile=run.replace(cleanup, "apt-get autoclean"), at="2:5")
+
+
 def test_cl307_only_stages_that_reach_the_image() -> None:
     builder = (
         "FROM debian:bookworm AS build\n"
@@ -379,6 +393,41 @@ def test_cl323_catches(dockerfile: str) -> None:
 )
 def test_cl323_not_catches(dockerfile: str) -> None:
     catches_not("CL323", dockerfile=dockerfile)
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        # seq with literal bounds cannot fail
+        "RUN seq 1 8 | xargs -I{} mkdir -p /usr/share/man/man{}",
+        "RUN seq -w 10 | xargs -n1 touch",
+        # a failed cat writes nothing, grep then selects nothing and exits 1: the RUN fails
+        'RUN cat /profile.tmp | grep -v "_mock.go" > /profile.cov',
+        "RUN cat -n /etc/os-release | grep -c VERSION",
+        "RUN cat /x | grep -e a -e b",
+        "RUN cat /x | grep -- -v",
+    ],
+)
+def test_cl323_not_catches_a_pipe_whose_failure_cannot_hide(dockerfile: str) -> None:
+    catches_not("CL323", dockerfile=dockerfile)
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "RUN seq 1 $COUNT | xargs touch",  # seq fails on a bound that is not a number
+        # a producer that may write part of its output before failing
+        "RUN curl -fsSL https://example.com/list | grep -v '^#' > /list",
+        "RUN cat /a /b | grep x > /out",  # /a may be read before /b fails
+        "RUN cat /x | grep x /y",  # grep reads /y, not the pipe
+        "RUN cat /x | grep -r x",  # searches the working directory, not the pipe
+        "RUN cat /x | grep -L x",  # prints "(standard input)" and succeeds on no input
+        "RUN cat /x | grep -v y | sort > /z",  # sort succeeds on empty input
+        "RUN cat /x | sed s/a/b/ > /z",  # sed succeeds on empty input
+    ],
+)
+def test_cl323_still_catches_a_pipe_that_can_hide_a_failure(dockerfile: str) -> None:
+    catches("CL323", dockerfile=dockerfile)
 
 
 def test_cl323_location_and_fix() -> None:

@@ -646,6 +646,65 @@ def test_bundled_service_secret_is_at_most_a_warning() -> None:
     catches_not("CL215", compose=published)
 
 
+LOOPBACK_DB = (
+    "services:\n"
+    "  db:\n"
+    "    image: postgres:17\n"
+    "    ports: ['{bind}:5432:5432']\n"
+    "    environment:\n"
+    "      POSTGRES_USER: shop\n"
+    "      POSTGRES_PASSWORD: {password}\n"
+)
+
+
+@pytest.mark.parametrize("bind", ["127.0.0.1", "[::1]", "127.0.0.2", "${DB_BIND:-127.0.0.1}"])
+def test_a_default_behind_a_loopback_port_is_quiet(bind: str) -> None:
+    # only the host itself reaches a port bound to loopback: nobody outside can try it
+    catches_not("CL215", compose=LOOPBACK_DB.format(bind=bind, password="shop"))
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0", "192.168.1.20"])
+def test_a_default_behind_a_port_others_reach_is_reported(bind: str) -> None:
+    compose = LOOPBACK_DB.format(bind=bind, password="shop")
+    [message] = catches("CL215", compose=compose, at="compose.yaml:7:7")
+    assert f"it publishes port {bind}:5432:5432: anyone who reaches it can try it" in message
+
+
+def test_a_random_password_behind_a_loopback_port_is_at_most_a_warning() -> None:
+    compose = LOOPBACK_DB.format(bind="127.0.0.1", password="FmTKs5vX52ufKR1rd8tn4MoSP7zvCJwb")
+    catches_not("CL201", compose=compose)
+    [message] = catches("CL215", compose=compose, at="compose.yaml:7:7")
+    assert "only on the host's loopback interface" in message
+    assert "publishes no port" not in message
+
+
+SHOP = (
+    "services:\n"
+    "  app:\n"
+    "    image: shop/shop:1.4\n"
+    "    ports: ['9000:9000']\n"
+    "    environment:\n"
+    "      SHOP_DB_USER: shop\n"
+    "      SHOP_DB_PASSWORD: shop\n"
+    "  db:\n"
+    "    image: postgres:17\n"
+    "{db_ports}"
+    "    environment:\n"
+    "      POSTGRES_USER: shop\n"
+    "      POSTGRES_PASSWORD: ${{DB_PASSWORD}}\n"
+)
+
+
+def test_a_password_belongs_to_the_service_whose_credential_it_is() -> None:
+    # SHOP names the app (its own prefix); DB, nearest the secret word, names whose
+    # password it is: the database, which nobody outside reaches
+    catches_not("CL215", compose=SHOP.format(db_ports=""))
+    published = SHOP.format(db_ports="    ports: ['5432:5432']\n")
+    [message] = catches("CL215", compose=published, at="compose.yaml:7:7")
+    assert 'service "db" publishes port 5432:5432' in message
+    assert "9000" not in message
+
+
 LOCAL = (
     "services:\n"
     "  db:\n"

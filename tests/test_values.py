@@ -21,6 +21,7 @@ from compose_lint.model.values import (
     every_interface,
     expose_problem,
     go_atoi,
+    loopback_only,
     parse_env_file,
     parse_mount,
     parse_port,
@@ -345,6 +346,27 @@ def test_parse_mount_reads_interpolated_entries_and_leaves_unknown_ones_out() ->
 )
 def test_every_interface(host_ip: str | None, expected: bool | None) -> None:
     assert every_interface(host_ip) is expected
+
+
+@pytest.mark.parametrize(
+    ("host_ip", "expected"),
+    [
+        (None, False),
+        ("", False),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("::ffff:127.0.0.1", True),
+        ("localhost", False),  # not an address: Compose refuses it
+        ("${BIND_ADDRESS:-127.0.0.1}", None),
+    ],
+)
+def test_loopback_only(host_ip: str | None, expected: bool | None) -> None:
+    assert loopback_only(host_ip) is expected
 
 
 def test_capability_security_option_and_device_names() -> None:

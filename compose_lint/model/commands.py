@@ -44,6 +44,8 @@ Public names (keep them stable; other rules call them):
   their value; pip's unambiguous long-option prefixes are expanded).
 - `PackageCall`, `Option`, `Operand`; `SHELLS`; `basename(word)`;
   `is_versioned(name, program)` (`pip3.12` is a "pip").
+- `removes_apt_lists(command)`: the command deletes APT's package lists
+  (`rm -rf /var/lib/apt/lists/*`, `find … -delete`, `apt-get distclean`).
 - `apt_option(word, key)`: the value a word gives an APT option
   (`APT::Install-Recommends=false`); `TRUE_WORDS`, `FALSE_WORDS`.
 """
@@ -1320,6 +1322,34 @@ def _expand(key: str, manager: _Manager) -> str:
         return key
     matches = {o for o in manager.longs if o.startswith(key)}
     return matches.pop() if len(matches) == 1 else key
+
+
+# -- APT's package lists ---------------------------------------------------------------
+
+APT_LISTS = "/var/lib/apt/lists"
+# removing any of these removes the lists with it (`rm -rf /var/lib` does)
+_HOLDS_APT_LISTS = frozenset({"/var", "/var/lib", "/var/lib/apt", APT_LISTS})
+# `apt-get distclean` (APT 2.7.8+, Debian 13, Ubuntu 24.04): `clean`, and every file under
+# the lists but the small signed Release files; `dist-clean` is its alias
+_DISTCLEAN = frozenset({"distclean", "dist-clean"})
+
+
+def removes_apt_lists(command: Command) -> bool:
+    """Whether `command` (behind any wrapper) deletes APT's package lists:
+    `rm -rf /var/lib/apt/lists/*` (or a folder that holds them), `find … -delete`,
+    `apt-get distclean`. `apt-get clean` empties the .deb archives only."""
+    command = unwrap(command)
+    call = package_call(command)
+    if call is not None and call.manager in ("apt-get", "apt") and call.action in _DISTCLEAN:
+        return True
+    if command.name not in ("rm", "find"):
+        return False
+    if command.name == "find" and not command.has("-delete", "rm"):
+        return False
+    return any(
+        word.rstrip("*").rstrip("/") in _HOLDS_APT_LISTS or word.startswith(APT_LISTS + "/")
+        for word in command.words[1:]
+    )
 
 
 # -- configuration words ---------------------------------------------------------------

@@ -7,7 +7,10 @@ override is not worth a line. Nothing here guesses from a service's content.
 
 Public names
 
-- `Use`: `TEST` (tests and CI) or `DEVELOPMENT`.
+- `Use`: `TEST` (tests and CI), `DEVELOPMENT`, or `RETIRED` (kept for backward
+  compatibility: started only by a profile named `deprecated`, `legacy`...).
+- `is_retired(service)`: the service runs only behind profiles whose names say they
+  are kept for backward compatibility (`deprecated`, `legacy-v1`).
 - `is_test_data(display)`: a compose file in a test-data folder (`tests/`,
   `testdata/`, `fixtures/`) below where the run started: a test parses it, and it is
   often never built or run.
@@ -17,9 +20,9 @@ Public names
   `Dockerfile.test`); None for anything else. `is_local_file(display)`: not None.
 - `service_use(service)`: what a service is for: its compose file says so, only the
   automatic override file adds it (`compose.override.yaml`, which Compose applies to
-  local runs), it sits behind a profile, its compose file has a production sibling
-  (`compose.yml` beside `compose.prod.yml` is the development file), or it builds a
-  local Dockerfile or a test/development stage.
+  local runs), it sits behind a retired profile (RETIRED) or any other profile, its
+  compose file has a production sibling (`compose.yml` beside `compose.prod.yml` is
+  the development file), or it builds a local Dockerfile or a test/development stage.
 - `written_use(service, path)`: what one value of a service is for: `service_use`, or
   what the file that writes it says (a development override adding `ports:` to a
   service of the base file).
@@ -27,9 +30,9 @@ Public names
 - `dockerfile_use(source, builds)`: what a Dockerfile is for: its path says so, it has
   a production sibling (`Dockerfile` beside `Dockerfile.prod`), every build of it
   targets a test/development stage, or every service that builds it runs only behind
-  a profile. Who else builds it does not count: the application's Dockerfile stays
-  the application's when only a test or development compose file builds it here (its
-  image is pushed from CI).
+  a profile (RETIRED when each is retired). Who else builds it does not count: the
+  application's Dockerfile stays the application's when only a test or development
+  compose file builds it here (its image is pushed from CI).
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
 - `own_image(project, repository)`: the image is the one this project publishes, by
@@ -71,6 +74,7 @@ _TEST_WORDS = frozenset({"test", "tests", "e2e"})
 class Use(Enum):
     TEST = "test"
     DEVELOPMENT = "development"
+    RETIRED = "retired"  # kept for backward compatibility, not started by new deployments
 
 
 class _Words(NamedTuple):
@@ -79,6 +83,7 @@ class _Words(NamedTuple):
     names: tuple[tuple[Use, frozenset[str]], ...]
     stages: tuple[tuple[Use, frozenset[str]], ...]
     production: frozenset[str]
+    retired_profiles: frozenset[str]
 
 
 @cache
@@ -96,6 +101,7 @@ def _words() -> _Words:
         names=tuple((u, words(local[u.value]["name_words"])) for u in uses),
         stages=tuple((u, words(table["local_stage_words"][u.value])) for u in uses),
         production=words(table["production_words"]),
+        retired_profiles=words(table["retired_profile_words"]),
     )
 
 
@@ -195,12 +201,25 @@ def defining_file(service: Service) -> ComposeFile:
     return service.file.file_of(("services", service.name))
 
 
+def is_retired(service: Service) -> bool:
+    """Whether `service` is kept only for backward compatibility: it runs only behind
+    profiles, and each profile's name holds a retired word (`deprecated`, `legacy-v1`,
+    `old`): new deployments do not start it."""
+    retired = _words().retired_profiles
+    return bool(service.profiles) and all(
+        retired & set(_WORDS.split(profile.lower())) for profile in service.profiles
+    )
+
+
 def service_use(service: Service) -> Use | None:
-    """What `service` is plainly for (tests/CI or development), or None."""
+    """What `service` is plainly for (tests/CI, development, kept for backward
+    compatibility), or None."""
     defined = defining_file(service)
     use = source_use(defined)
     if use is not None:
         return use
+    if is_retired(service):
+        return Use.RETIRED
     if service.profiles or _development_file(defined):
         return Use.DEVELOPMENT
     build = service.build
@@ -240,6 +259,8 @@ def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | N
     stages = {stage_use(b) for b in builds}
     if None not in stages:
         return Use.TEST if stages == {Use.TEST} else Use.DEVELOPMENT
+    if all(is_retired(b.service) for b in builds):
+        return Use.RETIRED  # kept for backward compatibility only
     if all(b.service.profiles for b in builds):
         return Use.DEVELOPMENT  # a one-off job or tool, started only when asked for
     return None
@@ -279,6 +300,7 @@ __all__ = [
     "file_use",
     "image_use",
     "is_local_file",
+    "is_retired",
     "is_test_data",
     "is_test_data_below",
     "own_image",

@@ -33,7 +33,7 @@ from compose_lint import data
 from compose_lint.findings import Location
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
-from compose_lint.model import Build, ComposeFile, EnvVar, Project, Service
+from compose_lint.model import Build, ComposeFile, EnvVar, Port, Project, Service
 from compose_lint.model.cache import per_project
 from compose_lint.model.purpose import source_use
 from compose_lint.model.values import EnvFileEntry, env_file_entries
@@ -767,7 +767,9 @@ def _target(
     found = secret_term(name)
     words = name_words(name)[: found[1]] if found is not None else name_words(name)[:1]
     kinds = _knowledge().service_kinds
-    for word in words:
+    # nearest the secret word first: in SHOP_DB_PASSWORD, DB says whose password it is
+    # and SHOP is the prefix of the application that uses it
+    for word in reversed(words):
         if word.lower() in others:
             return others[word.lower()], True
         for candidate in project.services:
@@ -782,28 +784,52 @@ def _target(
 
 
 def _published(project: Project, service: Service) -> list[str]:
-    """The ports `service` publishes on the host, as written ("80:80"); empty when none."""
+    """The ports of `service` that others than the host itself reach, as written
+    ("80:80", "0.0.0.0:5432:5432"); empty when none (a port bound to 127.0.0.1 or
+    ::1 is reachable from the host alone)."""
     from compose_lint.model.services import facts
 
     mode = service.data.get("network_mode")
     if isinstance(mode, str) and mode.strip().lower() == "host":
         return ["every port (network_mode: host)"]
-    if not service.ports or not facts(project, service).publishes:
-        return []
-    shown = []
-    for port in service.ports:
-        target = (
-            str(port.target)
-            if port.target == port.target_end
-            else f"{port.target}-{port.target_end}"
-        )
-        shown.append(f"{port.published}:{target}" if port.published else target)
-    return shown
+    return [_shown_port(port) for port in facts(project, service).reachable_ports]
+
+
+def _loopback_only(project: Project, service: Service) -> bool:
+    """Whether `service` publishes ports, all of them on the host's loopback only."""
+    from compose_lint.model.services import facts
+
+    return (
+        bool(service.ports)
+        and facts(project, service).publishes
+        and not _published(project, service)
+    )
+
+
+def _shown_port(port: Port) -> str:
+    target = (
+        str(port.target) if port.target == port.target_end else f"{port.target}-{port.target_end}"
+    )
+    if not port.published:
+        return target
+    address = port.host_ip or ""
+    if "$" in address:
+        address = ""  # chosen by a variable: the address as parsed is a stand-in
+    if ":" in address and not address.startswith("["):
+        address = f"[{address}]"
+    return f"{address}:{port.published}:{target}" if address else f"{port.published}:{target}"
 
 
 def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occurrence]:
+    from compose_lint.model.purpose import is_retired
+
     entries_at: dict[Location, tuple[Tier, str, list[str]]] = {}
-    for service in project.services:
+    # a service kept only for backward compatibility (a `deprecated` profile) is judged
+    # like a local file's; the services in use come first, so that a value they share
+    # with it (a YAML anchor) is judged as theirs
+    retired_names = {s.name for s in project.services if is_retired(s)}
+    for service in sorted(project.services, key=lambda s: s.name in retired_names):
+        retired = service.name in retired_names
         environment = {
             e.name: e.value
             for e in service.environment
@@ -830,10 +856,12 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
             compose = service.file
             where = compose.loc(env.path) if env.in_list else compose.key_loc(env.path)
             if where in entries_at:
-                entries_at[where][2].append(service.name)
+                sharing = entries_at[where][2]
+                if not retired or set(sharing) <= retired_names:
+                    sharing.append(service.name)
                 continue
             holder = service.file.file_of(env.path)
-            local = not settings.local_files and source_use(holder) is not None
+            local = not settings.local_files and (retired or source_use(holder) is not None)
             if is_arg:
                 tier = _tier(verdict.kind, local, settings)
                 message = _arg_message(env, value, verdict)
@@ -922,10 +950,14 @@ def _environment(
     note = ""
     if bundled and target is not None:
         whose = "it publishes" if target is service else f'service "{target.name}" publishes'
-        note = (
-            f" ({whose} no port, so only containers on its networks can use it, "
-            "but everyone who can read this file knows it)"
-        )
+        if _loopback_only(project, target):
+            reach = (
+                "ports only on the host's loopback interface, so only the host and "
+                "containers on its networks can use it"
+            )
+        else:
+            reach = "no port, so only containers on its networks can use it"
+        note = f" ({whose} {reach}, but everyone who can read this file knows it)"
     return Tier.LITERAL, f"{problem}{note}; {fix}"
 
 

@@ -412,6 +412,23 @@ class ServiceFacts:
         return mode not in _NO_PORTS_MODES and not mode.startswith(_SHARED_NAMESPACE)
 
     @cached_property
+    def reachable_ports(self) -> list[Port]:
+        """The `ports:` entries others than the host itself can reach: all of them but
+        those bound to a loopback address (`127.0.0.1:5432:5432`, `[::1]:...`, also when
+        `.env` or a default gives the address); none when Docker publishes no port."""
+        if not self.publishes:
+            return []
+        found = []
+        for port in self.service.ports:
+            address = port.host_ip
+            if address is not None and "$" in address:
+                reread = _interpolated(self.service, port, self.env)
+                address = reread[0].host_ip if reread is not None else None
+            if values.loopback_only(address) is not True:
+                found.append(port)
+        return found
+
+    @cached_property
     def host_ports(self) -> list[tuple[Port, HostPorts]]:
         """Each published port with the fixed host ports it pins or draws from
         (entries publishing no fixed host port, `"5000"` or `"0:5000"`, or whose

@@ -26,9 +26,10 @@ Public names:
   restart       engine_policy, restart_problem, RESTART_FIX
   volumes       volume_sections, volume_source, is_bind_source, volume_problem,
                 Mount, parse_mount(s) (short and long syntax), host_path
-  exposure      every_interface (a binding on all host interfaces), device_source
-                (a `devices:` entry's host side), capability
-                (cap_add / cap_drop names), security_option (security_opt entries)
+  exposure      every_interface (a binding on all host interfaces), loopback_only (a
+                binding only the host reaches), device_source (a `devices:` entry's
+                host side), capability (cap_add / cap_drop names), security_option
+                (security_opt entries)
 """
 
 from __future__ import annotations
@@ -886,6 +887,22 @@ def every_interface(host_ip: str | None) -> bool | None:
     if binds is None:
         return False
     return any(address is None for _, address in binds)
+
+
+def loopback_only(host_ip: str | None) -> bool | None:
+    """Whether a port binding listens only on the host's loopback interface
+    (127.0.0.0/8, ::1), so that only the host itself reaches it: False with no host
+    address, 0.0.0.0 / :: or any other address; None when a variable chooses it."""
+    if host_ip is None or not host_ip.strip():
+        return False
+    if "$" in host_ip:
+        return None
+    binds = host_binds(host_ip)
+    if binds is None:
+        return False
+    return all(
+        address is not None and ipaddress.ip_address(address).is_loopback for _, address in binds
+    )
 
 
 # -- capabilities and security options ----------------------------------------------------

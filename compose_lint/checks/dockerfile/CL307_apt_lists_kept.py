@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.commands import Command, PackageCall, package_call, unwrap
-from compose_lint.model.purpose import Use
+from compose_lint.model.commands import (
+    APT_LISTS,
+    Command,
+    PackageCall,
+    package_call,
+    removes_apt_lists,
+)
+from compose_lint.model.purpose import Use, source_use
 from compose_lint.model.runs import Run, runs
 from compose_lint.registry import Found, rule
 
 _APT = frozenset({"apt-get", "apt", "aptitude"})
-_LISTS = "/var/lib/apt/lists"
-# removing any of these removes the lists with it (`rm -rf /var/lib` does)
-_HOLDS_LISTS = frozenset({"/var", "/var/lib", "/var/lib/apt", _LISTS})
+
+# images nobody ships (a development image is still pushed and pulled often enough)
+_NOT_SHIPPED = (Use.TEST, Use.RETIRED)
 
 
 @rule(
@@ -27,8 +33,11 @@ _HOLDS_LISTS = frozenset({"/var", "/var/lib", "/var/lib/apt", _LISTS})
 )
 def apt_lists_kept(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped or run.use is Use.TEST:
-            continue  # a throwaway stage, or an image for tests or CI
+        if not run.shipped or run.use in _NOT_SHIPPED or source_use(run.source) is not None:
+            # a throwaway stage, an image for tests or CI, one kept for backward
+            # compatibility, or a Dockerfile whose path says it is for local use
+            # (.devcontainer/, Dockerfile.dev): its size is not worth a line
+            continue
         found = next(((c, call) for c in run.commands if (call := _update(c)) is not None), None)
         if found is None or _removes_apt_lists(run):
             continue
@@ -55,15 +64,7 @@ def _update(command: Command) -> PackageCall | None:
 
 def _removes_apt_lists(run: Run) -> bool:
     for kind, target in run.mounts:
-        if kind in ("cache", "tmpfs") and target != "/" and (_LISTS + "/").startswith(target + "/"):
+        holds_lists = target != "/" and (APT_LISTS + "/").startswith(target + "/")
+        if kind in ("cache", "tmpfs") and holds_lists:
             return True
-    for command in map(unwrap, run.commands):
-        if command.name not in ("rm", "find"):
-            continue
-        if command.name == "find" and not command.has("-delete", "rm"):
-            continue
-        for word in command.words[1:]:
-            path = word.rstrip("*").rstrip("/")
-            if path in _HOLDS_LISTS or word.startswith(_LISTS + "/"):
-                return True
-    return False
+    return any(removes_apt_lists(command) for command in run.commands)

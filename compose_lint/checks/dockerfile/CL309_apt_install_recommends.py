@@ -12,11 +12,14 @@ from compose_lint.findings import Fix, Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import FALSE_WORDS, apt_option, package_call
 from compose_lint.model.edits import add_option
-from compose_lint.model.purpose import Use
+from compose_lint.model.purpose import Use, source_use
 from compose_lint.model.runs import apt_configured, runs
 from compose_lint.registry import Found, rule
 
 _KEY = "apt::install-recommends"
+
+# images nobody ships (a development image is still pushed and pulled often enough)
+_NOT_SHIPPED = (Use.TEST, Use.RETIRED)
 
 
 @rule(
@@ -27,8 +30,11 @@ _KEY = "apt::install-recommends"
 )
 def apt_install_recommends(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped or run.use is Use.TEST:
-            continue  # a throwaway stage or an image for tests or CI: size is not worth a line
+        if not run.shipped or run.use in _NOT_SHIPPED or source_use(run.source) is not None:
+            # a throwaway stage, an image for tests or CI, one kept for backward
+            # compatibility, or a Dockerfile whose path says it is for local use
+            # (.devcontainer/, Dockerfile.dev): its size is not worth a line
+            continue
         for command in run.commands:
             call = package_call(command)
             if call is None or call.manager != "apt-get" or call.action != "install":

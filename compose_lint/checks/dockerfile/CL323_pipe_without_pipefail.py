@@ -1,24 +1,43 @@
 """CL323 pipe-without-pipefail: a RUN pipes commands under a shell without pipefail.
 
-A pipeline fed only by `echo`, `printf` or `yes` is fine (those cannot fail in a
-way that matters; `yes` even ends with SIGPIPE by design). A `|` in a `case`
-pattern is not a pipe. `ONBUILD RUN` triggers are left alone: they run under the
-SHELL of whichever image builds on this one.
+A pipeline fed only by `echo`, `printf`, `yes` or `seq` with literal bounds is fine
+(those cannot fail in a way that matters; `yes` even ends with SIGPIPE by design). So
+is `cat FILE | grep ...`: a `cat` of one file that fails writes nothing, and a `grep`
+reading the pipe exits 1 when it selects no line, so the RUN fails anyway. A `|` in a
+`case` pattern is not a pipe. `ONBUILD RUN` triggers are left alone: they run under
+the SHELL of whichever image builds on this one.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.commands import SHELLS, Command, basename, pipelines
+from compose_lint.model.commands import SHELLS, Command, basename, pipelines, unwrap
 from compose_lint.model.imageref import parse_image
 from compose_lint.model.runs import Context, Run, runs
 from compose_lint.registry import Found, rule
 
 _HARMLESS_PRODUCERS = frozenset({"echo", "printf", "yes"})
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_SEQ_FLAGS = frozenset({"-w", "--equal-width"})
+# grep's options that take a value (the next word unless glued), that give the
+# pattern, and that make it read something else than the pipe or succeed on no input
+_GREPS = frozenset({"grep", "egrep", "fgrep"})
+_GREP_VALUE_SHORT = frozenset("efmABCdD")
+_GREP_VALUE_LONG = frozenset(
+    {"--regexp", "--file", "--max-count", "--after-context", "--before-context", "--context"}
+    | {"--label", "--binary-files", "--devices", "--directories", "--group-separator"}
+    | {"--include", "--exclude", "--exclude-from", "--exclude-dir"}
+)
+_GREP_PATTERN = frozenset({"-e", "-f", "--regexp", "--file"})
+_GREP_ELSEWHERE_SHORT = frozenset("rRL")
+_GREP_ELSEWHERE_LONG = frozenset(
+    {"--recursive", "--dereference-recursive", "--files-without-match"}
+)
 _NON_POSIX_SHELLS = frozenset(
     {"cmd", "cmd.exe", "pwsh", "pwsh.exe", "powershell", "powershell.exe"}
 )
@@ -64,15 +83,87 @@ def pipe_without_pipefail(project: Project) -> Found:
 
 def _risky_pipeline(commands: Sequence[Command]) -> tuple[Command, Command] | None:
     """The first and the last command of the first pipeline whose failure would be
-    hidden: one where a stage before the last runs more than echo/printf/yes."""
+    hidden: one where a stage before the last runs more than echo/printf/yes/seq, and
+    that is not a `cat` of one file into a `grep` that fails when nothing comes."""
     for group in pipelines(commands):
         stages = group[0].stages
         if stages < 2:
             continue
-        if any(c.name not in _HARMLESS_PRODUCERS for c in group if c.stage < stages - 1):
+        if any(not _cannot_fail(c) for c in group if c.stage < stages - 1):
+            if _failure_shows(group):
+                continue
             last = next((c for c in group if c.stage == stages - 1), group[-1])
             return group[0], last
     return None
+
+
+def _cannot_fail(command: Command) -> bool:
+    """echo, printf, yes, or seq with literal numbers: nothing to hide."""
+    if command.name in _HARMLESS_PRODUCERS:
+        return True
+    if command.name != "seq":
+        return False
+    bounds = command.words[1:]
+    return bool(bounds) and all(_NUMBER.fullmatch(w) or w in _SEQ_FLAGS for w in bounds)
+
+
+def _failure_shows(group: Sequence[Command]) -> bool:
+    """`cat FILE | grep ...`: a cat of one file fails before it writes anything (the
+    file is missing or unreadable), and grep, reading only the pipe, then selects no
+    line and exits 1, which fails the pipeline without pipefail too."""
+    if len(group) != 2 or group[0].stages != 2:
+        return False
+    producer, consumer = (unwrap(c) for c in group)
+    return _reads_one_file(producer) and _fails_on_no_input(consumer)
+
+
+def _reads_one_file(command: Command) -> bool:
+    """`cat FILE` (with options, which take no value): all of it, or nothing."""
+    if command.name != "cat":
+        return False
+    words = command.words[1:]
+    end = words.index("--") if "--" in words else len(words)
+    operands = [w for w in words[:end] if w == "-" or not w.startswith("-")]
+    return len(operands) + len(words[end + 1 :]) <= 1
+
+
+def _fails_on_no_input(command: Command) -> bool:
+    """A grep that reads the pipe (no file operand, not recursive) and so exits 1 on
+    empty input (not `-L`, which then lists the input and succeeds)."""
+    if command.name not in _GREPS:
+        return False
+    words = command.words[1:]
+    operands: list[str] = []
+    pattern_given = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            operands += words[i + 1 :]
+            break
+        if word.startswith("--"):
+            name, glued, _ = word.partition("=")
+            if name in _GREP_ELSEWHERE_LONG:
+                return False
+            pattern_given = pattern_given or name in _GREP_PATTERN
+            if name in _GREP_VALUE_LONG and not glued:
+                i += 1
+        elif word.startswith("-") and word != "-":
+            for at, letter in enumerate(word[1:], start=1):
+                if letter in _GREP_ELSEWHERE_SHORT:
+                    return False
+                if letter in _GREP_VALUE_SHORT:
+                    pattern_given = pattern_given or f"-{letter}" in _GREP_PATTERN
+                    if at == len(word) - 1:
+                        i += 1  # the value is the next word
+                    break
+        else:
+            operands.append(word)
+        i += 1
+    if not pattern_given and not operands:
+        return False
+    files = operands if pattern_given else operands[1:]
+    return all(f == "-" for f in files)
 
 
 def _sets_pipefail(words: Sequence[str]) -> bool:

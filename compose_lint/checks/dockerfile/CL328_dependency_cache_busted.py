@@ -4,7 +4,8 @@ any change to any file reinstalls every dependency.
 Installs are read the way CL503 reads them (`model.installs.dependency_install`, over
 the one package-manager reader, which takes wrappers such as `sudo`, `gosu app` or
 `stdbuf -o0` off and knows which options take a value); the stage chain comes from the
-image model.
+image model. A Dockerfile that only services kept for backward compatibility build
+(behind a `deprecated` or `legacy` profile, `model.purpose.dockerfile_use`) is left alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from compose_lint.model.commands import Command, run_commands
 from compose_lint.model.context import instruction_text, is_whole_context_copy
 from compose_lint.model.image import image_of, resolvers
 from compose_lint.model.installs import dependency_install
+from compose_lint.model.purpose import Use, dockerfile_use
 from compose_lint.registry import Found, rule
 
 # Calls that read a manifest without installing from it (CL503 still counts them).
@@ -183,6 +185,8 @@ def _message(whole: Instruction, command: Command, install: _Install, context: P
 )
 def dependency_cache_busted(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
+        if builds and dockerfile_use(source, builds) is Use.RETIRED:
+            continue
         resolver = resolvers(dockerfile, builds)[0]
         context = _context_dir(source, builds)
         reported: set[int] = set()
