@@ -448,3 +448,17 @@ def test_image_facts_ports_come_from_the_ports_table() -> None:
     facts = image_facts("nginx:1.27")
     assert facts is not None and facts.ports is not None
     assert [str(p) for p in facts.ports] and len(facts.ports) == 1
+
+
+def test_cl301_variables_written_alike_are_one_finding() -> None:
+    # both FROMs take their release from the same ARG default: one edit fixes both
+    dockerfile = (
+        'ARG PHP_VERSION="8.1"\nARG RELEASE="bullseye"\n'
+        "FROM php:${PHP_VERSION}-apache-${RELEASE} AS tools\nRUN true\n"
+        "FROM php:${PHP_VERSION}-apache-${RELEASE} AS base\n"
+    )
+    catches("CL301", dockerfile=dockerfile, at="3:6")
+    # written literally, each FROM is its own edit
+    catches(
+        "CL301", dockerfile="FROM node:16 AS a\nRUN true\nFROM node:16 AS b\n", at=["1:6", "3:6"]
+    )

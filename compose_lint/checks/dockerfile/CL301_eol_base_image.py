@@ -1,7 +1,9 @@
 """CL301 eol-base-image: an image names a release past its end of life.
 
 Looks at every image the project pulls (`model.image.project_images`) and judges its
-tag against the dated table in `data/eol.json` (`model.eol`).
+tag against the dated table in `data/eol.json` (`model.eol`). A reference written
+with variables is reported once per file: its release comes from ARG defaults or
+build args, which one edit changes for every FROM written the same way.
 """
 
 from __future__ import annotations
@@ -39,7 +41,16 @@ def eol_message(reference: str, verdict: Verdict) -> str:
 )
 def eol_base_image(project: Project, options: Mapping[str, Any]) -> Found:
     today = reference_date(options)
+    # Two FROMs written alike with variables (`FROM php:${PHP_VERSION}-apache` twice)
+    # take their release from the same ARG defaults: one edit, reported once.
+    reported: set[tuple[str, str, str]] = set()
     for image in project_images(project):
         verdict = judge(image.reference, today)
-        if verdict is not None:
-            yield image.location, eol_message(image.shown(), verdict)
+        if verdict is None:
+            continue
+        if "$" in image.written:
+            key = (image.location.path, image.written, image.reference)
+            if key in reported:
+                continue
+            reported.add(key)
+        yield image.location, eol_message(image.shown(), verdict)
