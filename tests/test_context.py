@@ -664,3 +664,25 @@ def test_cl401_one_fix_reported_once_across_compose_files(tmp_path: Path) -> Non
     write(tmp_path, {"docker-compose-dev.yml": "services:\n  app:\n    build: ./dev\n"})
     write(tmp_path, {"dev/Dockerfile": PY})
     assert len(lint(tmp_path, "CL401")) == 2
+
+
+def test_cl402_a_test_env_file_holds_test_values(tmp_path: Path) -> None:
+    # a committed .env.testing with a generated-looking app key is test data; the same
+    # key in .env.staging is a secret, and an issued token is one in either
+    key = "APP_KEY=base64:q8Vh3kR2mZ7pL1xN9cT4wY6bF0dJ5sG8aE2uK7iO3rM=\n"
+    files = {
+        "compose.yaml": "services:\n  app:\n    build: .\n",
+        "Dockerfile": PY,
+        ".dockerignore": "node_modules\n",
+        ".env.testing": key,
+    }
+    write(tmp_path, files)
+    assert lint(tmp_path, "CL402") == []
+    write(tmp_path, {".env.staging": key})
+    assert lint(tmp_path, "CL402") == [".dockerignore:1:1 CL402"]
+    (tmp_path / ".env.staging").unlink()
+    write(
+        tmp_path,
+        {".env.testing": key + "GITHUB_TOKEN=ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n"},
+    )
+    assert lint(tmp_path, "CL402") == [".dockerignore:1:1 CL402"]
