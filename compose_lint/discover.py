@@ -214,7 +214,7 @@ def collect_projects(
             key = tuple(normalize(loader.cwd / f) for f in files)
             projects[key] = load(key, False)
         if not paths:
-            return list(projects.values()), missing
+            return _one_run(projects), missing
     if stdin is not None:  # the buffer alone, with its project on disk
         targets = Targets()
         targets.add_named(stdin)
@@ -249,7 +249,18 @@ def collect_projects(
             else:
                 ignore = loader.ignore_file(path)
                 projects[(path,)] = Project(directory=path.parent, ignores=[ignore])
-    return list(projects.values()), missing
+    return _one_run(projects), missing
+
+
+def _one_run(projects: dict[tuple[Path, ...], Project]) -> list[Project]:
+    """The projects of this run, each knowing the others (`Project.run`: the images
+    another compose file of the repository builds, model.own_images)."""
+    from compose_lint.model import Run
+
+    run = Run(list(projects.values()))
+    for project in run.projects:
+        project.run = run
+    return run.projects
 
 
 def _layered_on_another(
