@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from compose_lint.exclude import is_vendored, is_virtualenv
 from compose_lint.load.files import is_dir, normalize
 
 if TYPE_CHECKING:
@@ -82,7 +83,9 @@ def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
     A directory is searched for compose files; a file is taken whatever its
     name (a Dockerfile or .dockerignore by name, anything else as compose),
     unless an exclude pattern matches it. Without `exclusion`, the walk skips
-    SKIP_DIRS, `.github` and virtualenvs."""
+    SKIP_DIRS and `.github`; it never enters a virtualenv or a package manager's copy
+    of third-party code (`exclude.is_vendored`), but a folder named on the command
+    line is searched whatever it is."""
     targets = Targets()
     seen: set[Path] = set()
 
@@ -114,7 +117,8 @@ def _walk(root: Path, exclusion: Exclusion | None) -> list[Path]:
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
+            if not is_virtualenv(os.path.join(dirpath, d))
+            and not is_vendored(dirpath, d)
             and (
                 d not in SKIP_DIRS and d != ".github"
                 if exclusion is None
@@ -210,7 +214,7 @@ def collect_projects(
             key = tuple(normalize(loader.cwd / f) for f in files)
             projects[key] = load(key, False)
         if not paths:
-            return list(projects.values()), missing
+            return _one_run(projects), missing
     if stdin is not None:  # the buffer alone, with its project on disk
         targets = Targets()
         targets.add_named(stdin)
@@ -245,7 +249,18 @@ def collect_projects(
             else:
                 ignore = loader.ignore_file(path)
                 projects[(path,)] = Project(directory=path.parent, ignores=[ignore])
-    return list(projects.values()), missing
+    return _one_run(projects), missing
+
+
+def _one_run(projects: dict[tuple[Path, ...], Project]) -> list[Project]:
+    """The projects of this run, each knowing the others (`Project.run`: the images
+    another compose file of the repository builds, model.own_images)."""
+    from compose_lint.model import Run
+
+    run = Run(list(projects.values()))
+    for project in run.projects:
+        project.run = run
+    return run.projects
 
 
 def _layered_on_another(

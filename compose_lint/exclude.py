@@ -240,3 +240,27 @@ class Exclusion:
 
 def is_virtualenv(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
+
+
+def is_vendored(parent: str, name: str) -> bool:
+    """Whether the folder `name` in `parent` holds third-party code a package manager
+    copied there, by what that manager leaves behind (a bare name proves nothing: a
+    repository may keep its own files in `vendor/`):
+
+    - Go: `vendor/` holding `modules.txt` (`go mod vendor` writes it), or beside `go.mod`;
+    - PHP: `vendor/` holding `autoload.php` (Composer writes it), or beside `composer.json`;
+    - Ruby: `vendor/bundle/` holding `ruby/` (Bundler's `<version>/gems` layout), or in
+      a `vendor/` beside `Gemfile`.
+    """
+    folder = os.path.join(parent, name)
+    if name == "vendor":
+        return any(
+            os.path.isfile(os.path.join(folder, marker))
+            for marker in ("modules.txt", "autoload.php")
+        ) or any(os.path.isfile(os.path.join(parent, m)) for m in ("go.mod", "composer.json"))
+    if name == "bundle" and os.path.basename(parent) == "vendor":
+        above = os.path.dirname(parent)
+        return os.path.isdir(os.path.join(folder, "ruby")) or os.path.isfile(
+            os.path.join(above, "Gemfile")
+        )
+    return False

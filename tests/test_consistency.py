@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import catches, catches_not, shared_path
+from conftest import catches, catches_not, rule_findings, shared_path
 
 from compose_lint.engine import Options, run
 
@@ -358,6 +358,34 @@ def test_cl502_globs_like_docker() -> None:
     catches_not("CL502", **cl502("FROM python:3.12\nCOPY [!a]pp.py /app/\n"))
     catches("CL502", **cl502("FROM python:3.12\nCOPY [!x]pp.py /app/\n"), at="Dockerfile:2:6")
     catches_not("CL502", **cl502("FROM python:3.12\nCOPY [^x]pp.py /app/\n"))
+
+
+def test_cl502_a_git_ignored_build_output_is_a_setup_step() -> None:
+    # A jar that `mvn package` writes into the git-ignored target/ before
+    # `docker compose build`: missing on a fresh clone, but the repository's flow.
+    dockerfile = "FROM eclipse-temurin:21-jre\nCOPY target/app.jar /app/\nCOPY build/*.jar /x/\n"
+    project = cl502(dockerfile, **{".gitignore": "target/\nbuild/\n"})
+    catches_not("CL502", **project)
+    found = rule_findings("CL502", **project, options={"setup-steps": True})
+    assert [str(f.severity) for f in found] == ["info", "info"]  # type: ignore[attr-defined]
+    assert "git-ignored" in found[0].message  # type: ignore[attr-defined]
+    assert "a local build or setup step makes it" in found[0].message  # type: ignore[attr-defined]
+    # the near miss: nothing ignores the folder, so the missing jar is a mistake
+    catches("CL502", **cl502(dockerfile), at=["Dockerfile:2:6", "Dockerfile:3:6"])
+
+
+def test_cl502_a_file_made_from_a_template_is_a_setup_step() -> None:
+    dockerfile = "FROM node:22-alpine\nCOPY .env .\n"
+    catches_not("CL502", **cl502(dockerfile, **{".env.example": "PORT=3000\n"}))
+    catches_not("CL502", **cl502(dockerfile, **{".gitignore": "*.env\n"}))
+    found = rule_findings(
+        "CL502", **cl502(dockerfile, **{".env.example": "A=1\n"}), options={"setup-steps": True}
+    )
+    assert len(found) == 1 and "from .env.example" in found[0].message  # type: ignore[attr-defined]
+    catches("CL502", **cl502(dockerfile), at="Dockerfile:2:6")
+    # excluded by .dockerignore is not a setup step: no local step sends it
+    ignored = cl502("FROM python:3.12\nCOPY app.py .\n", **{".gitignore": "app.py\n"})
+    catches("CL502", **ignored, dockerignore="app.py\n", at="Dockerfile:2:6")
 
 
 # -- CL503 dependencies-not-installed -------------------------------------------------

@@ -61,3 +61,65 @@ def test_default_excludes_apply_to_a_tree_outside_where_the_run_started(tmp_path
     for cwd in (start, repo):
         result = run([str(repo)], Options(isolated=True), cwd=cwd)
         assert not any(".github" in p or "node_modules" in p for p in result.files), result.files
+
+
+VENDORED_BUILD = "services:\n  redis:\n    build:\n      context: e2e\n"
+
+
+@pytest.mark.parametrize(
+    ("layout", "vendored"),
+    [
+        # Go: `go mod vendor` writes vendor/modules.txt; Go reads vendor/ beside go.mod
+        (
+            {"backend/vendor/modules.txt": "# github.com/y/z v1.0.0\n"},
+            "backend/vendor/github.com/y/z",
+        ),
+        ({"backend/go.mod": "module x\n"}, "backend/vendor/github.com/y/z"),
+        # PHP: Composer writes vendor/autoload.php, beside composer.json
+        ({"web/vendor/autoload.php": "<?php\n"}, "web/vendor/acme/pkg"),
+        ({"web/composer.json": "{}\n"}, "web/vendor/acme/pkg"),
+        # Ruby: Bundler installs gems under vendor/bundle/ruby/<version>/
+        (
+            {"vendor/bundle/ruby/3.3.0/specifications/z.gemspec": ""},
+            "vendor/bundle/ruby/3.3.0/gems/z",
+        ),
+        ({"Gemfile": "source 'https://rubygems.org'\n"}, "vendor/bundle/ruby/3.3.0/gems/z"),
+    ],
+)
+def test_vendored_third_party_code_is_not_searched(
+    tmp_path: Path, layout: dict[str, str], vendored: str
+) -> None:
+    """A compose file that a package manager copied into the tree with a dependency is
+    that dependency's, not an application of the repository (a Go module's test setup
+    under vendor/ builds Dockerfiles vendoring dropped). Named on the command line, the
+    folder is linted like any other."""
+    from compose_lint.engine import Options, run
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.29\n")
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    module = tmp_path / vendored
+    module.mkdir(parents=True)
+    (module / "docker-compose.yml").write_text(VENDORED_BUILD)
+    result = run([str(tmp_path)], Options(isolated=True), cwd=tmp_path)
+    assert result.files == {"compose.yaml"}
+    named = run([str(module)], Options(isolated=True, select=("CL504",)), cwd=tmp_path)
+    assert [f.code for f in named.findings] == ["CL504"]
+
+
+def test_a_folder_named_vendor_without_a_package_manager_is_searched(tmp_path: Path) -> None:
+    """The repository's own vendor/ (its deployment of a vendor's product, say) is
+    linted: only a package manager's marker says the code in it is someone else's."""
+    from compose_lint.engine import Options, run
+
+    (tmp_path / ".git").mkdir()
+    for folder in ("vendor/acme", "lib/vendor/bundle"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "compose.yaml").write_text(VENDORED_BUILD)
+    result = run([str(tmp_path)], Options(isolated=True, select=("CL504",)), cwd=tmp_path)
+    assert sorted(f.path for f in result.findings) == [
+        "lib/vendor/bundle/compose.yaml",
+        "vendor/acme/compose.yaml",
+    ]

@@ -66,6 +66,56 @@ def test_cl302_silent_for_the_projects_own_image_on_latest() -> None:
     catches("CL302", files={**layout, "shop/compose.yaml": other}, target="shop")
 
 
+def test_cl302_silent_for_an_image_another_compose_file_of_the_repository_builds() -> None:
+    # The deployment file pulls the images the build file produces (AppFlowy-Cloud):
+    # they are the repository's own, published by the people who push `latest`.
+    build = "services:\n  api:\n    build: .\n    image: acme/api:${API_TAG:-latest}\n"
+    deploy = "services:\n  api:\n    image: acme/api:${API_TAG:-latest}\n"
+    files = {"Dockerfile": APP, "deploy/compose.yaml": deploy}
+    catches_not("CL302", compose=build, files=files)
+    # the near miss: another publisher's image of the same name is pulled
+    other = deploy.replace("acme/api", "other/api")
+    catches("CL302", compose=build, files={**files, "deploy/compose.yaml": other})
+
+
+def test_cl302_silent_for_an_image_of_the_projects_own_namespace() -> None:
+    # The CI file builds two of the project's images; the deployment file also pulls
+    # others its maintainers publish in the same namespace (AppFlowy-Cloud's gotrue).
+    ci = "services:\n  api:\n    build: .\n    image: acme/api:${API_TAG:-latest}\n"
+    deploy = (
+        "services:\n  api:\n    image: acme/api:${API_TAG:-latest}\n"
+        "  auth:\n    image: acme/gotrue:${GOTRUE_VERSION:-latest}\n"
+    )
+    files = {"Dockerfile": APP, "ci/compose.yaml": ci}
+    catches_not("CL302", compose=deploy, files=files)
+    # the same name from another namespace is someone else's release channel
+    upstream = deploy.replace("acme/gotrue", "supabase/gotrue")
+    catches("CL302", compose=upstream, files=files, at="compose.yaml:5:12")
+    # a namespace shared only with an image the project pulls says nothing, nor does
+    # one shared with an image merely named like the checkout (an app store's folder)
+    store = (
+        "services:\n  app:\n    image: lscr.io/linuxserver/bookstack:26.05\n"
+        "  db:\n    image: lscr.io/linuxserver/mariadb\n"
+    )
+    layout = {"bookstack/.git/HEAD": "ref: refs/heads/main\n", "bookstack/compose.yaml": store}
+    catches("CL302", files=layout, target="bookstack", at="bookstack/compose.yaml:5:12")
+
+
+def test_cl302_silent_for_an_image_a_build_script_of_the_project_builds() -> None:
+    # atsea's Windows variant: build.ps1 runs `docker build -t atsea-db .` before
+    # `docker compose up`, so nothing is pulled and there is no registry tag to pin.
+    compose = "services:\n  db:\n    image: atsea-db\n  api:\n    image: atsea-api\n"
+    script = "cd database\ndocker build -t atsea-db-builder -f Dockerfile.builder .\n"
+    script += "docker build -t atsea-db .\n"
+    files = {"build.ps1": script}
+    catches("CL302", compose=compose, files=files, at="compose.yaml:5:12")  # atsea-api
+    sh = {"build.sh": "#!/bin/sh\ndocker build --tag atsea-api:dev .\n", **files}
+    catches_not("CL302", compose=compose, files=sh)
+    # a name the script builds only from a variable, or only mentions, proves nothing
+    loose = {"build.sh": 'docker build -t "$NAME" .\necho docker build -t atsea-api\n', **files}
+    catches("CL302", compose=compose, files=loose, at="compose.yaml:5:12")
+
+
 def test_cl302_silent_in_a_dockerfile_only_local_services_build() -> None:
     compose = "services:\n  sut:\n    build: .\n    profiles: [test]\n"
     catches_not("CL302", compose=compose, dockerfile='FROM python\nCMD ["pytest"]\n')

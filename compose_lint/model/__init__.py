@@ -212,6 +212,16 @@ class ModelProblem(NamedTuple):
     where: Location | None = None  # set when it lies in an included project's files
 
 
+@dataclass(eq=False)
+class Run:
+    """The projects linted together: what a fact about a whole repository reads (the
+    images its other compose files build, model.own_images), worked out once per run
+    in `cache`."""
+
+    projects: list[Project]
+    cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+
 @dataclass
 class Project:
     """One compose application (its files merged) or a lone Dockerfile, and
@@ -228,6 +238,8 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)  # the project's .env file
     # facts derived from the project, each worked out once (model.cache.per_project)
     cache: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    # the run this project is linted in, shared by all its projects (set by discovery)
+    run: Run | None = field(default=None, repr=False, compare=False)
 
     def sources(self) -> list[ComposeFile | DockerfileSource | IgnoreSource]:
         """Every file of the project."""

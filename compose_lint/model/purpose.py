@@ -35,11 +35,12 @@ Public names
   compose file builds it here (its image is pushed from CI).
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
-- `own_image(project, repository)`: the image is the one this project publishes, by
-  its name: a part of the repository path is the project tree's folder name
+- `own_image(project, image)`: the image is one this project publishes: a part of
+  the repository path is the project tree's folder name
   (`ghcr.io/umami-software/umami` in a checkout named `umami`), alone or before a `_`
-  or `-` (`samples/shop_vote` in `shop`). Its `latest` is the project's release
-  channel, chosen by the people who push it.
+  or `-` (`samples/shop_vote` in `shop`); or the repository builds it, or it lies in
+  the namespace of an image the repository builds (`model.own_images`). Its `latest`
+  is the project's release channel, chosen by the people who push it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ from compose_lint.model import (
     YamlPath,
 )
 from compose_lint.model.image import ProjectImage
+from compose_lint.model.imageref import ImageRef, parse_image
+from compose_lint.model.own_images import image_key, namespace, repository_builds
 
 _WORDS = re.compile(r"[.\-_]+")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -277,10 +280,25 @@ def image_use(project: Project, image: ProjectImage) -> Use | None:
     return None
 
 
-def own_image(project: Project, repository: str) -> bool:
-    """Whether `repository` (an image's path without registry or tag) names the image
-    this project publishes: one of its parts is the project tree's folder name, alone
-    or followed by `_`/`-` and more (`shop_vote`), compared without punctuation."""
+def own_image(project: Project, image: ImageRef | str) -> bool:
+    """Whether `image` (a reference, or an image's path without registry or tag) is
+    one this project's repository publishes: it is named like the project tree's
+    folder (one of its parts is the folder name, alone or followed by `_`/`-` and
+    more, `shop_vote`, compared without punctuation), the repository builds it, or
+    it lies in the namespace of an image the repository builds (`model.own_images`).
+    A name like the folder lends no namespace: an app store's `bookstack/` folder
+    pulls `linuxserver/bookstack` beside `linuxserver/mariadb`, both someone else's."""
+    ref = parse_image(image) if isinstance(image, str) else image
+    if ref is None:
+        return False
+    if _named_like_tree(project, ref.repository) or image_key(ref) in repository_builds(project):
+        return True
+    space = namespace(ref)
+    return space is not None and space in {namespace(k) for k in repository_builds(project)}
+
+
+def _named_like_tree(project: Project, repository: str) -> bool:
+    """A part of `repository` is the project tree's folder name (see `own_image`)."""
     tree = git_root(project.directory) or project.directory
     folder = _NOT_NAME.sub("", tree.name.lower())
     if len(folder) < 3:

@@ -1,10 +1,10 @@
 """CL143 missing-env-file: a service's `env_file:` names a file that does not exist and
 is not marked `required: false`, so Compose refuses to start the project.
 
-When the file is a setup step rather than a mistake — a template beside it
-(`.env.prod-sample`, `app.env.example`) or a `.gitignore` that keeps it out of the
-repository — it is the repository's intended flow, so it is reported only with the
-option `setup-steps` (at info level, saying how to create it)."""
+When the file is a setup step rather than a mistake (`model.setup_steps`: a template
+beside it, `.env.prod-sample`, `app.env.example`, or a `.gitignore` that keeps it out
+of the repository), it is the repository's intended flow, so it is reported only with
+the option `setup-steps` (at info level, saying how to create it)."""
 
 from __future__ import annotations
 
@@ -13,32 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from compose_lint.exclude import Exclusion
 from compose_lint.findings import Location, Severity
 from compose_lint.load.files import stat_kind
 from compose_lint.model import Project, Service
-from compose_lint.model.secrets import is_env_template
+from compose_lint.model.setup_steps import setup_step
 from compose_lint.model.values import is_false, resolved
 from compose_lint.registry import Found, rule
 
 SETUP_STEPS = "setup-steps"  # also report env files that a template or .gitignore explains
-
-
-def _template_beside(path: Path) -> str | None:
-    """A template of `path` in its folder (`.env.prod-sample` for `.env.prod`)."""
-    try:
-        names = sorted(p.name for p in path.parent.iterdir())
-    except OSError:
-        return None
-    candidates = [
-        n
-        for n in names
-        if n.startswith(path.name)
-        and n != path.name
-        and n[len(path.name)] in ".-_"
-        and is_env_template(n)
-    ]
-    return min(candidates, key=len) if candidates else None
 
 
 def _entries(service: Service, env: dict[str, str]) -> list[tuple[tuple[str | int, ...], str]]:
@@ -71,7 +53,6 @@ def _entries(service: Service, env: dict[str, str]) -> list[tuple[tuple[str | in
 )
 def missing_env_file(project: Project, options: Mapping[str, Any]) -> Found:
     setup_steps = bool(options.get(SETUP_STEPS, False))
-    gitignore = Exclusion(lambda _: (), lambda _: True)
     missing: dict[Path, tuple[Location, str, list[str]]] = {}  # once per file
     for service in project.services:
         for path, written in _entries(service, project.env):
@@ -86,20 +67,15 @@ def missing_env_file(project: Project, options: Mapping[str, Any]) -> Found:
             entry[2].append(service.name)
     for file, (where, text, names) in missing.items():
         who = _services(names)
-        template = _template_beside(file)
-        if template is not None or gitignore.walked(file, False):
+        step = setup_step(project, file)
+        if step is not None:
             if not setup_steps:
                 continue  # the documented way to start: create it from the template
-            source = (
-                f"from {template} beside it"
-                if template
-                else "(it is git-ignored: each checkout makes its own)"
-            )
             yield (
                 where,
                 f"{who} {'reads' if len(names) == 1 else 'read'} env file {text}, which does not "
                 f"exist yet, so Compose refuses to start until it does: a setup step; create it "
-                f"{source}",
+                f"{step.how}",
                 Severity.INFO,
             )
             continue

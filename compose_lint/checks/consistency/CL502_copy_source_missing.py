@@ -4,15 +4,21 @@ Only the stages a build runs are looked at (`build.target`, else the last stage,
 `FROM <stage>` chain below it and the stages it copies or mounts from), with ARG and
 ENV values substituted the way the builder does; a source whose value stays unknown,
 a glob past the listing caps or a Windows path keeps the rule silent.
+
+A missing source that a local step makes (`model.setup_steps`: the repository's
+`.gitignore` leaves it or a folder above it out, as with the jars `mvn package` writes
+into `target/`, or a template of it lies beside it) is the repository's intended
+flow: reported only with the option `setup-steps`, at info level, as CL143 does.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from compose_lint.findings import Location, Severity
+from compose_lint.findings import Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Build, Project
 from compose_lint.model.context import (
@@ -24,7 +30,10 @@ from compose_lint.model.context import (
 )
 from compose_lint.model.image import Step
 from compose_lint.model.imageref import is_remote_source
+from compose_lint.model.setup_steps import SetupStep, setup_step
 from compose_lint.registry import Found, rule
+
+SETUP_STEPS = "setup-steps"  # also report sources a local step makes, at info level
 
 
 class _Source(NamedTuple):
@@ -34,19 +43,41 @@ class _Source(NamedTuple):
     column: int
 
 
+class _Problem(NamedTuple):
+    message: str
+    step: SetupStep | None = None  # a local step makes the source: not a mistake
+
+
 def _outside(rel: str) -> bool:
     return rel == ".." or rel.startswith("../")
 
 
+def _setup_step(project: Project, context: BuildContext, rel: str) -> SetupStep | None:
+    """The setup step that makes the missing `rel` of the context, or None."""
+    return None if context.root is None else setup_step(project, Path(context.root, rel))
+
+
+def _made_later(shown: str, where: str, step: SetupStep) -> _Problem:
+    if step.template is not None:
+        how = f"a setup step: create it {step.how} before building"
+    else:
+        how = (
+            "it is git-ignored, so a local build or setup step makes it (a build tool's "
+            "output, a file each checkout creates); the build fails here until that step "
+            "has run"
+        )
+    return _Problem(f"{shown} does not exist yet in {where}: {how}", step)
+
+
 def _source_problem(
-    build: Build, context: BuildContext, source: _Source, is_add: bool
-) -> str | None:
+    project: Project, build: Build, context: BuildContext, source: _Source, is_add: bool
+) -> _Problem | None:
     """Why this COPY/ADD source breaks the build, or None."""
     text = source.text
     if is_remote_source(text):
         if is_add:
             return None
-        return (
+        return _Problem(
             f'COPY cannot fetch "{text}": it only copies files from the build context; '
             "use ADD for a URL, or download it in a RUN step"
         )
@@ -54,7 +85,7 @@ def _source_problem(
     shown = f'"{text}"' if source.written == text else f'"{source.written}" (= "{text}")'
     where = f'the build context "{context_display(build)}"'
     if _outside(rel):
-        return (
+        return _Problem(
             f"{shown} is outside {where}: COPY and ADD only see files inside the context; "
             "widen build.context to a folder that holds both and adjust the path, "
             "or name the folder in build.additional_contexts and use COPY --from"
@@ -62,13 +93,16 @@ def _source_problem(
     if rel == "." or "\\" in rel or has_wildcards(rel):
         return None  # the whole context, a Windows path, or a glob (judged per instruction)
     if not context.exists(rel):
+        step = _setup_step(project, context, rel)
+        if step is not None:
+            return _made_later(shown, where, step)
         close = context.close_names(rel)
         hint = (
             f' (did you mean "{posixpath.join(posixpath.dirname(rel), close[0])}"?)'
             if close
             else ""
         )
-        return (
+        return _Problem(
             f"{shown} does not exist in {where}{hint}, so the build fails here; "
             "create it or correct the path (it is relative to the context, not to the Dockerfile)"
         )
@@ -77,7 +111,7 @@ def _source_problem(
         return None
     if context.has_exceptions and context.root is not None and (context.root / rel).is_dir():
         return None  # an exception may send part of the folder
-    return (
+    return _Problem(
         f"{shown} is excluded from {where} by {build.ignore.display} line {pattern.line} "
         f'("{pattern.text}"), so the build fails here; '
         f'remove that pattern or add an exception line "!{rel}" after it'
@@ -85,8 +119,8 @@ def _source_problem(
 
 
 def _glob_problem(
-    build: Build, context: BuildContext, sources: list[_Source]
-) -> tuple[_Source, str] | None:
+    project: Project, build: Build, context: BuildContext, sources: list[_Source]
+) -> tuple[_Source, _Problem] | None:
     """A wildcard source that fails the build: its fixed folder is missing, or every
     source of the instruction is a wildcard and none matches a file that is sent."""
     wildcards = [s for s in sources if has_wildcards(s.text) and "$" not in s.text]
@@ -94,6 +128,7 @@ def _glob_problem(
         return None
     where = f'the build context "{context_display(build)}"'
     empty: list[_Source] = []
+    later: list[SetupStep | None] = []  # for each of `empty`: a local step makes it
     for source in wildcards:
         rel = posixpath.normpath(source.text.lstrip("/") or ".")
         if _outside(rel):
@@ -102,15 +137,21 @@ def _glob_problem(
         if found.truncated:
             return None
         if found.missing_dir is not None:
-            return source, (
+            step = _setup_step(project, context, rel)
+            if step is not None:
+                return source, _made_later(f'"{source.text}"', where, step)
+            return source, _Problem(
                 f'"{source.text}": the folder "{found.missing_dir}" does not exist in {where}, '
                 "so the build fails here; create it or correct the path"
             )
         if all(context.excluded(m) for m in found.matches):
             empty.append(source)
+            later.append(None if found.matches else _setup_step(project, context, rel))
     if empty and len(empty) == len(sources):
         names = ", ".join(f'"{s.text}"' for s in empty)
-        return empty[0], (
+        if later[0] is not None and all(later):
+            return empty[0], _made_later(names, where, later[0])
+        return empty[0], _Problem(
             f"{names} matches no file in {where} (after .dockerignore), so this instruction "
             "copies nothing (the classic builder fails on it); fix the pattern or add the files"
         )
@@ -118,14 +159,15 @@ def _glob_problem(
 
 
 def _step_findings(
-    build: Build, context: BuildContext, step: Step
-) -> Iterator[tuple[Location, str]]:
+    project: Project, build: Build, context: BuildContext, step: Step, setup_steps: bool
+) -> Found:
     instruction = step.instruction
     copy = instruction.copy
     if copy is None or instruction.flag("from") is not None:
         return
     exec_form = instruction.json_args is not None
     resolved: list[_Source] = []
+    problems: list[tuple[_Source, _Problem]] = []
     for word in copy.files:
         text: str | None = word.text
         if text is not None and "$" in text:
@@ -135,14 +177,19 @@ def _step_findings(
         inside = exec_form and (word.line, word.column) != (instruction.line, instruction.column)
         source = _Source(text, word.text, word.line, word.column + inside)  # past the quote
         resolved.append(source)
-        problem = _source_problem(build, context, source, instruction.keyword == "ADD")
+        problem = _source_problem(project, build, context, source, instruction.keyword == "ADD")
         if problem is not None:
-            yield dockerfile_location(build, source.line, source.column), problem
+            problems.append((source, problem))
     if len(resolved) == len(copy.files):
-        found = _glob_problem(build, context, resolved)
+        found = _glob_problem(project, build, context, resolved)
         if found is not None:
-            source, problem = found
-            yield dockerfile_location(build, source.line, source.column), problem
+            problems.append(found)
+    for source, problem in problems:
+        where = dockerfile_location(build, source.line, source.column)
+        if problem.step is None:
+            yield where, problem.message
+        elif setup_steps:
+            yield where, problem.message, Severity.INFO
 
 
 @rule(
@@ -151,8 +198,10 @@ def _step_findings(
     Severity.ERROR,
     "A COPY or ADD source is missing from the build context, outside it, or excluded by "
     ".dockerignore.",
+    options={SETUP_STEPS: "bool"},
 )
-def copy_source_missing(project: Project) -> Found:
+def copy_source_missing(project: Project, options: Mapping[str, Any]) -> Found:
+    setup_steps = bool(options.get(SETUP_STEPS, False))
     # a Dockerfile built by several services gives the same finding more than once:
     # the engine reports each finding once
     for build, image, built, context in local_builds(project):
@@ -161,4 +210,4 @@ def copy_source_missing(project: Project) -> Found:
             for step in resolver.steps(stage):
                 if step.stage is not stage or step.instruction.keyword not in ("COPY", "ADD"):
                     continue
-                yield from _step_findings(build, context, step)
+                yield from _step_findings(project, build, context, step, setup_steps)

@@ -3,7 +3,9 @@
 Silent where pinning is not worth a line: what is plainly for local use
 (`model.purpose.image_use`: a test runner, a mail catcher the
 development override adds, a service behind a profile) and the project's own
-published image (`model.purpose.own_image`), whose `latest` its maintainers push."""
+image (`model.purpose.own_image`: named like the checkout, built by a compose file or
+a script of the repository, or in the namespace of one it builds), whose `latest` its
+maintainers push."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
             continue
         if ref.tag is not None and ref.tag != "latest":
             continue
-        if image_use(project, image) is not None or own_image(project, ref.repository):
+        if image_use(project, image) is not None or own_image(project, ref):
             continue
         what = 'has no tag, so it pulls "latest"' if ref.tag is None else 'uses the "latest" tag'
         name = repository_as_written(ref)
