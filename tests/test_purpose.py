@@ -129,3 +129,22 @@ def test_datastore_families(reference: str, family: str | None) -> None:
 
     found = datastore(reference)
     assert (found.family if found is not None else None) == family
+
+
+def test_a_compose_file_whose_opening_comment_says_development() -> None:
+    from conftest import catches, catches_not
+
+    compose = (
+        "services:\n  web:\n    image: shop/web:1.4\n    ports: ['8000:8000']\n"
+        "  email:\n    image: maildev/maildev\n    ports: ['1080:1080']\n"
+    )
+    catches("CL302", compose=compose, at="compose.yaml:6:12")
+    header = (
+        "# This configuration file is for the **development** setup.\n# For production see docs.\n"
+    )
+    catches_not("CL302", compose=header + compose)
+    # a comment further down, or one that only mentions development, says nothing
+    catches("CL302", compose=compose + "# for development\n", at="compose.yaml:6:12")
+    catches(
+        "CL302", compose="# Development images are built by CI\n" + compose, at="compose.yaml:7:12"
+    )

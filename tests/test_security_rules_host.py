@@ -292,6 +292,19 @@ def test_unpublished_or_local_datastores() -> None:
     )
 
 
+def test_a_passwordless_datastore_is_reported_in_a_development_file_too() -> None:
+    # the override publishes a database that takes no password: open to the network
+    trust = svc("environment:", "  POSTGRES_HOST_AUTH_METHOD: trust", image="postgres", name="db")
+    override = {"compose.override.yaml": "services:\n  db:\n    ports: ['5432:5432']\n"}
+    (message,) = catches("CL209", compose=trust, files=override, at="compose.override.yaml:3:13")
+    assert "without a password (POSTGRES_HOST_AUTH_METHOD=trust)" in message
+    catches_not(
+        "CL209",
+        compose=trust.replace("trust", "scram-sha-256"),
+        files=override,
+    )
+
+
 # -- CL214 root-user-override -------------------------------------------------------------
 
 BUILT = "services:\n  app:\n    build: .\n    user: {user}\n"

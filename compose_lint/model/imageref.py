@@ -6,6 +6,7 @@ an image is (`datastore`: a database, cache or broker, from data/datastores.json
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import NamedTuple
 
@@ -115,6 +116,17 @@ def _datastore_names() -> tuple[dict[str, Datastore], dict[str, Datastore]]:
         repositories.update((str(r).lower(), store) for r in entry.get("repositories", []))
         names.update((str(n).lower(), store) for n in entry.get("names", []))
     return repositories, names
+
+
+def passwordless(environment: Iterable[tuple[str, str | None]]) -> str | None:
+    """The setting among `environment` (name, value) with which a data store accepts
+    connections without a password (`POSTGRES_HOST_AUTH_METHOD=trust`; data/datastores.json),
+    as `NAME=value`, or None."""
+    settings: dict[str, list[str]] = data.load("datastores.json")["passwordless"]["settings"]
+    for name, value in environment:
+        if value is not None and value.strip().lower() in settings.get(name, ()):
+            return f"{name}={value.strip()}"
+    return None
 
 
 def datastore(reference: str | None) -> Datastore | None:

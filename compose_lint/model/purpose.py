@@ -87,6 +87,7 @@ class _Words(NamedTuple):
     stages: tuple[tuple[Use, frozenset[str]], ...]
     production: frozenset[str]
     retired_profiles: frozenset[str]
+    development_headers: tuple[str, ...]
 
 
 @cache
@@ -105,6 +106,7 @@ def _words() -> _Words:
         stages=tuple((u, words(table["local_stage_words"][u.value])) for u in uses),
         production=words(table["production_words"]),
         retired_profiles=words(table["retired_profile_words"]),
+        development_headers=tuple(str(p) for p in table["development_header_phrases"]),
     )
 
 
@@ -181,9 +183,37 @@ def _production_sibling(path: Path) -> bool:
 
 
 def _development_file(file: ComposeFile) -> bool:
-    """The automatic override file (Compose applies it to local runs), or a file with
-    a production sibling (`compose.yml` beside `compose.prod.yml`)."""
-    return bool(_OVERRIDE.match(file.path.name)) or _production_sibling(file.path)
+    """The automatic override file (Compose applies it to local runs), a file with a
+    production sibling (`compose.yml` beside `compose.prod.yml`), or one whose opening
+    comment says it is the development setup."""
+    return (
+        bool(_OVERRIDE.match(file.path.name))
+        or _production_sibling(file.path)
+        or _says_development(file.text)
+    )
+
+
+_NOT_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def _says_development(text: str) -> bool:
+    """Whether the comment lines before the first key of `text` say it is for development
+    ("This configuration file is for the development setup"; data/purpose.json)."""
+    header: list[str] = []
+    for line in text[:_HEADER_CHARS].splitlines()[:_HEADER_LINES]:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            header.append(stripped.lstrip("#"))
+        elif stripped and stripped != "---":
+            break
+    if not header:
+        return False
+    said = " " + _NOT_WORDS.sub(" ", " ".join(header).lower()) + " "
+    return any(f" {phrase} " in said for phrase in _words().development_headers)
+
+
+_HEADER_LINES = 30
+_HEADER_CHARS = 4096
 
 
 def stage_use(build: Build) -> Use | None:

@@ -5,7 +5,9 @@ What the image is comes from `model.imageref.datastore` (data/datastores.json), 
 pulled `image:` or the base image a build starts from; where a port binds from
 `model.values.every_interface` (a host address, 127.0.0.1 or `::1`, or one chosen by
 a variable, is left alone). Nothing when the service publishes nothing
-(`ServiceFacts.publishes`: host network, another container's network).
+(`ServiceFacts.publishes`: host network, another container's network), nor in a file
+for development or tests, unless the store is set to need no password
+(`POSTGRES_HOST_AUTH_METHOD=trust`): then anyone on the network gets in.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from compose_lint.findings import Severity
 from compose_lint.model import Port, Project, Service
 from compose_lint.model.image import image_of
-from compose_lint.model.imageref import datastore
+from compose_lint.model.imageref import datastore, passwordless
 from compose_lint.model.purpose import written_use
 from compose_lint.model.services import facts, once
 from compose_lint.model.values import every_interface
@@ -49,15 +51,24 @@ def _findings(project: Project) -> Found:
         store = datastore(_reference(service))
         if store is None or not facts(project, service).publishes:
             continue
+        # without a password, the store is open to the network in a development file too
+        open_with = passwordless((e.name, e.value) for e in service.environment)
         for port in service.ports:
-            if every_interface(port.host_ip) is not True or written_use(service, port.path):
+            if every_interface(port.host_ip) is not True:
+                continue
+            if open_with is None and written_use(service, port.path):
                 continue
             host = f"127.0.0.1:{_written(port)}"
+            reach = (
+                f"where anyone who reaches the host gets in without a password ({open_with})"
+                if open_with
+                else "where anyone who reaches the host can try to log in"
+            )
             yield (
                 service.file.loc(port.path),
                 f'service "{service.name}" publishes port {port.target} of its '
-                f"{store.what} on every interface of the host, where anyone who reaches "
-                "the host can try to log in (published ports also pass host firewalls "
+                f"{store.what} on every interface of the host, {reach} "
+                "(published ports also pass host firewalls "
                 f'such as ufw); bind it to the loopback address ("{host}") if only this '
                 'host needs it, or remove "ports:" if only the project\'s services use it '
                 f'(they reach it as "{service.name}:{port.target}")',
