@@ -562,6 +562,19 @@ def test_cl503_install_order_fine(dockerfile: str) -> None:
     catches_not("CL503", **cl503(dockerfile, **PY))
 
 
+def test_cl503_an_earlier_build_step_may_write_the_manifest() -> None:
+    # the build writes /out/api/package.json; the install in that folder has it
+    built = (
+        "FROM node:22\nWORKDIR /src\nCOPY package*.json server.js ./\nRUN npm run build\n"
+        "WORKDIR /out/api\nCOPY package-lock.json ./\nRUN npm install\nCOPY package.json ./\n"
+    )
+    catches_not("CL503", **cl503(built, **NODE))
+    catches_not("CL503", **cl503(built.replace("npm run build", "make dist"), **NODE))
+    # an earlier RUN that only installs system packages writes no manifest
+    apt = built.replace("npm run build", "apt-get update && apt-get install -y git")
+    catches("CL503", **cl503(apt, **NODE), at="Dockerfile:7:1")
+
+
 def test_cl503_npm_ci_before_package_json() -> None:
     dockerfile = "FROM node:22\nWORKDIR /app\nRUN npm ci\nCOPY package*.json ./\n"
     [message] = catches("CL503", **cl503(dockerfile, **NODE), at="Dockerfile:3:1")

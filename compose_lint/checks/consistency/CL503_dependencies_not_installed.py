@@ -68,6 +68,7 @@ _PYTHON_PROGRAMS = frozenset(
 _NODE_PROGRAMS = frozenset(
     {"node", "nodejs", "npm", "npx", "yarn", "pnpm", "bun", "nodemon", "pm2", "next", "ng"}
 )
+_SCRIPT_RUNNERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 _FETCHERS = frozenset({"git", "wget", "curl", "svn", "hg", "rsync", "scp", "tar", "unzip"})
 _ARCHIVE = re.compile(r"\.(tar|tgz|gz|bz2|xz)")
 
@@ -163,6 +164,7 @@ class _Commands:
     mentions: set[str] = field(default_factory=set)  # basenames of every other word
     fetches: bool = False  # git clone, curl, tar...: files may appear from elsewhere
     opaque: bool = False  # runs a script or a make target: it may install anything
+    builds: bool = False  # runs a project script (`npm run build`): it may write any file
     produced: bool = False  # a manifest's name was mentioned, or something fetched
 
 
@@ -207,6 +209,8 @@ def _analyse(facts: Iterable[_Fact], cwd: str | None, found: _Commands) -> None:
             found.opaque = True
         if program in _FETCHERS:
             found.fetches = found.produced = True
+        if program in _SCRIPT_RUNNERS and len(words) > 1 and words[1] in ("run", "run-script"):
+            found.builds = True
         if fact.install is not None:
             found.installs.append(_needs(fact.install, cwd, found.produced))
         else:
@@ -525,8 +529,8 @@ def _order_findings(
                 f'"{install.command}" needs {name}{folder}, but no COPY has put it there yet, '
                 f"so the install fails or installs nothing; {fix}",
             )
-        if found.fetches:
-            presence.unknown = True
+        if found.fetches or found.opaque or found.builds:
+            presence.unknown = True  # what it wrote is not known: a later install may have it
         presence.names.update(n for n in found.mentions if _manifest_ecosystem(n) is not None)
 
 
