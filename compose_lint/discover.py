@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compose_lint.exclude import is_vendored, is_virtualenv
+from compose_lint.exclude import is_tool_fragments, is_vendored, is_virtualenv
 from compose_lint.load.files import is_dir, normalize
 
 if TYPE_CHECKING:
@@ -83,9 +83,10 @@ def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
     A directory is searched for compose files; a file is taken whatever its
     name (a Dockerfile or .dockerignore by name, anything else as compose),
     unless an exclude pattern matches it. Without `exclusion`, the walk skips
-    SKIP_DIRS and `.github`; it never enters a virtualenv or a package manager's copy
-    of third-party code (`exclude.is_vendored`), but a folder named on the command
-    line is searched whatever it is."""
+    SKIP_DIRS and `.github`; it never enters a virtualenv, a package manager's copy
+    of third-party code (`exclude.is_vendored`) or a tool's compose fragments
+    (`exclude.is_tool_fragments`), but a folder named on the command line is searched
+    whatever it is."""
     targets = Targets()
     seen: set[Path] = set()
 
@@ -119,6 +120,7 @@ def _walk(root: Path, exclusion: Exclusion | None) -> list[Path]:
             for d in dirnames
             if not is_virtualenv(os.path.join(dirpath, d))
             and not is_vendored(dirpath, d)
+            and not is_tool_fragments(dirpath, d)
             and (
                 d not in SKIP_DIRS and d != ".github"
                 if exclusion is None

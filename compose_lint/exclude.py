@@ -264,3 +264,11 @@ def is_vendored(parent: str, name: str) -> bool:
             os.path.join(above, "Gemfile")
         )
     return False
+
+
+def is_tool_fragments(parent: str, name: str) -> bool:
+    """Whether the folder `name` in `parent` holds compose fragments a development tool
+    merges into a project it generates itself, never run on their own: DDEV's `.ddev/`
+    (with its `config.yaml`), whose `docker-compose.*.yaml` add-on files DDEV writes
+    and rewrites."""
+    return name == ".ddev" and os.path.isfile(os.path.join(parent, name, "config.yaml"))

@@ -123,3 +123,23 @@ def test_a_folder_named_vendor_without_a_package_manager_is_searched(tmp_path: P
         "lib/vendor/bundle/compose.yaml",
         "vendor/acme/compose.yaml",
     ]
+
+
+def test_ddev_fragments_are_not_searched(tmp_path: Path) -> None:
+    """DDEV merges the `docker-compose.*.yaml` of `.ddev/` into a project it generates;
+    they are never run on their own (and DDEV rewrites its add-on files). A `.ddev`
+    folder without DDEV's config.yaml is searched; named, the folder is linted."""
+    from compose_lint.engine import Options, run
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.29\n")
+    ddev = tmp_path / ".ddev"
+    ddev.mkdir()
+    (ddev / "docker-compose.redis.yaml").write_text("version: '3.6'\nservices:\n  redis: {}\n")
+    (ddev / "config.yaml").write_text("name: shop\ntype: php\n")
+    assert run([str(tmp_path)], Options(isolated=True), cwd=tmp_path).files == {"compose.yaml"}
+    named = run([str(ddev)], Options(isolated=True, select=("CL101",)), cwd=tmp_path)
+    assert [f.code for f in named.findings] == ["CL101"]
+    (ddev / "config.yaml").unlink()
+    again = run([str(tmp_path)], Options(isolated=True), cwd=tmp_path)
+    assert again.files == {"compose.yaml", ".ddev/docker-compose.redis.yaml"}
