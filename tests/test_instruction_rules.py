@@ -512,3 +512,20 @@ def test_cl320_reads_label_keys_not_text() -> None:
     text = 'LABEL description="see org.opencontainers.image.authors"\nMAINTAINER jane\n'
     [message] = rule_catches("CL320", dockerfile=text)
     assert "replace it with LABEL" in message
+
+
+def test_cl315_cmd_of_a_script_that_is_itself_the_long_running_shell() -> None:
+    # process.sh loops forever and execs nothing: in exec form its own shell is PID 1
+    # all the same, so the advice would change nothing
+    dockerfile = "FROM alpine:3.20\nCOPY process.sh /process.sh\nCMD /process.sh\n"
+    loop = "#!/bin/sh\nwhile true; do\n  echo waiting\n  sleep 1\ndone\n"
+    catches_not("CL315", compose=CL315_WEB, dockerfile=dockerfile, files={"process.sh": loop})
+    # a script that ends by exec-ing its server is helped by the exec form
+    execs = "#!/bin/sh\nset -e\nexec gunicorn app:app\n"
+    rule_catches(
+        "CL315",
+        compose=CL315_WEB,
+        dockerfile=dockerfile,
+        files={"process.sh": execs},
+        at="Dockerfile:3:1",
+    )

@@ -9,7 +9,8 @@ an exec-form ENTRYPOINT that starts with `tini` or `dumb-init` and runs CMD itse
 through an entrypoint script from the build context that ends in `exec "$@"`
 (`model.entrypoint`), or compose `init: true` on every service that builds it. Behind
 such a script without an init, the message says that the script's `exec "$@"` makes
-the shell PID 1.
+the shell PID 1. Nor when the CMD runs a shell script from the build context that never
+execs another program (a loop): its own shell is PID 1 in either form.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from typing import NamedTuple
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Instruction, Stage
 from compose_lint.model import Build, Project
-from compose_lint.model.commands import Command, shell_commands
+from compose_lint.model.commands import SHELLS, Command, basename, shell_commands
 from compose_lint.model.entrypoint import (
     EntrypointScript,
     entrypoint_script,
     skip_init,
     start_of,
+    started_script,
 )
 from compose_lint.model.image import (
     BuiltImage,
@@ -82,6 +84,19 @@ def _images_running(stage: Stage, builds: list[Build]) -> list[BuiltImage]:
         if image is not None and stage in image.chain:
             found.append(image)
     return found
+
+
+def _script_stays_pid1(image: BuiltImage) -> bool:
+    """Whether the image, without an ENTRYPOINT, runs a shell script from the context
+    that never execs another program (a `while true` loop): that shell is the process
+    stop signals reach in either form, so the exec form changes nothing (a `trap` in
+    the script would; CL516 speaks of a server such a script starts)."""
+    if image.entrypoint is not None:
+        return False
+    script = started_script(image)
+    if script is None or script.shebang is None or basename(script.shebang) not in SHELLS:
+        return False
+    return not any(c.words[:1] == ("exec",) for c in script.commands)
 
 
 def _compose_init(image: BuiltImage) -> bool:
@@ -214,6 +229,8 @@ def shell_form_cmd(project: Project) -> Found:
                         and not any(i.entrypoint is not None for i in images)
                     ):
                         continue  # docker-init is PID 1 and passes signals on
+                    if images and all(_script_stays_pid1(i) for i in images):
+                        continue  # the exec form would leave the script's own shell PID 1
                     handover = _handover(resolver, stage, images)
                     if handover is not None and handover.init:
                         continue  # an init is PID 1 and hands CMD on as the program
