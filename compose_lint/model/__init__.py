@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from compose_lint.findings import Location
+from compose_lint.load.files import git_root
 from compose_lint.load.merge import Merged
 from compose_lint.load.yaml import Mark, YamlDocument
 
@@ -240,6 +241,14 @@ class Project:
     cache: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
     # the run this project is linted in, shared by all its projects (set by discovery)
     run: Run | None = field(default=None, repr=False, compare=False)
+
+    def tree(self) -> Path:
+        """The repository the project is in (the nearest folder above it holding `.git`),
+        or else its own directory; the answers of a run are shared by its projects."""
+        known: dict[Path, Path | None] = (
+            self.run.cache.setdefault("git roots", {}) if self.run is not None else {}
+        )
+        return git_root(self.directory, known) or self.directory
 
     def sources(self) -> list[ComposeFile | DockerfileSource | IgnoreSource]:
         """Every file of the project."""

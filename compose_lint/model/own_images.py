@@ -37,7 +37,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from compose_lint.load.files import ReadError, git_root, read_text
+from compose_lint.load.files import ReadError, read_text
 from compose_lint.model import Project
 from compose_lint.model.cache import per_project
 from compose_lint.model.commands import basename, shell_commands, unwrap
@@ -68,7 +68,7 @@ def namespace(image: ImageRef | ImageKey) -> ImageKey | None:
 
 
 def _tree(project: Project) -> Path:
-    return git_root(project.directory) or project.directory
+    return project.tree()
 
 
 @per_project

@@ -53,7 +53,6 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from compose_lint import data
-from compose_lint.load.files import git_root
 from compose_lint.model import (
     Build,
     ComposeFile,
@@ -329,7 +328,7 @@ def own_image(project: Project, image: ImageRef | str) -> bool:
 
 def _named_like_tree(project: Project, repository: str) -> bool:
     """A part of `repository` is the project tree's folder name (see `own_image`)."""
-    tree = git_root(project.directory) or project.directory
+    tree = project.tree()
     folder = _NOT_NAME.sub("", tree.name.lower())
     if len(folder) < 3:
         return False  # "app", "x": too short to say anything

@@ -473,7 +473,7 @@ def env_files(project: Project) -> list[EnvFile]:
     """The env files of the project that exist and are not templates, each once: the
     `.env` beside the compose file, then every `env_file:` entry in service order."""
     from compose_lint.exclude import Exclusion
-    from compose_lint.load.files import ReadError, git_root, read_text, stat_kind
+    from compose_lint.load.files import ReadError, read_text, stat_kind
     from compose_lint.model.purpose import file_use, service_use
     from compose_lint.model.values import resolved
 
@@ -497,7 +497,7 @@ def env_files(project: Project) -> list[EnvFile]:
         if is_env_template(path.name) or stat_kind(path) is not None:
             continue
         if tree is None:
-            tree = os.path.realpath(git_root(project.directory) or project.directory)
+            tree = os.path.realpath(project.tree())
         if os.path.commonpath([tree, os.path.realpath(path)]) != tree:
             continue  # outside the project's tree: not read (as the loader does)
         try:

@@ -10,7 +10,7 @@ CL145's container variables) stay silent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Set
 
 from compose_lint.findings import Location, Severity
 from compose_lint.model import Project, Service, YamlPath
@@ -75,18 +75,18 @@ def _problem(found: list[Literal], source: str) -> str:
     )
 
 
-def _compose_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[Location, str]]:
+def _compose_findings(project: Project, elsewhere: _Names) -> Iterator[tuple[Location, str]]:
     by_path: dict[YamlPath, Service] = {s.path: s for s in project.services}
     reported: set[Location] = set()
     for compose in project.compose_files:
         env = compose.interpolation_env
         for path, text in compose.interpolated():
-            known = set(env) | elsewhere
+            known = set(env)
             service = by_path.get(tuple(path[:2])) if path[:1] == ("services",) else None
             if service is not None:
                 known |= {e.name for e in service.environment}
             key, value = _key_and_value(path, text)
-            found = literal_dollars(key, value, known)
+            found = literal_dollars(key, value, _Either(known, elsewhere))
             if not found:
                 continue
             where = compose.loc(path)
@@ -106,26 +106,49 @@ def _compose_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[L
 def dollar_cut_by_interpolation(project: Project) -> Found:
     # CL142 speaks of the env_file variables; a template (.env.example) names those
     # the author meant for Compose, in a checkout whose .env is not made yet
-    elsewhere = set(env_file_definitions(project)) | template_names(project)
+    # (worked out only once a `$` is found that they could explain: most projects have none)
+    elsewhere = _Names(lambda: set(env_file_definitions(project)) | template_names(project))
     yield from _compose_findings(project, elsewhere)
     yield from _env_file_findings(project, elsewhere)
 
 
-def _env_file_findings(project: Project, elsewhere: set[str]) -> Iterator[tuple[Location, str]]:
+class _Names:
+    """A set of names read only when first asked about."""
+
+    def __init__(self, read: Callable[[], Set[str]]) -> None:
+        self._read = read
+        self._names: Set[str] | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if self._names is None:
+            self._names = self._read()
+        return name in self._names
+
+
+class _Either:
+    """Names in `first` or in `second` (a `_Names` read only when `first` says no)."""
+
+    def __init__(self, first: Set[str], second: _Names) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.first or name in self.second
+
+
+def _env_file_findings(project: Project, elsewhere: _Names) -> Iterator[tuple[Location, str]]:
     """The `.env` and `env_file:` lines Compose interpolates while reading them: with
     the variables set above the line (and, for an env_file, those of `.env`). A `.env`
     value counts where a compose file uses it (other programs may read `.env` their
     own way); an env_file's always reaches the container."""
-    used = referenced_names(project)
     for file in env_files(project):
         above = set() if not file.services else set(project.env)
         source = f"above it in {file.display}" if not file.services else "in .env"
         for entry in env_file_entries(file.text):
-            found = literal_dollars(entry.name, entry.value, above | elsewhere)
+            found = literal_dollars(entry.name, entry.value, _Either(above, elsewhere))
             above.add(entry.name)
             if not entry.interpolated or not found:
                 continue
-            if not file.services and entry.name not in used:
+            if not file.services and entry.name not in referenced_names(project):
                 continue  # a .env value no compose file uses: its cut reaches nobody
             quoted = f"{entry.name}='...'"
             yield (
