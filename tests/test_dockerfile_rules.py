@@ -301,6 +301,28 @@ def test_cl304_entrypoint_script_found_through_env_and_a_directory_copy() -> Non
     catches_not("CL304", compose=WEB, dockerfile=dockerfile, files=files)
 
 
+def test_cl304_entrypoint_script_a_run_copies_from_the_context() -> None:
+    # ENTRYPOINT is a copy a RUN makes of the script COPY put in (dos2unix -n, cp):
+    # that copy is the script the container starts, and it steps down
+    files = {"docker/entry.sh": GOSU_ENTRYPOINT.format(dropper="gosu app")}
+    # (a folder copied over / afterwards does not hold the script)
+    files = {**files, "dump/seed.json": "{}\n"}
+    for run in ("dos2unix -n /entry.sh /entryx.sh", "cp /entry.sh /entryx.sh"):
+        dockerfile = (
+            "FROM python:3.13-slim\nRUN useradd app\nCOPY docker/entry.sh /entry.sh\n"
+            "ADD ./dump /\n"
+            f'RUN {run} && chmod +x /entryx.sh\nENTRYPOINT ["/entryx.sh"]\n'
+        )
+        catches_not("CL304", compose=WEB, dockerfile=dockerfile, files=files)
+    # a copy of a script that does not step down still runs as root
+    stays = {"docker/entry.sh": '#!/bin/sh\nexec "$@"\n'}
+    dockerfile = (
+        "FROM python:3.13-slim\nCOPY docker/entry.sh /entry.sh\n"
+        'RUN cp /entry.sh /entryx.sh\nENTRYPOINT ["/entryx.sh"]\nCMD ["python"]\n'
+    )
+    catches("CL304", compose=WEB, dockerfile=dockerfile, files=stays)
+
+
 def test_cl304_entrypoint_that_only_uses_gosu_for_a_side_task_still_runs_as_root() -> None:
     script = '#!/bin/sh\ngosu app ./migrate\nexec "$@"\n'
     dockerfile = (

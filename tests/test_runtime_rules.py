@@ -360,6 +360,13 @@ def test_cl514_near_misses() -> None:
     # a script the image only RUNs while building is not what it starts
     built = 'FROM python:3.13-slim\nCOPY start.sh /start.sh\nCMD ["python"]\n'
     catches_not("CL514", compose=WEB, dockerfile=built, files=crlf)
+    # started as the LF copy dos2unix -n makes of it
+    made = STARTS.replace(
+        'ENTRYPOINT ["/start.sh"]', 'RUN dos2unix -n /start.sh /run.sh\nENTRYPOINT ["/run.sh"]'
+    )
+    catches_not("CL514", compose=WEB, dockerfile=made, files=crlf)
+    # a plain cp keeps the CR LF
+    catches("CL514", compose=WEB, dockerfile=made.replace("dos2unix -n", "cp"), files=crlf)
 
 
 # --- CL507 healthcheck-tool-missing -----------------------------------------------------

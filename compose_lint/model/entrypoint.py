@@ -185,6 +185,7 @@ def start_of(image: BuiltImage) -> Start | None:
 def _source_for(image: BuiltImage, path: str) -> str | None:
     """The build-context path that the last COPY/ADD putting a file at `path` (in the
     image) copies from; None when no such copy from the local context is known."""
+    root = image.build.context if image.build is not None else None
     for step in reversed(image.steps):
         copy = step.instruction.copy
         if copy is None or copy.from_stage is not None:
@@ -210,7 +211,46 @@ def _source_for(image: BuiltImage, path: str) -> str | None:
                 rest = path[len(target.rstrip("/")) + 1 :]
                 if rest == posixpath.basename(cleaned):
                     return cleaned
-                return posixpath.normpath(posixpath.join(cleaned, rest))
+                inside = posixpath.normpath(posixpath.join(cleaned, rest))
+                if root is None or (root / inside).is_file():
+                    return inside
+                # (`ADD ./dump /` does not hold /init.sh: an earlier copy may)
+    return None
+
+
+# programs a RUN makes one file from another with (`cp /init.sh /start.sh`); dos2unix
+# also turns CR LF into LF
+_COPIERS = frozenset({"cp", "mv", "install", "dos2unix"})
+
+
+def _origin(image: BuiltImage, path: str, depth: int = 0) -> tuple[str, bool] | None:
+    """The build-context path the file at `path` comes from, and whether its line endings
+    were converted on the way: put there by a COPY/ADD, or made by a RUN from such a
+    file (`RUN dos2unix -n /init.sh /initx.sh`, `cp`, `mv`, `install`)."""
+    relpath = _source_for(image, path)
+    if relpath is not None:
+        return relpath, False
+    if depth > 2:
+        return None
+    for step in reversed(image.steps):
+        if step.instruction.keyword != "RUN":
+            continue
+        for command in shell_commands(step.instruction.args):
+            words = command.words
+            if not words or basename(words[0]) not in _COPIERS:
+                continue
+            operands = [w for w in words[1:] if not w.startswith("-")]
+            if len(operands) != 2 or "$" in "".join(operands):
+                continue
+            source, target = (
+                posixpath.normpath(posixpath.join(step.cwd, o)) if step.cwd.startswith("/") else o
+                for o in operands
+            )
+            if target != path or not source.startswith("/"):
+                continue
+            found = _origin(image, source, depth + 1)
+            if found is not None:
+                return found[0], found[1] or basename(words[0]) == "dos2unix"
     return None
 
 
@@ -312,10 +352,13 @@ def _script_at(image: BuiltImage, words: Sequence[str]) -> EntrypointScript | No
     if basename(program) in _SHELLS and len(words) > 1:
         program = words[1]  # ENTRYPOINT ["bash", "/entrypoint.sh"]
     for path in _candidates(image, program):
-        relpath = _source_for(image, path)
-        if relpath is None:
+        origin = _origin(image, path)
+        if origin is None:
             continue
+        relpath, converted = origin
         text = _read(root, relpath)
+        if text is not None and converted:
+            text = text.replace("\r\n", "\n")
         return _script(path, relpath, text) if text is not None else None
     return None
 
