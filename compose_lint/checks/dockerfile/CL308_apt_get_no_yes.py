@@ -52,8 +52,10 @@ def apt_get_no_yes(project: Project) -> Found:
             edit = add_option(run.source, run.instruction, call, "-y")
             yield (
                 run.at(command),
-                f'"{call.text}" without -y asks "Do you want to continue? [Y/n]", which a '
-                f'build cannot answer, so apt-get aborts; add -y: "apt-get {call.action} -y ..."',
+                f'"{call.text}" without -y asks "Do you want to continue? [Y/n]" as soon as '
+                "it must install or remove more than the packages named (a new dependency, "
+                "after a base image update too), which a build cannot answer, so apt-get "
+                f'aborts; add -y: "apt-get {call.action} -y ..."',
                 Fix(f'add -y to "{call.text}"', (edit,)) if edit is not None else None,
             )
 
