@@ -472,15 +472,14 @@ class EnvFile(NamedTuple):
 def env_files(project: Project) -> list[EnvFile]:
     """The env files of the project that exist and are not templates, each once: the
     `.env` beside the compose file, then every `env_file:` entry in service order."""
-    from compose_lint.exclude import Exclusion
     from compose_lint.load.files import ReadError, read_text, stat_kind
     from compose_lint.model.purpose import file_use, service_use
+    from compose_lint.model.setup_steps import git_ignored
     from compose_lint.model.values import resolved
 
     view = project.view
     if view is None:
         return []
-    gitignore = Exclusion(lambda _: (), lambda _: True)
     readers: dict[Path, list[Service]] = {project.directory / ".env": []}
     for service in project.services:
         raw = service.data.get("env_file")
@@ -508,34 +507,10 @@ def env_files(project: Project) -> list[EnvFile]:
         local = file_use(display) is not None or (
             bool(services) and all(service_use(s) is not None for s in services)
         )
-        ignored = gitignore.walked(path, False) or _ignored_outside_git(project, path)
+        ignored = git_ignored(project, path)
         names = tuple(dict.fromkeys(s.name for s in services))
         found.append(EnvFile(path, display, text, names, local, ignored))
     return found
-
-
-def _ignored_outside_git(project: Project, path: Path) -> bool:
-    """Outside a git checkout, whether the .gitignore files from the project's folder
-    down to `path` leave it out (a checkout copied without its .git keeps them)."""
-    from compose_lint.exclude import PatternSet
-    from compose_lint.load.files import ReadError, git_root, read_text
-
-    if git_root(path.parent) is not None:
-        return False
-    try:
-        folders = path.parent.relative_to(project.directory).parts
-    except ValueError:
-        return False
-    verdict = False
-    for depth in range(len(folders) + 1):
-        folder = project.directory.joinpath(*folders[:depth])
-        try:
-            lines = read_text(folder / ".gitignore").splitlines()
-        except (ReadError, OSError, ValueError):
-            continue
-        found = PatternSet.of(folder, lines).verdict(path, False)
-        verdict = verdict if found is None else found
-    return verdict
 
 
 def _display_beside(compose: ComposeFile, path: Path) -> str:
