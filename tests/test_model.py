@@ -136,9 +136,11 @@ def test_override_file_is_merged_and_positions_point_at_it(tmp_path: Path) -> No
         {
             "compose.yaml": "services:\n  web:\n    image: example.org/web:1\n",
             "compose.override.yaml": "services:\n  web:\n    environment:\n"
-            "      DB_PASSWORD: Vq8ZvR2mK9wL4xT7pN3sB6\n",
+            "      GITHUB_TOKEN: " + "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n",
         },
     )
+    # an issued token: reported in the override too, which is a development file
+    # (a random-looking password there is a throwaway value, see test_secrets)
     assert findings(tmp_path, "CL201") == ["compose.override.yaml:4:7 CL201"]
 
 

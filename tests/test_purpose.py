@@ -148,3 +148,28 @@ def test_a_compose_file_whose_opening_comment_says_development() -> None:
     catches(
         "CL302", compose="# Development images are built by CI\n" + compose, at="compose.yaml:7:12"
     )
+
+
+def test_only_the_opening_paragraph_says_what_the_file_is_for() -> None:
+    from conftest import catches, catches_not
+
+    compose = (
+        "services:\n  web:\n    image: shop/web:1.4\n    ports: ['8000:8000']\n"
+        "  email:\n    image: maildev/maildev\n    ports: ['1080:1080']\n"
+    )
+    # a self-host file whose profile list mentions local development further down
+    header = (
+        "# A preset config to self-host the shop, with its database.\n"
+        "# Tweak it to match your instance.\n"
+        "\n"
+        "# PROFILES:\n"
+        "# - just-backend: every service except the web app, for local development\n"
+    )
+    catches("CL302", compose=header + compose, at="compose.yaml:11:12")
+    banner = (
+        "## =========================================== ##\n"
+        "## FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION ##\n"
+        "##\n"
+        "## Setup: https://docs.example.org/developer-guide/ ##\n"
+    )
+    catches_not("CL302", compose=banner + compose)

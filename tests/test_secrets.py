@@ -837,3 +837,85 @@ def test_no_output_format_shows_the_secret(
         assert all(f["code"] in ("CL201", "CL215") for f in json.loads(result.stdout))
     for value in values:
         assert value not in output
+
+
+TWO_DATABASES = (
+    "services:\n"
+    "  mariadb-10:\n"
+    "    image: mariadb:10.11\n"
+    "    ports: ['3306:3306']\n"
+    "    environment:\n"
+    "      MARIADB_PASSWORD: ${{DB_PASSWORD}}\n"
+    "  mariadb-11:\n"
+    "    image: mariadb:11.4\n"
+    "{ports}"
+    "    environment:\n"
+    "      MARIADB_PASSWORD: mariadb\n"
+)
+
+
+def test_a_database_password_is_the_database_that_sets_it() -> None:
+    # two services run the same database image: the variable is the credential of the
+    # service that sets it, not of the first one with that image
+    catches_not("CL215", compose=TWO_DATABASES.format(ports=""))
+    published = TWO_DATABASES.format(ports="    ports: ['3307:3306']\n")
+    [message] = catches("CL215", compose=published, at="compose.yaml:11:7")
+    assert "it publishes port 3307:3306" in message and "mariadb-10" not in message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "# FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION\n",
+        "# Example setup for local development\n#\n",
+        "# This file is not meant for production use.\n",
+    ],
+)
+def test_a_compose_file_that_says_it_is_for_development_is_quiet(header: str) -> None:
+    compose = LOOPBACK_DB.format(bind="0.0.0.0", password="shop")
+    catches("CL215", compose=compose)
+    catches_not("CL215", compose=header + compose)
+
+
+ROUTED = (
+    "services:\n"
+    "  gallery:\n"
+    "    image: photos/gallery:2.1\n"
+    "    labels:\n"
+    "{labels}"
+    "    environment:\n"
+    "      GALLERY_ADMIN_PASSWORD: admin\n"
+)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        "      - traefik.enable=true\n"
+        "      - traefik.http.routers.gallery.rule=Host(`photos.example.com`)\n",
+        "      traefik.http.routers.gallery.rule: Host(`photos.example.com`)\n",
+    ],
+)
+def test_a_service_a_reverse_proxy_routes_to_is_reached(labels: str) -> None:
+    # its traefik labels route requests to it: "publishes no port" would be false
+    at = f"compose.yaml:{6 + labels.count(chr(10))}:7"
+    [message] = catches("CL215", compose=ROUTED.format(labels=labels), at=at)
+    assert "reverse proxy routes requests to it (traefik labels)" in message
+    assert "publishes no port" not in message
+    off = "      - traefik.enable=false\n      - traefik.http.routers.gallery.rule=Host(`x`)\n"
+    catches_not("CL215", compose=ROUTED.format(labels=off))
+
+
+def test_the_automatic_override_and_a_file_beside_its_production_variant_are_local() -> None:
+    # compose.override.yaml is what `docker compose up` adds for local runs, and
+    # compose.yaml beside compose.prod.yaml is the development variant
+    for files in (
+        {
+            "compose.yaml": "services:\n  db:\n    image: postgres:17\n",
+            "compose.override.yaml": LOCAL,
+        },
+        {"compose.yaml": LOCAL, "compose.prod.yaml": "services:\n  db:\n    restart: always\n"},
+    ):
+        catches_not("CL201", files=files)
+        catches_not("CL215", files=files)
+    catches("CL201", compose=LOCAL, at="compose.yaml:6:7")

@@ -23,6 +23,8 @@ Public names
   local runs), it sits behind a retired profile (RETIRED) or any other profile, its
   compose file has a production sibling (`compose.yml` beside `compose.prod.yml` is
   the development file), or it builds a local Dockerfile or a test/development stage.
+- `compose_use(file)`: what a compose file is for, by its path or because it is a
+  development file (the automatic override, a production sibling, an opening comment).
 - `written_use(service, path)`: what one value of a service is for: `service_use`, or
   what the file that writes it says (a development override adding `ports:` to a
   service of the base file).
@@ -196,14 +198,22 @@ _NOT_WORDS = re.compile(r"[^a-z0-9]+")
 
 
 def _says_development(text: str) -> bool:
-    """Whether the comment lines before the first key of `text` say it is for development
-    ("This configuration file is for the development setup"; data/purpose.json)."""
+    """Whether the opening paragraph of the comment before the first key of `text` says
+    it is for development ("This configuration file is for the development setup";
+    data/purpose.json). The paragraph ends at a blank line or a comment line without a
+    word (a rule of `=` signs before it does not count): a list of profiles further
+    down that mentions local development says nothing of the file."""
     header: list[str] = []
     for line in text[:_HEADER_CHARS].splitlines()[:_HEADER_LINES]:
         stripped = line.strip()
         if stripped.startswith("#"):
-            header.append(stripped.lstrip("#"))
-        elif stripped and stripped != "---":
+            comment = stripped.lstrip("#")
+            if _NOT_WORDS.sub("", comment.lower()):
+                header.append(comment)
+                continue
+        elif stripped == "---":
+            continue
+        if header or (stripped and not stripped.startswith("#")):
             break
     if not header:
         return False
@@ -226,6 +236,16 @@ def source_use(source: ComposeFile | DockerfileSource | IgnoreSource) -> Use | N
     (`fixtures/tutorial` named on the command line is an application; found while
     linting the whole checkout, it is test data)."""
     return file_use(source.inner or source.display)
+
+
+def compose_use(file: ComposeFile) -> Use | None:
+    """What a compose file is for: its path says so (`source_use`), or it is a
+    development file (the automatic override, a file with a production sibling, or one
+    whose opening comment says "for development only")."""
+    use = source_use(file)
+    if use is None and _development_file(file):
+        return Use.DEVELOPMENT
+    return use
 
 
 def defining_file(service: Service) -> ComposeFile:
@@ -273,10 +293,7 @@ def written_use(service: Service, path: YamlPath) -> Use | None:
     written = service.file.file_of(path)
     if written is defining_file(service):
         return None
-    use = source_use(written)
-    if use is not None:
-        return use
-    return Use.DEVELOPMENT if _development_file(written) else None
+    return compose_use(written)
 
 
 def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | None:

@@ -35,7 +35,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model import Build, ComposeFile, EnvVar, Port, Project, Service
 from compose_lint.model.cache import per_project
-from compose_lint.model.purpose import source_use
+from compose_lint.model.purpose import compose_use, source_use
 from compose_lint.model.values import EnvFileEntry, env_file_entries
 
 
@@ -688,7 +688,7 @@ def scan(project: Project, settings: Settings) -> list[Occurrence]:
         if build is not None and build.inline is not None:
             where = service.file.key_loc(build.path + ("dockerfile_inline",))
             holder = service.file.file_of(build.path)
-            local = not settings.local_files and source_use(holder) is not None
+            local = not settings.local_files and compose_use(holder) is not None
             stages = _inherited_stages(project, build.inline)
             for line, _, tier, message in _dockerfile_occurrences(
                 build.inline, settings, local, stages
@@ -747,7 +747,9 @@ def _target(
     for word in reversed(words):
         if word.lower() in others:
             return others[word.lower()], True
-        for candidate in project.services:
+        # the service that sets it first: of two services on one database image, each
+        # sets its own password
+        for candidate in (service, *project.services):
             images = _image_words(candidate)
             if word in images or any(
                 kind in {i.lower() for i in images} for kind in kinds.get(word, ())
@@ -768,6 +770,12 @@ def _published(project: Project, service: Service) -> list[str]:
     if isinstance(mode, str) and mode.strip().lower() == "host":
         return ["every port (network_mode: host)"]
     return [_shown_port(port) for port in facts(project, service).reachable_ports]
+
+
+def _proxied(project: Project, service: Service) -> str | None:
+    from compose_lint.model.services import facts
+
+    return facts(project, service).proxied
 
 
 def _loopback_only(project: Project, service: Service) -> bool:
@@ -836,7 +844,7 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
                     sharing.append(service.name)
                 continue
             holder = service.file.file_of(env.path)
-            local = not settings.local_files and (retired or source_use(holder) is not None)
+            local = not settings.local_files and (retired or compose_use(holder) is not None)
             if is_arg:
                 tier = _tier(verdict.kind, local, settings)
                 message = _arg_message(env, value, verdict)
@@ -909,17 +917,22 @@ def _environment(
         return Tier.QUIET, f"{problem}; {fix}"
     target, named = _target(project, service, env.name, verdict)
     published = _published(project, target) if target is not None else []
+    proxy = _proxied(project, target) if target is not None and not published else None
     if kind in (Kind.PLACEHOLDER, Kind.DEFAULT):
-        if kind is Kind.DEFAULT and target is not None and published:
-            one = len(published) == 1
-            ports = ("port " if one else "ports ") + ", ".join(published)
+        if kind is Kind.DEFAULT and target is not None and (published or proxy):
+            one = len(published) <= 1
             whose = "it" if target is service else f'service "{target.name}"'
+            if published:
+                ports = ("port " if one else "ports ") + ", ".join(published)
+                reach = f"{whose} publishes {ports}"
+            else:
+                reach = f"a reverse proxy routes requests to {whose} ({proxy} labels)"
             return Tier.LITERAL, (
-                f"{problem}, and {whose} publishes {ports}: anyone who reaches "
+                f"{problem}, and {reach}: anyone who reaches "
                 f"{'it' if one else 'them'} can try it; change it before deploying and {fix}"
             )
         return (Tier.LITERAL if settings.placeholders else Tier.QUIET), f"{problem}; {fix}"
-    bundled = target is not None and named and not published
+    bundled = target is not None and named and not published and proxy is None
     if kind is Kind.RANDOM and not bundled:
         return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
     note = ""

@@ -412,6 +412,17 @@ class ServiceFacts:
         return mode not in _NO_PORTS_MODES and not mode.startswith(_SHARED_NAMESPACE)
 
     @cached_property
+    def proxied(self) -> str | None:
+        """The reverse proxy whose labels route requests to the service ("traefik"
+        for `traefik.http.routers.<name>.rule`, unless `traefik.enable` is false):
+        reached from outside although it publishes no port."""
+        labels = {e.name: e.value for e in values.parse_env(self.service.data.get("labels"), ())}
+        if values.is_false(labels.get("traefik.enable"), self.env):
+            return None
+        routers = ("traefik.http.routers.", "traefik.tcp.routers.")
+        return "traefik" if any(n.startswith(routers) for n in labels) else None
+
+    @cached_property
     def reachable_ports(self) -> list[Port]:
         """The `ports:` entries others than the host itself can reach: all of them but
         those bound to a loopback address (`127.0.0.1:5432:5432`, `[::1]:...`, also when
