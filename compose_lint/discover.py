@@ -203,9 +203,10 @@ def collect_projects(
     found makes an application with its automatic override file; a primary-named file
     whose services without `image` and `build` are all defined by a compose file above
     it is a fragment of that application (a CI case layered on it with -f), not an
-    application of its own. A Dockerfile or .dockerignore named on
-    the command line is linted with the application above it that builds it (or, when
-    none does, on its own)."""
+    application of its own; so is one that depends on services only the other compose
+    files beside it define (a base that a task runner layers with `-f x.postgres.yml`).
+    A Dockerfile or .dockerignore named on the command line is linted with the
+    application above it that builds it (or, when none does, on its own)."""
     from compose_lint.load.files import stat_kind
     from compose_lint.model import Project
 
@@ -228,7 +229,10 @@ def collect_projects(
         key, partial = application(path)
         if key not in projects:
             project = load(key, partial)
-            if not partial and _layered_on_another(project, key[0], load):
+            if not partial and (
+                _layered_on_another(project, key[0], load)
+                or _completed_by_siblings(project, key, load)
+            ):
                 project.partial = True
             projects[key] = project
         return projects[key]
@@ -282,5 +286,42 @@ def _layered_on_another(
             continue
         defined = {s.name for s in load(key, False).services}
         if names <= defined:
+            return True
+    return False
+
+
+def _depends_on(project: Project) -> set[str]:
+    """The service names the project's `depends_on` entries name."""
+    names: set[str] = set()
+    for service in project.services:
+        raw = service.data.get("depends_on")
+        if isinstance(raw, (dict, list)):
+            names.update(n for n in raw if isinstance(n, str))
+    return names
+
+
+def _completed_by_siblings(
+    project: Project,
+    key: tuple[Path, ...],
+    load: Callable[[tuple[Path, ...], bool], Project],
+) -> bool:
+    """True when `project` depends on services it does not define and the other compose
+    files in its folder define every one of them: it is the base of a stack layered
+    with -f, never run alone."""
+    undefined = _depends_on(project) - {s.name for s in project.services}
+    if not undefined:
+        return False
+    folder = key[0].parent
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return False
+    defined: set[str] = set()
+    for name in names:
+        sibling = folder / name
+        if sibling in key or not is_compose_name(name) or not sibling.is_file():
+            continue
+        defined.update(s.name for s in load((sibling,), True).services)
+        if undefined <= defined:
             return True
     return False

@@ -191,3 +191,36 @@ def test_cl506_inline_and_remote() -> None:
     remote = "context: https://github.com/example/app.git\ntarget: nope\n"
     catches_not("CL506", **app(remote))
     catches_not("CL506", **app("context: ./missing\ntarget: nope\n"))
+
+
+FRAGMENT_BASE = (
+    "services:\n  app:\n    build:\n      context: ../\n      dockerfile: docker/Dockerfile\n"
+    "      target: dev\n"
+)
+
+
+def test_a_fragment_inherits_the_build_paths_it_does_not_write() -> None:
+    # docker-compose.final.yml only changes the target: the context and Dockerfile come
+    # from the file it is layered on
+    fragment = "services:\n  app:\n    build:\n      target: final\n"
+    files = {
+        "dev/docker-compose.yml": FRAGMENT_BASE,
+        "dev/docker-compose.final.yml": fragment,
+        "docker/Dockerfile": "FROM python:3.13\n",
+    }
+    catches_not("CL504", files=files, target="dev")
+    # a path the fragment writes itself is checked where the application resolves it
+    written = "services:\n  app:\n    build:\n      context: ./missing\n"
+    files["dev/docker-compose.final.yml"] = written
+    catches("CL504", files=files, target="dev", at="dev/docker-compose.final.yml:4:16")
+
+
+def test_a_fragment_far_from_any_application_has_unknown_paths() -> None:
+    # kubernetes/compose.min.yml has no application beside it: whichever it joins, its
+    # paths resolve against that application's folder, which is not known
+    fragment = "services:\n  app:\n    build:\n      context: ../\n      dockerfile: x/Dockerfile\n"
+    catches_not("CL504", files={"deploy/kubernetes/compose.min.yml": fragment})
+    catches_not(
+        "CL143",
+        files={"deploy/kubernetes/compose.min.yml": "services:\n  app:\n    env_file: dev.env\n"},
+    )

@@ -716,3 +716,19 @@ def test_suggestions_have_a_budget() -> None:
     assert len(found) == 1000
     assert '(did you mean "service0"?)' in found[0]
     assert all("did you mean" not in message for message in found[-100:])
+
+
+def test_a_base_completed_by_a_sibling_file_is_not_judged_alone() -> None:
+    # docker-compose.yml depends on "db", which docker-compose.postgres.yml beside it
+    # defines: a task runner layers the two with -f; the base alone is not the application
+    base = (
+        "services:\n  web:\n    image: shop/web:1\n    depends_on:\n"
+        "      db:\n        condition: service_healthy\n"
+    )
+    postgres = "services:\n  db:\n    image: postgres:17\n"
+    files = {"docker-compose.yml": base, "docker-compose.postgres.yml": postgres}
+    catches_not("CL103", files=files)
+    # without the sibling that defines it, the name is a mistake
+    catches("CL103", files={"docker-compose.yml": base}, at="docker-compose.yml:5:7")
+    other = {"docker-compose.yml": base, "docker-compose.redis.yml": "services:\n  cache:\n"}
+    catches("CL103", files=other, at="docker-compose.yml:5:7")

@@ -250,6 +250,23 @@ class Project:
         )
         return git_root(self.directory, known) or self.directory
 
+    def paths_known(self) -> bool:
+        """Whether the relative paths the project's files write resolve as loaded. A
+        whole application's do. A fragment's resolve against the folder of the application
+        it joins: known when a primary compose file sits beside it (`compose.prod.yaml`
+        next to `compose.yaml` joins that one), unknown otherwise (`ci/x/compose.yaml`
+        layered on the file above, a kompose input under `kubernetes/`)."""
+        if not self.partial:
+            return True
+        from compose_lint.discover import PRIMARY_NAMES
+
+        folders = {f.path.parent for f in self.compose_files}
+        return any(
+            (folder / name).is_file() and folder / name not in {f.path for f in self.compose_files}
+            for folder in folders
+            for name in PRIMARY_NAMES
+        )
+
     def sources(self) -> list[ComposeFile | DockerfileSource | IgnoreSource]:
         """Every file of the project."""
         return [*self.compose_files, *self.dockerfiles, *self.ignores]

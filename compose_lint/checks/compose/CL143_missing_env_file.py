@@ -54,6 +54,8 @@ def _entries(service: Service, env: dict[str, str]) -> list[tuple[tuple[str | in
 def missing_env_file(project: Project, options: Mapping[str, Any]) -> Found:
     setup_steps = bool(options.get(SETUP_STEPS, False))
     missing: dict[Path, tuple[Location, str, list[str]]] = {}  # once per file
+    if not project.paths_known():
+        return  # a fragment whose paths resolve against an application not known here
     for service in project.services:
         for path, written in _entries(service, project.env):
             text = resolved(written, project.env)

@@ -36,6 +36,8 @@ def _dockerfile_hint(path: Path) -> str:
     "A service's build context folder or its Dockerfile does not exist.",
 )
 def build_path_missing(project: Project) -> Found:
+    if not project.paths_known():
+        return  # a fragment whose paths resolve against an application not known here
     for service in project.services:
         build = service.build
         if build is None or build.remote is not None or build.context is None:
@@ -54,6 +56,8 @@ def build_path_missing(project: Project) -> Found:
             context_loc = compose.loc(build.path + ("context",))
         else:
             context_loc = compose.key_loc(build.path)
+        if project.partial and not short and "context" not in spec:
+            continue  # a fragment changing the build (a target): the rest comes from its base
         written = raw if short else spec.get("context", ".")
         relative_to = f"the folder of {posixpath.basename(compose.display)}"
         if not build.context.exists():
@@ -77,6 +81,8 @@ def build_path_missing(project: Project) -> Found:
         path = build.dockerfile_path
         if path is None or path.is_file():
             continue
+        if project.partial and "dockerfile" not in spec:
+            continue  # the base file it joins may name the Dockerfile
         name = spec.get("dockerfile", "Dockerfile")
         if not isinstance(name, str):
             continue
