@@ -8,7 +8,8 @@ line) and then masks, for every finding of the run whatever rule made it:
   second finding on the same line (a duplicate key, a build-arg finding, another
   secret further along) cannot print it;
 - per value: every occurrence of a known secret value, in any source line shown
-  and in any message, is replaced by `********`.
+  and in any message, is replaced by `********`, unless it is part of a longer name
+  (the secret `rabbit` leaves `shlink_rabbitmq` whole).
 
 Knows nothing about Compose: it reads lines and columns."""
 
@@ -92,7 +93,7 @@ class Masker:
         # longest first, so a secret that contains another is masked whole
         self.values = sorted(values, key=len, reverse=True)
         self._pattern = (
-            re.compile("|".join(re.escape(v) for v in self.values)) if self.values else None
+            re.compile("|".join(_alone(v) for v in self.values)) if self.values else None
         )
 
     def text(self, text: str) -> str:
@@ -114,6 +115,15 @@ class Masker:
     def finding(self, f: Finding) -> Finding:
         message = self.text(f.message)
         return f if message == f.message else f._replace(message=message)
+
+
+def _alone(value: str) -> str:
+    """A pattern for `value` standing alone: not inside a longer name
+    (`shlink_rabbitmq` holds the secret `rabbit`, and cutting it would garble the name
+    and tell the reader what the secret is)."""
+    before = r"(?<![A-Za-z0-9_])" if re.match(r"\w", value[0]) else ""
+    after = r"(?![A-Za-z0-9_])" if re.match(r"\w", value[-1]) else ""
+    return before + re.escape(value) + after
 
 
 def _line(lines: Mapping[str, Sequence[str]], path: str, number: int) -> str | None:
