@@ -254,6 +254,15 @@ SCRIPTED = (
             'FROM alpine:3.20\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
             {"run.sh": "#!/bin/sh\nsetup\n/usr/sbin/httpd -D FOREGROUND\n"},
         ),
+        # the php image's own entrypoint runs its arguments: apache is what serves
+        (
+            SCRIPTED.replace("debian:bookworm", "php:8.3-apache") + 'CMD ["--start"]\n',
+            {
+                "start.sh": "#!/bin/bash\nchown -R www-data /var/www/html\n"
+                'if [ "$1" = --start ]; then\n  exec docker-php-entrypoint apache2-foreground\n'
+                "else\n  exec /bin/bash -li\nfi\n"
+            },
+        ),
     ],
 )
 def test_cl304_silent_when_the_container_runs_a_root_by_design_program(
@@ -270,6 +279,10 @@ def test_cl304_still_reports_a_script_that_hands_over_to_the_application() -> No
     # a supervisor started in the background does not decide who serves
     script = "#!/bin/sh\ncron\nexec python /app/main.py\n"
     catches("CL304", compose=compose, dockerfile=SCRIPTED, files={"start.sh": script})
+    # nor does the php image's entrypoint, when what it runs is the application
+    php = SCRIPTED.replace("debian:bookworm", "php:8.3-cli")
+    script = "#!/bin/sh\nexec docker-php-entrypoint php /app/worker.php\n"
+    catches("CL304", compose=compose, dockerfile=php, files={"start.sh": script})
 
 
 def test_cl304_reads_the_last_step_of_a_script_before_its_closing_lines() -> None:

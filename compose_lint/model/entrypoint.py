@@ -325,13 +325,13 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
             drop = command
         if passes is None and _is_arguments(rest):
             passes = command
-        program = skip_init(rest[at:])[0]
+        program = _handed_to(rest[at:])
         if program and not _is_arguments(program):
             hands_to.append(basename(program[0]))
     last = next(
         (c.words for c in reversed(commands) if c.words[:1] and c.words[0] not in _CLOSING), ()
     )
-    program = skip_init(list(last))[0]
+    program = _handed_to(list(last))
     if program and program[0] != "exec":
         hands_to.append(basename(program[0]))  # the script's last real step, run in front
     programs = tuple(dict.fromkeys(p for p in hands_to if p))
@@ -443,6 +443,21 @@ def started_directly(image: BuiltImage) -> bool:
         command = argv(image.command)
         words = skip_init(command)[0] if command else []
     return bool(words) and basename(words[0]) not in _SHELLS
+
+
+@cache
+def _runs_its_arguments() -> frozenset[str]:
+    return frozenset(str(n) for n in data.load("programs.json")["runs_its_arguments"])
+
+
+def _handed_to(words: list[str]) -> list[str]:
+    """The program and arguments `words` end up running: without the inits in front,
+    and through an image's entrypoint that only runs its arguments
+    (`docker-php-entrypoint apache2-foreground`)."""
+    program = skip_init(words)[0]
+    while len(program) > 1 and basename(program[0]) in _runs_its_arguments():
+        program = skip_init(program[1:])[0]
+    return program
 
 
 @cache
