@@ -158,6 +158,7 @@ def test_names_that_are_not_secrets(name: str) -> None:
         "CAFEBABE",
         "xxx",
         "<your-token>",
+        "_admin_password_",  # a template token a setup script fills in
         "django-insecure-" + "k2" * 20,
         "AKIA" + "IOSFODNN7EXAMPLE",
     ],
@@ -177,7 +178,6 @@ def test_self_describing_placeholders(value: str) -> None:
         "p@ssw0rd",
         "123456",
         "admin123",
-        "_admin_password_",
         "pass",
         "mysecretpassword",
         "rootsecretpassword",
@@ -919,3 +919,23 @@ def test_the_automatic_override_and_a_file_beside_its_production_variant_are_loc
         catches_not("CL201", files=files)
         catches_not("CL215", files=files)
     catches("CL201", compose=LOCAL, at="compose.yaml:6:7")
+
+
+@pytest.mark.parametrize(
+    "token", ["_admin_password_", "__DB_PASSWORD__", "{{ admin_password }}", "%ADMIN_PASSWORD%"]
+)
+def test_a_template_token_a_setup_script_replaces_is_a_placeholder(token: str) -> None:
+    # photoprism's cloud setup script swaps "_admin_password_" for a generated password
+    # before it writes the deployed compose file
+    compose = (
+        "services:\n"
+        "  photos:\n"
+        "    image: photos/gallery:2.1\n"
+        "    ports: ['80:2342']\n"
+        "    environment:\n"
+        f"      GALLERY_ADMIN_PASSWORD: '{token}'\n"
+    )
+    catches_not("CL215", compose=compose)
+    catches("CL215", compose=compose, options={"placeholders": True}, at="compose.yaml:6:7")
+    # a password that only happens to start and end with "_" is not a token
+    catches("CL215", compose=compose.replace(token, "_admin_"), at="compose.yaml:6:7")

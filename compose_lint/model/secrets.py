@@ -270,6 +270,14 @@ def _public_values(name: str, context: Context) -> list[str]:
     ]
 
 
+# A template token that a setup script replaces before deploying: words joined by `_`
+# between underscores (`_admin_password_`, `__DB_PASSWORD__`), `{{ name }}`, `%NAME%`
+_TEMPLATE_TOKEN = re.compile(
+    r"_[A-Za-z]+(?:_[A-Za-z]+)+_|__[A-Za-z]+(?:_[A-Za-z]+)*__"
+    r"|\{\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}\}|%[A-Za-z]+(?:_[A-Za-z]+)*%"
+)
+
+
 def placeholder_kind(
     secret: str, name: str, context: Context, user: str | None = None
 ) -> Kind | None:
@@ -283,6 +291,8 @@ def placeholder_kind(
         return Kind.PLACEHOLDER
     if (text.startswith("<") and text.endswith(">")) or len(set(lowered)) == 1:
         return Kind.PLACEHOLDER  # <your-token>, xxxxxxxx, ********
+    if _TEMPLATE_TOKEN.fullmatch(text):
+        return Kind.PLACEHOLDER  # _admin_password_, __DB_PASSWORD__: a setup script fills it
     readings = [_value_words(text)]
     leet = text.translate(_LEET)
     if leet != text:
