@@ -395,3 +395,23 @@ def test_a_value_a_retired_service_shares_is_judged_as_the_service_in_use() -> N
     only_retired = compose.removesuffix("    environment: *env\n")  # api sets nothing
     catches_not("CL215", compose=only_retired)
     catches("CL215", compose=only_retired, options={"local-files": True}, at="compose.yaml:2:3")
+
+
+MATRIX = (
+    "services:\n"
+    "  mariadb-10-5-5:\n"
+    "    image: mariadb:10.5.5\n"
+    "  mariadb-11-8:\n"
+    "    image: mariadb:11.8\n"
+)
+
+
+def test_cl301_silent_on_a_release_a_test_matrix_names_on_purpose() -> None:
+    # a development file that runs one service per database release, each named after
+    # it, keeps the old release to reproduce what users of it see
+    header = "# FOR TEST AND DEVELOPMENT ONLY, DO NOT USE IN PRODUCTION\n"
+    catches_not("CL301", compose=header + MATRIX)
+    # in a file for deployments, or on a service not named after its release, it counts
+    catches("CL301", compose=MATRIX, at="compose.yaml:3:12")
+    unnamed = MATRIX.replace("mariadb-10-5-5", "db")
+    catches("CL301", compose=header + unnamed, at="compose.yaml:4:12")
