@@ -173,3 +173,23 @@ def test_only_the_opening_paragraph_says_what_the_file_is_for() -> None:
         "## Setup: https://docs.example.org/developer-guide/ ##\n"
     )
     catches_not("CL302", compose=banner + compose)
+
+
+@pytest.mark.parametrize(
+    "mount", ["./:/home/app/www", ".:/srv/app:cached", "{type: bind, source: ., target: /app}"]
+)
+def test_a_compose_file_that_mounts_its_own_folder_is_the_development_setup(mount: str) -> None:
+    # the whole source tree mounted into a container: edits show up live, which is
+    # how a development setup runs (shlink's docker-compose.yml)
+    from conftest import catches, catches_not
+
+    compose = (
+        "services:\n  app:\n    build: .\n    volumes:\n      - {mount}\n"
+        "  db:\n    image: mysql:8.4\n    ports: ['3307:3306']\n"
+        "    environment:\n      MYSQL_ROOT_PASSWORD: root\n"
+    )
+    catches_not("CL215", compose=compose.format(mount=mount))
+    catches_not("CL209", compose=compose.format(mount=mount))
+    # a folder of it (configuration, data) says nothing
+    for other in ("./config:/etc/app", "./data:/var/lib/app"):
+        catches("CL215", compose=compose.format(mount=other), at="compose.yaml:10:7")

@@ -22,7 +22,8 @@ Public names
   automatic override file adds it (`compose.override.yaml`, which Compose applies to
   local runs), it sits behind a retired profile (RETIRED) or any other profile, its
   compose file has a production sibling (`compose.yml` beside `compose.prod.yml` is
-  the development file), or it builds a local Dockerfile or a test/development stage.
+  the development file), it is an interactive shell users attach to (`command: /bin/sh`
+  with `stdin_open` and `tty`), or it builds a local Dockerfile or a test/development stage.
 - `compose_use(file)`: what a compose file is for, by its path or because it is a
   development file (the automatic override, a production sibling, an opening comment).
 - `written_use(service, path)`: what one value of a service is for: `service_use`, or
@@ -32,9 +33,10 @@ Public names
 - `dockerfile_use(source, builds)`: what a Dockerfile is for: its path says so, it has
   a production sibling (`Dockerfile` beside `Dockerfile.prod`), every build of it
   targets a test/development stage, or every service that builds it runs only behind
-  a profile (RETIRED when each is retired). Who else builds it does not count: the
-  application's Dockerfile stays the application's when only a test or development
-  compose file builds it here (its image is pushed from CI).
+  a profile (RETIRED when each is retired) or is an interactive shell. Who else
+  builds it does not count: the application's Dockerfile stays the application's
+  when only a test or development compose file builds it here (its image is pushed
+  from CI).
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
 - `own_image(project, image)`: the image is one this project publishes: a part of
@@ -185,13 +187,41 @@ def _production_sibling(path: Path) -> bool:
 
 def _development_file(file: ComposeFile) -> bool:
     """The automatic override file (Compose applies it to local runs), a file with a
-    production sibling (`compose.yml` beside `compose.prod.yml`), or one whose opening
-    comment says it is the development setup."""
+    production sibling (`compose.yml` beside `compose.prod.yml`), one whose opening
+    comment says it is the development setup, or one that mounts its own folder (the
+    source tree) into a container."""
     return (
         bool(_OVERRIDE.match(file.path.name))
         or _production_sibling(file.path)
         or _says_development(file.text)
+        or _mounts_own_folder(file)
     )
+
+
+_OWN_FOLDER = frozenset({".", "./"})
+
+
+def _mounts_own_folder(file: ComposeFile) -> bool:
+    """Whether a service of `file` bind-mounts the folder the file is in (`./:/srv/app`,
+    `.:/app:cached`): the whole source tree, live in the container, is how a development
+    setup runs; a deployment mounts folders of it (`./config`) or named volumes."""
+    from compose_lint.model.values import volume_source
+
+    services = file.data.get("services") if isinstance(file.data, dict) else None
+    if not isinstance(services, dict):
+        return False
+    for service in services.values():
+        volumes = service.get("volumes") if isinstance(service, dict) else None
+        for entry in volumes if isinstance(volumes, list) else ():
+            if isinstance(entry, str):
+                source = volume_source(entry)
+            elif isinstance(entry, dict) and entry.get("type", "volume") == "bind":
+                source = entry.get("source")
+            else:
+                source = None
+            if isinstance(source, str) and source.strip() in _OWN_FOLDER:
+                return True
+    return False
 
 
 _NOT_WORDS = re.compile(r"[^a-z0-9]+")
@@ -272,7 +302,7 @@ def service_use(service: Service) -> Use | None:
         return use
     if is_retired(service):
         return Use.RETIRED
-    if service.profiles or _development_file(defined):
+    if service.profiles or _development_file(defined) or _interactive_shell(service):
         return Use.DEVELOPMENT
     build = service.build
     if build is None:
@@ -281,6 +311,26 @@ def service_use(service: Service) -> Use | None:
     if source is not None and build.inline is None:
         use = source_use(source)
     return use or stage_use(build)
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+
+
+def _interactive_shell(service: Service) -> bool:
+    """A container users attach to: its `command:` is a bare shell (`/bin/sh`, `bash`,
+    `bash -l`) and it keeps a terminal open (`stdin_open` and `tty`): a tool, not a
+    service that serves anything."""
+    data = service.data
+    if data.get("stdin_open") is not True or data.get("tty") is not True:
+        return False
+    command = data.get("command")
+    words = command.split() if isinstance(command, str) else command
+    if not isinstance(words, list) or not words or not isinstance(words[0], str):
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    return program in _SHELLS and all(
+        isinstance(w, str) and w.startswith("-") and "c" not in w for w in words[1:]
+    )
 
 
 def written_use(service: Service, path: YamlPath) -> Use | None:
@@ -310,7 +360,7 @@ def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | N
         return Use.TEST if stages == {Use.TEST} else Use.DEVELOPMENT
     if all(is_retired(b.service) for b in builds):
         return Use.RETIRED  # kept for backward compatibility only
-    if all(b.service.profiles for b in builds):
+    if all(b.service.profiles or _interactive_shell(b.service) for b in builds):
         return Use.DEVELOPMENT  # a one-off job or tool, started only when asked for
     return None
 
