@@ -415,3 +415,37 @@ def test_cl301_silent_on_a_release_a_test_matrix_names_on_purpose() -> None:
     catches("CL301", compose=MATRIX, at="compose.yaml:3:12")
     unnamed = MATRIX.replace("mariadb-10-5-5", "db")
     catches("CL301", compose=header + unnamed, at="compose.yaml:4:12")
+
+
+def test_cl304_silent_on_an_interactive_shell_container() -> None:
+    # a tool container users attach to (command: /bin/sh with stdin_open and tty), as
+    # ente's CLI ships it: not a service that serves anything
+    compose = (
+        "services:\n  cli:\n    build: .\n    command: /bin/sh\n"
+        "    stdin_open: true\n    tty: true\n"
+    )
+    dockerfile = 'FROM alpine:3.22\nCOPY tool /tool\nCMD ["/tool"]\n'
+    catches_not("CL304", compose=compose, dockerfile=dockerfile)
+    # a shell that runs a script, or one without a terminal, is the service itself
+    served = compose.replace("command: /bin/sh", "command: sh -c 'exec /tool serve'")
+    catches("CL304", compose=served, dockerfile=dockerfile, at="Dockerfile:1:1")
+    catches("CL304", compose=compose.replace("    tty: true\n", ""), dockerfile=dockerfile)
+
+
+def test_cl304_reads_the_last_step_of_each_branch_of_a_closing_if() -> None:
+    # akaunting's script: start php-fpm in the background, then nginx in front; or a
+    # shell when asked for one
+    compose = "services:\n  web:\n    build: .\n"
+    dockerfile = SCRIPTED.replace("debian:bookworm", "php:8.3-fpm-alpine")
+    script = (
+        "#!/bin/sh\nchown -R www-data /var/www/html\n"
+        'if [ "$1" = --start ]; then\n    php-fpm -D\n    nginx -g "daemon off;"\n'
+        'elif [ "$1" = --shell ]; then\n    exec /bin/sh -l\nfi\n'
+    )
+    catches_not("CL304", compose=compose, dockerfile=dockerfile, files={"start.sh": script})
+    # a branch that runs the application itself still counts
+    app = script.replace('nginx -g "daemon off;"', "python /app/main.py")
+    catches("CL304", compose=compose, dockerfile=dockerfile, files={"start.sh": app})
+    # an if block in the middle of the script is not its last step
+    middle = "#!/bin/sh\nif [ -f /etc/nginx/x ]; then\n  nginx -t\nfi\nexec python /app/main.py\n"
+    catches("CL304", compose=compose, dockerfile=dockerfile, files={"start.sh": middle})

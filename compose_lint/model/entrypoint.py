@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -308,6 +309,46 @@ def _interpreter(words: list[str]) -> str | None:
     return words[0] if words else None
 
 
+_BRANCH = re.compile(r"(?:elif|else|fi)(?:\s|;|$)")
+
+
+def _branch_ends(text: str, commands: Sequence[Command]) -> list[tuple[str, ...]]:
+    """When the script ends with an `if` block (`if [ "$1" = serve ]; then … elif …
+    fi`), the last command of each branch: whichever branch runs, it is the script's
+    last step."""
+    lines = text.splitlines()
+    end = len(lines) - 1
+    while end >= 0 and (not lines[end].strip() or lines[end].lstrip().startswith("#")):
+        end -= 1
+    if end < 0 or lines[end].strip() != "fi":
+        return []
+    indent = len(lines[end]) - len(lines[end].lstrip())
+    bounds = [end]
+    start = -1
+    for index in range(end - 1, -1, -1):
+        line = lines[index]
+        if len(line) - len(line.lstrip()) != indent:
+            continue
+        stripped = line.strip()
+        if stripped.startswith("if ") or stripped.startswith("if\t"):
+            start = index
+            break
+        if _BRANCH.match(stripped):
+            bounds.append(index)
+    if start < 0:
+        return []
+    found: list[tuple[str, ...]] = []
+    for bound in bounds:
+        inside = [
+            c
+            for c in commands
+            if start + 1 < c.line <= bound and c.words and c.words[0] not in _CLOSING
+        ]
+        if inside:
+            found.append(inside[-1].words)
+    return found
+
+
 def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     commands = shell_commands(text)
     drop: Command | None = None
@@ -331,9 +372,10 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     last = next(
         (c.words for c in reversed(commands) if c.words[:1] and c.words[0] not in _CLOSING), ()
     )
-    program = _handed_to(list(last))
-    if program and program[0] != "exec":
-        hands_to.append(basename(program[0]))  # the script's last real step, run in front
+    for step in [last, *_branch_ends(text, commands)]:
+        program = _handed_to(list(step))
+        if program and program[0] != "exec":
+            hands_to.append(basename(program[0]))  # a last real step, run in front
     programs = tuple(dict.fromkeys(p for p in hands_to if p))
     first = text.split("\n", 1)[0]
     shebang = _interpreter(first[2:].split()) if first.startswith("#!") else None
