@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import catches, catches_not
 
 
@@ -134,6 +135,19 @@ def test_confinement_disabled() -> None:
         at=["compose.yaml:5:9", "compose.yaml:6:9", "compose.yaml:7:9", "compose.yaml:8:9"],
     )
     catches("CL206", compose=svc('security_opt: ["seccomp=UNCONFINED"]'))
+
+
+@pytest.mark.parametrize("folder", ["setup/macos", "docker/windows"])
+def test_apparmor_options_for_docker_desktop_change_nothing(folder: str) -> None:
+    # Docker Desktop's VM runs no AppArmor: only the seccomp entry switches anything off
+    compose = svc("security_opt:", "  - seccomp:unconfined", "  - apparmor:unconfined")
+    path = f"{folder}/compose.yaml"
+    catches("CL206", files={path: compose}, at=f"{path}:5:9")
+    catches(
+        "CL206",
+        files={"setup/linux/compose.yaml": compose},
+        at=["setup/linux/compose.yaml:5:9", "setup/linux/compose.yaml:6:9"],
+    )
 
 
 def test_confinement_kept() -> None:

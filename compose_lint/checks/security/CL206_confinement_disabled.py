@@ -2,7 +2,9 @@
 SELinux labelling or the masking of /proc and /sys.
 
 Entries are read by `model.values.security_option` (`:` or `=`, any case); which
-ones disable a confinement is data/host_access.json (`confinement`).
+ones disable a confinement is data/host_access.json (`confinement`). An `apparmor`
+entry in a compose file for Docker Desktop on macOS or Windows (its folder says so:
+`without_apparmor`) changes nothing there, as the VM runs no AppArmor, and is left alone.
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ def confinement_disabled(project: Project) -> Found:
     yield from once(_findings(project))
 
 
+@cache
+def _without_apparmor() -> frozenset[str]:
+    return frozenset(str(f) for f in data.load("host_access.json")["without_apparmor"])
+
+
+def _for_docker_desktop(display: str) -> bool:
+    """The compose file's folders say it is for Docker Desktop on macOS or Windows
+    (`setup/docker/macos/compose.yaml`), whose VM runs no AppArmor."""
+    folders = display.replace("\\", "/").lower().split("/")[:-1]
+    return bool(_without_apparmor().intersection(folders))
+
+
 def _findings(project: Project) -> Found:
     disabling = _disabling()
     for service in project.services:
@@ -42,6 +56,9 @@ def _findings(project: Project) -> Found:
             why = disabling.get((key, value))
             if why is None or written_use(service, entry.path):
                 continue
+            written = service.file.file_of(entry.path)
+            if key == "apparmor" and _for_docker_desktop(written.inner or written.display):
+                continue  # no AppArmor there: the option changes nothing
             yield (
                 service.file.loc(entry.path),
                 f'service "{service.name}" sets security_opt "{entry.value.strip()}", '
