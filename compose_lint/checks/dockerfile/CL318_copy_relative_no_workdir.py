@@ -20,8 +20,9 @@ def _from_root(dest: str) -> str:
 @rule(
     "CL318",
     "copy-relative-no-workdir",
-    Severity.WARNING,
+    Severity.INFO,
     "COPY or ADD to a relative destination before any WORKDIR is set.",
+    default_enabled=False,
 )
 def copy_relative_no_workdir(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
