@@ -224,3 +224,30 @@ def test_a_fragment_far_from_any_application_has_unknown_paths() -> None:
         "CL143",
         files={"deploy/kubernetes/compose.min.yml": "services:\n  app:\n    env_file: dev.env\n"},
     )
+
+
+SUBMODULE = '[submodule "shop"]\n\tpath = shop\n\turl = https://example.org/shop.git\n'
+
+
+def test_paths_inside_a_submodule_not_checked_out_are_a_setup_step() -> None:
+    # calcom/docker builds from the cal.com submodule, empty until
+    # `git submodule update --init`: a fresh clone without it is the documented state
+    compose = "services:\n  web:\n    build: .\n  api:\n    build: ./shop/apps/api\n"
+    dockerfile = "FROM node:22\nWORKDIR /app\nCOPY shop/package.json ./\n"
+    files = {".gitmodules": SUBMODULE}
+    catches_not("CL502", compose=compose, dockerfile=dockerfile, files=files)
+    catches_not("CL504", compose=compose, dockerfile=dockerfile, files=files)
+    catches(
+        "CL502",
+        compose=compose,
+        dockerfile=dockerfile,
+        files=files,
+        options={"setup-steps": True},
+        at="Dockerfile:3:6",
+    )
+    # once the submodule is checked out, a missing path in it is a mistake again
+    checked_out = {**files, "shop/README.md": "shop\n"}
+    catches("CL502", compose=compose, dockerfile=dockerfile, files=checked_out)
+    catches("CL504", compose=compose, dockerfile=dockerfile, files=checked_out)
+    # and without a submodule there, it always was
+    catches("CL504", compose=compose, dockerfile=dockerfile, at="compose.yaml:5:12")

@@ -3,8 +3,9 @@ repository's intended state rather than a mistake in its files.
 
 A fresh clone has no `.env` when the README says "copy .env.example to .env", and no
 `target/app.jar` until `mvn package` has run. The repository says so itself: a
-template of the file lies beside it, or its `.gitignore` leaves the file (or a folder
-above it) out, so every checkout makes its own. Rules that report a missing file
+template of the file lies beside it, its `.gitignore` leaves the file (or a folder
+above it) out, so every checkout makes its own, or the file lies in a git submodule the
+checkout has not fetched. Rules that report a missing file
 (CL143 `env_file:`, CL502 COPY sources) keep those to an option, at info level.
 
 Public names
@@ -12,6 +13,8 @@ Public names
 - `SetupStep`: why a missing file is a setup step (`template`: the template beside
   it, else None for a git-ignored file), and `how` to make it, for messages.
 - `setup_step(project, path)`: the `SetupStep` of a missing `path`, or None.
+- `unfetched_submodule(path)`: the git submodule (from `.gitmodules`) that holds
+  `path`, when the checkout has not fetched it (its folder is missing or empty).
 - `template_beside(path)`: a template of `path` in its folder (`.env.prod-sample`
   for `.env.prod`, `app.env.example` for `app.env`).
 - `git_ignored(project, path, is_dir)`: the repository's `.gitignore` files (and
@@ -23,6 +26,7 @@ Public names
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,12 +41,18 @@ class SetupStep(NamedTuple):
     """Why a missing file is made by a local step, not forgotten."""
 
     template: str | None  # the template beside it; None: the repository git-ignores it
+    submodule: str | None = None  # the git submodule not checked out that holds it
 
     @property
     def how(self) -> str:
         """How the file comes to be, to follow "create it" in a message."""
         if self.template is not None:
             return f"from {self.template} beside it"
+        if self.submodule is not None:
+            return (
+                f'(it is in the git submodule "{self.submodule}", which this checkout has not '
+                'fetched: "git submodule update --init")'
+            )
         return "(it is git-ignored: each checkout makes its own)"
 
 
@@ -51,6 +61,9 @@ def setup_step(project: Project, path: Path) -> SetupStep | None:
     template = template_beside(path)
     if template is not None:
         return SetupStep(template)
+    submodule = unfetched_submodule(path)
+    if submodule is not None:
+        return SetupStep(None, submodule)
     # missing, so a file or a folder: a pattern for either (`dist/`) says so
     ignored = git_ignored(project, path, False) or git_ignored(project, path, True)
     return SetupStep(None) if ignored else None
@@ -72,6 +85,33 @@ def template_beside(path: Path) -> str | None:
         and is_env_template(n)
     ]
     return min(candidates, key=len) if candidates else None
+
+
+_SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def unfetched_submodule(path: Path) -> str | None:
+    """The git submodule (a `path =` of the repository's `.gitmodules`) that holds
+    `path`, when its folder is missing or empty: a clone made without
+    `--recurse-submodules` has nothing there until `git submodule update --init`."""
+    path = Path(os.path.normpath(path))
+    root = git_root(path.parent)
+    if root is None:
+        return None
+    try:
+        text = read_text(root / ".gitmodules")
+        rel = path.relative_to(root).as_posix()
+    except (ReadError, OSError, ValueError):
+        return None
+    for found in _SUBMODULE_PATH.findall(text):
+        folder = found.strip().strip("\"'").strip("/")
+        if folder and (rel == folder or rel.startswith(folder + "/")):
+            try:
+                empty = not any((root / folder).iterdir())
+            except OSError:
+                empty = True  # not there at all
+            return folder if empty else None
+    return None
 
 
 @per_project
@@ -127,4 +167,4 @@ def _ignored_outside_git(project: Project, path: Path, is_dir: bool) -> bool:
     return False
 
 
-__all__ = ["SetupStep", "git_ignored", "setup_step", "template_beside"]
+__all__ = ["SetupStep", "git_ignored", "setup_step", "template_beside", "unfetched_submodule"]

@@ -60,6 +60,11 @@ def _setup_step(project: Project, context: BuildContext, rel: str) -> SetupStep 
 def _made_later(shown: str, where: str, step: SetupStep) -> _Problem:
     if step.template is not None:
         how = f"a setup step: create it {step.how} before building"
+    elif step.submodule is not None:
+        how = (
+            f'it is in the git submodule "{step.submodule}", which this checkout has not '
+            'fetched; "git submodule update --init" brings it before building'
+        )
     else:
         how = (
             "it is git-ignored, so a local build or setup step makes it (a build tool's "

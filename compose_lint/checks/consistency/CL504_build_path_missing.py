@@ -11,6 +11,7 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import close_names, list_names
 from compose_lint.model.purpose import is_test_data
+from compose_lint.model.setup_steps import unfetched_submodule
 from compose_lint.registry import Found, rule
 
 
@@ -61,6 +62,8 @@ def build_path_missing(project: Project) -> Found:
         written = raw if short else spec.get("context", ".")
         relative_to = f"the folder of {posixpath.basename(compose.display)}"
         if not build.context.exists():
+            if unfetched_submodule(build.context) is not None:
+                continue  # made by "git submodule update --init", a documented step
             close = close_names(build.context.parent, build.context.name)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             yield (
@@ -79,7 +82,7 @@ def build_path_missing(project: Project) -> Found:
         if build.inline is not None or "dockerfile_inline" in spec:
             continue
         path = build.dockerfile_path
-        if path is None or path.is_file():
+        if path is None or path.is_file() or unfetched_submodule(path) is not None:
             continue
         if project.partial and "dockerfile" not in spec:
             continue  # the base file it joins may name the Dockerfile
