@@ -449,3 +449,19 @@ def test_cl304_reads_the_last_step_of_each_branch_of_a_closing_if() -> None:
     # an if block in the middle of the script is not its last step
     middle = "#!/bin/sh\nif [ -f /etc/nginx/x ]; then\n  nginx -t\nfi\nexec python /app/main.py\n"
     catches("CL304", compose=compose, dockerfile=dockerfile, files={"start.sh": middle})
+
+
+def test_cl501_silent_on_a_development_workstation_image() -> None:
+    # penpot's docker/devenv builds one image that runs every dev server it publishes;
+    # EXPOSE lines would only document a local workstation
+    compose = "services:\n  main:\n    build: .\n    ports: ['3449:3449', '6060:6060']\n"
+    dockerfile = "FROM debian:bookworm\n"
+    path = "docker/devenv/compose.yaml"
+    files = {path: compose, "docker/devenv/Dockerfile": dockerfile}
+    catches_not("CL501", files=files)
+    catches(
+        "CL501",
+        compose=compose,
+        dockerfile=dockerfile,
+        at=["compose.yaml:4:13", "compose.yaml:4:26"],
+    )

@@ -326,3 +326,22 @@ def test_cl210_masked_in_every_format(fmt: str, tmp_path: Path, monkeypatch) -> 
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert "CL210" in result.output
     assert GH not in result.output and RANDOM not in result.output
+
+
+def test_cl211_a_private_key_in_a_development_image_is_left_alone() -> None:
+    # penpot's docker/devenv image carries the self-signed localhost certificate of its
+    # development proxy: nobody trusts that certificate, so its key exposes nothing
+    compose = "services:\n  devenv:\n    build: .\n"
+    dockerfile = "FROM debian:bookworm\nCOPY files/selfsigned.key /home/\n"
+    files = {"files/selfsigned.key": KEY}
+    catches("CL211", compose=compose, dockerfile=dockerfile, files=files, at="Dockerfile:2:6")
+    local = {
+        "docker/devenv/compose.yaml": compose,
+        "docker/devenv/Dockerfile": dockerfile,
+        "docker/devenv/files/selfsigned.key": KEY,
+    }
+    catches_not("CL211", files=local)
+    # a credential a provider issues still counts there: it works wherever it is
+    local["docker/devenv/Dockerfile"] = "FROM debian:bookworm\nCOPY .aws/credentials /root/.aws/\n"
+    local["docker/devenv/.aws/credentials"] = "[default]\n"
+    catches("CL211", files=local)

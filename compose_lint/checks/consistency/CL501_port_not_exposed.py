@@ -7,8 +7,10 @@ the table does not list, a malformed entry) the rule stays silent. It is silent 
 debugger's default port (data/debug_ports.json), and on per-instance ports: when
 several services build the same image and each publishes a container port the others
 do not (instances of one program told at run time where to listen), no EXPOSE line in
-the shared image is the fix. A service kept only for backward compatibility (behind a
-`deprecated` or `legacy` profile, `model.purpose.is_retired`) is not worth the line."""
+the shared image is the fix. A service kept only behind a `deprecated` profile, or
+built from a Dockerfile whose path says it is for local use (`docker/devenv/`,
+`Dockerfile.test`; `model.purpose.source_use`), is not worth the line: EXPOSE
+documents an image, and those images are nobody else's to read."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from compose_lint.model import Build, Port, Project, Service
 from compose_lint.model.context import dockerfile_display
 from compose_lint.model.edits import insert_line_after
 from compose_lint.model.image import BuiltImage, image_of
-from compose_lint.model.purpose import is_retired
+from compose_lint.model.purpose import is_retired, source_use
 from compose_lint.model.services import facts
 from compose_lint.model.values import PortSpan, image_ports, parse_port_span, uncovered
 from compose_lint.registry import Found, rule
@@ -96,6 +98,14 @@ def _per_instance(project: Project, image: BuiltImage, service: Service, port: P
     )
 
 
+def _local(service: Service) -> bool:
+    """Kept only for backward compatibility, or built from a Dockerfile whose path says
+    it is for local use (`docker/devenv/Dockerfile`): an image nobody else runs."""
+    build = service.build
+    source = build.dockerfile if build is not None and build.inline is None else None
+    return is_retired(service) or (source is not None and source_use(source) is not None)
+
+
 @rule(
     "CL501",
     "port-not-exposed",
@@ -105,7 +115,7 @@ def _per_instance(project: Project, image: BuiltImage, service: Service, port: P
 def port_not_exposed(project: Project) -> Found:
     for service in project.services:
         build = service.build
-        if build is None or not service.ports or is_retired(service):
+        if build is None or not service.ports or _local(service):
             continue
         image = image_of(build)
         if image is None or image.stage is None:

@@ -4,7 +4,9 @@ whole build context.
 
 Which files hold credentials and which copies take them is `model.leaks`
 (`secret_copies`, over data/leaks.json); a copy into a build stage that the image does
-not inherit, and whose result no shipped stage copies back, is left alone.
+not inherit, and whose result no shipped stage copies back, is left alone, and so is a
+private key in an image whose Dockerfile's path says it is for local use
+(`docker/devenv/`, `Dockerfile.test`): the development certificate's key exposes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import context_display, dockerfile_location, instruction_text
 from compose_lint.model.leaks import MAX_NAMED, secret_copies
+from compose_lint.model.purpose import source_use
 from compose_lint.registry import Found, rule
 
 
@@ -27,6 +30,18 @@ def secret_file_in_image(project: Project) -> Found:
         if not found.shipped:
             continue
         build = found.build
+        source = build.dockerfile if build.inline is None else None
+        if source is not None and source_use(source) is not None:
+            # an image for local use (docker/devenv/, Dockerfile.test): its keys are the
+            # development certificates nobody trusts; a provider's credential still counts
+            kept = [
+                (f, k)
+                for f, k in zip(found.files, found.kinds, strict=False)
+                if k.secret != "private-key"
+            ]
+            if not kept:
+                continue
+            found = found._replace(files=tuple(f for f, _ in kept), kinds=tuple(k for _, k in kept))
         named = [
             f"{path} ({kind.reason})"
             for path, kind in zip(found.files[:MAX_NAMED], found.kinds, strict=False)
