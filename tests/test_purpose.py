@@ -79,6 +79,7 @@ def test_test_data_below_is_judged_between_the_two_folders(tmp_path: Path) -> No
         "test/fixtures/compose.yaml",
         "integration-tests/compose.yaml",
         "packages/app/docker-compose.arm.dev.yml",
+        "packages/benchmarks/docker-compose.yml",  # a harness a bench script starts
         "Dockerfile.test",
         "../app/docker-compose.dev.yml",
     ],
