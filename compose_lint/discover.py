@@ -290,16 +290,6 @@ def _layered_on_another(
     return False
 
 
-def _depends_on(project: Project) -> set[str]:
-    """The service names the project's `depends_on` entries name."""
-    names: set[str] = set()
-    for service in project.services:
-        raw = service.data.get("depends_on")
-        if isinstance(raw, (dict, list)):
-            names.update(n for n in raw if isinstance(n, str))
-    return names
-
-
 def _completed_by_siblings(
     project: Project,
     key: tuple[Path, ...],
@@ -308,7 +298,15 @@ def _completed_by_siblings(
     """True when `project` depends on services it does not define and the other compose
     files in its folder define every one of them: it is the base of a stack layered
     with -f, never run alone."""
-    undefined = _depends_on(project) - {s.name for s in project.services}
+    from compose_lint.model.services import facts
+
+    named = {
+        ref.target
+        for service in project.services
+        for ref in facts(project, service).references
+        if ref.via == "depends_on"
+    }
+    undefined = named - {s.name for s in project.services}
     if not undefined:
         return False
     folder = key[0].parent

@@ -205,23 +205,19 @@ def _mounts_own_folder(file: ComposeFile) -> bool:
     """Whether a service of `file` bind-mounts the folder the file is in (`./:/srv/app`,
     `.:/app:cached`): the whole source tree, live in the container, is how a development
     setup runs; a deployment mounts folders of it (`./config`) or named volumes."""
-    from compose_lint.model.values import volume_source
+    from compose_lint.model.values import parse_mounts
 
     services = file.data.get("services") if isinstance(file.data, dict) else None
     if not isinstance(services, dict):
         return False
-    for service in services.values():
-        volumes = service.get("volumes") if isinstance(service, dict) else None
-        for entry in volumes if isinstance(volumes, list) else ():
-            if isinstance(entry, str):
-                source = volume_source(entry)
-            elif isinstance(entry, dict) and entry.get("type", "volume") == "bind":
-                source = entry.get("source")
-            else:
-                source = None
-            if isinstance(source, str) and source.strip() in _OWN_FOLDER:
-                return True
-    return False
+    return any(
+        mount.kind == "bind" and (mount.source or "").strip() in _OWN_FOLDER
+        for name, service in services.items()
+        if isinstance(service, dict)
+        for mount in parse_mounts(
+            service.get("volumes"), ("services", name, "volumes"), file.interpolation_env
+        )
+    )
 
 
 _NOT_WORDS = re.compile(r"[^a-z0-9]+")
@@ -313,24 +309,21 @@ def service_use(service: Service) -> Use | None:
     return use or stage_use(build)
 
 
-_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
-
-
 def _interactive_shell(service: Service) -> bool:
     """A container users attach to: its `command:` is a bare shell (`/bin/sh`, `bash`,
     `bash -l`) and it keeps a terminal open (`stdin_open` and `tty`): a tool, not a
     service that serves anything."""
+    from compose_lint.model.commands import SHELLS, basename
+    from compose_lint.model.entrypoint import argv
+
     data = service.data
     if data.get("stdin_open") is not True or data.get("tty") is not True:
         return False
     command = data.get("command")
-    words = command.split() if isinstance(command, str) else command
-    if not isinstance(words, list) or not words or not isinstance(words[0], str):
+    words = argv(command) if isinstance(command, (str, list)) else None
+    if not words or basename(words[0]) not in SHELLS:
         return False
-    program = words[0].rsplit("/", 1)[-1]
-    return program in _SHELLS and all(
-        isinstance(w, str) and w.startswith("-") and "c" not in w for w in words[1:]
-    )
+    return all(w.startswith("-") and "c" not in w for w in words[1:])
 
 
 def written_use(service: Service, path: YamlPath) -> Use | None:
