@@ -6,6 +6,7 @@ import pytest
 from conftest import catches, catches_not, rule_findings, shared_path
 
 from compose_lint.engine import Options, run
+from compose_lint.findings import Severity
 
 APP = "services:\n  web:\n    build: .\n"
 WEB_5000 = APP + '    ports:\n      - "5000:5000"\n'
@@ -390,6 +391,49 @@ def test_cl502_a_file_made_from_a_template_is_a_setup_step() -> None:
     catches("CL502", **ignored, dockerignore="app.py\n", at="Dockerfile:2:6")
 
 
+def test_cl502_a_dockerfile_written_for_a_wider_context_is_one_mistake() -> None:
+    # A monorepo Dockerfile copies paths from the repository root; one compose file
+    # builds it from there, a second from the service's own folder, where none of them
+    # is. That is one wrong context, reported once where the context is written, with
+    # the folder the Dockerfile is written for, not once per COPY source.
+    dockerfile = (
+        "FROM node:24\n"
+        "COPY package.json yarn.lock /app/\n"
+        "COPY libs/util/package.json /app/libs/util/\n"
+        "COPY services/api/ /app/services/api/\n"
+    )
+    files = {
+        "package.json": "{}\n",
+        "yarn.lock": "\n",
+        "libs/util/package.json": "{}\n",
+        "services/api/Dockerfile": dockerfile,
+        "services/api/index.js": "1\n",
+        "services/api/compose.yaml": (
+            "services:\n  api:\n    build:\n      context: ../..\n"
+            "      dockerfile: services/api/Dockerfile\n"
+        ),
+        "services/api/docker-compose.ci.yml": (
+            "services:\n  tar:\n    build: .\n    image: ci/api:1\n"
+        ),
+    }
+    found = rule_findings("CL502", files=files, target="services/api")
+    assert [(f.path, f.line, f.column) for f in found] == [
+        ("services/api/docker-compose.ci.yml", 3, 12)
+    ], [f.message for f in found]
+    message = found[0].message
+    assert "4 of the sources" in message and '"package.json"' in message
+    assert 'all of them are in "../.."' in message
+    # the service names the image it runs: the build is a fallback, so a warning
+    assert found[0].severity == Severity.WARNING and 'runs the image "ci/api:1"' in message
+    files["services/api/docker-compose.ci.yml"] = "services:\n  tar:\n    build: .\n"
+    [alone] = rule_findings("CL502", files=files, target="services/api")
+    assert alone.severity == Severity.ERROR and "drop build:" not in alone.message
+    # A typo among sources that are otherwise there stays a finding of its own.
+    files["services/api/Dockerfile"] = dockerfile + "COPY services/api/idex.js /app/\n"
+    found = rule_findings("CL502", files=files, target="services/api")
+    assert ("services/api/Dockerfile", 5, 6) in [(f.path, f.line, f.column) for f in found]
+
+
 # -- CL503 dependencies-not-installed -------------------------------------------------
 
 
@@ -623,6 +667,22 @@ def test_cl503_pnpm_fetch_reads_the_lock_file_alone() -> None:
     before = "FROM node:22\nWORKDIR /app\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --offline\n"
     [message] = catches("CL503", **cl503(before, **files), at="Dockerfile:3:1")
     assert '"pnpm fetch" needs pnpm-lock.yaml in /app' in message
+
+
+def test_cl503_yarn_workspaces_focus_installs() -> None:
+    # Yarn 2+ installs the named workspaces' dependencies with `workspaces focus`.
+    files = {**NODE, "yarn.lock": "\n", ".yarnrc.yml": "\n"}
+    dockerfile = (
+        "FROM node:24\nCOPY package.json yarn.lock .yarnrc.yml /app/\n"
+        "RUN cd /app && yarn workspaces focus --production app\nCOPY . /app\n"
+        'CMD ["node", "/app/server.js"]\n'
+    )
+    catches_not("CL503", **cl503(dockerfile, **files))
+    # Other workspaces subcommands install nothing.
+    listed = dockerfile.replace("workspaces focus --production app", "workspaces list")
+    [message] = catches("CL503", **cl503(listed, **files), at="Dockerfile:2:6")
+    # and the advice is Yarn 2+'s spelling, which .yarnrc.yml shows is in use
+    assert "yarn install --immutable" in message
 
 
 def test_cl503_reads_if_then_bodies() -> None:

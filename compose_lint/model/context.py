@@ -416,6 +416,20 @@ class BuildContext:
             return bool(self.glob(cleaned, limit=1).matches)
         return os.path.lexists(self.root / cleaned)
 
+    def written_for(self, relpaths: Iterable[str], top: Path) -> Path | None:
+        """The nearest folder above the context, up to `top`, that holds every one of
+        `relpaths` (none of which the context holds): the context a Dockerfile was
+        written for, when it is built from a subfolder of it. None when there is none."""
+        wanted = [c for c in map(_clean, relpaths) if c is not None and not has_wildcards(c)]
+        if self.root is None or not wanted:
+            return None
+        folder = self.root
+        while folder != top and top in folder.parents:
+            folder = folder.parent
+            if all(os.path.lexists(folder / rel) for rel in wanted):
+                return folder
+        return None
+
     def matches(self, pattern: str, limit: int = 1) -> list[str]:
         """At most `limit` context paths a COPY source pattern matches (see `glob`)."""
         return list(self.glob(pattern, limit).matches)
@@ -609,6 +623,18 @@ def context_display(build: Build) -> str:
         return str(build.context)
     joined = posixpath.normpath(posixpath.join(base, relative)) if base else relative
     return joined or "."
+
+
+def context_location(build: Build) -> Location:
+    """Where the compose file gives the build its context: the short `build: <path>`,
+    its `context:`, or else the `build:` key (the context is then the default ".")."""
+    compose = build.service.file
+    raw = build.service.data.get("build")
+    if isinstance(raw, str):
+        return compose.loc(build.path)
+    if isinstance(raw, dict) and "context" in raw:
+        return compose.loc(build.path + ("context",))
+    return compose.key_loc(build.path)
 
 
 def dockerfile_display(build: Build) -> str:

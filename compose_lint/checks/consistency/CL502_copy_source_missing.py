@@ -5,6 +5,13 @@ Only the stages a build runs are looked at (`build.target`, else the last stage,
 ENV values substituted the way the builder does; a source whose value stays unknown,
 a glob past the listing caps or a Windows path keeps the rule silent.
 
+Sources missing from the context that one folder above it holds, every one, are one
+mistake, reported once where the compose file writes the context: the Dockerfile is
+written for that folder (a monorepo's root, as another compose file builds it) and this
+build gives it a subfolder. A warning, not an error, when the service also names an
+`image:`: Compose uses that image when it finds it and builds only when it does not, and
+here the image is plainly made elsewhere.
+
 A missing source that a local step makes (`model.setup_steps`: the repository's
 `.gitignore` leaves it or a folder above it out, as with the jars `mvn package` writes
 into `target/`, or a template of it lies beside it) is the repository's intended
@@ -13,17 +20,20 @@ flow: reported only with the option `setup-steps`, at info level, as CL143 does.
 
 from __future__ import annotations
 
+import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Location, Severity
 from compose_lint.load import interpolation
 from compose_lint.model import Build, Project
 from compose_lint.model.context import (
     BuildContext,
     context_display,
+    context_location,
+    dockerfile_display,
     dockerfile_location,
     has_wildcards,
     local_builds,
@@ -46,6 +56,7 @@ class _Source(NamedTuple):
 class _Problem(NamedTuple):
     message: str
     step: SetupStep | None = None  # a local step makes the source: not a mistake
+    missing: str | None = None  # the context-relative path that is not in the context
 
 
 def _outside(rel: str) -> bool:
@@ -109,7 +120,8 @@ def _source_problem(
         )
         return _Problem(
             f"{shown} does not exist in {where}{hint}, so the build fails here; "
-            "create it or correct the path (it is relative to the context, not to the Dockerfile)"
+            "create it or correct the path (it is relative to the context, not to the Dockerfile)",
+            missing=rel,
         )
     pattern = context.excluded_by(rel)
     if pattern is None or build.ignore is None:
@@ -163,9 +175,9 @@ def _glob_problem(
     return None
 
 
-def _step_findings(
-    project: Project, build: Build, context: BuildContext, step: Step, setup_steps: bool
-) -> Found:
+def _step_problems(
+    project: Project, build: Build, context: BuildContext, step: Step
+) -> Iterator[tuple[Location, _Problem]]:
     instruction = step.instruction
     copy = instruction.copy
     if copy is None or instruction.flag("from") is not None:
@@ -190,7 +202,48 @@ def _step_findings(
         if found is not None:
             problems.append(found)
     for source, problem in problems:
-        where = dockerfile_location(build, source.line, source.column)
+        yield dockerfile_location(build, source.line, source.column), problem
+
+
+def _build_findings(
+    project: Project,
+    build: Build,
+    context: BuildContext,
+    found: list[tuple[Location, _Problem]],
+    setup_steps: bool,
+) -> Found:
+    """The build's findings. Sources missing from the context that a folder above it
+    holds, every one, are one mistake: the Dockerfile is written for that folder (a
+    monorepo's root) and this build gives it a subfolder. Reported once, where the
+    compose file writes the context."""
+    missing = list(dict.fromkeys(p.missing for _, p in found if p.missing is not None))
+    wider = context.written_for(missing, project.tree()) if len(missing) > 1 else None
+    if wider is not None:
+        # as build.context is written: relative to the compose file
+        relative = os.path.relpath(wider, build.service.file.path.parent).replace(os.sep, "/")
+        listed = ", ".join(f'"{m}"' for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
+        service = build.service
+        message = (
+            f"{len(missing)} of the sources {dockerfile_display(build)} copies ({listed}) do "
+            f'not exist in the build context "{context_display(build)}" of service '
+            f'"{service.name}", so its build fails; all of them are in "{relative}": '
+            "the Dockerfile is written for that context. Set build.context to it (and "
+            "build.dockerfile to the Dockerfile's path from there)"
+        )
+        if service.image is None:
+            yield context_location(build), message
+        else:
+            # Compose looks for the named image first and builds only when it finds none:
+            # here the image is plainly made elsewhere, and the build is a fallback
+            yield (
+                context_location(build),
+                f"{message}, or drop build: if the service runs the image "
+                f'"{service.image}" built elsewhere (Compose builds only when it finds no such '
+                "image)",
+                Severity.WARNING,
+            )
+        found = [(where, p) for where, p in found if p.missing is None]
+    for where, problem in found:
         if problem.step is None:
             yield where, problem.message
         elif setup_steps:
@@ -211,8 +264,11 @@ def copy_source_missing(project: Project, options: Mapping[str, Any]) -> Found:
     # the engine reports each finding once
     for build, image, built, context in local_builds(project):
         resolver = image.resolver
-        for stage in resolver.needed_stages(built):
-            for step in resolver.steps(stage):
-                if step.stage is not stage or step.instruction.keyword not in ("COPY", "ADD"):
-                    continue
-                yield from _step_findings(project, build, context, step, setup_steps)
+        found = [
+            problem
+            for stage in resolver.needed_stages(built)
+            for step in resolver.steps(stage)
+            if step.stage is stage and step.instruction.keyword in ("COPY", "ADD")
+            for problem in _step_problems(project, build, context, step)
+        ]
+        yield from _build_findings(project, build, context, found, setup_steps)

@@ -9,7 +9,7 @@ from typing import Any
 from compose_lint.discover import is_dockerfile_name
 from compose_lint.findings import Severity
 from compose_lint.model import Project
-from compose_lint.model.context import close_names, list_names
+from compose_lint.model.context import close_names, context_location, list_names
 from compose_lint.model.purpose import is_test_data
 from compose_lint.model.setup_steps import unfetched_submodule
 from compose_lint.registry import Found, rule
@@ -51,12 +51,7 @@ def build_path_missing(project: Project) -> Found:
         raw = service.data.get("build")
         short = isinstance(raw, str)
         spec: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        if short:
-            context_loc = compose.loc(build.path)
-        elif "context" in spec:
-            context_loc = compose.loc(build.path + ("context",))
-        else:
-            context_loc = compose.key_loc(build.path)
+        context_loc = context_location(build)
         if project.partial and not short and "context" not in spec:
             continue  # a fragment changing the build (a target): the rest comes from its base
         written = raw if short else spec.get("context", ".")
