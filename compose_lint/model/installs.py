@@ -188,6 +188,10 @@ def _node(call: PackageCall) -> DependencyInstall | None:
                          lockfiles=locks)  # fmt: skip
         if action == "add":
             return _make(NODE, manager, action, command, call=call, named=True)
+        if action == "workspaces" and call.operands and call.operands[0].text == "focus":
+            # Yarn 2+: installs the dependencies of the workspaces it names
+            return _make(NODE, manager, action, command, ("package.json",), call=call,
+                         lockfiles=locks)  # fmt: skip
         return None
     if manager == "pnpm" and action == "fetch":
         # `pnpm fetch` fills the store from the lock file alone, for `install --offline`

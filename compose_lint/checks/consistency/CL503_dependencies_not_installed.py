@@ -587,7 +587,9 @@ def _install_hint(manifest: _Manifest, context: BuildContext) -> str:
         folder = posixpath.dirname(manifest.dest)
         prefix = "" if folder == workdir or folder.startswith("\x00") else f"cd {folder} && "
         if (root / "yarn.lock").is_file():
-            return f"RUN {prefix}yarn install --frozen-lockfile"
+            # Yarn 2+ (configured by .yarnrc.yml) renamed --frozen-lockfile to --immutable
+            frozen = "--immutable" if (root / ".yarnrc.yml").is_file() else "--frozen-lockfile"
+            return f"RUN {prefix}yarn install {frozen}"
         if (root / "pnpm-lock.yaml").is_file():
             return f"RUN {prefix}pnpm install --frozen-lockfile"
         if (root / "package-lock.json").is_file():
