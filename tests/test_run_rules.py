@@ -406,6 +406,11 @@ def test_cl323_not_catches(dockerfile: str) -> None:
         "RUN cat -n /etc/os-release | grep -c VERSION",
         "RUN cat /x | grep -e a -e b",
         "RUN cat /x | grep -- -v",
+        # an empty or cut-off key is no OpenPGP data: these exit 2 on it
+        "RUN curl -fsSL https://example.com/gpg | apt-key add -",
+        "RUN wget -qO- https://example.com/gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg",
+        "RUN curl -fsSL https://example.com/gpg | gpg --dearmor > /etc/apt/keyrings/x.gpg",
+        "RUN curl -fsSL https://example.com/key | gpg --batch --import",
     ],
 )
 def test_cl323_not_catches_a_pipe_whose_failure_cannot_hide(dockerfile: str) -> None:
@@ -424,6 +429,9 @@ def test_cl323_not_catches_a_pipe_whose_failure_cannot_hide(dockerfile: str) -> 
         "RUN cat /x | grep -L x",  # prints "(standard input)" and succeeds on no input
         "RUN cat /x | grep -v y | sort > /z",  # sort succeeds on empty input
         "RUN cat /x | sed s/a/b/ > /z",  # sed succeeds on empty input
+        "RUN curl -fsSL x | gpg --import /k.asc",  # gpg reads the file, not the pipe
+        "RUN curl -fsSL x | apt-key add /k.asc",
+        "RUN curl -fsSL x | sh",  # an empty script succeeds
     ],
 )
 def test_cl323_still_catches_a_pipe_that_can_hide_a_failure(dockerfile: str) -> None:

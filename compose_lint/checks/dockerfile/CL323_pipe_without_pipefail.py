@@ -3,7 +3,9 @@
 A pipeline fed only by `echo`, `printf`, `yes` or `seq` with literal bounds is fine
 (those cannot fail in a way that matters; `yes` even ends with SIGPIPE by design). So
 is `cat FILE | grep ...`: a `cat` of one file that fails writes nothing, and a `grep`
-reading the pipe exits 1 when it selects no line, so the RUN fails anyway. A `|` in a
+reading the pipe exits 1 when it selects no line, so the RUN fails anyway; and so is a
+download piped into `apt-key add -`, `gpg --dearmor` or `gpg --import`, which fail on an
+empty or cut-off key. A `|` in a
 `case` pattern is not a pipe. `ONBUILD RUN` triggers are left alone: they run under
 the SHELL of whichever image builds on this one.
 """
@@ -114,7 +116,26 @@ def _failure_shows(group: Sequence[Command]) -> bool:
     if len(group) != 2 or group[0].stages != 2:
         return False
     producer, consumer = (unwrap(c) for c in group)
+    if _imports_a_key(consumer):
+        return True
     return _reads_one_file(producer) and _fails_on_no_input(consumer)
+
+
+def _imports_a_key(command: Command) -> bool:
+    """`apt-key add -`, `gpg --dearmor`, `gpg --import` reading the pipe: an empty or
+    cut-off key is no valid OpenPGP data, and they exit 2, so whatever the producer
+    did wrong fails the RUN without pipefail too."""
+    words = command.words[1:]
+    if command.name == "apt-key":
+        return words[:1] == ("add",) and words[1:] in (("-",), ("/dev/stdin",))
+    if command.name not in ("gpg", "gpg2"):
+        return False
+    if not {"--dearmor", "--import"} & set(words):
+        return False
+    operands = [w for w in words if not w.startswith("-")]
+    options_with_values = {"-o", "--output", "--keyring", "--homedir"}
+    taken = {words[i + 1] for i, w in enumerate(words[:-1]) if w in options_with_values}
+    return all(o in taken for o in operands)
 
 
 def _reads_one_file(command: Command) -> bool:
