@@ -80,6 +80,8 @@ def test_test_data_below_is_judged_between_the_two_folders(tmp_path: Path) -> No
         "integration-tests/compose.yaml",
         "packages/app/docker-compose.arm.dev.yml",
         "packages/benchmarks/docker-compose.yml",  # a harness a bench script starts
+        "develop/docker-compose.yml",  # overleaf's development environment
+        "docker-compose.develop.yml",
         "Dockerfile.test",
         "../app/docker-compose.dev.yml",
     ],
