@@ -465,3 +465,35 @@ def test_cl501_silent_on_a_development_workstation_image() -> None:
         dockerfile=dockerfile,
         at=["compose.yaml:4:13", "compose.yaml:4:26"],
     )
+
+
+def test_a_stage_only_a_development_stack_picks_is_for_development() -> None:
+    # overleaf's develop/ stack builds the webpack stage of the production Dockerfile,
+    # which ends as root to run the dev server; the production target drops root
+    dockerfile = (
+        "FROM node:24 AS base\nUSER node\n"
+        "FROM base AS webpack\nUSER root\nRUN npm ci\n"
+        "FROM base AS app\nCOPY --from=webpack /x /x\nCMD node server.js\n"
+    )
+    picks = "services:\n  webpack:\n    build:\n      context: ../web\n      target: webpack\n"
+    files = {"web/Dockerfile": dockerfile, "develop/compose.yaml": picks}
+    catches_not("CL304", files=files, target=".")
+    # the same pick in a deployment file is reported
+    files = {"web/Dockerfile": dockerfile, "deploy/compose.yaml": picks}
+    catches("CL304", files=files, target=".", at="web/Dockerfile:4:1")
+
+
+def test_cl501_silent_when_compose_starts_the_server_of_a_stage_that_starts_nothing() -> None:
+    # overleaf's develop stack runs `webpack serve` by command: in a build stage with no
+    # CMD of its own; an EXPOSE there would document a server the image does not run
+    dockerfile = "FROM node:24 AS deps\nRUN npm ci\nFROM deps AS webpack\nRUN npm run build\n"
+    compose = (
+        "services:\n  webpack:\n    build:\n      context: .\n      target: webpack\n"
+        "    command: [npx, webpack, serve]\n    ports: ['8080:3808']\n"
+    )
+    catches_not("CL501", compose=compose, dockerfile=dockerfile)
+    # the image's own CMD starts the server: EXPOSE documents it
+    catches("CL501", compose=compose, dockerfile=dockerfile + 'CMD ["node", "dev.js"]\n')
+    # and without command: the base image's CMD runs
+    catches("CL501", compose=compose.replace("    command: [npx, webpack, serve]\n", ""),
+            dockerfile=dockerfile)  # fmt: skip

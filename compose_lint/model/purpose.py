@@ -29,7 +29,8 @@ Public names
 - `written_use(service, path)`: what one value of a service is for: `service_use`, or
   what the file that writes it says (a development override adding `ports:` to a
   service of the base file).
-- `stage_use(build)`: what the target stage is for, by its name (`dev`, `test`).
+- `stage_use(build)`: what the target stage is for, by its name (`dev`, `test`), or
+  by the local file that picks a stage before the last.
 - `dockerfile_use(source, builds)`: what a Dockerfile is for: its path says so, it has
   a production sibling (`Dockerfile` beside `Dockerfile.prod`), every build of it
   targets a test/development stage, or every service that builds it runs only behind
@@ -252,9 +253,20 @@ _HEADER_CHARS = 4096
 
 
 def stage_use(build: Build) -> Use | None:
-    """What the stage `build.target` names is for (`target: dev`), or None."""
+    """What the stage `build.target` picks is for: what its name says (`target: dev`),
+    or, for a stage before the last picked by a compose file for local use (a develop/
+    stack building the dev-server stage of the production Dockerfile), that file's use.
+    None for the last stage or no target."""
     target = build.target
-    return _first(_words().stages, set(_WORDS.split(target.lower()))) if target else None
+    if not target:
+        return None
+    use = _first(_words().stages, set(_WORDS.split(target.lower())))
+    if use is not None:
+        return use
+    parsed = build.parsed
+    if parsed is None or not parsed.stages or parsed.stages[-1].name == target.lower():
+        return None
+    return compose_use(build.service.file.file_of(build.path))
 
 
 def source_use(source: ComposeFile | DockerfileSource | IgnoreSource) -> Use | None:

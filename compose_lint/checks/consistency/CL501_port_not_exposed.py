@@ -10,7 +10,9 @@ do not (instances of one program told at run time where to listen), no EXPOSE li
 the shared image is the fix. A service kept only behind a `deprecated` profile, or
 built from a Dockerfile whose path says it is for local use (`docker/devenv/`,
 `Dockerfile.test`; `model.purpose.source_use`), is not worth the line: EXPOSE
-documents an image, and those images are nobody else's to read."""
+documents an image, and those images are nobody else's to read. Nor is a stage that
+starts nothing of its own (no CMD or ENTRYPOINT in its chain) while the service's
+`command:` starts the server: EXPOSE would document a server the image does not run."""
 
 from __future__ import annotations
 
@@ -106,6 +108,17 @@ def _local(service: Service) -> bool:
     return is_retired(service) or (source is not None and source_use(source) is not None)
 
 
+def _started_by_compose(service: Service, image: BuiltImage) -> bool:
+    """The program that serves the ports is the service's `command:` or `entrypoint:`
+    and the Dockerfile's stages start nothing (no CMD or ENTRYPOINT of their own: a
+    build stage a dev stack runs a dev server in): an EXPOSE there would document a
+    server the image does not run."""
+    end = image.end
+    if end.cmd is not None or end.entrypoint is not None:
+        return False
+    return any(service.data.get(key) not in (None, "", []) for key in ("command", "entrypoint"))
+
+
 @rule(
     "CL501",
     "port-not-exposed",
@@ -118,7 +131,7 @@ def port_not_exposed(project: Project) -> Found:
         if build is None or not service.ports or _local(service):
             continue
         image = image_of(build)
-        if image is None or image.stage is None:
+        if image is None or image.stage is None or _started_by_compose(service, image):
             continue
         from_dockerfile = _dockerfile_exposes(image)
         from_image = image_ports(image.root)
