@@ -200,11 +200,9 @@ def collect_projects(
     builds one application's model (the engine guards it).
 
     With `files` (-f), those files are one application. Otherwise each compose file
-    found makes an application with its automatic override file; a primary-named file
-    whose services without `image` and `build` are all defined by a compose file above
-    it is a fragment of that application (a CI case layered on it with -f), not an
-    application of its own; so is one that depends on services only the other compose
-    files beside it define (a base that a task runner layers with `-f x.postgres.yml`).
+    found makes an application with its automatic override file, unless what it leaves
+    to other files is all defined by other compose files of its repository: then it is
+    one piece of a stack combined with -f (`_Elsewhere.completes`), not an application.
     A Dockerfile or .dockerignore named on the command line is linted with the
     application above it that builds it (or, when none does, on its own)."""
     from compose_lint.load.files import stat_kind
@@ -225,14 +223,13 @@ def collect_projects(
         targets = discover(list(paths), exclusion)
     missing += targets.missing
 
+    elsewhere = _Elsewhere(load)
+
     def project_of(path: Path) -> Project:
         key, partial = application(path)
         if key not in projects:
             project = load(key, partial)
-            if not partial and (
-                _layered_on_another(project, key[0], load)
-                or _completed_by_siblings(project, key, load)
-            ):
+            if not partial and elsewhere.completes(project, key):
                 project.partial = True
             projects[key] = project
         return projects[key]
@@ -269,57 +266,52 @@ def _one_run(projects: dict[tuple[Path, ...], Project]) -> list[Project]:
     return run.projects
 
 
-def _layered_on_another(
-    project: Project, primary: Path, load: Callable[[tuple[Path, ...], bool], Project]
-) -> bool:
-    """True when the services of `project` that have neither `image` nor `build` are all
-    defined by a compose file in a directory above: the file adds to that application
-    (and may bring services of its own, with their images)."""
-    names = {s.name for s in project.services if s.image is None and s.build is None}
-    if not names:
-        return False
-    for above in compose_files_above(primary.parent):
-        if above.parent == primary.parent:
-            continue
-        key, partial = application(above)
-        if partial:
-            continue
-        defined = {s.name for s in load(key, False).services}
-        if names <= defined:
-            return True
-    return False
+class _Elsewhere:
+    """What other compose files define, each read once for the run."""
 
+    def __init__(self, load: Callable[[tuple[Path, ...], bool], Project]) -> None:
+        self.load = load
+        self.read: dict[Path, tuple[set[tuple[str, str]], bool]] = {}
+        self.walks: dict[Path, list[Path]] = {}
 
-def _completed_by_siblings(
-    project: Project,
-    key: tuple[Path, ...],
-    load: Callable[[tuple[Path, ...], bool], Project],
-) -> bool:
-    """True when `project` depends on services it does not define and the other compose
-    files in its folder define every one of them: it is the base of a stack layered
-    with -f, never run alone."""
-    from compose_lint.model.services import facts
+    def _of(self, path: Path) -> tuple[set[tuple[str, str]], bool]:
+        """What the file defines, and whether it is a piece of a stack itself (not a
+        primary file, or one that leaves something to other files)."""
+        from compose_lint.model.services import offered, wanted
 
-    named = {
-        ref.target
-        for service in project.services
-        for ref in facts(project, service).references
-        if ref.via == "depends_on"
-    }
-    undefined = named - {s.name for s in project.services}
-    if not undefined:
+        if path not in self.read:
+            project = self.load((path,), False)  # as a whole: what does it leave to others?
+            piece = application(path)[1] or bool(wanted(project))
+            self.read[path] = (offered(project), piece)
+        return self.read[path]
+
+    def completes(self, project: Project, key: tuple[Path, ...]) -> bool:
+        """True when what `project` leaves to other files (services without image or
+        build, depends_on targets and networks it does not define: `services.wanted`)
+        is all defined by the compose files above it or beside it, or by the pieces of
+        a stack under the nearest folder above that holds a compose file: it is one
+        piece of a stack combined with -f (a CI case layered on the file above, a base
+        completed by `-f x.postgres.yml`, a test suite made of files from several
+        folders), not an application of its own. Complete applications elsewhere in
+        the repository (other examples) do not count."""
+        from compose_lint.model.services import wanted
+
+        missing = wanted(project)
+        if not missing:
+            return False
+        above = [p for p in compose_files_above(key[0]) if p not in key and p.is_file()]
+        candidates = [(p, True) for p in above]
+        higher = [p.parent for p in above if p.parent != key[0].parent]
+        if higher:
+            root = higher[0]
+            if root not in self.walks:
+                self.walks[root] = _walk(root, None)
+            candidates += [(p, False) for p in self.walks[root] if p not in key]
+        defined: set[tuple[str, str]] = set()
+        for path, near in candidates:
+            offers, piece = self._of(path)
+            if near or piece:
+                defined |= offers
+                if missing <= defined:
+                    return True
         return False
-    folder = key[0].parent
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return False
-    defined: set[str] = set()
-    for name in names:
-        sibling = folder / name
-        if sibling in key or not is_compose_name(name) or not sibling.is_file():
-            continue
-        defined.update(s.name for s in load((sibling,), True).services)
-        if undefined <= defined:
-            return True
-    return False

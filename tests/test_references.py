@@ -732,3 +732,43 @@ def test_a_base_completed_by_a_sibling_file_is_not_judged_alone() -> None:
     catches("CL103", files={"docker-compose.yml": base}, at="docker-compose.yml:5:7")
     other = {"docker-compose.yml": base, "docker-compose.redis.yml": "services:\n  cache:\n"}
     catches("CL103", files=other, at="docker-compose.yml:5:7")
+
+
+# A repository of test suites, each run as `-f suites/compose.yml -f <backend> -f <db>`:
+# the network is defined by the file above, the backend by a file in another folder, and
+# relative paths resolve from the first file's folder (suites/).
+SUITES = {
+    "suites/compose.yml": "networks:\n  suitenet:\n    driver: bridge\n",
+    "suites/example/compose/app/compose.backend.yml": (
+        "services:\n  backend:\n    build:\n      context: ../../..\n"
+        "      dockerfile: suites/example/compose/app/Dockerfile\n    networks: [suitenet]\n"
+    ),
+    "suites/example/compose/app/Dockerfile": "FROM alpine:3.20\n",
+    "suites/example/compose/db/compose.yml": (
+        "services:\n  db:\n    image: mariadb:11.4\n    networks: [suitenet]\n"
+        "  backend:\n    depends_on: [db]\n"
+    ),
+    "suites/example/compose/pam/compose.yml": (
+        "services:\n  pam:\n    build:\n      context: example/compose/pam\n"
+        "    networks: [suitenet]\n"
+    ),
+    "suites/example/compose/pam/Dockerfile": "FROM alpine:3.20\n",
+    "suites/Main/compose.yml": "services:\n  backend:\n    depends_on: [db, pam]\n",
+}
+
+
+@pytest.mark.parametrize("code", ["CL103", "CL104", "CL108", "CL504"])
+@pytest.mark.parametrize("target", [".", "suites/Main/compose.yml"])
+def test_files_completed_by_others_in_the_repository_are_not_judged_alone(
+    code: str, target: str
+) -> None:
+    # each file names what other compose files of the repository define: it is one
+    # piece of stacks combined with -f, linted alone or as a pre-commit hook passes it
+    catches_not(code, files=SUITES, target=target)
+
+
+def test_names_nothing_in_the_repository_defines_are_still_mistakes() -> None:
+    db = "suites/example/compose/db/compose.yml"
+    files = {k: v for k, v in SUITES.items() if k != "suites/compose.yml"}
+    catches("CL104", files=files, at=f"{db}:4:16", target=db)
+    catches("CL108", files={db: SUITES[db]}, at=f"{db}:5:3")

@@ -656,6 +656,37 @@ def undefined(project: Project, kind: str) -> Iterator[Undefined]:
             yield Undefined(service, name, loc, label, names.closest(name))
 
 
+def wanted(project: Project) -> set[tuple[str, str]]:
+    """What `project` uses but leaves to other files: ("service", name) for a service
+    with neither image nor build and for a depends_on target it does not define,
+    ("network", name) for a network a service joins that its networks: does not define."""
+    services = {s.name for s in project.services}
+    networks = section(project, "networks")
+    found: set[tuple[str, str]] = set()
+    for service in project.services:
+        known = facts(project, service)
+        if service.image is None and service.build is None:
+            found.add(("service", service.name))
+        found.update(
+            ("service", ref.target)
+            for ref in known.references
+            if ref.via == "depends_on" and ref.target not in services
+        )
+        found.update(
+            ("network", name)
+            for name, _, _ in known.networks()
+            if name != "default" and name not in networks
+        )
+    return found
+
+
+def offered(project: Project) -> set[tuple[str, str]]:
+    """The services and networks `project` defines, in the shape of `wanted`."""
+    return {("service", s.name) for s in project.services} | {
+        ("network", name) for name in section(project, "networks")
+    }
+
+
 def all_references(project: Project) -> list[tuple[Service, Ref]]:
     """Every reference of every service to a service, in the order written."""
     return [(s, ref) for s in project.services for ref in facts(project, s).references]
