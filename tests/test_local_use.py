@@ -30,7 +30,13 @@ def test_cl302_reports_the_application_compose_file() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["tests/e2e/compose.yaml", "ci/compose.yaml", "docker-compose.dev.yml", "compose.test.yaml"],
+    [
+        "tests/e2e/compose.yaml",
+        "ci/compose.yaml",
+        "docker-compose.dev.yml",
+        "compose.test.yaml",
+        "docker-testing/docker-compose-mysql.yml",
+    ],
 )
 def test_cl302_silent_in_local_files(path: str) -> None:
     catches_not("CL302", files={path: MAILPIT}, target=path)

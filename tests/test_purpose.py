@@ -78,6 +78,9 @@ def test_test_data_below_is_judged_between_the_two_folders(tmp_path: Path) -> No
         "cypress/docker-compose.yml",
         "test/fixtures/compose.yaml",
         "integration-tests/compose.yaml",
+        "docker-testing/docker-compose-mysql.yml",  # databases a Makefile starts for tests
+        "internal/suites/example/compose/k3d/compose.yml",  # integration test suites
+        "deploy/ci-stack/compose.yaml",
         "packages/app/docker-compose.arm.dev.yml",
         "packages/benchmarks/docker-compose.yml",  # a harness a bench script starts
         "develop/docker-compose.yml",  # overleaf's development environment
@@ -102,6 +105,7 @@ def test_local_files(path: str) -> None:
         "../../dev/shop/compose.yaml",
         "../app/tests/compose.yaml",
         "contest/compose.yaml",
+        "oci-images/compose.yaml",  # a word containing "ci" is not the word
         "Dockerfile",
     ],
 )

@@ -74,8 +74,6 @@ from compose_lint.model.own_images import image_key, namespace, repository_build
 _WORDS = re.compile(r"[.\-_]+")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _OVERRIDE = re.compile(r"^(?:docker-)?compose\.override\.ya?ml$", re.IGNORECASE)
-# folders that say "tests" without being named so: integration-tests/, e2e-suite/
-_TEST_WORDS = frozenset({"test", "tests", "e2e"})
 
 
 class Use(Enum):
@@ -154,8 +152,10 @@ def file_use(path: str) -> Use | None:
     found = _first(words.directories, {d.lower() for d in directories})
     if found is not None:
         return found
-    if any(w in _TEST_WORDS for d in directories for w in _WORDS.split(d.lower())):
-        return Use.TEST  # integration-tests/, e2e-suite/
+    # folders that say so in a word of their name: integration-tests/, docker-testing/
+    found = _first(words.names[:1], {w for d in directories for w in _WORDS.split(d.lower())})
+    if found is not None:
+        return found
     return _first(words.names, set(_WORDS.split(name.lower())))
 
 
