@@ -425,6 +425,15 @@ def test_cl502_a_dockerfile_written_for_a_wider_context_is_one_mistake() -> None
     assert 'all of them are in "../.."' in message
     # the service names the image it runs: the build is a fallback, so a warning
     assert found[0].severity == Severity.WARNING and 'runs the image "ci/api:1"' in message
+    # an image named by variables the project leaves to its caller (a Makefile that
+    # builds ci/$PROJECT_NAME:$BUILD_NUMBER first): whether Compose ever builds is unknown
+    ci = "services:\n  tar:\n    build: .\n    image: ci/$PROJECT_NAME:$BUILD_NUMBER\n"
+    files["services/api/docker-compose.ci.yml"] = ci
+    assert rule_findings("CL502", files=files, target="services/api") == []
+    files["services/api/.env"] = "PROJECT_NAME=api\nBUILD_NUMBER=1\n"
+    [known] = rule_findings("CL502", files=files, target="services/api")
+    assert known.severity == Severity.WARNING and 'runs the image "ci/api:1"' in known.message
+    del files["services/api/.env"]
     files["services/api/docker-compose.ci.yml"] = "services:\n  tar:\n    build: .\n"
     [alone] = rule_findings("CL502", files=files, target="services/api")
     assert alone.severity == Severity.ERROR and "drop build:" not in alone.message

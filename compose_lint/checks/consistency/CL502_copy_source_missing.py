@@ -10,7 +10,8 @@ mistake, reported once where the compose file writes the context: the Dockerfile
 written for that folder (a monorepo's root, as another compose file builds it) and this
 build gives it a subfolder. A warning, not an error, when the service also names an
 `image:`: Compose uses that image when it finds it and builds only when it does not, and
-here the image is plainly made elsewhere.
+here the image is plainly made elsewhere; silent when that name takes variables the
+project does not set (its caller builds the image, and Compose may never build).
 
 A missing source that a local step makes (`model.setup_steps`: the repository's
 `.gitignore` leaves it or a folder above it out, as with the jars `mvn package` writes
@@ -41,6 +42,7 @@ from compose_lint.model.context import (
 from compose_lint.model.image import Step
 from compose_lint.model.imageref import is_remote_source
 from compose_lint.model.setup_steps import SetupStep, setup_step
+from compose_lint.model.values import resolved
 from compose_lint.registry import Found, rule
 
 SETUP_STEPS = "setup-steps"  # also report sources a local step makes, at info level
@@ -230,15 +232,18 @@ def _build_findings(
             "the Dockerfile is written for that context. Set build.context to it (and "
             "build.dockerfile to the Dockerfile's path from there)"
         )
+        image = resolved(service.image, project.env) if service.image is not None else None
         if service.image is None:
             yield context_location(build), message
-        else:
+        elif image is not None:
             # Compose looks for the named image first and builds only when it finds none:
-            # here the image is plainly made elsewhere, and the build is a fallback
+            # here the image is plainly made elsewhere, and the build is a fallback. (Named
+            # by variables the project leaves to its caller, as a Makefile that builds
+            # ci/$PROJECT_NAME:$BUILD_NUMBER first: whether Compose ever builds is unknown.)
             yield (
                 context_location(build),
                 f"{message}, or drop build: if the service runs the image "
-                f'"{service.image}" built elsewhere (Compose builds only when it finds no such '
+                f'"{image}" built elsewhere (Compose builds only when it finds no such '
                 "image)",
                 Severity.WARNING,
             )
