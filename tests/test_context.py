@@ -686,3 +686,37 @@ def test_cl402_a_test_env_file_holds_test_values(tmp_path: Path) -> None:
         {".env.testing": key + "GITHUB_TOKEN=ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\n"},
     )
     assert lint(tmp_path, "CL402") == [".dockerignore:1:1 CL402"]
+
+
+GO_MAKE = "FROM golang:1.24\nWORKDIR /src\nADD . /src\nRUN make server\n"
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "makefile"),
+    [
+        # the Makefile stamps the binary with the commit: the build needs .git
+        (GO_MAKE, "HASH = $(shell git rev-parse HEAD)\nserver:\n\tgo build .\n"),
+        (GO_MAKE.replace("make server", "make -C server build"), None),
+        (GO_MAKE.replace("make server", 'go build -ldflags "-X main.v=$(git describe)" .'), None),
+        (GO_MAKE.replace("make server", "git submodule update --init"), None),
+    ],
+)
+def test_cl402_a_build_that_reads_git_needs_dot_git(dockerfile: str, makefile: str | None) -> None:
+    files = {".dockerignore": "node_modules\n", ".git/HEAD": "ref\n", "main.go": "package main\n"}
+    if makefile is not None:
+        files["Makefile"] = makefile
+    else:
+        files["server/Makefile"] = "V := $(shell git describe --always)\nbuild:\n\tgo build\n"
+    compose = "services:\n  app:\n    build: .\n"
+    catches_not("CL402", compose=compose, dockerfile=dockerfile, files=files)
+
+
+def test_cl402_dot_git_still_leaks_when_nothing_reads_it() -> None:
+    files = {
+        ".dockerignore": "node_modules\n",
+        ".git/HEAD": "ref\n",
+        "Makefile": "server:\n\tgo build .\n",  # make runs, but git does not
+    }
+    compose = "services:\n  app:\n    build: .\n"
+    [message] = catches("CL402", compose=compose, dockerfile=GO_MAKE, files=files)
+    assert "does not exclude .git" in message

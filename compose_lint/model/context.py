@@ -113,18 +113,25 @@ def copies_whole_context(
     `FROM <stage>` chain and the stages it copies or mounts from, as the image model
     reads them with the build's args; all stages when the target names none.
     Instructions behind ONBUILD never count (they run in images built from this one)."""
-    stages = dockerfile.stages
-    if not stages:
-        return None
-    resolver = Resolver.of(dockerfile, build)
-    built = resolver.built(target)
-    if built is not None:
-        stages = resolver.needed_stages(built)
-    for stage in stages:
+    for stage in built_stages(dockerfile, target, build):
         for instruction in stage.instructions:
             if is_whole_context_copy(instruction):
                 return instruction
     return None
+
+
+def built_stages(
+    dockerfile: Dockerfile, target: str | None = None, build: Build | None = None
+) -> list[Stage]:
+    """The stages a build of `target` (else the last stage) runs: its `FROM <stage>`
+    chain and the stages it copies or mounts from, as the image model reads them with
+    the build's args; all stages when the target names none."""
+    stages = dockerfile.stages
+    if not stages:
+        return []
+    resolver = Resolver.of(dockerfile, build)
+    built = resolver.built(target)
+    return list(resolver.needed_stages(built)) if built is not None else list(stages)
 
 
 def explicit_sources(dockerfile: Dockerfile) -> set[str]:

@@ -3,7 +3,9 @@
 The knowledge is data (`data/leaks.json`: names, exceptions, kinds, reasons, with its
 source); this module finds those entries in the bounded listing of `model.context`,
 leaving out what the Dockerfile names on purpose, what `COPY --exclude` or the ignore
-file leaves out and what a `!` line brings back on purpose. CL401 and CL402 decide
+file leaves out and what a `!` line brings back on purpose, and `.git` in a build that
+runs git (`build_programs`: its RUNs, and the `$(shell ...)` of a Makefile its `make`
+reads). CL401 and CL402 decide
 with it. Which of those hold credentials (`holds_secret`: by name, or by a look at
 the file's first bytes), and which COPY/ADD instructions put such files into an image,
 named or with the whole context (`secret_copies`), is CL211's.
@@ -26,10 +28,12 @@ from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Instruction, Stage, Word
 from compose_lint.load.dockerignore import parse_dockerignore
 from compose_lint.model import Build, Project
+from compose_lint.model.commands import run_commands, unwrap
 from compose_lint.model.context import (
     HEAVY_DIRS,
     BuildContext,
     ContextEntry,
+    built_stages,
     clean_source,
     copies_whole_context,
     copy_excludes,
@@ -80,6 +84,7 @@ class LeakKind(NamedTuple):
     reason: str
     secret: str | None = None  # how to tell it holds a credential (see data/leaks.json)
     only_secret: bool = False  # a leak only when it holds one
+    needed_by: str | None = None  # not a leak in a build that runs this program
 
     def matches(self, entry: ContextEntry) -> bool:
         if entry.is_symlink:  # Docker copies the link, not what it points to
@@ -117,6 +122,7 @@ def leak_kinds() -> tuple[LeakKind, ...]:
             reason=item["reason"],
             secret=item.get("secret"),
             only_secret=bool(item.get("only_secret", False)),
+            needed_by=item.get("needed_by"),
         )
         for item in table["leaks"]
     )
@@ -143,10 +149,16 @@ def find_leaks(
     left_out = parse_dockerignore("\n".join(excludes)) if excludes else None
     kinds = leak_kinds()
     leaks: list[Leak] = []
+    programs: frozenset[str] | None = None
     for entry in context.entries(skip=_not_entered(), honor_ignore=honor_ignore):
         kind = next((k for k in kinds if k.matches(entry)), None)
         if kind is None or (kind.only_secret and not holds_secret(kind, entry.path)):
             continue
+        if kind.needed_by is not None:
+            if programs is None:
+                programs = build_programs(build)
+            if kind.needed_by in programs:
+                continue  # RUN make, whose Makefile stamps the version with git rev-parse
         if any(entry.relpath == n or entry.relpath.startswith(n + "/") for n in wanted):
             continue  # the Dockerfile wants it: `COPY certs/ /etc/certs`
         if left_out is not None and left_out.is_excluded(entry.relpath):
@@ -155,6 +167,48 @@ def find_leaks(
             continue  # `!.env`: brought back on purpose
         leaks.append(Leak(entry, kind))
     return leaks
+
+
+_MAKE_SHELL = re.compile(r"\$[({]shell[ \t]+([\w.+-]+)")
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+
+
+def build_programs(build: Build) -> frozenset[str]:
+    """The programs the RUN instructions of `build`'s stages run: each command behind
+    its wrappers and those in its `$(...)`, and for `make` (`make -C dir`) the ones
+    the `$(shell ...)` of the context's Makefile there runs when make reads it."""
+    parsed = build.parsed
+    if parsed is None:
+        return frozenset()
+    found: set[str] = set()
+    commands = [
+        unwrap(command)
+        for stage in built_stages(parsed, build.target, build)
+        for instruction in stage.instructions
+        if instruction.keyword == "RUN"
+        for command in run_commands(instruction, parsed.escape)
+    ]
+    while commands:
+        command = commands.pop()
+        found.add(command.name)
+        commands.extend(unwrap(c) for c in command.substitutions)
+        if command.name in ("make", "gmake") and build.context is not None:
+            found.update(_makefile_programs(build.context, command.words))
+    return frozenset(found)
+
+
+def _makefile_programs(context: Path, words: tuple[str, ...]) -> set[str]:
+    """What the `$(shell ...)` of the Makefile `make` reads (in the context's top folder,
+    or the one `-C dir` names) runs."""
+    folder = context
+    for option, value in zip(words, words[1:], strict=False):
+        if option in ("-C", "--directory"):
+            folder = context / value.strip("/")
+    for name in MAKEFILES:
+        text = _peek(folder / name)
+        if text is not None:
+            return set(_MAKE_SHELL.findall(text))
+    return set()
 
 
 def leak_names(leaks: list[Leak]) -> str:
