@@ -210,6 +210,7 @@ class Verdict(NamedTuple):
     hint: str = ""
     kind: Kind = Kind.LITERAL
     host: str | None = None  # the host of a URL with a password in it
+    secret: str | None = None  # the password of a URL or connection string
 
 
 class Context(NamedTuple):
@@ -397,13 +398,14 @@ def judge(
         url = _URL_USERINFO.search(value)
         if url is not None:
             kind = _strength(url["password"], name, context, url["user"])
-            return Verdict(pattern.label, kind=kind, host=url["host"].lower() or None)
+            host = url["host"].lower() or None
+            return Verdict(pattern.label, kind=kind, host=host, secret=url["password"])
         connection = _CONNECTION_PASSWORD.search(value)
         if connection is not None:
             login = _CONNECTION_USER.search(value)
             secret = connection["password"]
             kind = _strength(secret, name, context, login["user"] if login else None)
-            return Verdict(pattern.label, kind=kind)
+            return Verdict(pattern.label, kind=kind, secret=secret)
         return Verdict(pattern.label)
     if not literal:
         return None
@@ -817,6 +819,7 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
     from compose_lint.model.purpose import is_retired
 
     entries_at: dict[Location, tuple[Tier, str, list[str]]] = {}
+    defaults: set[tuple[str, str]] = set()  # (service guarded, default password) reported
     # a service kept only for backward compatibility (a `deprecated` profile) is judged
     # like a local file's; the services in use come first, so that a value they share
     # with it (a YAML anchor) is judged as theirs
@@ -860,6 +863,14 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
                 message = _arg_message(env, value, verdict)
             else:
                 tier, message = _environment(project, service, env, value, verdict, local, settings)
+                # a URL to a service with the well-known default password that service is
+                # set up with (the database's POSTGRES_PASSWORD=postgres) is the same advice
+                # again, taken together: "change it before deploying"
+                if tier is Tier.LITERAL and verdict.kind in (Kind.DEFAULT, Kind.PLACEHOLDER):
+                    guarded = (verdict.host or service.name, verdict.secret or value)
+                    if guarded in defaults:
+                        continue
+                    defaults.add(guarded)
             entries_at[where] = (tier, message, [service.name])
     for where, (tier, message, services) in entries_at.items():
         names = ", ".join(f'"{s}"' for s in services)
