@@ -135,20 +135,28 @@ def _walk(root: Path, exclusion: Exclusion | None) -> list[Path]:
     return found
 
 
-def compose_files_above(path: Path) -> list[Path]:
+def compose_files_above(
+    path: Path, known: dict[Path, tuple[list[Path], bool]] | None = None
+) -> list[Path]:
     """Compose files in the directories above `path`, nearest first, up to the
-    repository root (a directory holding `.git`) or the filesystem root."""
+    repository root (a directory holding `.git`) or the filesystem root. `known` keeps
+    each directory's answer (its compose files, whether it holds `.git`) for a run."""
     found: list[Path] = []
     directory = normalize(path).parent
+    known = {} if known is None else known
     while True:
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            names = []
-        found.extend(
-            directory / n for n in names if is_compose_name(n) and (directory / n).is_file()
-        )
-        if ".git" in names or directory.parent == directory:
+        if directory not in known:
+            try:
+                names = sorted(os.listdir(directory))
+            except OSError:
+                names = []
+            files = [
+                directory / n for n in names if is_compose_name(n) and (directory / n).is_file()
+            ]
+            known[directory] = (files, ".git" in names)
+        files, root = known[directory]
+        found.extend(files)
+        if root or directory.parent == directory:
             return found
         directory = directory.parent
 
@@ -273,6 +281,7 @@ class _Elsewhere:
         self.load = load
         self.read: dict[Path, tuple[set[tuple[str, str]], bool]] = {}
         self.walks: dict[Path, list[Path]] = {}
+        self.folders: dict[Path, tuple[list[Path], bool]] = {}  # compose_files_above's
 
     def _of(self, path: Path) -> tuple[set[tuple[str, str]], bool]:
         """What the file defines, and whether it is a piece of a stack itself (not a
@@ -299,7 +308,7 @@ class _Elsewhere:
         missing = wanted(project)
         if not missing:
             return False
-        above = [p for p in compose_files_above(key[0]) if p not in key and p.is_file()]
+        above = [p for p in compose_files_above(key[0], self.folders) if p not in key]
         candidates = [(p, True) for p in above]
         higher = [p.parent for p in above if p.parent != key[0].parent]
         if higher:
