@@ -944,14 +944,18 @@ def test_a_template_token_a_setup_script_replaces_is_a_placeholder(token: str) -
 def test_cl215_a_url_repeating_the_reported_password_of_its_database_is_one_mistake() -> None:
     # the database's password, then the app's URL to that database with the same one:
     # changing the first means changing the second, so it is reported once
-    compose = (
-        "services:\n  db:\n    image: postgres:18\n    ports: ['5450:5432']\n"
+    db = (
+        "  db:\n    image: postgres:18\n    ports: ['5450:5432']\n"
         "    environment:\n      - POSTGRES_PASSWORD=postgres\n"
+    )
+    app = (
         "  app:\n    image: shop/app:1\n    environment:\n"
         "      - DATABASE_URL=postgres://postgres:postgres@db/shop\n"
     )
-    catches("CL215", compose=compose, at="compose.yaml:6:9")
+    catches("CL215", compose=f"services:\n{db}{app}", at="compose.yaml:6:9")
+    # whichever comes first in the file
+    catches("CL215", compose=f"services:\n{app}{db}", at="compose.yaml:10:9")
     # a URL with another password is another mistake
-    other = compose.replace("postgres:postgres@db", "postgres:hunter2@db")
+    other = f"services:\n{db}{app}".replace("postgres:postgres@db", "postgres:hunter2@db")
     found = rule_findings("CL215", compose=other)
     assert sorted((f.line, f.column) for f in found) == [(6, 9), (10, 9)]  # type: ignore[attr-defined]

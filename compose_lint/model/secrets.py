@@ -819,7 +819,6 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
     from compose_lint.model.purpose import is_retired
 
     entries_at: dict[Location, tuple[Tier, str, list[str]]] = {}
-    defaults: set[tuple[str, str]] = set()  # (service guarded, default password) reported
     # a service kept only for backward compatibility (a `deprecated` profile) is judged
     # like a local file's; the services in use come first, so that a value they share
     # with it (a YAML anchor) is judged as theirs
@@ -864,13 +863,10 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
             else:
                 tier, message = _environment(project, service, env, value, verdict, local, settings)
                 # a URL to a service with the well-known default password that service is
-                # set up with (the database's POSTGRES_PASSWORD=postgres) is the same advice
-                # again, taken together: "change it before deploying"
-                if tier is Tier.LITERAL and verdict.kind in (Kind.DEFAULT, Kind.PLACEHOLDER):
-                    guarded = (verdict.host or service.name, verdict.secret or value)
-                    if guarded in defaults:
-                        continue
-                    defaults.add(guarded)
+                # set up with (the database's POSTGRES_PASSWORD=postgres, reported there) is
+                # the same advice again, taken together: "change it before deploying"
+                if verdict.kind is Kind.DEFAULT and _sets_itself(project, verdict, settings):
+                    continue
             entries_at[where] = (tier, message, [service.name])
     for where, (tier, message, services) in entries_at.items():
         names = ", ".join(f'"{s}"' for s in services)
@@ -880,6 +876,19 @@ def _compose_occurrences(project: Project, settings: Settings) -> Iterator[Occur
             verb, rest = message.split(" ", 1)
             plural = verb[:-2] if verb.endswith("ses") else verb[:-1]
             yield Occurrence(tier, where, f"services {names} {plural} {rest}")
+
+
+def _sets_itself(project: Project, verdict: Verdict, settings: Settings) -> bool:
+    """Whether the service a URL's password is for (its host) sets that same password
+    in a secret-named variable of its own environment (reported there)."""
+    if verdict.host is None or verdict.secret is None:
+        return False
+    target = next((s for s in project.services if s.name.lower() == verdict.host), None)
+    return target is not None and any(
+        e.value == verdict.secret and judge(e.name, e.value, True, settings.extra_names)
+        for e in target.environment
+        if e.value is not None
+    )
 
 
 def _what(value: str, verdict: Verdict) -> str:
