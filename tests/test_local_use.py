@@ -503,3 +503,16 @@ def test_cl501_silent_when_compose_starts_the_server_of_a_stage_that_starts_noth
     # and without command: the base image's CMD runs
     catches("CL501", compose=compose.replace("    command: [npx, webpack, serve]\n", ""),
             dockerfile=dockerfile)  # fmt: skip
+
+
+STAND_INS = ["traefik/whoami", "containous/whoami:latest", "nginxdemos/hello"]
+
+
+@pytest.mark.parametrize("image", STAND_INS)
+def test_cl302_silent_on_an_echo_server_standing_in_for_the_users_app(image: str) -> None:
+    # an example routes a proxy to an echo server until the user puts their own app there:
+    # it holds nothing, and what it echoes changing with a release harms nobody
+    compose = f"services:\n  secure:\n    image: {image}\n    labels: ['traefik.enable=true']\n"
+    catches_not("CL302", compose=compose)
+    # a look-alike name is somebody's real service
+    catches("CL302", compose=compose.replace(image, "traefik/whoami-api"), at="compose.yaml:3:12")

@@ -90,6 +90,7 @@ class _Words(NamedTuple):
     production: frozenset[str]
     retired_profiles: frozenset[str]
     development_headers: tuple[str, ...]
+    stand_ins: frozenset[str]
 
 
 @cache
@@ -109,6 +110,7 @@ def _words() -> _Words:
         production=words(table["production_words"]),
         retired_profiles=words(table["retired_profile_words"]),
         development_headers=tuple(str(p) for p in table["development_header_phrases"]),
+        stand_ins=words(table["stand_in_images"]),
     )
 
 
@@ -381,6 +383,13 @@ def image_use(project: Project, image: ProjectImage) -> Use | None:
     return None
 
 
+def is_stand_in(image: ImageRef) -> bool:
+    """Whether `image` is an echo or demo server that stands in for the user's own app
+    in an example (`traefik/whoami` behind the router): it holds nothing."""
+    key = image_key(image)
+    return key.registry == "docker.io" and key.repository.lower() in _words().stand_ins
+
+
 def own_image(project: Project, image: ImageRef | str) -> bool:
     """Whether `image` (a reference, or an image's path without registry or tag) is
     one this project's repository publishes: it is named like the project tree's
@@ -419,6 +428,7 @@ __all__ = [
     "file_use",
     "image_use",
     "is_local_file",
+    "is_stand_in",
     "is_retired",
     "is_test_data",
     "is_test_data_below",

@@ -5,7 +5,8 @@ Silent where pinning is not worth a line: what is plainly for local use
 development override adds, a service behind a profile) and the project's own
 image (`model.purpose.own_image`: named like the checkout, built by a compose file or
 a script of the repository, or in the namespace of one it builds), whose `latest` its
-maintainers push."""
+maintainers push, and an echo server standing in for the user's app in an example
+(`model.purpose.is_stand_in`: `traefik/whoami`)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from compose_lint.model.eol import (
 )
 from compose_lint.model.image import project_images
 from compose_lint.model.imageref import ImageRef, parse_image
-from compose_lint.model.purpose import image_use, own_image
+from compose_lint.model.purpose import image_use, is_stand_in, own_image
 from compose_lint.registry import Found, rule
 
 
@@ -53,7 +54,7 @@ def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
             continue
         if ref.tag is not None and ref.tag != "latest":
             continue
-        if image_use(project, image) is not None or own_image(project, ref):
+        if image_use(project, image) is not None or own_image(project, ref) or is_stand_in(ref):
             continue
         what = 'has no tag, so it pulls "latest"' if ref.tag is None else 'uses the "latest" tag'
         name = repository_as_written(ref)
