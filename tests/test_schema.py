@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import catches, catches_not
 
 import compose_lint.schema as schema
 from compose_lint.schema import SchemaError, is_interpolated, is_valid, validate
@@ -1230,3 +1231,17 @@ def test_fast_validator_agrees_with_jsonschema_on_generated_mutations() -> None:
                 assert error.message
                 assert error.path in _locations(data) or error.at_key or error.path == ()
     assert invalid > 150  # the mutator does produce plenty of broken files
+
+
+def test_an_empty_fragment_is_a_stub_layered_with_f() -> None:
+    # compose.extras.yaml holds only comments until the user adds services; a Makefile
+    # layers it last with -f, and Compose accepts an empty file layered on others
+    stub = "# add your own services here; every target passes -f compose.extras.yaml\n"
+    catches_not("CL003", files={"compose.extras.yaml": stub}, target="compose.extras.yaml")
+    catches_not(
+        "CL003",
+        compose="services:\n  web:\n    image: nginx:1.29\n",
+        files={"compose.extras.yaml": stub},
+    )
+    # the application's own file, empty, is refused: Compose reads it alone
+    catches("CL003", compose=stub, at="compose.yaml:1:1")

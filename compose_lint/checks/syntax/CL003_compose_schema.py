@@ -1,5 +1,6 @@
 """CL003 compose-schema: what the Compose Specification's schema refuses, and keys YAML
-reads as numbers, booleans or null."""
+reads as numbers, booleans or null. An empty file is refused when it is an application's
+own file; an empty fragment is a stub layered with -f, which Compose accepts."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def compose_schema(project: Project) -> Found:
         if compose.error is not None:
             continue  # CL001 already says why
         if compose.doc is None or compose.data is None:
+            if project.partial:
+                continue  # a stub layered with -f (compose.extras.yaml): Compose accepts it
             yield (
                 Location(compose.display, 1, 1),
                 "the file is empty; a compose file needs at least a services: mapping",
