@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import catches, catches_not
+from conftest import catches, catches_not, rule_findings
 
 DOCKERFILE = """\
 ARG BASE_TAG=3.13-slim
@@ -251,3 +251,31 @@ def test_paths_inside_a_submodule_not_checked_out_are_a_setup_step() -> None:
     catches("CL504", compose=compose, dockerfile=dockerfile, files=checked_out)
     # and without a submodule there, it always was
     catches("CL504", compose=compose, dockerfile=dockerfile, at="compose.yaml:5:12")
+
+
+SAIL = (
+    "x-app: &app\n"
+    "  build:\n"
+    "    context: ./vendor/laravel/sail/runtimes/8.4\n"
+    "services:\n"
+    "  laravel.test:\n    <<: *app\n"
+    "  laravel.queue:\n    <<: *app\n"
+)
+
+
+def test_cl504_a_context_the_package_manager_makes_is_a_setup_step() -> None:
+    # vendor/ is git-ignored: "composer install" creates the runtime folder, as documented
+    files = {".gitignore": "/vendor\n"}
+    catches_not("CL504", compose=SAIL, files=files)
+    [message] = catches(
+        "CL504", compose=SAIL, files=files, options={"setup-steps": True}, at="compose.yaml:3:14"
+    )
+    assert "git-ignored" in message
+    [finding] = rule_findings("CL504", compose=SAIL, files=files, options={"setup-steps": True})
+    assert finding.severity.name == "INFO"  # type: ignore[attr-defined]
+
+
+def test_cl504_a_context_written_once_is_reported_once() -> None:
+    # both services merge the same build: one mistake, where it is written
+    [message] = catches("CL504", compose=SAIL, at="compose.yaml:3:14")
+    assert "laravel.test" in message

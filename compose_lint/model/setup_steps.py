@@ -6,10 +6,12 @@ A fresh clone has no `.env` when the README says "copy .env.example to .env", an
 template of the file lies beside it, its `.gitignore` leaves the file (or a folder
 above it) out, so every checkout makes its own, or the file lies in a git submodule the
 checkout has not fetched. Rules that report a missing file
-(CL143 `env_file:`, CL502 COPY sources) keep those to an option, at info level.
+(CL143 `env_file:`, CL502 COPY sources, CL504 build contexts) keep those to an option,
+at info level.
 
 Public names
 
+- `SETUP_STEPS`: the name of the option of those rules that reports them too.
 - `SetupStep`: why a missing file is a setup step (`template`: the template beside
   it, else None for a git-ignored file), and `how` to make it, for messages.
 - `setup_step(project, path)`: the `SetupStep` of a missing `path`, or None.
@@ -35,6 +37,10 @@ from compose_lint.load.files import ReadError, git_root, read_text
 from compose_lint.model import Project
 from compose_lint.model.cache import per_project
 from compose_lint.model.secrets import is_env_template
+
+# the option of the rules that report a missing file (CL143, CL502, CL504): also report the
+# files a setup step makes, at info level
+SETUP_STEPS = "setup-steps"
 
 
 class SetupStep(NamedTuple):

@@ -16,11 +16,9 @@ from typing import Any
 from compose_lint.findings import Location, Severity
 from compose_lint.load.files import stat_kind
 from compose_lint.model import Project, Service
-from compose_lint.model.setup_steps import setup_step
+from compose_lint.model.setup_steps import SETUP_STEPS, setup_step
 from compose_lint.model.values import is_false, resolved
 from compose_lint.registry import Found, rule
-
-SETUP_STEPS = "setup-steps"  # also report env files that a template or .gitignore explains
 
 
 def _entries(service: Service, env: dict[str, str]) -> list[tuple[tuple[str | int, ...], str]]:

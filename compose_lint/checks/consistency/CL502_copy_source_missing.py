@@ -41,11 +41,9 @@ from compose_lint.model.context import (
 )
 from compose_lint.model.image import Step
 from compose_lint.model.imageref import is_remote_source
-from compose_lint.model.setup_steps import SetupStep, setup_step
+from compose_lint.model.setup_steps import SETUP_STEPS, SetupStep, setup_step
 from compose_lint.model.values import resolved
 from compose_lint.registry import Found, rule
-
-SETUP_STEPS = "setup-steps"  # also report sources a local step makes, at info level
 
 
 class _Source(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import close_names, context_location, list_names
 from compose_lint.model.purpose import is_test_data
-from compose_lint.model.setup_steps import unfetched_submodule
+from compose_lint.model.setup_steps import SETUP_STEPS, setup_step, unfetched_submodule
 from compose_lint.registry import Found, rule
 
 
@@ -35,10 +36,13 @@ def _dockerfile_hint(path: Path) -> str:
     "build-path-missing",
     Severity.ERROR,
     "A service's build context folder or its Dockerfile does not exist.",
+    options={SETUP_STEPS: "bool"},
 )
-def build_path_missing(project: Project) -> Found:
+def build_path_missing(project: Project, options: Mapping[str, Any]) -> Found:
     if not project.paths_known():
         return  # a fragment whose paths resolve against an application not known here
+    setup_steps = bool(options.get(SETUP_STEPS, False))
+    seen: set[object] = set()  # a build several services merge (`<<: *app`): once
     for service in project.services:
         build = service.build
         if build is None or build.remote is not None or build.context is None:
@@ -56,9 +60,24 @@ def build_path_missing(project: Project) -> Found:
             continue  # a fragment changing the build (a target): the rest comes from its base
         written = raw if short else spec.get("context", ".")
         relative_to = f"the folder of {posixpath.basename(compose.display)}"
+        if context_loc in seen:
+            continue
+        seen.add(context_loc)
         if not build.context.exists():
             if unfetched_submodule(build.context) is not None:
                 continue  # made by "git submodule update --init", a documented step
+            step = setup_step(project, build.context)
+            if step is not None:
+                # vendor/ is git-ignored: "composer install" makes the folder, as documented
+                if setup_steps:
+                    yield (
+                        context_loc,
+                        f'build context "{written}" of service "{service.name}" does not exist '
+                        f"in this checkout {step.how}; run the step that makes it before "
+                        "building",
+                        Severity.INFO,
+                    )
+                continue
             close = close_names(build.context.parent, build.context.name)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             yield (
