@@ -529,6 +529,11 @@ def test_cl503_python_installed(dockerfile: str) -> None:
         "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN yarn --frozen-lockfile\n",
         "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN corepack enable && pnpm install\n",
         "FROM node:22\nCOPY . /app\nRUN npm --prefix /app ci\n",
+        # npm's documented aliases of ci and install
+        "FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm clean-install\nCOPY . .\n",
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm install-clean --omit=dev\n",
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm i\n",
+        "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN pnpm i --frozen-lockfile\n",
         "FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n"
         "FROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
         "FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n",

@@ -992,6 +992,20 @@ class Operand(NamedTuple):
     column: int
 
 
+# actions written under another name, by manager (npm's documented aliases, and the
+# short forms of pnpm and bun): `npm clean-install` is `npm ci`, `npm i` is `npm install`
+_NPM_INSTALL = ("add", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal")
+_ACTION_ALIASES: dict[str, dict[str, str]] = {
+    "npm": {
+        **dict.fromkeys(_NPM_INSTALL + ("isntall",), "install"),
+        **dict.fromkeys(("clean-install", "ic", "install-clean", "isntall-clean"), "ci"),
+        **dict.fromkeys(("uninstall", "unlink", "remove", "rm", "r", "un"), "uninstall"),
+    },
+    "pnpm": {"i": "install"},
+    "bun": {"i": "install"},
+}
+
+
 class PackageCall(NamedTuple):
     """A package-manager command: `apt-get install -y curl`, `pip install -r r.txt`."""
 
@@ -1002,11 +1016,12 @@ class PackageCall(NamedTuple):
     operands: tuple[Operand, ...]  # after the action: packages, files, paths
     options: tuple[Option, ...]  # every option after the program
     start: int  # index in command.words of the first word after the program
+    written: str = ""  # the action as written, when it is an alias (`clean-install`)
 
     @property
     def text(self) -> str:
         """`apt-get install`, `pip3 install`: how to name the command in a message."""
-        return f"{self.program} {self.action}".strip()
+        return f"{self.program} {self.written or self.action}".strip()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -1241,8 +1256,10 @@ def package_call(command: Command) -> PackageCall | None:
         return None
     options, operand_indexes = _read_options(words, start, manager)
     operands = tuple(Operand(words[i], i, *_text_position(inner, i)) for i in operand_indexes)
-    action = operands[0].text if operands else ""
-    return PackageCall(inner, manager.name, program, action, operands[1:], options, start)
+    written = operands[0].text if operands else ""
+    action = _ACTION_ALIASES.get(manager.name, {}).get(written, written)
+    alias = written if action != written else ""
+    return PackageCall(inner, manager.name, program, action, operands[1:], options, start, alias)
 
 
 def _text_position(command: Command, i: int) -> tuple[int, int]:
