@@ -48,6 +48,36 @@ def test_cl315_not_catches(text: str) -> None:
     catches_not("CL315", dockerfile=text)
 
 
+@pytest.mark.parametrize("base", ["node:22-alpine", "alpine:3.22", "busybox:1.37"])
+@pytest.mark.parametrize(
+    "cmd", ["CMD npm run migrate && npm start", "CMD node server.js", "CMD ./wait db; node ."]
+)
+def test_cl315_busybox_sh_execs_the_last_command(base: str, cmd: str) -> None:
+    # busybox ash, the /bin/sh of Alpine, replaces itself with the last command of a
+    # `sh -c` string: the program is PID 1 and gets the stop signal
+    catches_not("CL315", dockerfile=f"FROM {base}\n{cmd}\n")
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "CMD node server.js | tee /log",  # the last stage of a pipeline is a child
+        "CMD node server.js &",  # backgrounded: the shell waits for nothing it replaced
+        "CMD while true; do node server.js; done",  # inside a loop, never exec'd
+        "CMD trap 'echo bye' TERM; node server.js",  # a trap keeps the shell
+    ],
+)
+def test_cl315_busybox_sh_keeps_itself_otherwise(cmd: str) -> None:
+    rule_catches("CL315", dockerfile=f"FROM node:22-alpine\n{cmd}\n")
+
+
+def test_cl315_other_shells_are_not_assumed_to_exec() -> None:
+    # Debian's /bin/sh (dash) and bash: reported as before
+    rule_catches("CL315", dockerfile="FROM node:22-bookworm\nCMD npm run migrate && npm start\n")
+    bash = 'FROM node:22-alpine\nSHELL ["/bin/bash", "-c"]\nCMD npm run migrate && npm start\n'
+    rule_catches("CL315", dockerfile=bash)
+
+
 def test_cl315_suggests_exec_form_for_a_plain_command() -> None:
     [message] = rule_catches("CL315", dockerfile="WORKDIR /app\n  CMD python app.py", at="3:3")
     assert 'write CMD ["python", "app.py"]' in message
@@ -520,12 +550,15 @@ def test_cl315_cmd_of_a_script_that_is_itself_the_long_running_shell() -> None:
     dockerfile = "FROM alpine:3.20\nCOPY process.sh /process.sh\nCMD /process.sh\n"
     loop = "#!/bin/sh\nwhile true; do\n  echo waiting\n  sleep 1\ndone\n"
     catches_not("CL315", compose=CL315_WEB, dockerfile=dockerfile, files={"process.sh": loop})
-    # a script that ends by exec-ing its server is helped by the exec form
+    # a script that ends by exec-ing its server is helped by the exec form where /bin/sh
+    # stays PID 1 (Debian's dash)...
     execs = "#!/bin/sh\nset -e\nexec gunicorn app:app\n"
     rule_catches(
         "CL315",
         compose=CL315_WEB,
-        dockerfile=dockerfile,
+        dockerfile=dockerfile.replace("alpine:3.20", "debian:bookworm"),
         files={"process.sh": execs},
         at="Dockerfile:3:1",
     )
+    # ...not on Alpine, whose busybox sh replaces itself with the script
+    catches_not("CL315", compose=CL315_WEB, dockerfile=dockerfile, files={"process.sh": execs})

@@ -852,6 +852,7 @@ class ImageFacts(NamedTuple):
     tools: Mapping[str, bool]  # curl / wget / bash: present or not; absent key: unknown
     source: str
     recorded: str
+    sh: str | None = None  # the program /bin/sh is ("busybox"); None: not recorded
 
     @property
     def root(self) -> bool | None:
@@ -953,4 +954,5 @@ def image_facts(reference: str | None) -> ImageFacts | None:
         tools={str(k): bool(v) for k, v in tools.items()} if isinstance(tools, dict) else {},
         source=str(entry.get("source", "")),
         recorded=str(entry.get("recorded", "")),
+        sh=entry.get("sh") if isinstance(entry.get("sh"), str) else None,
     )

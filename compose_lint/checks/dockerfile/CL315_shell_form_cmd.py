@@ -16,6 +16,7 @@ execs another program (a loop): its own shell is PID 1 in either form.
 from __future__ import annotations
 
 import json
+import re
 from typing import NamedTuple
 
 from compose_lint.findings import Severity
@@ -32,6 +33,7 @@ from compose_lint.model.entrypoint import (
 from compose_lint.model.image import (
     BuiltImage,
     Resolver,
+    image_facts,
     image_of,
     is_windows_image,
     non_posix_shell,
@@ -50,6 +52,22 @@ def _short(text: str, limit: int = 60) -> str:
 def _execs(commands: tuple[Command, ...]) -> bool:
     """Whether the shell replaces itself with the program (`exec server --flag`)."""
     return any(c.words[0] == "exec" and len(c.words) > 1 and not c.in_pipeline for c in commands)
+
+
+_COMPOUND = re.compile(r"[(){}]|(?<![\w-])(?:if|while|until|for|case|do|done|fi|esac)(?![\w-])")
+
+
+def _last_replaces_shell(
+    resolver: Resolver, stage: Stage, text: str, commands: tuple[Command, ...]
+) -> bool:
+    """Whether the default /bin/sh of the image is busybox ash, which replaces itself
+    with the last command of a `sh -c` string (outside compound commands, pipelines and
+    the background, and without a trap): that program is then PID 1."""
+    facts = image_facts(resolver.root_image(stage))
+    if facts is None or facts.sh != "busybox" or not commands or _COMPOUND.search(text):
+        return False
+    last = commands[-1]
+    return not (last.in_pipeline or last.background or any(c.name == "trap" for c in commands))
 
 
 def _as_exec_form(commands: tuple[Command, ...]) -> str | None:
@@ -219,6 +237,8 @@ def shell_form_cmd(project: Project) -> Found:
                 commands = shell_commands(text, instruction.line)
                 if _execs(commands):
                     continue
+                if shell is None and _last_replaces_shell(resolver, stage, text, commands):
+                    continue  # busybox sh execs the last command: the program is PID 1
                 runner = " ".join(shell) if shell else "/bin/sh -c"
                 handover = None
                 if instruction.keyword == "CMD":
