@@ -319,6 +319,22 @@ def test_a_passwordless_datastore_is_reported_in_a_development_file_too() -> Non
     )
 
 
+def test_allow_empty_password_with_a_root_password_set_is_not_passwordless() -> None:
+    # MYSQL_ALLOW_EMPTY_PASSWORD only lets the root password be empty: with one set, root
+    # gets it, so the store takes a password like any other (a development file: silent)
+    db = (
+        "services:\n  db:\n    image: mariadb:11.4\n    ports: ['3306:3306']\n"
+        "    environment:\n      MYSQL_ROOT_PASSWORD: '${{DB_PASSWORD}}'\n"
+        "      MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'\n"
+    )
+    dev = {"docker-compose.dev.yml": db.format()}
+    catches_not("CL209", files=dev, target=".")
+    # without a root password, the flag leaves the store open: reported there too
+    open_db = {"docker-compose.dev.yml": db.format().replace("MYSQL_ROOT_PASSWORD", "MYSQL_USER")}
+    (message,) = catches("CL209", files=open_db, target=".")
+    assert "without a password (MYSQL_ALLOW_EMPTY_PASSWORD=yes)" in message
+
+
 # -- CL214 root-user-override -------------------------------------------------------------
 
 BUILT = "services:\n  app:\n    build: .\n    user: {user}\n"

@@ -121,10 +121,17 @@ def _datastore_names() -> tuple[dict[str, Datastore], dict[str, Datastore]]:
 def passwordless(environment: Iterable[tuple[str, str | None]]) -> str | None:
     """The setting among `environment` (name, value) with which a data store accepts
     connections without a password (`POSTGRES_HOST_AUTH_METHOD=trust`; data/datastores.json),
-    as `NAME=value`, or None."""
-    settings: dict[str, list[str]] = data.load("datastores.json")["passwordless"]["settings"]
-    for name, value in environment:
+    as `NAME=value`, or None. An allow-empty flag beside the password it would let be
+    empty (`MYSQL_ROOT_PASSWORD`, set to a value or a `${...}`) opens nothing."""
+    table = data.load("datastores.json")["passwordless"]
+    settings: dict[str, list[str]] = table["settings"]
+    unless: dict[str, list[str]] = table.get("unless_set", {})
+    pairs = list(environment)
+    given = {name for name, value in pairs if value is not None and value.strip()}
+    for name, value in pairs:
         if value is not None and value.strip().lower() in settings.get(name, ()):
+            if given.intersection(unless.get(name, ())):
+                continue  # MYSQL_ALLOW_EMPTY_PASSWORD beside a root password: root gets that
             return f"{name}={value.strip()}"
     return None
 
