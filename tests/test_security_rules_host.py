@@ -221,6 +221,14 @@ def test_ordinary_host_paths() -> None:
     )
 
 
+def test_kernel_interfaces_a_privileged_service_has_anyway() -> None:
+    # a privileged container gets /sys and the host's devices writable: an eBPF profiler
+    # mounting /sys/kernel/debug adds nothing that CL203 does not already say
+    mounts = ("volumes:", "  - /sys/kernel/debug:/sys/kernel/debug", "  - /etc:/host/etc")
+    catches("CL207", compose=svc("privileged: true", *mounts), at="compose.yaml:7:9")
+    catches("CL207", compose=svc(*mounts), at=["compose.yaml:5:9", "compose.yaml:6:9"])
+
+
 # -- CL208 host-device --------------------------------------------------------------------
 
 

@@ -10,7 +10,8 @@ files below /etc that hold credentials or run as root (`/etc/shadow`, `/etc/ssh`
 Writable mounts are reported; a read-only one only with the option `read-only`, and
 then only where reading is already the harm (`read_only` in the table: the root
 folder, /etc, a home's `.ssh`, /var/lib/docker), not /proc, /sys or /dev, which
-monitoring agents mount read-only by design.
+monitoring agents mount read-only by design. On a privileged service, a path below /sys
+or /dev is not reported: the container has those writable anyway, and CL203 reports that.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.purpose import written_use
 from compose_lint.model.services import facts, once
+from compose_lint.model.values import is_true
 from compose_lint.registry import Found, rule
 
 _HOMES = ("/home", "/Users")
+# what a privileged container already has writable, so that mounting it adds nothing
+_PRIVILEGED_HAS = ("/sys/", "/dev/")
 # rule-options: sensitive-host-mount: read-only: true
 READ_ONLY_OPTION = "read-only"
 
@@ -78,11 +82,14 @@ def sensitive_host_mount(project: Project, options: Mapping[str, Any]) -> Found:
 
 def _findings(project: Project, read_only: bool) -> Found:
     for service in project.services:
+        privileged = is_true(service.data.get("privileged"), project.env)
         for mount in facts(project, service).mounts:
             host = mount.host_path
             found = _sensitive(host) if host is not None else None
             if found is None:
                 continue
+            if privileged and host is not None and (host + "/").startswith(_PRIVILEGED_HAS):
+                continue  # privileged: /sys and /dev are writable in it anyway (CL203 says so)
             path, entry = found
             if mount.read_only and not (read_only and entry.read_only):
                 continue
