@@ -299,6 +299,25 @@ def test_duplicate_container_name_inherited_points_at_extends() -> None:
     catches("CL113", compose=_yaml(text), at=["6:5"])
 
 
+# a base kept from starting by a placeholder profile, and two variants of it that a user
+# starts one at a time (--profile local-code, or --profile code-from-image): Compose appends
+# the base's profile to each, so only `--profile none`, which nobody runs, starts both
+VARIANTS = (
+    "services:\n"
+    "  base:\n    image: shop/app:1\n    ports: ['8080:8080']\n    profiles: [none]\n"
+    "  from-image:\n    extends: base\n    container_name: app\n    profiles: [from-image]\n"
+    "  local-code:\n    extends: base\n    container_name: app\n    profiles: [local-code]\n"
+)
+
+
+@pytest.mark.parametrize("code", ["CL113", "CL132"])
+def test_variants_of_a_base_started_one_at_a_time_do_not_clash(code: str) -> None:
+    catches_not(code, compose=VARIANTS)
+    # a profile the two variants share of their own starts both: a real clash
+    shared = VARIANTS.replace("[local-code]", "[local-code, from-image]")
+    catches(code, compose=shared)
+
+
 # -- CL114 invalid-restart-policy -----------------------------------------------------
 
 

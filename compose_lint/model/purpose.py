@@ -91,6 +91,7 @@ class _Words(NamedTuple):
     retired_profiles: frozenset[str]
     development_headers: tuple[str, ...]
     stand_ins: frozenset[str]
+    placeholder_profiles: frozenset[str]
 
 
 @cache
@@ -111,6 +112,7 @@ def _words() -> _Words:
         retired_profiles=words(table["retired_profile_words"]),
         development_headers=tuple(str(p) for p in table["development_header_phrases"]),
         stand_ins=words(table["stand_in_images"]),
+        placeholder_profiles=words(table["placeholder_profiles"]),
     )
 
 
@@ -383,6 +385,12 @@ def image_use(project: Project, image: ProjectImage) -> Use | None:
     return None
 
 
+def is_placeholder_profile(profile: str) -> bool:
+    """Whether `profile` only keeps a service from starting (`profiles: [none]` on a
+    template that others extend): no run a user makes enables it."""
+    return profile.lower() in _words().placeholder_profiles
+
+
 def is_stand_in(image: ImageRef) -> bool:
     """Whether `image` is an echo or demo server that stands in for the user's own app
     in an example (`traefik/whoami` behind the router): it holds nothing."""
@@ -428,6 +436,7 @@ __all__ = [
     "file_use",
     "image_use",
     "is_local_file",
+    "is_placeholder_profile",
     "is_stand_in",
     "is_retired",
     "is_test_data",

@@ -121,8 +121,16 @@ def once(found: Iterable[_Reported]) -> Iterator[_Reported]:
 
 
 def exclusive(a: Service, b: Service) -> bool:
-    """True when no profile enables both: each has profiles and they share none."""
-    return bool(a.profiles) and bool(b.profiles) and not set(a.profiles) & set(b.profiles)
+    """True when no profile a user runs enables both: each has profiles and they share
+    none, or one runs only behind a placeholder profile (`profiles: [none]` on a template
+    that others extend, which Compose appends to theirs: `model.purpose`)."""
+    from compose_lint.model.purpose import is_placeholder_profile
+
+    real_a = {p for p in a.profiles if not is_placeholder_profile(p)}
+    real_b = {p for p in b.profiles if not is_placeholder_profile(p)}
+    if (a.profiles and not real_a) or (b.profiles and not real_b):
+        return True  # never started by a run a user makes
+    return bool(real_a) and bool(real_b) and not real_a & real_b
 
 
 # -- references from one service to another ------------------------------------------
