@@ -327,6 +327,28 @@ def test_a_passwordless_datastore_is_reported_in_a_development_file_too() -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("ports", "env", "fires"),
+    [
+        # the variable's default carries the host address: loopback unless .env says otherwise
+        ('ports: ["${SQL_PORT:-127.0.0.1:13306}:3306"]', None, False),
+        ('ports: ["${SQL_PORT:-127.0.0.1:13306}:3306"]', "SQL_PORT=13306\n", True),
+        ('ports: ["${SQL_PORT:-13306}:3306"]', None, True),
+        # a variable with no value known here: whoever sets it decides the address
+        ('ports: ["${SQL_PORT}:3306"]', None, False),
+    ],
+)
+def test_cl209_reads_the_host_address_a_variable_gives(
+    ports: str, env: str | None, fires: bool
+) -> None:
+    compose = svc(ports, image="mariadb:11.4")
+    files = {".env": env} if env is not None else {}
+    if fires:
+        catches("CL209", compose=compose, files=files)
+    else:
+        catches_not("CL209", compose=compose, files=files)
+
+
 def test_allow_empty_password_with_a_root_password_set_is_not_passwordless() -> None:
     # MYSQL_ALLOW_EMPTY_PASSWORD only lets the root password be empty: with one set, root
     # gets it, so the store takes a password like any other (a development file: silent)

@@ -3,8 +3,10 @@ interface of the host (`"5432:5432"`, `"0.0.0.0:6379:6379"`).
 
 What the image is comes from `model.imageref.datastore` (data/datastores.json), for a
 pulled `image:` or the base image a build starts from; where a port binds from
-`model.values.every_interface` (a host address, 127.0.0.1 or `::1`, or one chosen by
-a variable, is left alone). Nothing when the service publishes nothing
+`model.values.every_interface` (a host address, 127.0.0.1 or `::1`, is left alone); a
+host side written with variables is read interpolated (`ServiceFacts.host_ports`: the
+default of `${SQL_PORT:-127.0.0.1:13306}` binds loopback), and left alone when no value
+is known. Nothing when the service publishes nothing
 (`ServiceFacts.publishes`: host network, another container's network), nor in a file
 for development or tests, unless the store is set to need no password
 (`POSTGRES_HOST_AUTH_METHOD=trust`): then anyone on the network gets in.
@@ -53,8 +55,15 @@ def _findings(project: Project) -> Found:
             continue
         # without a password, the store is open to the network in a development file too
         open_with = passwordless((e.name, e.value) for e in service.environment)
+        known = facts(project, service)
+        interpolated = {port.path: host for port, host in known.host_ports}
         for port in service.ports:
-            if every_interface(port.host_ip) is not True:
+            if "$" in f"{port.published}{port.host_ip}":
+                # "${SQL_PORT:-127.0.0.1:13306}:3306": the value may carry the address
+                side = interpolated.get(port.path)
+                if side is None or not any(address is None for _, address in side.binds):
+                    continue
+            elif every_interface(port.host_ip) is not True:
                 continue
             if open_with is None and written_use(service, port.path):
                 continue
