@@ -511,6 +511,14 @@ class Loader:
         else:
             name = spec.get("dockerfile", "Dockerfile")
             name = interpolation.substitute(name, project.env) if isinstance(name, str) else None
+            # the docker CLI and BuildKit fall back to a lowercase "dockerfile"
+            if (
+                name
+                and "dockerfile" not in spec
+                and stat_kind(build.context / name) == "missing"
+                and (build.context / "dockerfile").is_file()
+            ):
+                name = "dockerfile"
             if name:
                 build.dockerfile_path = normalize(build.context / name)
                 outside = self._outside(

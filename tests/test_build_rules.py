@@ -279,3 +279,11 @@ def test_cl504_a_context_written_once_is_reported_once() -> None:
     # both services merge the same build: one mistake, where it is written
     [message] = catches("CL504", compose=SAIL, at="compose.yaml:3:14")
     assert "laravel.test" in message
+
+
+def test_a_lowercase_dockerfile_is_the_default_when_dockerfile_is_absent() -> None:
+    # the docker CLI and BuildKit fall back to "dockerfile" when "Dockerfile" is absent
+    files = {"dockerfile": "FROM python:3.8-slim\nCMD python -V\n"}
+    compose = "services:\n  app:\n    build: .\n"
+    catches_not("CL504", compose=compose, files=files)
+    catches("CL301", compose=compose, files=files, at="dockerfile:1:6")  # and it is linted
