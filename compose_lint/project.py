@@ -4,6 +4,7 @@ context and `.dockerignore`. Every file is read and parsed exactly once."""
 from __future__ import annotations
 
 import copy
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -511,14 +512,15 @@ class Loader:
         else:
             name = spec.get("dockerfile", "Dockerfile")
             name = interpolation.substitute(name, project.env) if isinstance(name, str) else None
-            # the docker CLI and BuildKit fall back to a lowercase "dockerfile"
-            if (
-                name
-                and "dockerfile" not in spec
-                and stat_kind(build.context / name) == "missing"
-                and (build.context / "dockerfile").is_file()
-            ):
-                name = "dockerfile"
+            # BuildKit reads a lowercase "dockerfile" where "Dockerfile" is absent
+            # (moby/moby#10858), whether the name is the default or written
+            if name and posixpath.basename(name) == "Dockerfile":
+                lower = posixpath.join(posixpath.dirname(name), "dockerfile")
+                if (
+                    stat_kind(build.context / name) == "missing"
+                    and (build.context / lower).is_file()
+                ):
+                    name = lower
             if name:
                 build.dockerfile_path = normalize(build.context / name)
                 outside = self._outside(

@@ -287,3 +287,15 @@ def test_a_lowercase_dockerfile_is_the_default_when_dockerfile_is_absent() -> No
     compose = "services:\n  app:\n    build: .\n"
     catches_not("CL504", compose=compose, files=files)
     catches("CL301", compose=compose, files=files, at="dockerfile:1:6")  # and it is linted
+
+
+def test_a_lowercase_dockerfile_stands_for_a_written_dockerfile_too() -> None:
+    # BuildKit follows docker/dockerfile for build.dockerfile: docker/Dockerfile
+    files = {"docker/dockerfile": "FROM python:3.8-slim\n"}
+    compose = (
+        "services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"
+    )
+    catches_not("CL504", compose=compose, files=files)
+    # another name has no such fallback
+    other = compose.replace("docker/Dockerfile", "docker/Dockerfile.prod")
+    catches("CL504", compose=other, files={"docker/dockerfile.prod": "FROM python:3.8-slim\n"})
