@@ -81,6 +81,8 @@ def test_test_data_below_is_judged_between_the_two_folders(tmp_path: Path) -> No
         "docker-testing/docker-compose-mysql.yml",  # databases a Makefile starts for tests
         "internal/suites/example/compose/k3d/compose.yml",  # integration test suites
         "deploy/ci-stack/compose.yaml",
+        ".dev/docker-compose.yaml",  # the development stack a Makefile starts
+        "docker/local-dev/compose.yaml",
         "packages/app/docker-compose.arm.dev.yml",
         "packages/benchmarks/docker-compose.yml",  # a harness a bench script starts
         "develop/docker-compose.yml",  # overleaf's development environment

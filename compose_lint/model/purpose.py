@@ -156,8 +156,8 @@ def file_use(path: str) -> Use | None:
     found = _first(words.directories, {d.lower() for d in directories})
     if found is not None:
         return found
-    # folders that say so in a word of their name: integration-tests/, docker-testing/
-    found = _first(words.names[:1], {w for d in directories for w in _WORDS.split(d.lower())})
+    # folders that say so in a word of their name: integration-tests/, docker-testing/, .dev/
+    found = _first(words.names, {w for d in directories for w in _WORDS.split(d.lower())})
     if found is not None:
         return found
     return _first(words.names, set(_WORDS.split(name.lower())))
