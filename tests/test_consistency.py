@@ -754,11 +754,13 @@ def test_cl504_dockerfile_missing() -> None:
     files = {"app/dev.Dockerfile": "FROM x\n"}
     [message] = catches("CL504", compose=compose, files=files, at="compose.yaml:5:19")
     assert '(that folder has "dev.Dockerfile")' in message
-    # The default name, short syntax: reported at the build value.
+    # The default name, short syntax: reported at the build value. (A lowercase
+    # "dockerfile" is no mistake: BuildKit reads it where "Dockerfile" is absent.)
     compose = "services:\n  web:\n    build: lib\n"
-    files = {"lib/dockerfile": "FROM x\n"}
+    files = {"lib/Dockerfle": "FROM x\n"}
     [message] = catches("CL504", compose=compose, files=files, at="compose.yaml:3:12")
-    assert '(did you mean "dockerfile"?)' in message
+    assert '(did you mean "Dockerfle"?)' in message
+    catches_not("CL504", compose=compose, files={"lib/dockerfile": "FROM x\n"})
     # The default name, long syntax: reported at the context value.
     compose = "services:\n  web:\n    build:\n      context: lib\n"
     catches("CL504", compose=compose, files={"lib/x": ""}, at="compose.yaml:4:16")
