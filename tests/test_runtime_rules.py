@@ -783,6 +783,24 @@ def test_cl512_the_context_mounted_over_node_modules() -> None:
     assert 'anonymous volume "- /app/node_modules"' in found[0]
 
 
+@pytest.mark.parametrize("yarnrc", [".yarnrc", "assets/.yarnrc"])
+def test_cl512_a_yarnrc_that_moves_the_modules_folder(yarnrc: str) -> None:
+    # yarn 1 reads --modules-folder from .yarnrc: the modules live in /node_modules, outside
+    # the bind mount, and Node finds them by walking up from /app
+    dockerfile = (
+        "FROM node:22-slim\nWORKDIR /app/assets\nCOPY assets/package.json assets/yarn.lock* "
+        "assets/.yarnrc* ./\nRUN yarn install\nWORKDIR /app\nCOPY . .\n"
+    )
+    files = {
+        "assets/package.json": "{}\n", "assets/yarn.lock": "\n",
+        yarnrc: "--modules-folder /node_modules\n",
+    }  # fmt: skip
+    catches_not("CL512", compose=_mounted(".:/app"), dockerfile=dockerfile, files=files)
+    # a .yarnrc that moves nothing: the modules are under the mount
+    files[yarnrc] = 'registry "https://registry.npmjs.org"\n'
+    catches("CL512", compose=_mounted(".:/app"), dockerfile=dockerfile, files=files)
+
+
 def test_cl512_other_installers_and_places() -> None:
     # uv's .venv under a long-syntax bind mount of the context
     uv = "FROM python:3.13-slim\nWORKDIR /srv\nCOPY . .\nRUN uv sync --frozen\n"

@@ -20,8 +20,8 @@ Public names:
   `uv sync`, `python -m venv`/`virtualenv`/`uv venv`, poetry and pipenv told to
   keep it in the project, pip's `--target`, composer's `vendor`, bundler's
   deployment path, and `COPY --from=<stage>` of such a directory. Installs whose
-  place depends on something unknown (a variable, yarn's Plug'n'Play, a
-  composer.json `vendor-dir`) are left out.
+  place depends on something unknown (a variable, yarn's Plug'n'Play, a `.yarnrc`
+  that sets `--modules-folder`, a composer.json `vendor-dir`) are left out.
 - `Filled`: one directory the image fills: `.path`, `.how` (for messages),
   `.instruction`, `.deps` (a `DepsDir`, or None for copied or built files).
 - `filled_under(image, target)`: what the built chain's own steps put at or below
@@ -66,6 +66,7 @@ from compose_lint.model.commands import (
     shell_commands,
     unwrap,
 )
+from compose_lint.model.context import context_entries
 from compose_lint.model.image import BuiltImage, Step, copy_destination
 from compose_lint.model.installs import dependency_install
 from compose_lint.model.values import Mount, host_path, is_true
@@ -315,7 +316,9 @@ def dependency_dirs(image: BuiltImage) -> tuple[DepsDir, ...]:
             dirs = _run_dirs(step, dirs)
         elif keyword == "COPY":
             dirs.extend(_copied_dirs(step))
-    if any(d.ecosystem == "node" and "yarn" in d.how for d in dirs) and _yarn_berry(image):
+    if any(d.ecosystem == "node" and "yarn" in d.how for d in dirs) and (
+        _yarn_berry(image) or _yarnrc_moves_modules(image)
+    ):
         dirs = [d for d in dirs if not (d.ecosystem == "node" and "yarn" in d.how)]
     if any(d.name == "vendor" for d in dirs) and _composer_vendor_dir(image):
         dirs = [d for d in dirs if d.name != "vendor"]
@@ -345,6 +348,23 @@ def _yarn_berry(image: BuiltImage) -> bool:
         return True
     manifest = _context_text(image, "package.json") or ""
     return re.search(r'"packageManager"\s*:\s*"yarn@[2-9]', manifest) is not None
+
+
+_YARNRC_MODULES = re.compile(r"(?m)^\s*--(?:install\.)?modules-folder\b")
+
+
+def _yarnrc_moves_modules(image: BuiltImage) -> bool:
+    """A `.yarnrc` of the context (yarn 1's settings file, which yarn reads from the
+    folder it runs in and those above) sets `--modules-folder`: where yarn's installs
+    put node_modules is then not known here (`/node_modules`, outside the app)."""
+    build = image.build
+    if build is None:
+        return False
+    return any(
+        entry.name == ".yarnrc"
+        and _YARNRC_MODULES.search(_context_text(image, entry.relpath) or "")
+        for entry in context_entries(build, honor_ignore=False)
+    )
 
 
 def _composer_vendor_dir(image: BuiltImage) -> bool:
