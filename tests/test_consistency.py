@@ -522,6 +522,35 @@ def test_cl503_python_installed(dockerfile: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "run",
+    [
+        "RUN chmod 0755 bin/* && bin/uv-install",  # a script of the project, by its path
+        "RUN scripts/install-deps",
+        "RUN ./install.sh",
+        "RUN sh setup.sh",
+    ],
+)
+def test_cl503_a_script_of_the_project_may_install(run: str) -> None:
+    # bin/uv-install runs "uv sync --frozen" in a builder stage; the final stage copies the
+    # environment it made: what a script does is not read, so nothing is claimed
+    dockerfile = (
+        "FROM python:3.13-slim AS build\nWORKDIR /app\nCOPY pyproject.toml ./\n"
+        f"COPY bin/ ./bin\n{run}\n"
+        "FROM python:3.13-slim\nWORKDIR /app\n"
+        "COPY --from=build /home/python/.local /home/python/.local\n"
+        'COPY . .\nCMD ["python", "app.py"]\n'
+    )
+    files = {
+        "pyproject.toml": "[project]\nname = 'x'\ndependencies = ['flask']\n",
+        "bin/uv-install": "#!/bin/sh\nuv sync --frozen\n",
+        "app.py": "import flask\n",
+    }
+    catches_not(
+        "CL503", compose="services:\n  web:\n    build: .\n", dockerfile=dockerfile, files=files
+    )
+
+
+@pytest.mark.parametrize(
     "dockerfile",
     [
         "FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",

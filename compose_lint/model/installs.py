@@ -32,6 +32,7 @@ import posixpath
 from typing import NamedTuple
 
 from compose_lint.model.commands import (
+    SHELLS,
     Command,
     PackageCall,
     basename,
@@ -233,18 +234,27 @@ def _by_name(command: Command) -> DependencyInstall | None:
     return None
 
 
-_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+_SHELLS = SHELLS - {"busybox"}  # `busybox wget` runs an applet, not a script
 
 
-def _opaque(words: tuple[str, ...], program: str) -> bool:
-    """A command whose effect on the image is not read: a script or installer run by
-    path (`/opt/app/setup/install`, `./install.sh`, `sh setup.sh`), or one that names
-    `program` (a download of it, a build of it)."""
+_SYSTEM_BINARIES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/")
+
+
+def runs_script(words: tuple[str, ...]) -> bool:
+    """A command whose effect on the image is not read: a script or installer run by its
+    path (`bin/uv-install`, `./install.sh`, `/opt/app/setup/install`; not a packaged
+    program such as `/usr/bin/make`), or a shell given a script file (`sh setup.sh`)."""
     if not words:
         return False
     if basename(words[0]) in _SHELLS and len(words) > 1 and not words[1].startswith("-"):
         return True
-    return "/" in words[0] or program in (basename(w) for w in words[1:])
+    program = words[0]
+    return program.endswith(".sh") or ("/" in program and not program.startswith(_SYSTEM_BINARIES))
+
+
+def _opaque(words: tuple[str, ...], program: str) -> bool:
+    """`runs_script`, or a command that names `program` (a download of it, a build of it)."""
+    return runs_script(words) or program in (basename(w) for w in words[1:])
 
 
 def supplies(image: BuiltImage, program: str) -> bool:

@@ -27,7 +27,6 @@ from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage, Word
 from compose_lint.model import Build, Project, Service
 from compose_lint.model.commands import (
-    SHELLS,
     Command,
     exec_commands,
     instruction_commands,
@@ -45,7 +44,13 @@ from compose_lint.model.context import (
 )
 from compose_lint.model.image import Resolver, Step
 from compose_lint.model.imageref import is_remote_source, parse_image
-from compose_lint.model.installs import NODE, PYTHON, DependencyInstall, dependency_install
+from compose_lint.model.installs import (
+    NODE,
+    PYTHON,
+    DependencyInstall,
+    dependency_install,
+    runs_script,
+)
 from compose_lint.registry import Found, rule
 
 _REQUIREMENTS = re.compile(r"^requirements[^/]*\.txt$", re.I)
@@ -203,10 +208,8 @@ def _analyse(facts: Iterable[_Fact], cwd: str | None, found: _Commands) -> None:
             else:
                 cwd = posixpath.normpath(posixpath.join(cwd, target))
             continue
-        if program in SHELLS and program != "busybox" and len(words) > 1:
-            found.opaque = found.opaque or not words[1].startswith("-")
-        if program in _OPAQUE or words[0].startswith("./") or program.endswith(".sh"):
-            found.opaque = True
+        if program in _OPAQUE or runs_script(words):
+            found.opaque = True  # a script of the project (`bin/uv-install`) may install
         if program in _FETCHERS:
             found.fetches = found.produced = True
         if program in _SCRIPT_RUNNERS and len(words) > 1 and words[1] in ("run", "run-script"):
