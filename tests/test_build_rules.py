@@ -299,3 +299,14 @@ def test_a_lowercase_dockerfile_stands_for_a_written_dockerfile_too() -> None:
     # another name has no such fallback
     other = compose.replace("docker/Dockerfile", "docker/Dockerfile.prod")
     catches("CL504", compose=other, files={"docker/dockerfile.prod": "FROM python:3.8-slim\n"})
+
+
+def test_cl505_an_arg_several_services_merge_is_reported_once() -> None:
+    compose = (
+        "x-build: &build\n  context: .\n  args:\n    - NODE_ENV=production\n"
+        "services:\n  js:\n    build: *build\n  css:\n    build: *build\n"
+    )
+    [message] = catches(
+        "CL505", compose=compose, dockerfile="FROM node:22-slim\n", at="compose.yaml:4:7"
+    )
+    assert "NODE_ENV" in message

@@ -16,6 +16,7 @@ from compose_lint.model import Project
 from compose_lint.model.build import build_target, closest_name, written_stage_name
 from compose_lint.model.context import dockerfile_display
 from compose_lint.model.image import Resolver
+from compose_lint.model.services import once
 from compose_lint.registry import Found, rule
 
 # Build args the builder knows without an ARG instruction: the proxy settings
@@ -53,6 +54,10 @@ def _reached(resolver: Resolver, built: Stage) -> list[Stage] | None:
     "A compose build arg is not declared with ARG in the Dockerfile it builds.",
 )
 def build_arg_undeclared(project: Project) -> Found:
+    yield from once(_findings(project))  # an anchor several services merge: once
+
+
+def _findings(project: Project) -> Found:
     for service in project.services:
         build = service.build
         if build is None or not build.args or build.remote is not None:
