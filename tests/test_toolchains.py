@@ -3,8 +3,11 @@ line of the go.mod it builds (the official images set GOTOOLCHAIN=local, so go s
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
-from conftest import catches, catches_not
+from conftest import catches, catches_not, lint
 
 COMPOSE = "services:\n  api:\n    build: .\n"
 GO_MOD = "module example.com/api\n\ngo 1.25.0\n"
@@ -95,3 +98,17 @@ def test_a_stage_the_build_does_not_run_is_not_reported() -> None:
     compose = "services:\n  api:\n    build:\n      context: .\n      target: build\n"
     files = {**FILES, "go.mod": GO_MOD.replace("1.25.0", "1.23")}
     catches_not("CL520", compose=compose, dockerfile=dockerfile, files=files)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_go_mod_that_is_a_fifo_or_a_link_is_never_read(tmp_path: Path) -> None:
+    # a FIFO would block a plain open() forever; a link is copied as a link, not read
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "Dockerfile").write_text(COPY_FIRST)
+    os.mkfifo(tmp_path / "go.mod")
+    assert lint(tmp_path, "CL520") == []
+    (tmp_path / "go.mod").unlink()
+    (tmp_path / "elsewhere.mod").write_text(GO_MOD)
+    (tmp_path / "go.mod").symlink_to(tmp_path / "elsewhere.mod")
+    assert lint(tmp_path, "CL520") == []

@@ -61,6 +61,18 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
 
+def peek_text(path: Path, limit: int) -> str | None:
+    """The first `limit` bytes of a regular file as text (bytes that are not UTF-8
+    replaced), or None: for a link (not followed), anything but a regular file, or a
+    file that cannot be read. Never blocks on a FIFO (`read_bytes`)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return read_bytes(path, limit)[:limit].decode("utf-8", errors="replace")
+    except (OSError, ReadError, ValueError):
+        return None
+
+
 def read_text(path: Path) -> str:
     """The file's text, or ReadError with a message fit for a finding."""
     raw = read_bytes(path)

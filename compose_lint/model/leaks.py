@@ -27,6 +27,7 @@ from compose_lint import data
 from compose_lint.load import interpolation
 from compose_lint.load.dockerfile import Instruction, Stage, Word
 from compose_lint.load.dockerignore import parse_dockerignore
+from compose_lint.load.files import peek_text
 from compose_lint.model import Build, Project
 from compose_lint.model.commands import run_commands, unwrap
 from compose_lint.model.context import (
@@ -241,13 +242,7 @@ _REGISTRY_TOKEN = re.compile(
 
 def _peek(path: Path) -> str | None:
     """The first PEEK_BYTES of a regular file (links not followed), or None."""
-    try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        with open(path, "rb") as handle:
-            return handle.read(PEEK_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    return peek_text(path, PEEK_BYTES)
 
 
 def holds_secret(kind: LeakKind, path: Path) -> bool:

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from compose_lint.load.dockerfile import Instruction, Stage
+from compose_lint.load.files import peek_text
 from compose_lint.model import Build, Project
 from compose_lint.model.cache import per_project
 from compose_lint.model.commands import run_commands, unwrap
@@ -239,11 +240,8 @@ def _module_file(build: Build, sources: list[_Source], cwd: str) -> str | None:
 
 
 def _go_line_of(build: Build, relpath: str) -> GoVersion | None:
+    """The go line of the context's go.mod at `relpath`: a regular file (a link is
+    copied as a link, and never read here), its first GOMOD_PEEK bytes."""
     context = build.context
-    if context is None:
-        return None
-    try:
-        with open(context / relpath, encoding="utf-8", errors="replace") as handle:
-            return go_line(handle.read(GOMOD_PEEK))
-    except OSError:
-        return None
+    text = peek_text(context / relpath, GOMOD_PEEK) if context is not None else None
+    return go_line(text) if text is not None else None
