@@ -50,7 +50,15 @@ def test_cl315_not_catches(text: str) -> None:
 
 @pytest.mark.parametrize("base", ["node:22-alpine", "alpine:3.22", "busybox:1.37"])
 @pytest.mark.parametrize(
-    "cmd", ["CMD npm run migrate && npm start", "CMD node server.js", "CMD ./wait db; node ."]
+    "cmd",
+    [
+        "CMD npm run migrate && npm start",
+        "CMD node server.js",
+        "CMD ./wait db; node .",
+        # expansions and quoted text are no compound commands
+        "ENTRYPOINT openssl req -out ${DIR}/x.crt -subj '/O=(none)' && nginx -g 'daemon off;'",
+        'CMD node "$(cat /entry)" --title "{x}"',
+    ],
 )
 def test_cl315_busybox_sh_execs_the_last_command(base: str, cmd: str) -> None:
     # busybox ash, the /bin/sh of Alpine, replaces itself with the last command of a
@@ -65,6 +73,8 @@ def test_cl315_busybox_sh_execs_the_last_command(base: str, cmd: str) -> None:
         "CMD node server.js &",  # backgrounded: the shell waits for nothing it replaced
         "CMD while true; do node server.js; done",  # inside a loop, never exec'd
         "CMD trap 'echo bye' TERM; node server.js",  # a trap keeps the shell
+        "CMD { node server.js; }",  # a brace group
+        "CMD (cd /app && node server.js)",  # a subshell
     ],
 )
 def test_cl315_busybox_sh_keeps_itself_otherwise(cmd: str) -> None:

@@ -54,7 +54,11 @@ def _execs(commands: tuple[Command, ...]) -> bool:
     return any(c.words[0] == "exec" and len(c.words) > 1 and not c.in_pipeline for c in commands)
 
 
-_COMPOUND = re.compile(r"[(){}]|(?<![\w-])(?:if|while|until|for|case|do|done|fi|esac)(?![\w-])")
+# quoted text and ${...} / $(...) expansions, which hold no compound command of the script
+_NOT_STRUCTURE = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"|\$\{[^}]*\}|\$\([^)]*\)")
+_COMPOUND = re.compile(
+    r"[()]|(?:^|[\s;&|])(?:if|while|until|for|case|do|done|fi|esac|\{|\})(?=[\s;&|]|$)"
+)
 
 
 def _last_replaces_shell(
@@ -64,7 +68,9 @@ def _last_replaces_shell(
     with the last command of a `sh -c` string (outside compound commands, pipelines and
     the background, and without a trap): that program is then PID 1."""
     facts = image_facts(resolver.root_image(stage))
-    if facts is None or facts.sh != "busybox" or not commands or _COMPOUND.search(text):
+    if facts is None or facts.sh != "busybox" or not commands:
+        return False
+    if _COMPOUND.search(_NOT_STRUCTURE.sub(" ", text)):
         return False
     last = commands[-1]
     return not (last.in_pipeline or last.background or any(c.name == "trap" for c in commands))
