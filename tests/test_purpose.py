@@ -202,3 +202,35 @@ def test_a_compose_file_that_mounts_its_own_folder_is_the_development_setup(moun
     # a folder of it (configuration, data) says nothing
     for other in ("./config:/etc/app", "./data:/var/lib/app"):
         catches("CL215", compose=compose.format(mount=other), at="compose.yaml:10:7")
+
+
+def test_a_compose_file_that_mounts_its_services_build_context_is_the_development_setup() -> None:
+    # .worktree-container/compose.yaml builds the repository root (..) and mounts it live
+    from conftest import catches, catches_not
+
+    compose = (
+        "services:\n  app:\n    build:\n      context: ..\n"
+        "      dockerfile: .devcontainer/Dockerfile\n"
+        "    volumes:\n      - {mount}\n"
+        "  db:\n    image: mysql:8.4\n    ports: ['3307:3306']\n"
+        "    environment:\n      MYSQL_ROOT_PASSWORD: root\n"
+    )
+    files = {".devcontainer/Dockerfile": "FROM python:3.13-slim\n"}
+    path = "wt/compose.yaml"
+    catches_not("CL215", files={**files, path: compose.format(mount="..:/app")}, target="wt")
+    # a folder of the context (its configuration) says nothing
+    mounted = {**files, path: compose.format(mount="../config:/etc/app")}
+    catches("CL215", files=mounted, target="wt", at="wt/compose.yaml:12:7")
+
+
+def test_a_build_context_below_the_file_mounted_as_configuration_says_nothing() -> None:
+    # ./sentry holds the Dockerfile and the configuration the container reads from /etc/sentry
+    from conftest import catches
+
+    compose = (
+        "services:\n  web:\n    build: ./sentry\n    volumes:\n      - ./sentry:/etc/sentry\n"
+        "  db:\n    image: mysql:8.4\n    ports: ['3307:3306']\n"
+        "    environment:\n      MYSQL_ROOT_PASSWORD: root\n"
+    )
+    files = {"sentry/Dockerfile": "FROM python:3.13-slim\n"}
+    catches("CL215", compose=compose, files=files, at="compose.yaml:10:7")

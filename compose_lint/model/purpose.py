@@ -50,6 +50,7 @@ Public names
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
 from enum import Enum
@@ -203,26 +204,36 @@ def _development_file(file: ComposeFile) -> bool:
     )
 
 
-_OWN_FOLDER = frozenset({".", "./"})
-
-
 def _mounts_own_folder(file: ComposeFile) -> bool:
     """Whether a service of `file` bind-mounts the folder the file is in (`./:/srv/app`,
-    `.:/app:cached`): the whole source tree, live in the container, is how a development
-    setup runs; a deployment mounts folders of it (`./config`) or named volumes."""
+    `.:/app:cached`) or its build context when that is a folder above (`..:/app` beside
+    `build: ..`; not a folder below, such as `./sentry`, which holds configuration): the whole
+    source tree, live in the container, is how a development setup runs; a deployment
+    mounts folders of it (`./config`) or named volumes."""
     from compose_lint.model.values import parse_mounts
 
     services = file.data.get("services") if isinstance(file.data, dict) else None
     if not isinstance(services, dict):
         return False
-    return any(
-        mount.kind == "bind" and (mount.source or "").strip() in _OWN_FOLDER
-        for name, service in services.items()
-        if isinstance(service, dict)
-        for mount in parse_mounts(
+    for name, service in services.items():
+        if not isinstance(service, dict):
+            continue
+        own = {"."}
+        build = service.get("build")
+        context = build.get("context", ".") if isinstance(build, dict) else build
+        if isinstance(context, str) and "$" not in context:
+            folder = posixpath.normpath(context.strip() or ".")
+            if all(part == ".." for part in folder.split("/")):
+                own.add(folder)  # a folder above, holding this one: the source tree
+        mounts = parse_mounts(
             service.get("volumes"), ("services", name, "volumes"), file.interpolation_env
         )
-    )
+        if any(
+            m.kind == "bind" and posixpath.normpath((m.source or "").strip() or "/") in own
+            for m in mounts
+        ):
+            return True
+    return False
 
 
 _NOT_WORDS = re.compile(r"[^a-z0-9]+")
