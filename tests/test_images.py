@@ -74,6 +74,7 @@ def suggestion(reference: str, day: date = DAY) -> str | None:
         ("mcr.microsoft.com/dotnet/aspnet:6.0", [".NET 6.0"]),
         ("mcr.microsoft.com/dotnet/core/sdk:3.1-buster", [".NET Core 3.1", 'Debian 10 "buster"']),
         ("python:3.9@sha256:" + "a" * 64, ["Python 3.9"]),  # a digest pins a dead release
+        ("postgres:9", ["PostgreSQL 9.6"]),  # the major tag points to its last release, 9.6
     ],
 )
 def test_catches(reference: str, labels: list[str]) -> None:
@@ -90,9 +91,8 @@ def test_catches(reference: str, labels: list[str]) -> None:
         "python@sha256:" + "a" * 64,
         "node:lts",
         "node:current-alpine",
-        "postgres:9",  # 9.x: not guessed
-        "mariadb:10",
-        "mysql:8",
+        "mariadb:10",  # 10 points to 10.11, still supported
+        "mysql:8",  # 8.4, still supported
         "python:3.99",  # newer than the table
         "python:3.1x",
         "golang:1.20rc1",  # not a release of the 1.20 cycle
@@ -116,6 +116,14 @@ def test_a_version_is_matched_component_by_component() -> None:
     assert python.match("3") is None
     assert eol_table()["postgres"].match("9.6.1").cycle == "9.6"
     assert eol_table()["postgres"].match("14.2").cycle == "14"
+
+
+def test_a_major_only_tag_is_judged_by_the_newest_release_it_covers() -> None:
+    # mongo:4 is 4.4, whose support ended in February 2024; python:3 is 3.14, supported
+    assert ended("mongo:4", DAY) == ["MongoDB 4.4"]
+    assert ended("python:3", DAY) == []
+    assert ended("mongo:8", DAY) == []
+    assert eol_table()["mongo"].line("4").cycle == "4.4"
 
 
 def test_a_date_is_the_first_day_without_support() -> None:

@@ -111,6 +111,16 @@ class Product(NamedTuple):
         word = word.lower()
         return next((c for c in self.cycles if c.codename == word), None)
 
+    def line(self, word: str) -> Cycle | None:
+        """For a tag less precise than the cycles (`mongo:4`, `postgres:9`), the newest
+        cycle it covers, which is the one the tag points to (4.4 for `4`); None when
+        the tag names a cycle itself or none is under it."""
+        if not word[:1].isdigit() or self.match(word) is not None:
+            return None
+        parts = word.split(".")
+        under = [c for c in self.cycles if c.cycle.split(".")[: len(parts)] == parts]
+        return max(under, key=lambda c: c.order) if under else None
+
     def newest(self, today: date) -> Cycle | None:
         """The newest cycle still supported on `today` that is fit to upgrade to."""
         return next((c for c in self.cycles if c.suggest and not c.ended(today)), None)
@@ -174,7 +184,8 @@ def _tag_parts(ref: ImageRef, words: list[str]) -> list[_Part]:
     product = product_of(ref)
     found: list[_Part] = []
     if product is not None:
-        own = product.match(words[0])
+        # `python:3` points to the newest 3.x, reported only once that one has ended
+        own = product.match(words[0]) or product.line(words[0])
         if own is not None:
             found.append(_Part(0, own, product))
         if product.distro:
@@ -199,8 +210,9 @@ def _tag_parts(ref: ImageRef, words: list[str]) -> list[_Part]:
 
 def judge(reference: str, today: date) -> Verdict | None:
     """Whether an official image's tag names a release past its end of life on
-    `today`. None for unknown images and versions, untagged and `latest` images,
-    and tags too vague to tell (`python:3`)."""
+    `today`. None for unknown images and versions, untagged and `latest` images, and
+    a major-only tag whose newest release is still supported (`python:3`; `mongo:4`
+    points to 4.4, which has ended)."""
     ref = parse_image(reference)
     if ref is None or ref.tag is None or ref.tag == "latest":
         return None
