@@ -400,6 +400,7 @@ class Layout:
     spans: list[tuple[int, int]]  # (first line, last line) of each instruction
     stages: list[tuple[int, str, bool]]  # (FROM line, one of STAGE_KINDS, case link) in order
     case_lines: set[int]  # instructions that name a stage in another case than its AS
+    roots: tuple[tuple[int, str], ...] = ()  # (FROM line, the image its chain is built on)
 
     @classmethod
     def of(cls, text: str) -> Layout:
@@ -444,7 +445,10 @@ class Layout:
             )
             for s in parsed.stages
         ]
-        return cls(spans, kinds, case_lines)
+        roots = tuple(
+            (s.from_instruction.line, resolver.root_image(s) or "") for s in parsed.stages
+        )
+        return cls(spans, kinds, case_lines, roots)
 
     def start(self, line: int) -> int:
         """The first line of the instruction that holds `line`."""
@@ -459,6 +463,15 @@ class Layout:
             if from_line <= line:
                 kind = stage_kind
         return kind
+
+    def base(self, line: int) -> str:
+        """The image the stage holding `line` is built on (ARGs applied, through the
+        stages it is built FROM), or "" when unknown or before the first FROM."""
+        found = ""
+        for from_line, root in self.roots:
+            if from_line <= line:
+                found = root
+        return found
 
     def case_link(self, line: int) -> bool:
         """Does the instruction name a stage in another case than its `AS name`, or is
@@ -527,6 +540,7 @@ class Divergence:
     stage: list[str] | None = None  # where the instruction is: some of STAGE_KINDS
     case_link: bool | None = None  # the instruction or its stage's link names a stage in
     # another case than its AS name (see Layout.case_link)
+    base: str | None = None  # regular expression searched in the image the stage is built on
 
     def matches(self, difference: Difference) -> bool:
         if self.rule != difference.code or self.only != difference.only:
@@ -545,6 +559,8 @@ class Divergence:
             return False
         if self.after is not None and not re.search(self.after, difference.after):
             return False
+        if self.base is not None and not re.search(self.base, difference.base):
+            return False
         return self.instruction is None or bool(re.search(self.instruction, difference.text))
 
     def matcher(self) -> str:
@@ -559,6 +575,7 @@ class Divergence:
                 ("after", self.after),
                 ("stage", "|".join(self.stage or ()) or None),
                 ("case_link", None if self.case_link is None else str(self.case_link).lower()),
+                ("base", self.base),
             )
             if value is not None
         ]
@@ -574,7 +591,7 @@ def load_divergences() -> list[Divergence]:
         assert entry["rule"] in MAPPING, entry
         assert entry.get("reason"), entry
         matchers = {"file", "snippet", "instruction", "previous", "before", "after", "stage"}
-        matchers.add("case_link")
+        matchers |= {"case_link", "base"}
         assert matchers & set(entry), entry
         assert set(entry.get("stage", ())) <= set(STAGE_KINDS), entry
         table.append(Divergence(**entry))
@@ -599,6 +616,7 @@ class Difference:
     before: str = field(repr=False)  # the whole text before it
     after: str = field(repr=False)  # the whole text after it
     case_link: bool  # see Layout.case_link
+    base: str = ""  # the image the instruction's stage is built on, as resolved ("" unknown)
 
     def describe(self) -> str:
         hd = "/".join(MAPPING[self.code])
@@ -660,6 +678,7 @@ def compare(cases: list[Case], binary: str, workdir: Path) -> Comparison:
                         before="\n".join(lines[: line - 1]) + "\n",
                         after="\n".join(lines[span[1] :]),
                         case_link=layout.case_link(line),
+                        base=layout.base(line),
                     )
                 )
     return comparison
