@@ -45,7 +45,8 @@ def copy_dest_not_dir(project: Project) -> Found:
                 if copy is None:
                     continue
                 dest = copy.dest.text
-                if dest.endswith(("/", "\\")) or _ends_with_variable(dest):
+                # BuildKit reads "." as the working directory, with its separator added
+                if dest.endswith(("/", "\\")) or dest == "." or _ends_with_variable(dest):
                     continue
                 first = copy.files[0].text if copy.files else ""
                 if len(copy.sources) > 1:
