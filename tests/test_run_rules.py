@@ -568,6 +568,10 @@ def test_cl323_reads_case_patterns_and_separate_pipelines() -> None:
     catches_not("CL323", dockerfile='RUN case "$x" in a|b) echo ok;; esac')
     catches_not("CL323", dockerfile='RUN case "$(uname -m)" in\n  x86_64|amd64) A=x ;;\n  esac')
     catches_not("CL323", dockerfile="RUN echo x | sha256sum -c - && echo y | sha256sum -c -")
+    # a checksum check fails when nothing (or a cut-off line) comes through the pipe
+    catches_not("CL323", dockerfile='RUN grep "node.tar.gz" SUMS | shasum -a 256 -c -')
+    catches_not("CL323", dockerfile="RUN curl -fsSL https://example.com/SUMS | sha256sum --check")
+    catches("CL323", dockerfile="RUN curl -fsSL https://example.com/SUMS | sha256sum > sums.txt")
     catches("CL323", dockerfile="RUN case $x in a|b) curl x | tar -x ;; esac", at="2:21")
     catches("CL323", dockerfile="RUN if curl x | tar -x; then echo ok; fi", at="2:8")
 

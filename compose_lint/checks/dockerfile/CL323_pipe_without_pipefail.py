@@ -5,7 +5,8 @@ A pipeline fed only by `echo`, `printf`, `yes` or `seq` with literal bounds is f
 is `cat FILE | grep ...`: a `cat` of one file that fails writes nothing, and a `grep`
 reading the pipe exits 1 when it selects no line, so the RUN fails anyway; and so is a
 download piped into `apt-key add -`, `gpg --dearmor` or `gpg --import`, which fail on an
-empty or cut-off key. A `|` in a
+empty or cut-off key, and anything piped into a checksum check (`sha256sum -c -`,
+`shasum -a 256 -c -`), which fails when no checksum line comes through. A `|` in a
 `case` pattern is not a pipe. `ONBUILD RUN` triggers are left alone: they run under
 the SHELL of whichever image builds on this one.
 """
@@ -116,7 +117,7 @@ def _failure_shows(group: Sequence[Command]) -> bool:
     if len(group) != 2 or group[0].stages != 2:
         return False
     producer, consumer = (unwrap(c) for c in group)
-    if _imports_a_key(consumer):
+    if _imports_a_key(consumer) or _checks_sums(consumer):
         return True
     return _reads_one_file(producer) and _fails_on_no_input(consumer)
 
@@ -136,6 +137,29 @@ def _imports_a_key(command: Command) -> bool:
     options_with_values = {"-o", "--output", "--keyring", "--homedir"}
     taken = {words[i + 1] for i, w in enumerate(words[:-1]) if w in options_with_values}
     return all(o in taken for o in operands)
+
+
+_SUM_TOOLS = frozenset(
+    {"md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "shasum"}
+)
+
+
+def _checks_sums(command: Command) -> bool:
+    """`sha256sum -c -`, `shasum -a 256 -c` reading the pipe: with no checksum line in
+    its input it exits 1 ("no properly formatted checksum lines found"), so an empty or
+    cut-off input fails the RUN without pipefail too."""
+    if command.name not in _SUM_TOOLS:
+        return False
+    words = command.words[1:]
+    if not {"-c", "--check"} & set(words):
+        return False
+    valued = {"-a", "--algorithm"}
+    operands = [
+        w
+        for i, w in enumerate(words)
+        if (w == "-" or not w.startswith("-")) and not (i and words[i - 1] in valued)
+    ]
+    return all(o == "-" for o in operands)
 
 
 def _reads_one_file(command: Command) -> bool:
