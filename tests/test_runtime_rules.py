@@ -236,6 +236,20 @@ def test_cl510_a_script_that_runs_its_arguments() -> None:
     catches_not("CL510", compose=compose, dockerfile=dockerfile, files={"start.sh": "exec x\n"})
 
 
+@pytest.mark.parametrize(
+    "entrypoint",
+    [
+        # the command to run follows the wrapper's "--": dropping CMD is intended
+        '["/wait-for-it.sh", "db:5432", "-t", "30", "--", "/app/entrypoint-tests.sh"]',
+        '["tini", "--", "python", "job.py"]',
+        '["gosu", "app", "python", "job.py"]',
+    ],
+)
+def test_cl510_a_wrapper_given_its_command(entrypoint: str) -> None:
+    compose = f"services:\n  web:\n    build: .\n    entrypoint: {entrypoint}\n"
+    catches_not("CL510", compose=compose, dockerfile=GUNICORN)
+
+
 def test_cl510_near_misses() -> None:
     # a whole command; the command repeated; no CMD to drop
     compose = (

@@ -2,7 +2,8 @@
 the image it builds has a CMD, and the new entrypoint is a wrapper that runs its
 arguments: Compose drops the image's CMD, so the wrapper runs nothing.
 
-Only wrappers are judged (an init such as `tini --`, a list ending in `--`,
+Only wrappers given no command are judged (an init such as `tini --`, a list ending in
+`--` (with words after `--`, those are the command),
 `wait-for-it`/`dockerize`-style waiters, `gosu`/`su-exec` user switches, `sh -c` with
 `"$@"`, or a script from the build context that ends with `exec "$@"`): an
 entrypoint that is a whole command of its own replaces CMD on purpose."""
@@ -18,9 +19,8 @@ from compose_lint.model.image import BuiltImage, image_of
 from compose_lint.registry import Found, rule
 
 # programs that run the command given to them after their own arguments
-_RUNNERS = frozenset(
-    {"wait-for-it", "wait-for-it.sh", "wait-for", "wait-for.sh", "dockerize", "gosu", "su-exec"}
-)
+_RUNNERS = frozenset({"wait-for-it", "wait-for-it.sh", "wait-for", "wait-for.sh", "dockerize"})
+_USER_SWITCHES = frozenset({"gosu", "su-exec"})  # `gosu USER COMMAND...`
 
 
 def _cmd_text(cmd: Instruction) -> str:
@@ -32,7 +32,13 @@ def _cmd_text(cmd: Instruction) -> str:
 def _runs_its_arguments(image: BuiltImage, words: list[str]) -> bool:
     if not words:
         return False
-    if words[-1] == "--" or basename(words[0]) in INITS or basename(words[0]) in _RUNNERS:
+    if "--" in words:
+        # `wait-for-it db:5432 -- /app/run.sh`: the words after "--" are the command
+        return words.index("--") == len(words) - 1
+    program = basename(words[0])
+    if program in _USER_SWITCHES:
+        return len(words) <= 2  # `gosu app` runs what it is given; `gosu app job` runs job
+    if program in INITS or program in _RUNNERS:
         return True
     if basename(words[0]) in ("sh", "bash", "ash", "dash") and any(
         "$@" in w or "${@}" in w for w in words[1:]
