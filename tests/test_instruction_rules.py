@@ -572,3 +572,17 @@ def test_cl315_cmd_of_a_script_that_is_itself_the_long_running_shell() -> None:
     )
     # ...not on Alpine, whose busybox sh replaces itself with the script
     catches_not("CL315", compose=CL315_WEB, dockerfile=dockerfile, files={"process.sh": execs})
+
+
+@pytest.mark.parametrize("script", ["postinstall", "prepare", "install", "preinstall"])
+def test_cl328_an_install_whose_lifecycle_scripts_need_the_sources(script: str) -> None:
+    # npm runs package.json's install scripts: a postinstall that builds the app needs the
+    # whole context, so installing before COPY . . would break the build
+    dockerfile = "FROM node:24\nWORKDIR /app\nCOPY . .\nRUN npm install\n"
+    manifest = f'{{"name": "shop", "scripts": {{"{script}": "npm run build"}}}}\n'
+    compose = "services:\n  web:\n    build: .\n"
+    catches_not("CL328", compose=compose, dockerfile=dockerfile, files={"package.json": manifest})
+    # with the scripts turned off, the install reads only the manifests
+    ignored = dockerfile.replace("npm install", "npm ci --ignore-scripts")
+    files = {"package.json": manifest, "package-lock.json": "{}\n"}
+    rule_catches("CL328", compose=compose, dockerfile=ignored, files=files)

@@ -5,17 +5,21 @@ Installs are read the way CL503 reads them (`model.installs.dependency_install`,
 the one package-manager reader, which takes wrappers such as `sudo`, `gosu app` or
 `stdbuf -o0` off and knows which options take a value); the stage chain comes from the
 image model. A Dockerfile that only services kept for backward compatibility build
-(behind a `deprecated` or `legacy` profile, `model.purpose.dockerfile_use`) is left alone.
+(behind a `deprecated` or `legacy` profile, `model.purpose.dockerfile_use`) is left alone,
+and so is a Node install that runs the project's install scripts (`postinstall`,
+`prepare`...), which read the sources.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
+from compose_lint.load.files import peek_text
 from compose_lint.model import Build, DockerfileSource, Project
 from compose_lint.model.commands import Command, run_commands
 from compose_lint.model.context import instruction_text, is_whole_context_copy
@@ -28,6 +32,9 @@ from compose_lint.registry import Found, rule
 _NOT_INSTALLING = frozenset({"export", "requirements", "lock"})
 # What to add to the install before `COPY . .` so it does not need the project's source.
 _WITHOUT_PROJECT = {"poetry": "--no-root", "uv": "--no-install-project", "pdm": "--no-self"}
+
+
+_MANIFEST_PEEK = 256 * 1024  # of a package.json, at most
 
 
 class _Install(NamedTuple):
@@ -99,6 +106,27 @@ def _user_created(install: _Install, context: Path | None) -> bool:
         ):
             return False
     return True
+
+
+_NODE_TOOLS = frozenset({"npm", "yarn", "pnpm", "bun"})
+# package.json scripts the package managers run on a plain install of the project
+_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
+
+
+def _scripts_need_sources(command: Command, install: _Install, context: Path | None) -> bool:
+    """A Node install that runs the project's own install scripts (package.json's
+    `postinstall: npm run build`, `prepare`...): they read the sources, so the install
+    needs the whole context, and moving it above `COPY . .` would break the build.
+    Not with `--ignore-scripts`."""
+    if install.tool not in _NODE_TOOLS or context is None or "--ignore-scripts" in command.words:
+        return False
+    text = peek_text(context / "package.json", _MANIFEST_PEEK)
+    try:
+        manifest = json.loads(text) if text else None
+    except ValueError:
+        return False
+    scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
+    return isinstance(scripts, dict) and any(scripts.get(name) for name in _INSTALL_SCRIPTS)
 
 
 def _installs(instruction: Instruction, escape: str) -> list[tuple[Command, _Install]]:
@@ -212,6 +240,7 @@ def dependency_cache_busted(project: Project) -> Found:
                         not install.keys <= before
                         and whole.line not in reported
                         and not _user_created(install, context)
+                        and not _scripts_need_sources(command, install, context)
                     ):
                         reported.add(whole.line)
                         yield (
