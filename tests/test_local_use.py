@@ -516,3 +516,21 @@ def test_cl302_silent_on_an_echo_server_standing_in_for_the_users_app(image: str
     catches_not("CL302", compose=compose)
     # a look-alike name is somebody's real service
     catches("CL302", compose=compose.replace(image, "traefik/whoami-api"), at="compose.yaml:3:12")
+
+
+@pytest.mark.parametrize(
+    ("image", "fires"),
+    [
+        # distroless publishes no version tags: the release is in the repository's name
+        ("gcr.io/distroless/nodejs24-debian13", False),
+        ("gcr.io/distroless/static-debian12:nonroot", False),
+        ("gcr.io/distroless/static", True),  # no release named: latest moves between them
+    ],
+)
+def test_cl302_a_release_named_in_the_repository(image: str, fires: bool) -> None:
+    dockerfile = f"FROM {image}\nCOPY app /app\n"
+    compose = "services:\n  app:\n    build: .\n"
+    if fires:
+        catches("CL302", compose=compose, dockerfile=dockerfile, files={"app": "x"})
+    else:
+        catches_not("CL302", compose=compose, dockerfile=dockerfile, files={"app": "x"})

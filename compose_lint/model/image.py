@@ -853,6 +853,7 @@ class ImageFacts(NamedTuple):
     source: str
     recorded: str
     sh: str | None = None  # the program /bin/sh is ("busybox"); None: not recorded
+    release_in_name: bool = False  # releases are named in the repository, not in tags
 
     @property
     def root(self) -> bool | None:
@@ -955,4 +956,5 @@ def image_facts(reference: str | None) -> ImageFacts | None:
         source=str(entry.get("source", "")),
         recorded=str(entry.get("recorded", "")),
         sh=entry.get("sh") if isinstance(entry.get("sh"), str) else None,
+        release_in_name=entry.get("release_in_name") is True,
     )

@@ -22,10 +22,22 @@ from compose_lint.model.eol import (
     reference_date,
     repository_as_written,
 )
-from compose_lint.model.image import project_images
+from compose_lint.model.image import image_facts, project_images
 from compose_lint.model.imageref import ImageRef, parse_image
 from compose_lint.model.purpose import image_use, is_stand_in, own_image
 from compose_lint.registry import Found, rule
+
+
+def _release_in_name(ref: ImageRef) -> bool:
+    """The publisher names each release in the repository and tags none
+    (`gcr.io/distroless/nodejs24-debian13`, data/images.json): untagged, it gets only
+    rebuilds of the release its name says."""
+    facts = image_facts(f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository)
+    return (
+        facts is not None
+        and facts.release_in_name
+        and any(c.isdigit() for c in ref.repository.rsplit("/", 1)[-1])
+    )
 
 
 def _pin_example(ref: ImageRef, today: date) -> str:
@@ -56,6 +68,8 @@ def unpinned_image(project: Project, options: Mapping[str, Any]) -> Found:
             continue
         if image_use(project, image) is not None or own_image(project, ref) or is_stand_in(ref):
             continue
+        if _release_in_name(ref):
+            continue  # gcr.io/distroless/nodejs24-debian13: no version tags to pin
         what = 'has no tag, so it pulls "latest"' if ref.tag is None else 'uses the "latest" tag'
         name = repository_as_written(ref)
         shown = image.shown(quote='"')
