@@ -231,7 +231,7 @@ def collect_projects(
         targets = discover(list(paths), exclusion)
     missing += targets.missing
 
-    elsewhere = _Elsewhere(load)
+    elsewhere = _Elsewhere(load, projects)
 
     def project_of(path: Path) -> Project:
         key, partial = application(path)
@@ -277,8 +277,13 @@ def _one_run(projects: dict[tuple[Path, ...], Project]) -> list[Project]:
 class _Elsewhere:
     """What other compose files define, each read once for the run."""
 
-    def __init__(self, load: Callable[[tuple[Path, ...], bool], Project]) -> None:
+    def __init__(
+        self,
+        load: Callable[[tuple[Path, ...], bool], Project],
+        loaded: dict[tuple[Path, ...], Project],
+    ) -> None:
         self.load = load
+        self.loaded = loaded  # the run's projects: a file linted alone is not read again
         self.read: dict[Path, tuple[set[tuple[str, str]], bool]] = {}
         self.walks: dict[Path, list[Path]] = {}
         self.folders: dict[Path, tuple[list[Path], bool]] = {}  # compose_files_above's
@@ -289,7 +294,8 @@ class _Elsewhere:
         from compose_lint.model.services import offered, wanted
 
         if path not in self.read:
-            project = self.load((path,), False)  # as a whole: what does it leave to others?
+            # as a whole: what does it leave to others? (`partial` changes neither answer)
+            project = self.loaded.get((path,)) or self.load((path,), False)
             piece = application(path)[1] or bool(wanted(project))
             self.read[path] = (offered(project), piece)
         return self.read[path]

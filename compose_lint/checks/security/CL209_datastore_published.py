@@ -55,12 +55,11 @@ def _findings(project: Project) -> Found:
             continue
         # without a password, the store is open to the network in a development file too
         open_with = passwordless((e.name, e.value) for e in service.environment)
-        known = facts(project, service)
-        interpolated = {port.path: host for port, host in known.host_ports}
         for port in service.ports:
             if "$" in f"{port.published}{port.host_ip}":
                 # "${SQL_PORT:-127.0.0.1:13306}:3306": the value may carry the address
-                side = interpolated.get(port.path)
+                interpolated = dict(facts(project, service).host_ports)
+                side = interpolated.get(port)
                 if side is None or not any(address is None for _, address in side.binds):
                     continue
             elif every_interface(port.host_ip) is not True:
