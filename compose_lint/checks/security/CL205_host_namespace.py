@@ -34,6 +34,7 @@ def _namespaces() -> dict[str, str]:
     "host-namespace",
     Severity.WARNING,
     "A service shares the host's network, process, IPC, user or UTS namespace.",
+    default_enabled=False,
 )
 def host_namespace(project: Project) -> Found:
     yield from once(_findings(project))
