@@ -576,6 +576,22 @@ def test_cl323_reads_case_patterns_and_separate_pipelines() -> None:
     catches("CL323", dockerfile="RUN if curl x | tar -x; then echo ok; fi", at="2:8")
 
 
+def test_pipe_whose_status_the_run_ignores() -> None:
+    # a pipe followed by more commands after ";" or a newline: without set -e only the
+    # last command's status counts, so pipefail alone would change nothing
+    script = "RUN <<EOF\ncurl -fsSL https://example.com/i.php | php\nmv composer.phar /usr/bin\nEOF"
+    catches_not("CL323", dockerfile=script)
+    catches_not("CL323", dockerfile="RUN curl -fsSL x | sh; echo done")
+    # under set -e (in the RUN or its SHELL) the pipe's status stops the build
+    catches("CL323", dockerfile=script.replace("<<EOF\n", "<<EOF\nset -eux\n"), at="4:1")
+    catches("CL323", dockerfile='SHELL ["/bin/bash", "-ec"]\nRUN curl -fsSL x | sh; echo done')
+    catches("CL323", dockerfile="RUN set -o errexit; curl -fsSL x | sh; echo done")
+    # the pipe's status is the RUN's: last, before &&, or before || exit 1
+    catches("CL323", dockerfile="RUN echo a; curl -fsSL x | sh\n")
+    catches("CL323", dockerfile="RUN curl -fsSL x | sh && echo done")
+    catches("CL323", dockerfile="RUN curl -fsSL x | sh || exit 1")
+
+
 def test_cl327_option_values_are_not_packages() -> None:
     catches_not("CL327", dockerfile="RUN yarn install --frozen-lockfile --network-timeout 600000")
     catches_not("CL327", dockerfile="RUN npm install --registry https://r.example express@4.19.2")

@@ -132,6 +132,22 @@ def test_pipeline_stages() -> None:
     assert first.pipeline == second.pipeline and first.in_pipeline and second.in_pipeline
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a | b; c", [";", ";", ""]),
+        ("a | b\nc\n", [";", ";", ""]),
+        ("a | b && c || d", ["&&", "&&", "||", ""]),
+        ("a | b &\nc", [";", ";", ""]),
+        ("a; b;\n", [";", ""]),
+        ("if a | b; then c; fi; d", ["", "", ";", ""]),  # c ends the if, which ";" follows
+        ('case "$x" in y) a | b ;; esac', ["", ""]),
+    ],
+)
+def test_what_follows_each_pipeline(text: str, expected: list[str]) -> None:
+    assert [c.then for c in shell_commands(text)] == expected
+
+
 def test_command_substitutions_are_commands_too() -> None:
     (echo,) = shell_commands('echo "$(cd /x && pwd)" `ls -l` $(( 1 + 1 ))')
     assert [c.words for c in echo.substitutions] == [("cd", "/x"), ("pwd",), ("ls", "-l")]

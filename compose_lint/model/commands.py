@@ -86,6 +86,10 @@ class Command(NamedTuple):
     wrappers: tuple[str, ...] = ()  # set by `unwrap`: the wrappers it ran behind
     raws: tuple[str, ...] = ()  # each word as written (quotes kept)
     background: bool = False  # its pipeline (or the compound command it is in) ends in `&`
+    # what follows its pipeline in the list it belongs to: "&&", "||", ";" (also a
+    # newline or `&`), or "" when nothing more runs in that list (the end of the script,
+    # of a compound command's body or of a condition)
+    then: str = ""
 
     @property
     def name(self) -> str:
@@ -458,8 +462,12 @@ class _Parser:
         self.counter[0] += 1
         return self.counter[0]
 
-    def _end_pipeline(self) -> None:
+    def _end_pipeline(self, then: str = "") -> None:
         frame = self.frames[-1]
+        if then:
+            for item, _ in frame.members:
+                for index in _flatten(item):
+                    self.commands[index] = self.commands[index]._replace(then=then)
         if frame.stage > 0 and frame.members:
             pid, stages = self._next_id(), frame.stage + 1
             for item, stage in frame.members:
@@ -525,13 +533,13 @@ class _Parser:
             return _skip_newlines(tokens, i + 1)
         if op in ("&&", "||"):
             self._flush()
-            self._end_pipeline()
+            self._end_pipeline(op)
             return _skip_newlines(tokens, i + 1)
         if op in _LIST_ENDS:
             self._flush()
             if op == "&":
                 self._background(frame)
-            self._end_pipeline()
+            self._end_pipeline("" if _list_ends_at(tokens, i + 1) else ";")
             return i + 1
         if op in _CASE_ENDS:
             self._flush()
@@ -619,6 +627,22 @@ def _skip_newlines(tokens: Sequence[_Token], i: int) -> int:
     while i < len(tokens) and tokens[i].is_op and tokens[i].text == "\n":
         i += 1
     return i
+
+
+_BODY_ENDS = frozenset({"fi", "done", "esac", "}", "then", "else", "elif", "do"})
+
+
+def _list_ends_at(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether nothing more runs in the current list from token `i` on: only
+    separators remain before the end of the text or of a compound command's part."""
+    while i < len(tokens) and tokens[i].is_op and tokens[i].text in (";", "\n", "&"):
+        i += 1
+    if i >= len(tokens):
+        return True
+    token = tokens[i]
+    if token.is_op:
+        return token.text in (")", ";;", ";&", ";;&")
+    return token.raw in _BODY_ENDS
 
 
 def _after_separator(tokens: Sequence[_Token], i: int) -> bool:

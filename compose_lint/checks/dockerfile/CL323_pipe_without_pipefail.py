@@ -7,8 +7,11 @@ reading the pipe exits 1 when it selects no line, so the RUN fails anyway; and s
 download piped into `apt-key add -`, `gpg --dearmor` or `gpg --import`, which fail on an
 empty or cut-off key, and anything piped into a checksum check (`sha256sum -c -`,
 `shasum -a 256 -c -`), which fails when no checksum line comes through. A `|` in a
-`case` pattern is not a pipe. `ONBUILD RUN` triggers are left alone: they run under
-the SHELL of whichever image builds on this one.
+`case` pattern is not a pipe. Nor is a pipeline followed by `;` or a newline and more
+commands, without `set -e`: the RUN's status is that of its last command, so a failure
+there is hidden whatever the pipe does, and pipefail alone changes nothing (a here-document
+script without `set -e` is the common case). `ONBUILD RUN` triggers are left alone: they
+run under the SHELL of whichever image builds on this one.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def pipe_without_pipefail(project: Project) -> Found:
     for run in runs(project):
         if run.onbuild:
             continue
-        pipe = _risky_pipeline(run.commands)
+        pipe = _risky_pipeline(run.commands, _errexit(run))
         if pipe is None:
             continue
         producer, consumer = pipe
@@ -84,20 +87,46 @@ def pipe_without_pipefail(project: Project) -> Found:
             yield run.at(producer), f"{problem}; {fixes[0]}"
 
 
-def _risky_pipeline(commands: Sequence[Command]) -> tuple[Command, Command] | None:
+def _risky_pipeline(commands: Sequence[Command], errexit: bool) -> tuple[Command, Command] | None:
     """The first and the last command of the first pipeline whose failure would be
-    hidden: one where a stage before the last runs more than echo/printf/yes/seq, and
-    that is not a `cat` of one file into a `grep` that fails when nothing comes."""
+    hidden by the pipe: one where a stage before the last runs more than
+    echo/printf/yes/seq, that is not a `cat` of one file into a `grep` that fails when
+    nothing comes, and whose status can fail the RUN (it is not followed by `;` and more
+    commands, unless `set -e` is on)."""
     for group in pipelines(commands):
         stages = group[0].stages
         if stages < 2:
             continue
+        if not errexit and group[-1].then == ";":
+            continue  # the commands after it decide the RUN's status
         if any(not _cannot_fail(c) for c in group if c.stage < stages - 1):
             if _failure_shows(group):
                 continue
             last = next((c for c in group if c.stage == stages - 1), group[-1])
             return group[0], last
     return None
+
+
+def _errexit(run: Run) -> bool:
+    """Whether the RUN may run under `set -e`: a `set -e` (`-ex`, `-o errexit`) in it,
+    or a SHELL or `sh -c` given -e."""
+    for command in run.commands:
+        if (command.name == "set" or command.name in SHELLS) and _sets_errexit(command.words):
+            return True
+    return any(
+        shell is not None and _sets_errexit(shell)
+        for shell in (run.step(context).shell for context in run.contexts)
+    )
+
+
+def _sets_errexit(words: Sequence[str]) -> bool:
+    for i, word in enumerate(words[1:], start=1):
+        if word.startswith("-") and not word.startswith("--") and "e" in word[1:]:
+            return True
+        previous = words[i - 1]
+        if word == "errexit" and previous.startswith("-") and previous.endswith("o"):
+            return True
+    return False
 
 
 def _cannot_fail(command: Command) -> bool:
