@@ -518,6 +518,17 @@ def test_cl302_silent_on_an_echo_server_standing_in_for_the_users_app(image: str
     catches("CL302", compose=compose.replace(image, "traefik/whoami-api"), at="compose.yaml:3:12")
 
 
+@pytest.mark.parametrize("image", ["schickling/mailcatcher", "axllent/mailpit", "mailhog/mailhog"])
+def test_cl302_silent_on_a_mail_catcher_standing_in_for_an_smtp_server(image: str) -> None:
+    # a plain compose.yaml, no development name: the mail catcher delivers nothing
+    compose = (
+        "services:\n  web:\n    build: .\n    image: shop:1.0\n"
+        f"  mail:\n    image: {image}\n    ports: ['1080:1080']\n"
+    )
+    catches_not("CL302", compose=compose, dockerfile="FROM python:3.13-slim\n")
+    catches("CL302", compose=compose.replace(image, "mailserver/docker-mailserver"))
+
+
 @pytest.mark.parametrize(
     ("image", "fires"),
     [
