@@ -12,7 +12,8 @@ from conftest import catches, catches_not
 
 from compose_lint.model.purpose import is_local_file
 
-MAILPIT = "services:\n  mail:\n    image: axllent/mailpit\n"
+# a database admin tool: typical of a development file, reported in the application's
+ADMINER = "services:\n  adminer:\n    image: adminer\n"
 APP = 'FROM python:3.13-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]\n'
 APT = (
     "FROM debian:bookworm\n"
@@ -25,7 +26,7 @@ APT = (
 
 
 def test_cl302_reports_the_application_compose_file() -> None:
-    catches("CL302", compose=MAILPIT, at="compose.yaml:3:12")
+    catches("CL302", compose=ADMINER, at="compose.yaml:3:12")
 
 
 @pytest.mark.parametrize(
@@ -39,27 +40,27 @@ def test_cl302_reports_the_application_compose_file() -> None:
     ],
 )
 def test_cl302_silent_in_local_files(path: str) -> None:
-    catches_not("CL302", files={path: MAILPIT}, target=path)
+    catches_not("CL302", files={path: ADMINER}, target=path)
 
 
 def test_cl302_silent_for_a_service_only_the_override_adds() -> None:
     base = "services:\n  web:\n    image: nginx:1.27\n"
-    override = "services:\n  web:\n    image: nginx\n  mail:\n    image: axllent/mailpit\n"
+    override = "services:\n  web:\n    image: nginx\n  adminer:\n    image: adminer\n"
     found = catches("CL302", compose=base, files={"compose.override.yaml": override})
     # the override's change to the application's own service is still reported
     assert len(found) == 1 and '"nginx"' in found[0], found
 
 
 def test_cl302_silent_behind_a_profile() -> None:
-    compose = "services:\n  mail:\n    image: axllent/mailpit\n    profiles: [debug]\n"
+    compose = "services:\n  adminer:\n    image: adminer\n    profiles: [debug]\n"
     catches_not("CL302", compose=compose)
 
 
 def test_cl302_silent_in_the_development_variant_of_a_production_file() -> None:
-    prod = "services:\n  mail:\n    image: axllent/mailpit:v1.21\n"
-    catches_not("CL302", compose=MAILPIT, files={"compose.prod.yaml": prod})
+    prod = "services:\n  adminer:\n    image: adminer:4.8.1\n"
+    catches_not("CL302", compose=ADMINER, files={"compose.prod.yaml": prod})
     # the other way round: a file named like a variant does not make compose.yaml dev
-    catches("CL302", compose=MAILPIT, files={"compose.latest.yaml": prod})
+    catches("CL302", compose=ADMINER, files={"compose.latest.yaml": prod})
 
 
 def test_cl302_silent_for_the_projects_own_image_on_latest() -> None:
@@ -155,28 +156,37 @@ def test_cl304_silent_for_a_test_runner_image() -> None:
     )
 
 
-# --- CL307 / CL309 image size -----------------------------------------------------------
+# --- CL307 / CL309 / CL317 image size, CL316 apt's front end -------------------------------
+
+# a Dockerfile each of these practice rules reports when it is the application's
+PRACTICE = {
+    "CL307": APT,
+    "CL309": APT,
+    "CL316": "FROM debian:bookworm\nRUN apt-get update && apt install -y curl\n",
+    "CL317": "FROM python:3.13-slim\nRUN pip install flask==3.1.0\n",
+}
 
 
-@pytest.mark.parametrize("code", ["CL307", "CL309"])
+@pytest.mark.parametrize("code", list(PRACTICE))
 def test_image_size_rules_silent_for_a_test_image(code: str) -> None:
+    dockerfile = PRACTICE[code]
     compose = "services:\n  sut:\n    build: ./tests\n"
-    catches_not(code, compose=compose, files={"tests/Dockerfile": APT})
+    catches_not(code, compose=compose, files={"tests/Dockerfile": dockerfile})
     catches_not(
         code,
         compose="services:\n  sut:\n    build: {context: ., dockerfile: Dockerfile.test}\n",
-        files={"Dockerfile.test": APT},
+        files={"Dockerfile.test": dockerfile},
     )
-    catches(code, compose="services:\n  web:\n    build: .\n", dockerfile=APT)
+    catches(code, compose="services:\n  web:\n    build: .\n", dockerfile=dockerfile)
     # a development image is still shipped to a registry often enough: size counts
     catches(
         code,
-        files={"compose.dev.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": APT},
+        files={"compose.dev.yaml": "services:\n  web:\n    build: .\n", "Dockerfile": dockerfile},
         target="compose.dev.yaml",
     )
 
 
-@pytest.mark.parametrize("code", ["CL307", "CL309"])
+@pytest.mark.parametrize("code", list(PRACTICE))
 @pytest.mark.parametrize(
     ("compose", "files"),
     [
@@ -202,7 +212,7 @@ def test_image_size_rules_silent_for_a_development_image(
     code: str, compose: str | None, files: dict[str, str]
 ) -> None:
     target = ".devcontainer/Dockerfile" if compose is None else None
-    layout = dict(files)
+    layout = {path: PRACTICE[code] for path in files}
     if compose is not None:
         where = ".devcontainer/compose.yaml" if ".." in compose else "compose.yaml"
         layout[where] = compose
@@ -317,7 +327,7 @@ def test_the_folder_named_on_the_command_line_is_an_application(tmp_path: Path) 
     shop = tmp_path / "fixtures" / "shop"
     shop.mkdir(parents=True)
     (tmp_path / ".git").mkdir()
-    (shop / "compose.yaml").write_text(MAILPIT)
+    (shop / "compose.yaml").write_text(ADMINER)
 
     def codes(*paths: str) -> list[str]:
         named = [str(tmp_path / p) for p in paths]

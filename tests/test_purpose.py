@@ -145,7 +145,7 @@ def test_a_compose_file_whose_opening_comment_says_development() -> None:
 
     compose = (
         "services:\n  web:\n    image: shop/web:1.4\n    ports: ['8000:8000']\n"
-        "  email:\n    image: maildev/maildev\n    ports: ['1080:1080']\n"
+        "  adminer:\n    image: adminer\n    ports: ['8081:8080']\n"
     )
     catches("CL302", compose=compose, at="compose.yaml:6:12")
     header = (
@@ -164,7 +164,7 @@ def test_only_the_opening_paragraph_says_what_the_file_is_for() -> None:
 
     compose = (
         "services:\n  web:\n    image: shop/web:1.4\n    ports: ['8000:8000']\n"
-        "  email:\n    image: maildev/maildev\n    ports: ['1080:1080']\n"
+        "  adminer:\n    image: adminer\n    ports: ['8081:8080']\n"
     )
     # a self-host file whose profile list mentions local development further down
     header = (

@@ -15,6 +15,8 @@ Public names:
   `.contexts` (the builds that ship it; every build of the file when none does,
   and for ONBUILD triggers), `.shipped`, `.at(command)` (its Location),
   `.use` (what the image it goes into is plainly for, `model.purpose.Use`, or None),
+  `.practice_unwanted` (the image is for tests or CI, kept for backward compatibility,
+  or its Dockerfile's path says it is for local use: practice advice is not worth a line),
   `.step(context)` (the `Step` of this RUN in that build: ENV/ARG, USER, SHELL,
   WORKDIR before it), `.earlier(context)` (the RUNs before it in that build's
   stage chain, oldest first), `.mounts` ((type, target) of each `--mount`).
@@ -34,7 +36,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
 from compose_lint.model.commands import Command, apt_option, run_commands, unwrap
 from compose_lint.model.image import Resolver, Step
-from compose_lint.model.purpose import Use, dockerfile_use
+from compose_lint.model.purpose import Use, dockerfile_use, source_use
 
 
 class Context(NamedTuple):
@@ -68,6 +70,14 @@ class Run(NamedTuple):
         its Dockerfile and the services that ship it say; None: anything else."""
         builds = [c.build for c in self.contexts if c.build is not None]
         return dockerfile_use(self.source, builds)
+
+    @property
+    def practice_unwanted(self) -> bool:
+        """The image this RUN goes into is for tests or CI, is kept for backward
+        compatibility, or its Dockerfile's path says it is for local use
+        (`.devcontainer/`, `Dockerfile.dev`, `tests/`): the image-size and practice
+        rules leave it alone."""
+        return self.use in (Use.TEST, Use.RETIRED) or source_use(self.source) is not None
 
     def step(self, context: Context) -> Step:
         """This RUN's step in the stage chain `context` builds: the state before it."""

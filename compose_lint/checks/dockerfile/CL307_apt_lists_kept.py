@@ -15,14 +15,12 @@ from compose_lint.model.commands import (
     package_call,
     removes_apt_lists,
 )
-from compose_lint.model.purpose import Use, source_use
 from compose_lint.model.runs import Run, runs
 from compose_lint.registry import Found, rule
 
 _APT = frozenset({"apt-get", "apt", "aptitude"})
 
 # images nobody ships (a development image is still pushed and pulled often enough)
-_NOT_SHIPPED = (Use.TEST, Use.RETIRED)
 
 
 @rule(
@@ -33,7 +31,7 @@ _NOT_SHIPPED = (Use.TEST, Use.RETIRED)
 )
 def apt_lists_kept(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped or run.use in _NOT_SHIPPED or source_use(run.source) is not None:
+        if not run.shipped or run.practice_unwanted:
             # a throwaway stage, an image for tests or CI, one kept for backward
             # compatibility, or a Dockerfile whose path says it is for local use
             # (.devcontainer/, Dockerfile.dev): its size is not worth a line

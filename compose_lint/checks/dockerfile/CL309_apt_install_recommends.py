@@ -12,14 +12,12 @@ from compose_lint.findings import Fix, Severity
 from compose_lint.model import Project
 from compose_lint.model.commands import FALSE_WORDS, apt_option, package_call
 from compose_lint.model.edits import add_option
-from compose_lint.model.purpose import Use, source_use
 from compose_lint.model.runs import apt_configured, runs
 from compose_lint.registry import Found, rule
 
 _KEY = "apt::install-recommends"
 
 # images nobody ships (a development image is still pushed and pulled often enough)
-_NOT_SHIPPED = (Use.TEST, Use.RETIRED)
 
 
 @rule(
@@ -30,7 +28,7 @@ _NOT_SHIPPED = (Use.TEST, Use.RETIRED)
 )
 def apt_install_recommends(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped or run.use in _NOT_SHIPPED or source_use(run.source) is not None:
+        if not run.shipped or run.practice_unwanted:
             # a throwaway stage, an image for tests or CI, one kept for backward
             # compatibility, or a Dockerfile whose path says it is for local use
             # (.devcontainer/, Dockerfile.dev): its size is not worth a line

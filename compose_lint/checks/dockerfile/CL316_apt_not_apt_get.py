@@ -40,6 +40,8 @@ _APT_TO_APT_GET = {
 )
 def apt_not_apt_get(project: Project) -> Found:
     for run in runs(project):
+        if run.practice_unwanted:
+            continue  # an image for tests or CI, or a Dockerfile for local use
         # one finding per RUN, at its first apt command: "apt update && apt install" is
         # one fix, not two
         first = None

@@ -25,8 +25,11 @@ from compose_lint.registry import Found, rule
 )
 def pip_cache_kept(project: Project) -> Found:
     for run in runs(project):
-        if not run.shipped or _run_disables_pip_cache(run):
-            continue  # a build stage's cache never reaches the image
+        if not run.shipped or run.practice_unwanted or _run_disables_pip_cache(run):
+            # a build stage's cache never reaches the image; an image for tests or CI,
+            # or a Dockerfile whose path says it is for local use: its size is not worth
+            # a line
+            continue
         for command in run.commands:
             call = _pip_install(package_call(command))
             if call is None or _call_disables_pip_cache(call):
