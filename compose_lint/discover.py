@@ -260,6 +260,18 @@ def collect_projects(
             else:
                 ignore = loader.ignore_file(path)
                 projects[(path,)] = Project(directory=path.parent, ignores=[ignore])
+    # a file that an include of another application reads with that application's
+    # project directory (`project_directory: .`) is a piece of it: alone, its relative
+    # paths would resolve from the wrong folder (its findings come with the includer)
+    foreign = loader.included_elsewhere
+    if foreign:
+        read = {
+            c.path for key, p in projects.items() if key[0] not in foreign for c in p.compose_files
+        }
+        for key in [k for k in projects if k[0] in foreign and k[0] in read]:
+            if files and key == next(iter(projects)):
+                continue  # the files named with -f are the application asked for
+            del projects[key]
     return _one_run(projects), missing
 
 

@@ -78,6 +78,10 @@ class Loader:
         self._env_files: dict[Path, dict[str, str]] = {}
         self._compose: dict[Path, list[ComposeFile]] = {}
         self._stack: list[Path] = []  # files being included/extended, to stop cycles
+        # compose files an include reads with another project directory than their own
+        # folder: their relative paths mean something only from there, so they are not
+        # an application of their own (discovery leaves them to the including file)
+        self.included_elsewhere: set[Path] = set()
 
     def display(self, path: Path) -> str:
         return display_path(path, self.cwd)
@@ -98,16 +102,25 @@ class Loader:
 
     # -- projects ---------------------------------------------------------
 
-    def compose_project(self, paths: Path | Sequence[Path], partial: bool = False) -> Project:
+    def compose_project(
+        self,
+        paths: Path | Sequence[Path],
+        partial: bool = False,
+        directory: Path | None = None,
+        env_files: Sequence[Path] | None = None,
+    ) -> Project:
         """The application made of `paths` (later files override earlier ones),
-        with its `include`s and `extends` resolved."""
+        with its `include`s and `extends` resolved. `directory` is its project directory,
+        which relative paths resolve against (the first file's folder unless an `include`
+        gives `project_directory`); `env_files` replace its `.env` (an include's
+        `env_file`)."""
         paths = [normalize(p) for p in ([paths] if isinstance(paths, Path) else paths)]
-        directory = paths[0].parent
+        directory = paths[0].parent if directory is None else directory
         outer = self._boundary
         if outer is None:  # a top-level project: its tree, as included files see it too
             self._boundary = self.boundary_of(directory)
         try:
-            return self._compose_project(paths, directory, partial)
+            return self._compose_project(paths, directory, partial, env_files)
         finally:
             self._boundary = outer
 
@@ -137,15 +150,22 @@ class Loader:
             "the boundary with --root DIR"
         )
 
-    def _compose_project(self, paths: list[Path], directory: Path, partial: bool) -> Project:
+    def _compose_project(
+        self,
+        paths: list[Path],
+        directory: Path,
+        partial: bool,
+        env_files: Sequence[Path] | None = None,
+    ) -> Project:
         project = Project(directory=directory)
-        env_path = directory / ".env"
-        outside = self._outside(env_path, "the .env file")
-        if outside is None:
-            project.env = self.env_file(env_path)
-        else:
-            where = Location(self.display(env_path), 1, 1)
-            project.problems.append(ModelProblem("boundary", (), outside, where))
+        for env_path in [directory / ".env"] if env_files is None else env_files:
+            outside = self._outside(env_path, "the .env file")
+            if outside is None:
+                found = self.env_file(env_path)
+                project.env = found if env_files is None else {**project.env, **found}
+            else:
+                where = Location(self.display(env_path), 1, 1)
+                project.problems.append(ModelProblem("boundary", (), outside, where))
         project.partial = partial
         merged: Merged[ComposeFile] | None = None
         for path in paths:
@@ -228,7 +248,10 @@ class Loader:
                     files.append(path)
             if not files:
                 continue
-            sub = self.compose_project(files)
+            directory, env_files = self._include_options(item, base, project.env)
+            if directory is not None and directory != files[0].parent:
+                self.included_elsewhere.update(files)
+            sub = self.compose_project(files, directory=directory, env_files=env_files)
             project.compose_files.extend(
                 f for f in sub.compose_files if f not in project.compose_files
             )
@@ -257,6 +280,33 @@ class Loader:
                         continue
                     own[name] = copy.deepcopy(value)
                     relocate(sub.view.merged, (kind, name), merged, (kind, name))
+
+    def _include_options(
+        self, item: object, base: Path, env: dict[str, str]
+    ) -> tuple[Path | None, list[Path] | None]:
+        """An include's `project_directory` (None: the included file's folder) and
+        `env_file` list (None: the `.env` of the project directory), relative to the
+        including file's folder; one that leaves the project's tree is not followed."""
+        if not isinstance(item, dict):
+            return None, None
+        directory: Path | None = None
+        written = item.get("project_directory")
+        if isinstance(written, str):
+            text = interpolation.substitute(written, env)
+            if text:
+                candidate = normalize(base / text)
+                if self._outside(candidate, "") is None:
+                    directory = candidate
+        env_files: list[Path] | None = None
+        listed = item.get("env_file")
+        listed = [listed] if isinstance(listed, str) else listed
+        if isinstance(listed, list):
+            env_files = []
+            for entry in listed:
+                text = interpolation.substitute(entry, env) if isinstance(entry, str) else None
+                if text:
+                    env_files.append(normalize(base / text))
+        return directory, env_files
 
     def _extends(self, project: Project, merged: Merged[ComposeFile]) -> None:
         """Resolve `extends` (same file or `file:`), innermost first."""

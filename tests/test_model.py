@@ -229,6 +229,41 @@ def test_include_reads_the_included_project_from_its_directory(tmp_path: Path) -
     assert db.file.loc(("services", "db", "build")).path == "db/compose.yaml"
 
 
+def test_include_with_a_project_directory(tmp_path: Path) -> None:
+    # laradock's layout: each service's file is included with `project_directory: .`,
+    # so `build: ./php` resolves from the including file's folder, and a service may
+    # link to one another included file defines (docker compose config accepts it)
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - path: php/compose.yml\n    project_directory: .\n"
+            "  - path: redis/compose.yml\n    project_directory: .\n"
+            "    env_file: [settings.env]\n",
+            "settings.env": "REDIS_TAG=7.4\n",
+            ".env": "REDIS_TAG=6\n",
+            "php/compose.yml": "services:\n  php:\n    build: ./php\n    links: [redis]\n",
+            "php/Dockerfile": "FROM php:8.4-fpm\nUSER www-data\n",
+            "redis/compose.yml": "services:\n  redis:\n    image: redis:${REDIS_TAG}\n",
+            ".git/HEAD": "",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    php = next(s for s in project.services if s.name == "php")
+    assert php.build is not None and php.build.context == tmp_path / "php"
+    assert php.build.dockerfile is not None
+    # the include's env_file replaces the .env of the project directory
+    redis = next(c for c in project.compose_files if c.path.parent.name == "redis")
+    assert redis.interpolation_env.get("REDIS_TAG") == "7.4"
+    result = run([str(tmp_path)], Options(isolated=True), cwd=tmp_path)
+    assert [f.code for f in result.findings if f.severity == "error"] == []
+    # the included files are pieces of the application, not applications of their own
+    assert not any(f.code in ("CL103", "CL504") for f in result.findings), result.findings
+    # without project_directory, the included file's own folder is its project directory
+    (tmp_path / "compose.yaml").write_text("include:\n  - php/compose.yml\n")
+    result = run([str(tmp_path)], Options(isolated=True), cwd=tmp_path)
+    assert any(f.code == "CL504" for f in result.findings)
+
+
 def test_include_conflict_and_missing_file(tmp_path: Path) -> None:
     write(
         tmp_path,
