@@ -354,9 +354,9 @@ def test_cl317_skips_build_stages_and_follows_env_only_through_from() -> None:
 @pytest.mark.parametrize(
     "dockerfile",
     [
-        "RUN curl -fsSL https://example.com/x.tgz | tar -xz",
+        "RUN curl -fsSL https://example.com/x.tar | tar -x",
         "RUN wget -O - https://some.site | wc -l > /number",
-        'SHELL ["/bin/bash", "-c"]\nRUN curl -fsSL x | tar -xz',
+        'SHELL ["/bin/bash", "-c"]\nRUN curl -fsSL x | tar -x',
         'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\nSHELL ["/bin/sh", "-c"]\nRUN a | b',
         'FROM debian AS a\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM debian\nRUN a | b',
         'RUN ["sh", "-c", "curl x | tar -x"]',
@@ -439,7 +439,7 @@ def test_cl323_still_catches_a_pipe_that_can_hide_a_failure(dockerfile: str) -> 
 
 
 def test_cl323_location_and_fix() -> None:
-    dockerfile = "RUN set -e \\\n && apt-get update \\\n && curl -fsSL x \\\n   | tar -xz\n"
+    dockerfile = "RUN set -e \\\n && apt-get update \\\n && curl -fsSL x \\\n   | tar -x\n"
     [message] = catches("CL323", dockerfile=dockerfile, at="4:5")
     assert 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]' in message
     [alpine] = catches("CL323", dockerfile="FROM alpine:3.20\nRUN wget -qO- x | tar -x")
@@ -573,7 +573,8 @@ def test_cl323_reads_case_patterns_and_separate_pipelines() -> None:
     catches_not("CL323", dockerfile="RUN curl -fsSL https://example.com/SUMS | sha256sum --check")
     catches("CL323", dockerfile="RUN curl -fsSL https://example.com/SUMS | sha256sum > sums.txt")
     catches("CL323", dockerfile="RUN case $x in a|b) curl x | tar -x ;; esac", at="2:21")
-    catches("CL323", dockerfile="RUN if curl x | tar -x; then echo ok; fi", at="2:8")
+    # a pipe as a condition picks a branch: with pipefail the RUN would not fail either
+    catches_not("CL323", dockerfile="RUN if curl x | tar -x; then echo ok; fi")
 
 
 def test_pipe_whose_status_the_run_ignores() -> None:
@@ -590,6 +591,18 @@ def test_pipe_whose_status_the_run_ignores() -> None:
     catches("CL323", dockerfile="RUN echo a; curl -fsSL x | sh\n")
     catches("CL323", dockerfile="RUN curl -fsSL x | sh && echo done")
     catches("CL323", dockerfile="RUN curl -fsSL x | sh || exit 1")
+
+
+def test_pipe_into_a_consumer_that_fails_on_empty_input() -> None:
+    # grep -q checking a local command's output: a failed php printed no such line
+    catches_not("CL323", dockerfile='RUN php -m | grep -q zip && php -v | grep -q "PHP 8.3."')
+    catches("CL323", dockerfile="RUN php -m | grep -v -q zip")  # succeeds on no input
+    catches("CL323", dockerfile="RUN curl -fsSL https://x/list | grep -q ok")  # a download
+    # tar decompressing the pipe fails on an empty or cut-off archive
+    catches_not("CL323", dockerfile="RUN curl -L https://x/y.tar.gz | tar -C /tmp -zx")
+    catches_not("CL323", dockerfile="RUN wget -qO- https://x/y.tar.xz | tar xJf -")
+    catches("CL323", dockerfile="RUN curl -L https://x/y.tar | tar -x")  # no decompressor
+    catches("CL323", dockerfile="RUN curl -L https://x/y | tar -xzf other.tgz")
 
 
 def test_cl327_option_values_are_not_packages() -> None:

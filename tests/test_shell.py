@@ -140,8 +140,12 @@ def test_pipeline_stages() -> None:
         ("a | b && c || d", ["&&", "&&", "||", ""]),
         ("a | b &\nc", [";", ";", ""]),
         ("a; b;\n", [";", ""]),
-        ("if a | b; then c; fi; d", ["", "", ";", ""]),  # c ends the if, which ";" follows
+        (
+            "if a | b; then c; fi; d",
+            ["condition", "condition", ";", ""],
+        ),  # c ends the if, which ";" follows
         ('case "$x" in y) a | b ;; esac', ["", ""]),
+        ("while a | b\ndo c; done", ["condition", "condition", ""]),
     ],
 )
 def test_what_follows_each_pipeline(text: str, expected: list[str]) -> None:

@@ -87,8 +87,9 @@ class Command(NamedTuple):
     raws: tuple[str, ...] = ()  # each word as written (quotes kept)
     background: bool = False  # its pipeline (or the compound command it is in) ends in `&`
     # what follows its pipeline in the list it belongs to: "&&", "||", ";" (also a
-    # newline or `&`), or "" when nothing more runs in that list (the end of the script,
-    # of a compound command's body or of a condition)
+    # newline or `&`), "condition" when it ends the condition of `if`/`elif`/`while`/
+    # `until` (`then` or `do` follows), or "" when nothing more runs in that list (the
+    # end of the script or of a compound command's body)
     then: str = ""
 
     @property
@@ -539,7 +540,7 @@ class _Parser:
             self._flush()
             if op == "&":
                 self._background(frame)
-            self._end_pipeline("" if _list_ends_at(tokens, i + 1) else ";")
+            self._end_pipeline(_list_end(tokens, i + 1))
             return i + 1
         if op in _CASE_ENDS:
             self._flush()
@@ -629,20 +630,23 @@ def _skip_newlines(tokens: Sequence[_Token], i: int) -> int:
     return i
 
 
-_BODY_ENDS = frozenset({"fi", "done", "esac", "}", "then", "else", "elif", "do"})
+_BODY_ENDS = frozenset({"fi", "done", "esac", "}", "else", "elif"})
 
 
-def _list_ends_at(tokens: Sequence[_Token], i: int) -> bool:
-    """Whether nothing more runs in the current list from token `i` on: only
-    separators remain before the end of the text or of a compound command's part."""
+def _list_end(tokens: Sequence[_Token], i: int) -> str:
+    """What `Command.then` a list separator before token `i` gives: "" when only
+    separators remain before the end of the text or of a compound command's part,
+    "condition" before `then`/`do`, else ";"."""
     while i < len(tokens) and tokens[i].is_op and tokens[i].text in (";", "\n", "&"):
         i += 1
     if i >= len(tokens):
-        return True
+        return ""
     token = tokens[i]
     if token.is_op:
-        return token.text in (")", ";;", ";&", ";;&")
-    return token.raw in _BODY_ENDS
+        return "" if token.text in (")", ";;", ";&", ";;&") else ";"
+    if token.raw in ("then", "do"):
+        return "condition"
+    return "" if token.raw in _BODY_ENDS else ";"
 
 
 def _after_separator(tokens: Sequence[_Token], i: int) -> bool:

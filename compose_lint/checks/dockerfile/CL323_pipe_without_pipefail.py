@@ -97,6 +97,8 @@ def _risky_pipeline(commands: Sequence[Command], errexit: bool) -> tuple[Command
         stages = group[0].stages
         if stages < 2:
             continue
+        if group[-1].then == "condition":
+            continue  # `if a | b; then`: the status picks a branch, it fails nothing
         if not errexit and group[-1].then == ";":
             continue  # the commands after it decide the RUN's status
         if any(not _cannot_fail(c) for c in group if c.stage < stages - 1):
@@ -146,9 +148,61 @@ def _failure_shows(group: Sequence[Command]) -> bool:
     if len(group) != 2 or group[0].stages != 2:
         return False
     producer, consumer = (unwrap(c) for c in group)
-    if _imports_a_key(consumer) or _checks_sums(consumer):
+    if _imports_a_key(consumer) or _checks_sums(consumer) or _unpacks_compressed(consumer):
+        return True
+    if _quiet_check(consumer) and producer.name not in _DOWNLOADERS:
         return True
     return _reads_one_file(producer) and _fails_on_no_input(consumer)
+
+
+_DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https"})
+
+
+def _quiet_check(command: Command) -> bool:
+    """`php -m | grep -q zip`: a `grep -q` reading the pipe is a check that fails when
+    the line is not there, and a local command that failed printed no such line (a
+    download is still reported: it can stop after part of its output)."""
+    quiet = any(
+        w in ("-q", "--quiet", "--silent")
+        or (w.startswith("-") and not w.startswith("--") and "q" in w[1:])
+        for w in command.words[1:]
+    )
+    return (
+        quiet
+        and not {"-v", "--invert-match"} & set(command.words)
+        and (_fails_on_no_input(command))
+    )
+
+
+_COMPRESSION = frozenset("zjJ")
+_COMPRESSION_LONG = frozenset({"--gzip", "--gunzip", "--bzip2", "--xz", "--zstd", "--lzma"})
+
+
+def _unpacks_compressed(command: Command) -> bool:
+    """`curl … | tar -xz`: tar extracting a compressed archive from the pipe fails on an
+    empty or cut-off input (the decompressor reports the unexpected end), so a download
+    that failed fails the RUN anyway."""
+    if command.name not in ("tar", "bsdtar"):
+        return False
+    words = command.words[1:]
+    letters = set()
+    for i, word in enumerate(words):
+        if word.startswith("--"):
+            continue
+        if word.startswith("-") or i == 0:  # `tar xzf -` writes its letters without a dash
+            letters |= set(word.lstrip("-"))
+    extracts = "x" in letters or "--extract" in words or "--get" in words
+    compressed = bool(letters & _COMPRESSION) or bool(_COMPRESSION_LONG & set(words))
+    if not (extracts and compressed):
+        return False
+    for i, word in enumerate(words):  # an archive file other than the pipe: not read here
+        if word.startswith("--file"):
+            value = word.partition("=")[2] or (words[i + 1] if i + 1 < len(words) else "")
+            return value == "-"
+        if not word.startswith("--") and (word.startswith("-") or i == 0) and "f" in word:
+            after = words[i + 1] if i + 1 < len(words) else ""
+            return word.endswith("f") and after == "-"
+    return True
 
 
 def _imports_a_key(command: Command) -> bool:
