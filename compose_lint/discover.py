@@ -84,8 +84,8 @@ def discover(paths: list[str], exclusion: Exclusion | None = None) -> Targets:
     name (a Dockerfile or .dockerignore by name, anything else as compose),
     unless an exclude pattern matches it. Without `exclusion`, the walk skips
     SKIP_DIRS and `.github`; it never enters a virtualenv, a package manager's copy
-    of third-party code (`exclude.is_vendored`) or a tool's compose fragments
-    (`exclude.is_tool_fragments`), but a folder named on the command line is searched
+    of third-party code (`exclude.is_vendored`) or a tool's compose fragments or
+    templates (`exclude.is_tool_fragments`), but a folder named on the command line is searched
     whatever it is."""
     targets = Targets()
     seen: set[Path] = set()

@@ -270,5 +270,9 @@ def is_tool_fragments(parent: str, name: str) -> bool:
     """Whether the folder `name` in `parent` holds compose fragments a development tool
     merges into a project it generates itself, never run on their own: DDEV's `.ddev/`
     (with its `config.yaml`), whose `docker-compose.*.yaml` add-on files DDEV writes
-    and rewrites."""
+    and rewrites; or a project template's folder, named by a Jinja placeholder
+    (cookiecutter's and copier's `{{cookiecutter.project_slug}}/`), whose files are
+    YAML only once the tool has rendered them."""
+    if "{{" in name and "}}" in name:
+        return True
     return name == ".ddev" and os.path.isfile(os.path.join(parent, name, "config.yaml"))

@@ -125,6 +125,23 @@ def test_a_folder_named_vendor_without_a_package_manager_is_searched(tmp_path: P
     ]
 
 
+def test_project_templates_are_not_searched(tmp_path: Path) -> None:
+    """cookiecutter-django's `{{cookiecutter.project_slug}}/docker-compose.local.yml`
+    holds Jinja tags: it is YAML only once cookiecutter renders it. Named, it is linted."""
+    from compose_lint.engine import Options, run
+
+    (tmp_path / ".git").mkdir()
+    template = tmp_path / "{{cookiecutter.project_slug}}"
+    template.mkdir()
+    (template / "docker-compose.local.yml").write_text(
+        "services:\n  django:{% if cookiecutter.use_celery == 'y' %} &django{% endif %}\n"
+        "    image: {{ cookiecutter.project_slug }}_local_django\n"
+    )
+    assert run([str(tmp_path)], Options(isolated=True), cwd=tmp_path).files == set()
+    named = run([str(template)], Options(isolated=True), cwd=tmp_path)
+    assert named.files == {"{{cookiecutter.project_slug}}/docker-compose.local.yml"}
+
+
 def test_ddev_fragments_are_not_searched(tmp_path: Path) -> None:
     """DDEV merges the `docker-compose.*.yaml` of `.ddev/` into a project it generates;
     they are never run on their own (and DDEV rewrites its add-on files). A `.ddev`
