@@ -82,6 +82,21 @@ def test_cl306() -> None:
 # -- CL307 apt-lists-kept -----------------------------------------------------------
 
 
+def test_cl307_silent_when_a_later_run_installs_from_the_same_lists() -> None:
+    # laradock's Dockerfiles update once at the top and clean up in the last RUN: the
+    # installs in between read the lists, so removing them in the first RUN breaks them
+    later = "RUN apt-get update && apt-get install -y a\nRUN apt-get install -y b\n"
+    catches_not("CL307", dockerfile=later + "RUN rm -rf /var/lib/apt/lists/*\n")
+    # a later RUN that updates for itself does not need these lists
+    catches(
+        "CL307",
+        dockerfile="RUN apt-get update && apt-get install -y a\n"
+        "RUN apt-get update && apt-get install -y b && rm -rf /var/lib/apt/lists/*\n",
+        at="2:5",
+    )
+    catches("CL307", dockerfile="RUN apt-get update && apt-get install -y a\nRUN echo ok\n")
+
+
 def test_cl307_catches() -> None:
     catches("CL307", dockerfile="RUN apt-get update && apt-get install -y curl", at="2:5")
     catches(

@@ -30,14 +30,15 @@ _APT = frozenset({"apt-get", "apt", "aptitude"})
     "A RUN runs `apt-get update` but leaves /var/lib/apt/lists in the image.",
 )
 def apt_lists_kept(project: Project) -> Found:
-    for run in runs(project):
+    every = list(runs(project))
+    for index, run in enumerate(every):
         if not run.shipped or run.practice_unwanted:
             # a throwaway stage, an image for tests or CI, one kept for backward
             # compatibility, or a Dockerfile whose path says it is for local use
             # (.devcontainer/, Dockerfile.dev): its size is not worth a line
             continue
         found = next(((c, call) for c in run.commands if (call := _update(c)) is not None), None)
-        if found is None or _removes_apt_lists(run):
+        if found is None or _removes_apt_lists(run) or _lists_used_later(run, every[index + 1 :]):
             continue
         command, update = found
         in_script = bool(run.instruction.heredocs) and command.line > run.instruction.line
@@ -53,6 +54,22 @@ def apt_lists_kept(project: Project) -> Found:
             f'{cleanup}, or mount a cache: "RUN --mount=type=cache,target=/var/lib/apt/lists'
             ' ..."',
         )
+
+
+def _lists_used_later(run: Run, later: list[Run]) -> bool:
+    """A later RUN of the same stage installs with apt without updating first: it reads
+    the lists this RUN downloaded (a Dockerfile that updates once at the top and cleans
+    up at the end), so removing them here would break that install."""
+    for other in later:
+        if other.source is not run.source or other.stage is not run.stage:
+            continue
+        calls = [c for c in map(package_call, other.commands) if c is not None]
+        apt = [c for c in calls if c.manager in _APT]
+        if any(c.action == "update" for c in apt):
+            return False  # it downloads lists of its own
+        if any(c.action in ("install", "upgrade", "dist-upgrade", "build-dep") for c in apt):
+            return True
+    return False
 
 
 def _update(command: Command) -> PackageCall | None:
