@@ -271,7 +271,7 @@ def collect_projects(
         for key in [k for k in projects if k[0] in foreign and k[0] in read]:
             if files and key == next(iter(projects)):
                 continue  # the files named with -f are the application asked for
-            del projects[key]
+            loader.forget(projects.pop(key))
     return _one_run(projects), missing
 
 

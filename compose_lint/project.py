@@ -4,6 +4,7 @@ context and `.dockerignore`. Every file is read and parsed exactly once."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -76,7 +77,7 @@ class Loader:
         self._dockerfiles: dict[Path, DockerfileSource] = {}
         self._ignores: dict[Path, IgnoreSource] = {}
         self._env_files: dict[Path, dict[str, str]] = {}
-        self._compose: dict[Path, list[ComposeFile]] = {}
+        self._compose: dict[Path, list[list[ComposeFile]]] = {}
         self._stack: list[Path] = []  # files being included/extended, to stop cycles
         # compose files an include reads with another project directory than their own
         # folder: their relative paths mean something only from there, so they are not
@@ -252,6 +253,7 @@ class Loader:
             if directory is not None and directory != files[0].parent:
                 self.included_elsewhere.update(files)
             sub = self.compose_project(files, directory=directory, env_files=env_files)
+            self.forget(sub)  # its services join this project: they build here, once
             project.compose_files.extend(
                 f for f in sub.compose_files if f not in project.compose_files
             )
@@ -278,8 +280,17 @@ class Loader:
                         )
                         project.problems.append(ModelProblem("include", (kind, name), problem))
                         continue
-                    own[name] = copy.deepcopy(value)
+                    own[name] = _interpolated(value, sub.env, project.env)
                     relocate(sub.view.merged, (kind, name), merged, (kind, name))
+
+    @staticmethod
+    def forget(project: Project) -> None:
+        """Take the builds of a project that is not linted as itself (an included file,
+        a piece of another application) off the Dockerfiles they would build."""
+        for build in project.builds():
+            if build.dockerfile is not None:
+                builds = build.dockerfile.builds
+                builds[:] = [b for b in builds if b is not build]
 
     def _include_options(
         self, item: object, base: Path, env: dict[str, str]
@@ -416,10 +427,17 @@ class Loader:
     # -- files ------------------------------------------------------------
 
     def compose_documents(self, path: Path, env: dict[str, str]) -> list[ComposeFile]:
-        """The documents of one compose file (usually one), read and parsed once."""
-        cached = self._compose.get(path)
-        if cached is not None:
-            return cached
+        """The documents of one compose file (usually one), read and parsed once. A file
+        that two projects read with different variables (included with an `env_file`,
+        and on its own) is interpolated with each one's."""
+        variants = self._compose.setdefault(path, [])
+        for cached in variants:
+            if cached[0].interpolation_env == env:
+                return cached
+        if variants:
+            copies = [dataclasses.replace(c, interpolation_env=env) for c in variants[0]]
+            variants.append(copies)
+            return copies
         compose = ComposeFile(
             path=path,
             display=self.display(path),
@@ -428,7 +446,7 @@ class Loader:
             inner=self.inner(path),
         )
         documents = [compose]
-        self._compose[path] = documents
+        variants.append(documents)
         outside = self._outside(path, "the compose file")
         if outside is not None:
             compose.error = LoadError(1, 1, outside)
@@ -594,6 +612,24 @@ class Loader:
                 else:
                     build.ignore = self.ignore_file(normalize(ignore))
         return build
+
+
+def _interpolated(value: Any, own: dict[str, str], includer: dict[str, str]) -> Any:
+    """A copy of an included definition, its values interpolated the way Compose does
+    it, with the included file's variables (its `env_file`), before it joins the
+    including project. The result is written back with `$` doubled, so that reading it
+    later with the including project's variables gives the same text. A value whose
+    variables the included file does not know stays as written."""
+    if own is includer or own == includer:
+        return copy.deepcopy(value)
+    if isinstance(value, str):
+        text = interpolation.substitute(value, own) if "$" in value else None
+        return value if text is None else text.replace("$", "$$")
+    if isinstance(value, dict):
+        return {k: _interpolated(v, own, includer) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolated(v, own, includer) for v in value]
+    return copy.deepcopy(value)
 
 
 def _needs_resolving(data: dict[str, Any]) -> bool:

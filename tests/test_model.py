@@ -264,6 +264,38 @@ def test_include_with_a_project_directory(tmp_path: Path) -> None:
     assert any(f.code == "CL504" for f in result.findings)
 
 
+def test_included_values_use_the_included_files_variables(tmp_path: Path) -> None:
+    # laradock's mysql: the include's env_file sets MYSQL_VERSION=8.4, the included file
+    # passes it as a build arg, the Dockerfile's ARG default is latest; docker compose
+    # config gives MYSQL_VERSION: "8.4", so the build pulls mysql:8.4
+    write(
+        tmp_path,
+        {
+            "compose.yaml": "include:\n  - path: mysql/compose.yml\n    project_directory: .\n"
+            "    env_file: mysql/defaults.env\n",
+            "mysql/defaults.env": "MYSQL_VERSION=8.4\n",
+            "mysql/compose.yml": "services:\n  mysql:\n    build:\n      context: ./mysql\n"
+            "      args:\n        - MYSQL_VERSION=${MYSQL_VERSION}\n"
+            "    command: [sh, -c, 'echo $$HOME ${MYSQL_VERSION}']\n",
+            "mysql/Dockerfile": "ARG MYSQL_VERSION=latest\nFROM mysql:${MYSQL_VERSION}\n"
+            "USER mysql\n",
+            "mysql/.dockerignore": "",
+            ".git/HEAD": "",
+        },
+    )
+    project = Loader(tmp_path).compose_project(tmp_path / "compose.yaml")
+    (mysql,) = project.services
+    assert mysql.build is not None and [(a.name, a.value) for a in mysql.build.args] == [
+        ("MYSQL_VERSION", "8.4")
+    ]
+    # an escaped $$ stays a literal $ when the including project reads it again
+    assert mysql.data["command"][2] == "echo $$HOME 8.4"
+    result = run([str(tmp_path)], Options(isolated=True), cwd=tmp_path)
+    assert not [f for f in result.findings if f.code == "CL302"], result.findings
+    # the Dockerfile is built once, with the included file's value
+    assert [b.service.name for b in project.dockerfiles[0].builds] == ["mysql"]
+
+
 def test_include_conflict_and_missing_file(tmp_path: Path) -> None:
     write(
         tmp_path,
