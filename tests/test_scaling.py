@@ -330,3 +330,31 @@ def test_thousands_of_entries() -> None:
     found = catches("CL132", compose=text)
     # all 1,499 are found; the report keeps the first 1,000 of a file and says how many more
     assert len(found) == 1000 and all('service "s0" (compose.yaml:4)' in f for f in found)
+
+
+def test_a_menu_of_alternatives() -> None:
+    # laradock-style: web servers, databases and dashboards that users start a few at
+    # a time claim the same host ports; a clash between services that start together
+    # (one depends on the other, or a third on both) is still a real one
+    def service(name: str, port: int, depends: str = "") -> str:
+        needs = f"    depends_on: [{depends}]\n" if depends else ""
+        return f'  {name}:\n    image: x/{name}:1\n{needs}    ports: ["{port}:{port}"]\n'
+
+    menu = (
+        "services:\n"
+        + service("apache2", 80)
+        + service("caddy", 80)
+        + service("mysql", 3306)
+        + service("mariadb", 3306)
+        + service("grafana", 3000)
+        + service("aerospike", 3000)
+    )
+    catches_not("CL132", compose=menu)
+    app = service("app", 8080, "api, worker") + service("api", 9000) + service("worker", 9000)
+    catches("CL132", compose=menu + app, at="compose.yaml:29:13")
+    catches("CL132", compose=menu + service("nginx", 80, "caddy"), at="compose.yaml:23:13")
+    # two unrelated clashes are not yet a menu: each is reported
+    two_clashes = "services:\n" + "".join(
+        service(n, p) for n, p in [("a", 80), ("b", 80), ("c", 3306), ("d", 3306)]
+    )
+    assert len(catches("CL132", compose=two_clashes)) == 2

@@ -15,11 +15,12 @@ How Docker decides what overlaps (moby's port allocator):
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 from typing import NamedTuple
 
-from compose_lint.findings import Severity
+from compose_lint.findings import Location, Severity
 from compose_lint.model import Port, Project, Service
-from compose_lint.model.services import HostPorts, exclusive, facts
+from compose_lint.model.services import HostPorts, all_references, exclusive, facts
 from compose_lint.registry import Found, rule
 
 
@@ -54,6 +55,7 @@ def _clashes(earlier: _Publication, later: _Publication) -> bool:
 # A host range wider than this is kept in a list that every later entry looks at;
 # narrower ones are indexed by port, so thousands of entries stay about linear.
 _INDEXED_WIDTH = 256
+_CLASHES_KEPT = 32
 
 
 class _Index:
@@ -103,17 +105,20 @@ class _Seen:
         """The same entry written twice in one service (Compose keeps one of them)."""
         return self._mapping(current) in self._mappings
 
-    def first_clash(self, current: _Publication) -> _Publication | None:
-        """The oldest publication `current` clashes with, if any."""
+    def clashes(self, current: _Publication) -> list[_Publication]:
+        """The publications `current` clashes with, oldest first (the first
+        `_CLASHES_KEPT`: thousands of entries on one port stay about linear)."""
         lists = self._fixed.sharing(current.host)
         if not current.host.pool:
             lists += self._pools.sharing(current.host)
-        previous = -1
+        found, previous = [], -1
         for index in heapq.merge(*lists):
             if index != previous and _clashes(self.items[index], current):
-                return self.items[index]
+                found.append(self.items[index])
+                if len(found) == _CLASHES_KEPT:
+                    break
             previous = index
-        return None
+        return found
 
     def add(self, current: _Publication) -> None:
         self._mappings.add(self._mapping(current))
@@ -138,6 +143,52 @@ def _address(host: HostPorts) -> str:
 def host_port_conflict(project: Project) -> Found:
     if project.partial:
         return
+    clashes = list(_clashes_of(project))
+    related = _Related(project)
+    unrelated_ports = {
+        (c.host.protocol, c.host.first)
+        for c, earlier in clashes
+        if not any(related(c.service, e.service) for e in earlier)
+    }
+    menu = len(unrelated_ports) >= _MENU_PORTS
+    for current, earlier in clashes:
+        if menu:
+            earlier = [e for e in earlier if related(current.service, e.service)]
+        if earlier:
+            yield _report(current, earlier[0])
+
+
+# host ports clashing between unrelated services that make a file a menu of alternatives
+_MENU_PORTS = 3
+
+
+class _Related:
+    """Whether two services start together: one depends on the other, or a third
+    depends on both, directly or through others (depends_on, links, network_mode:
+    service:…, volumes_from), so `docker compose up THAT` starts them both."""
+
+    def __init__(self, project: Project) -> None:
+        needs: dict[str, set[str]] = {}
+        for service, ref in all_references(project):
+            if ref.dependency:
+                needs.setdefault(service.name, set()).add(ref.target)
+        self._starters: dict[str, set[str]] = {}  # service -> the services that start it
+        for service in project.services:
+            started, todo = {service.name}, [service.name]
+            while todo:
+                for target in needs.get(todo.pop(), ()):
+                    if target not in started:
+                        started.add(target)
+                        todo.append(target)
+            for name in started:
+                self._starters.setdefault(name, set()).add(service.name)
+
+    def __call__(self, a: Service, b: Service) -> bool:
+        return a is b or bool(self._starters.get(a.name, set()) & self._starters.get(b.name, set()))
+
+
+def _clashes_of(project: Project) -> Iterator[tuple[_Publication, list[_Publication]]]:
+    """Each publication with the earlier ones it clashes with, oldest first."""
     seen = _Seen()
     for service in project.services:
         known = facts(project, service)
@@ -148,35 +199,39 @@ def host_port_conflict(project: Project) -> Found:
             current = _Publication(service, port, host)
             if seen.repeats(current):
                 continue
-            first = seen.first_clash(current)
+            earlier = seen.clashes(current)
             seen.add(current)
-            if first is None:
-                continue
-            where = first.service.file.loc(first.port.path)
-            owner = (
-                "another entry of this service"
-                if first.service is service
-                else f'service "{first.service.name}"'
-            )
-            proto = "" if host.protocol == "tcp" else f"/{host.protocol}"
-            mine, taken = (f"{_address(h)}{h.text()}{proto}" for h in (host, first.host))
-            what = f"host {'range' if host.pool else 'port' if host.size == 1 else 'ports'}"
-            by = f"{owner} ({where.path}:{where.line})"
-            if host.pool or first.host.pool:
-                theirs = "range" if first.host.pool else "port" if first.host.size == 1 else "ports"
-                problem = (
-                    f"{what} {mine}{host.origin()} overlaps the host {theirs} {taken} published "
-                    f"by {by}; Docker gives a container any free port of a range, so depending "
-                    "on start order one of them fails with "
-                    '"port is already allocated"; keep fixed ports outside the range'
-                )
-            else:
-                as_written = "" if taken == mine else f" as {taken}"
-                verb = "is" if host.size == 1 else "are"
-                problem = (
-                    f"{what} {mine}{host.origin()} {verb} already published{as_written} by "
-                    f"{by}; only one container can bind a host port, so "
-                    '"docker compose up" fails with "port is already allocated"; publish a '
-                    "different host port here"
-                )
-            yield service.file.loc(port.path), problem
+            if earlier:
+                yield current, earlier
+
+
+def _report(current: _Publication, first: _Publication) -> tuple[Location, str]:
+    service, port, host = current
+    where = first.service.file.loc(first.port.path)
+    owner = (
+        "another entry of this service"
+        if first.service is service
+        else f'service "{first.service.name}"'
+    )
+    proto = "" if host.protocol == "tcp" else f"/{host.protocol}"
+    mine, taken = (f"{_address(h)}{h.text()}{proto}" for h in (host, first.host))
+    what = f"host {'range' if host.pool else 'port' if host.size == 1 else 'ports'}"
+    by = f"{owner} ({where.path}:{where.line})"
+    if host.pool or first.host.pool:
+        theirs = "range" if first.host.pool else "port" if first.host.size == 1 else "ports"
+        problem = (
+            f"{what} {mine}{host.origin()} overlaps the host {theirs} {taken} published "
+            f"by {by}; Docker gives a container any free port of a range, so depending "
+            "on start order one of them fails with "
+            '"port is already allocated"; keep fixed ports outside the range'
+        )
+    else:
+        as_written = "" if taken == mine else f" as {taken}"
+        verb = "is" if host.size == 1 else "are"
+        problem = (
+            f"{what} {mine}{host.origin()} {verb} already published{as_written} by "
+            f"{by}; only one container can bind a host port, so "
+            '"docker compose up" fails with "port is already allocated"; publish a '
+            "different host port here"
+        )
+    return service.file.loc(port.path), problem
