@@ -959,3 +959,19 @@ def test_cl215_a_url_repeating_the_reported_password_of_its_database_is_one_mist
     other = f"services:\n{db}{app}".replace("postgres:postgres@db", "postgres:hunter2@db")
     found = rule_findings("CL215", compose=other)
     assert sorted((f.line, f.column) for f in found) == [(6, 9), (10, 9)]  # type: ignore[attr-defined]
+
+
+def test_a_password_digest_is_not_the_password() -> None:
+    # Graylog's GRAYLOG_ROOT_PASSWORD_SHA2 holds the SHA-256 of the login password
+    # (random-looking by nature); the digest logs nobody in, so it is no exposed
+    # credential, only a hard-coded value (CL215, a warning)
+    digest = "b1cb6e31e172577918c9e7806c572b5ed8477d3f57aa737bee4b5b1db3696f09"
+    compose = (
+        "services:\n  web:\n    image: shop\n    environment:\n"
+        f"      ROOT_PASSWORD_SHA2: {digest}\n"
+    )
+    catches_not("CL201", compose=compose)
+    catches("CL215", compose=compose, at="compose.yaml:5:7")
+    # the same value as the password itself is still a random-looking secret
+    for name in ("PASSWORD", "SHAPE_SECRET"):
+        catches("CL201", compose=compose.replace("PASSWORD_SHA2", name), at="compose.yaml:5:7")

@@ -428,7 +428,21 @@ def judge(
     if term.needs_user_password:
         login_name, _, secret = value.strip().partition(":")
         return Verdict(None, hint, _strength(secret, name, context, login_name))
-    return Verdict(None, hint, _strength(value, name, context))
+    kind = _strength(value, name, context)
+    if kind is Kind.RANDOM and _names_a_digest(name):
+        kind = Kind.LITERAL  # the hash a login is checked against, not the password
+    return Verdict(None, hint, kind)
+
+
+_DIGEST_WORDS = frozenset(
+    {"HASH", "HASHED", "DIGEST", "SHA", "SHA1", "SHA2", "SHA256", "SHA512", "BCRYPT", "MD5"}
+)
+
+
+def _names_a_digest(name: str) -> bool:
+    """ROOT_PASSWORD_SHA2, ADMIN_PASSWORD_HASH: the variable holds a digest of the
+    password (random-looking by nature), which logs nobody in by itself."""
+    return any(word in _DIGEST_WORDS for word in name_words(name))
 
 
 # -- .env files -------------------------------------------------------------------------
