@@ -611,8 +611,18 @@ def test_pipe_whose_status_the_run_ignores() -> None:
 def test_pipe_into_a_consumer_that_fails_on_empty_input() -> None:
     # grep -q checking a local command's output: a failed php printed no such line
     catches_not("CL323", dockerfile='RUN php -m | grep -q zip && php -v | grep -q "PHP 8.3."')
-    catches("CL323", dockerfile="RUN php -m | grep -v -q zip")  # succeeds on no input
+    catches_not("CL323", dockerfile="RUN php -m | grep -oiE '^tokenizer$'")  # -q or not
+    catches("CL323", dockerfile="RUN php -m | grep -v -q zip")  # any other line passes
+    catches("CL323", dockerfile="RUN php -m | grep -vq zip")
     catches("CL323", dockerfile="RUN curl -fsSL https://x/list | grep -q ok")  # a download
+    # filters between that print nothing on no input carry the failure through
+    catches_not("CL323", dockerfile='RUN php -v | head -n 1 | grep -q "PHP 8"')
+    catches_not(
+        "CL323", dockerfile="RUN java -version 2>&1 | tr A-Z a-z | sed -e s/x/y/ | grep -q 17"
+    )
+    catches("CL323", dockerfile="RUN php -v | wc -l | grep -q 1")  # wc prints 0 on no input
+    catches("CL323", dockerfile="RUN php -v | head -n 1 other.txt | grep -q 8")  # reads a file
+    catches("CL323", dockerfile="RUN curl -fsSL https://x/v | head -n 1 | grep -q 8")
     # tar decompressing the pipe fails on an empty or cut-off archive
     catches_not("CL323", dockerfile="RUN curl -L https://x/y.tar.gz | tar -C /tmp -zx")
     catches_not("CL323", dockerfile="RUN wget -qO- https://x/y.tar.xz | tar xJf -")

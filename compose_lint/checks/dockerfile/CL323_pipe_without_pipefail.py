@@ -144,34 +144,58 @@ def _cannot_fail(command: Command) -> bool:
 def _failure_shows(group: Sequence[Command]) -> bool:
     """`cat FILE | grep ...`: a cat of one file fails before it writes anything (the
     file is missing or unreadable), and grep, reading only the pipe, then selects no
-    line and exits 1, which fails the pipeline without pipefail too."""
-    if len(group) != 2 or group[0].stages != 2:
+    line and exits 1, which fails the pipeline without pipefail too. Filters between
+    them that print nothing when nothing comes (`php -v | head -n 1 | grep -q 8.3`)
+    pass that emptiness on."""
+    if len(group) != group[0].stages or len(group) < 2:
+        return False  # a stage of several commands (`{ a; b; } | c`): not read here
+    producer, *middle, consumer = (unwrap(c) for c in group)
+    if not all(_passes_emptiness_on(c) for c in middle):
         return False
-    producer, consumer = (unwrap(c) for c in group)
     if _imports_a_key(consumer) or _checks_sums(consumer) or _unpacks_compressed(consumer):
         return True
-    if _quiet_check(consumer) and producer.name not in _DOWNLOADERS:
-        return True
-    return _reads_one_file(producer) and _fails_on_no_input(consumer)
+    if producer.name == "cat":  # several files: one may be missing, the others read
+        return _reads_one_file(producer) and _fails_on_no_input(consumer)
+    return _quiet_check(consumer) and producer.name not in _DOWNLOADERS
 
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https"})
+# filters that read only the pipe here and write nothing when it brings nothing
+_EMPTY_IN_EMPTY_OUT = frozenset({"head", "tail", "cut", "tr", "sort", "uniq", "sed", "rev"})
+
+
+def _passes_emptiness_on(command: Command) -> bool:
+    """A filter with no file operand, or a grep reading the pipe."""
+    if command.name in _GREPS:
+        return _fails_on_no_input(command)
+    if command.name not in _EMPTY_IN_EMPTY_OUT:
+        return False
+    words = command.words[1:]
+    if command.name == "tr":
+        return True  # tr never takes a file
+    valued = (
+        {"-e", "--expression"} if command.name == "sed" else {"-n", "-c", "-d", "-f", "-k", "-t"}
+    )
+    operands = [
+        w
+        for i, w in enumerate(words)
+        if not w.startswith("-") and not (i and words[i - 1] in valued)
+    ]
+    if command.name == "sed" and not valued & set(words):
+        operands = operands[1:]  # the first is its script
+    return not operands
 
 
 def _quiet_check(command: Command) -> bool:
-    """`php -m | grep -q zip`: a `grep -q` reading the pipe is a check that fails when
-    the line is not there, and a local command that failed printed no such line (a
-    download is still reported: it can stop after part of its output)."""
-    quiet = any(
-        w in ("-q", "--quiet", "--silent")
-        or (w.startswith("-") and not w.startswith("--") and "q" in w[1:])
+    """`php -m | grep -q zip`, `php -m | grep -oiE '^zip$'`: a grep reading the pipe
+    is a check that fails when the line is not there, and a local command that failed
+    printed no such line (a download is still reported: it can stop after part of its
+    output; so is `grep -v`, which any other line satisfies)."""
+    inverted = any(
+        w == "--invert-match" or (w.startswith("-") and not w.startswith("--") and "v" in w[1:])
         for w in command.words[1:]
     )
-    return (
-        quiet
-        and not {"-v", "--invert-match"} & set(command.words)
-        and (_fails_on_no_input(command))
-    )
+    return not inverted and _fails_on_no_input(command)
 
 
 _COMPRESSION = frozenset("zjJ")
