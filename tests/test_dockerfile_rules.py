@@ -290,6 +290,23 @@ def test_cl304_entrypoint_script_re_executes_unprivileged(dropper: str) -> None:
     catches_not("CL304", compose=WEB, dockerfile=dockerfile, files=files)
 
 
+def test_cl304_entrypoint_keeps_its_user_switch_in_a_variable() -> None:
+    # ClickHouse's entrypoint (laradock copies it): gosu="gosu $USER:$GROUP" when
+    # started as root, then exec $gosu clickhouse-server
+    script = (
+        '#!/bin/bash\nif [ "$(id -u)" = 0 ]; then\n    gosu="gosu $USER:$GROUP"\nelse\n'
+        '    gosu=""\nfi\nexec $gosu /usr/bin/clickhouse-server --config-file=/etc/c.xml\n'
+    )
+    dockerfile = (
+        'FROM ubuntu:24.04\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n'
+    )
+    files = {"entrypoint.sh": script}
+    catches_not("CL304", compose=WEB, dockerfile=dockerfile, files=files)
+    # a variable holding something else is not a user switch
+    other = {"entrypoint.sh": script.replace('"gosu $USER:$GROUP"', '"nice -n 5"')}
+    catches("CL304", compose=WEB, dockerfile=dockerfile, files=other, at="Dockerfile:1:1")
+
+
 def test_cl304_entrypoint_script_found_through_env_and_a_directory_copy() -> None:
     dockerfile = (
         "FROM python:3.13-slim\n"

@@ -349,11 +349,21 @@ def _branch_ends(text: str, commands: Sequence[Command]) -> list[tuple[str, ...]
     return found
 
 
+# `gosu="gosu $USER:$GROUP"` (later `exec $gosu server`): a variable holding the
+# command that switches user, as ClickHouse's and other entrypoints write it
+_SWITCH_IN_VARIABLE = re.compile(
+    r"""^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=["']?"""
+    r"""((?:gosu|su-exec|s6-setuidgid|setuidgid|chpst|setpriv|runuser)[ \t][^"'\n]*)""",
+    re.MULTILINE,
+)
+
+
 def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     commands = shell_commands(text)
     drop: Command | None = None
     passes: Command | None = None
     hands_to: list[str] = []
+    switches = {m[1]: m[2].split() for m in _SWITCH_IN_VARIABLE.finditer(text)}
     for command in commands:
         words = command.words
         if len(words) < 2 or words[0] != "exec":
@@ -361,6 +371,9 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
         rest = list(words[1:])
         while rest and rest[0].startswith("-"):
             rest = rest[2:] if rest[0] == "-a" else rest[1:]
+        held = rest[0].strip("${}") if rest and rest[0].startswith("$") else None
+        if held in switches and rest[0] in (f"${held}", f"${{{held}}}"):
+            rest = [*switches[held], *rest[1:]]
         user, at = _drop_user(rest)
         if drop is None and _unprivileged(user) and at < len(rest):
             drop = command
