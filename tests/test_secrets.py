@@ -975,3 +975,18 @@ def test_a_password_digest_is_not_the_password() -> None:
     # the same value as the password itself is still a random-looking secret
     for name in ("PASSWORD", "SHAPE_SECRET"):
         catches("CL201", compose=compose.replace("PASSWORD_SHA2", name), at="compose.yaml:5:7")
+
+
+def test_a_database_service_guards_its_own_password() -> None:
+    # laradock: mariadb (built FROM mariadb) reads MYSQL_PASSWORD, beside a service
+    # named mysql; the exposure is mariadb's own published port, not mysql's
+    compose = (
+        "services:\n"
+        "  mysql:\n    image: mysql:8.4\n    ports: ['3306:3306']\n"
+        "  mariadb:\n    build: ./mariadb\n    ports: ['3307:3306']\n"
+        "    environment:\n      - MYSQL_PASSWORD=secret\n"
+    )
+    files = {"mariadb/Dockerfile": "FROM mariadb:11.4\n", "mariadb/.dockerignore": ""}
+    (found,) = catches("CL215", compose=compose, files=files, at="compose.yaml:9:9")
+    assert "and it publishes port 3307:3306" in found, found
+    assert 'service "mysql"' not in found

@@ -740,7 +740,14 @@ def _tier(kind: Kind, local: bool, settings: Settings) -> Tier:
 
 
 def _image_words(service: Service) -> set[str]:
+    """The words of the image the service runs: its `image:`, or for a build without
+    one, the image its Dockerfile starts FROM (`FROM mariadb:11`)."""
     image = service.image or ""
+    if not image and service.build is not None:
+        from compose_lint.model.image import image_of
+
+        built = image_of(service.build)
+        image = (built.root if built is not None else None) or ""
     name = image.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
     return {w.upper() for w in re.split(r"[^A-Za-z0-9]+", name) if w}
 
@@ -768,18 +775,24 @@ def _target(
     found = secret_term(name)
     words = name_words(name)[: found[1]] if found is not None else name_words(name)[:1]
     kinds = _knowledge().service_kinds
+
     # nearest the secret word first: in SHOP_DB_PASSWORD, DB says whose password it is
     # and SHOP is the prefix of the application that uses it
+    def runs(candidate: Service, word: str) -> bool:
+        images = _image_words(candidate)
+        lowered = {i.lower() for i in images}
+        return word in images or any(kind in lowered for kind in kinds.get(word, ()))
+
     for word in reversed(words):
+        # the service that sets it first: a mariadb service reads MYSQL_PASSWORD as its
+        # own even beside a service named mysql, and of two services on one database
+        # image, each sets its own password
+        if runs(service, word):
+            return service, True
         if word.lower() in others:
             return others[word.lower()], True
-        # the service that sets it first: of two services on one database image, each
-        # sets its own password
-        for candidate in (service, *project.services):
-            images = _image_words(candidate)
-            if word in images or any(
-                kind in {i.lower() for i in images} for kind in kinds.get(word, ())
-            ):
+        for candidate in project.services:
+            if runs(candidate, word):
                 return candidate, True
         if word in kinds:
             return None, True  # a database the project does not run: outside it
