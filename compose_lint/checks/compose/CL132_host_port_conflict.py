@@ -10,6 +10,14 @@ How Docker decides what overlaps (moby's port allocator):
 - a host range for a single container port (`"8000-8002:80"`) is a pool: the
   engine hands each container one free port of it; a range mapped to a range
   of the same size (`"8000-8002:8000-8002"`) pins every port of it.
+
+A file that is a menu of alternatives, from which users start a few services at a time
+(`docker compose up -d nginx mysql`, as laradock's hundred services are used), has many
+such clashes between services that have nothing to do with each other (apache2, caddy
+and nginx all on port 80). When three or more host ports are each claimed by services
+with no dependency between them, eight services or more in all, the clashes between
+unrelated services are taken for that design; a clash between services that start
+together (one depends on the other, or a third on both) is still reported.
 """
 
 from __future__ import annotations
@@ -145,12 +153,15 @@ def host_port_conflict(project: Project) -> Found:
         return
     clashes = list(_clashes_of(project))
     related = _Related(project)
-    unrelated_ports = {
-        (c.host.protocol, c.host.first)
+    unrelated = [
+        (c, earlier)
         for c, earlier in clashes
         if not any(related(c.service, e.service) for e in earlier)
-    }
-    menu = len(unrelated_ports) >= _MENU_PORTS
+    ]
+    ports = {(c.host.protocol, c.host.first) for c, _ in unrelated}
+    services = {c.service.name for c, _ in unrelated}
+    services |= {e.service.name for _, earlier in unrelated for e in earlier}
+    menu = len(ports) >= _MENU_PORTS and len(services) >= _MENU_SERVICES
     for current, earlier in clashes:
         if menu:
             earlier = [e for e in earlier if related(current.service, e.service)]
@@ -158,8 +169,10 @@ def host_port_conflict(project: Project) -> Found:
             yield _report(current, earlier[0])
 
 
-# host ports clashing between unrelated services that make a file a menu of alternatives
+# host ports, and services, clashing without a dependency between them that make a
+# file a menu of alternatives
 _MENU_PORTS = 3
+_MENU_SERVICES = 8
 
 
 class _Related:
