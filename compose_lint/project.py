@@ -254,6 +254,9 @@ class Loader:
                 self.included_elsewhere.update(files)
             sub = self.compose_project(files, directory=directory, env_files=env_files)
             self.forget(sub)  # its services join this project: they build here, once
+            for piece in sub.compose_files:
+                if piece.included_by is None and piece.path not in self._stack:
+                    piece.included_by = project.compose_files[0]
             project.compose_files.extend(
                 f for f in sub.compose_files if f not in project.compose_files
             )

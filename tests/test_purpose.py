@@ -234,3 +234,50 @@ def test_a_build_context_below_the_file_mounted_as_configuration_says_nothing() 
     )
     files = {"sentry/Dockerfile": "FROM python:3.13-slim\n"}
     catches("CL215", compose=compose, files=files, at="compose.yaml:10:7")
+
+
+DATABASE = (
+    "services:\n  db:\n    image: mysql:8.4\n    ports: ['3307:3306']\n"
+    "    environment:\n      MYSQL_ROOT_PASSWORD: root\n"
+)
+
+
+def test_the_one_compose_file_a_dev_container_runs_is_the_development_setup() -> None:
+    # laradock's .devcontainer names ../docker-compose.yml as its whole environment
+    from conftest import catches, catches_not
+
+    config = '{\n  // the development container\n  "dockerComposeFile": "../compose.yaml",\n}\n'
+    for name in ("devcontainer.json", "devcontainer.example.json"):
+        catches_not("CL215", compose=DATABASE, files={f".devcontainer/{name}": config})
+        catches_not("CL209", compose=DATABASE, files={f".devcontainer/{name}": config})
+    nested = {".devcontainer/php/devcontainer.json": config.replace("..", "../..")}
+    catches_not("CL215", compose=DATABASE, files=nested)
+    # a base file the dev container layers its own on may be the deployment's too
+    layered = '{"dockerComposeFile": ["../compose.yaml", "compose.devcontainer.yaml"]}'
+    files = {".devcontainer/devcontainer.json": layered}
+    catches("CL215", compose=DATABASE, files=files, at="compose.yaml:6:7")
+    # a dev container of another file says nothing about this one
+    other = {".devcontainer/devcontainer.json": '{"dockerComposeFile": "../dev.yaml"}'}
+    catches("CL215", compose=DATABASE, files=other, at="compose.yaml:6:7")
+
+
+def test_included_pieces_are_for_what_the_including_file_is_for() -> None:
+    # laradock's root file, which the dev container runs, includes one file per service
+    from conftest import catches, catches_not
+
+    root = "include:\n  - path: mysql/compose.yml\n    project_directory: .\n"
+    files = {"mysql/compose.yml": DATABASE}
+    config = {".devcontainer/devcontainer.json": '{"dockerComposeFile": "../compose.yaml"}'}
+    catches_not("CL215", compose=root, files={**files, **config})
+    catches("CL215", compose=root, files=files, at="mysql/compose.yml:6:7")
+
+
+def test_privileged_is_reported_in_a_development_setup_too() -> None:
+    # a flag copied from service to service hands host root to each, on a developer's
+    # host as much as on a server; test and CI files are still left alone
+    from conftest import catches, catches_not
+
+    compose = "services:\n  queue:\n    image: schickling/beanstalkd:1.10\n    privileged: true\n"
+    production = {"compose.prod.yaml": "services:\n  queue:\n    image: x/q:1\n"}
+    catches("CL203", compose=compose, files=production, at="compose.yaml:4:17")
+    catches_not("CL203", files={"compose.ci.yaml": compose}, target=".")

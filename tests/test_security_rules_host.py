@@ -325,6 +325,10 @@ def test_a_passwordless_datastore_is_reported_in_a_development_file_too() -> Non
         compose=trust.replace("trust", "scram-sha-256"),
         files=override,
     )
+    # Neo4j with authentication turned off (laradock's neo4j service)
+    neo4j = svc("environment:", "  NEO4J_AUTH: none", image="neo4j:5", name="db")
+    (message,) = catches("CL209", compose=neo4j, files=override, at="compose.override.yaml:3:13")
+    assert "without a password (NEO4J_AUTH=none)" in message
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,9 @@ class ComposeFile:
     # folders say what the file is for (model.purpose); the folders above do not
     inner: str = ""
     text: str = ""  # the whole file as read (every document of it): what fixes edit
+    # the file whose `include:` reads this one (None for a file named or found): what
+    # that file is for, the pieces it includes are for (model.purpose)
+    included_by: ComposeFile | None = field(default=None, compare=False, repr=False)
 
     @property
     def data(self) -> Any:

@@ -25,7 +25,9 @@ Public names
   the development file), it is an interactive shell users attach to (`command: /bin/sh`
   with `stdin_open` and `tty`), or it builds a local Dockerfile or a test/development stage.
 - `compose_use(file)`: what a compose file is for, by its path or because it is a
-  development file (the automatic override, a production sibling, an opening comment).
+  development file (the automatic override, a production sibling, an opening comment,
+  a mount of its own folder, or the one compose file a dev container configuration
+  names as its environment); a file another one includes is for what that one is for.
 - `written_use(service, path)`: what one value of a service is for: `service_use`, or
   what the file that writes it says (a development override adding `ports:` to a
   service of the base file).
@@ -194,14 +196,63 @@ def _production_sibling(path: Path) -> bool:
 def _development_file(file: ComposeFile) -> bool:
     """The automatic override file (Compose applies it to local runs), a file with a
     production sibling (`compose.yml` beside `compose.prod.yml`), one whose opening
-    comment says it is the development setup, or one that mounts its own folder (the
-    source tree) into a container."""
+    comment says it is the development setup, one that mounts its own folder (the
+    source tree) into a container, or the one compose file a dev container runs."""
     return (
         bool(_OVERRIDE.match(file.path.name))
         or _production_sibling(file.path)
         or _says_development(file.text)
         or _mounts_own_folder(file)
+        or file.path in _devcontainer_environments(file.path.parent)
     )
+
+
+# how far above a compose file a `.devcontainer/` that names it is looked for
+_DEVCONTAINER_LEVELS = 3
+_COMPOSE_FILE_SETTING = re.compile(r'"dockerComposeFile"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+_JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+@lru_cache(maxsize=256)
+def _devcontainer_environments(folder: Path) -> frozenset[Path]:
+    """The compose files that a dev container configuration (`.devcontainer/*.json`,
+    `.devcontainer/*/devcontainer.json`, `.devcontainer.json`) in `folder` or a folder
+    a little above names as its whole environment: `"dockerComposeFile"` with one file
+    (laradock's `"../docker-compose.yml"`). With several, the earlier ones are the base
+    files the dev container layers its own on: they may be the deployment's too, so
+    they are not counted (`["../compose.yaml", "compose.devcontainer.yaml"]`)."""
+    found: set[Path] = set()
+    for level, base in enumerate([folder, *folder.parents]):
+        if level > _DEVCONTAINER_LEVELS:
+            break
+        configs = [base / ".devcontainer.json"]
+        inner = base / ".devcontainer"
+        try:
+            entries = list(inner.iterdir()) if inner.is_dir() else []
+        except OSError:
+            entries = []
+        configs += [e for e in entries if e.suffix == ".json"]
+        configs += [e / "devcontainer.json" for e in entries if e.is_dir()]
+        for config in configs:
+            named = _named_compose_files(config)
+            if len(named) == 1:
+                found.add(Path(posixpath.normpath(config.parent / named[0])))
+    return frozenset(found)
+
+
+def _named_compose_files(config: Path) -> list[str]:
+    """The `dockerComposeFile` entries of a dev container configuration (JSON with
+    comments, read only as far as that setting), relative to its folder."""
+    try:
+        if not config.is_file() or config.stat().st_size > 1_000_000:
+            return []
+        text = config.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    match = _COMPOSE_FILE_SETTING.search(text)
+    if match is None:
+        return []
+    return [m[1] for m in _JSON_STRING.finditer(match[1]) if m[1].strip()]
 
 
 def _mounts_own_folder(file: ComposeFile) -> bool:
@@ -298,6 +349,8 @@ def compose_use(file: ComposeFile) -> Use | None:
     use = source_use(file)
     if use is None and _development_file(file):
         return Use.DEVELOPMENT
+    if use is None and file.included_by is not None and file.included_by is not file:
+        return compose_use(file.included_by)  # a piece of the application that includes it
     return use
 
 
@@ -325,7 +378,10 @@ def service_use(service: Service) -> Use | None:
         return use
     if is_retired(service):
         return Use.RETIRED
-    if service.profiles or _development_file(defined) or _interactive_shell(service):
+    included = compose_use(defined)  # a piece an application for local use includes
+    if included is not None:
+        return included
+    if service.profiles or _interactive_shell(service):
         return Use.DEVELOPMENT
     build = service.build
     if build is None:
