@@ -33,6 +33,7 @@ def _dangerous(host_network: bool) -> dict[str, str]:
     "dangerous-capability",
     Severity.WARNING,
     "`cap_add` grants a capability that reaches beyond the container (SYS_ADMIN, ALL...).",
+    default_enabled=False,
 )
 def dangerous_capability(project: Project) -> Found:
     yield from once(_findings(project))
