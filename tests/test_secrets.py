@@ -153,6 +153,7 @@ def test_names_that_are_not_secrets(name: str) -> None:
     [
         "example",
         "changeme",
+        "EDITME",  # Symfony's APP_SECRET in a new application's .env
         "change-this-insecure-key",
         "replace-me-with-a-random-string",
         "CAFEBABE",
@@ -990,3 +991,20 @@ def test_a_database_service_guards_its_own_password() -> None:
     (found,) = catches("CL215", compose=compose, files=files, at="compose.yaml:9:9")
     assert "and it publishes port 3307:3306" in found, found
     assert 'service "mysql"' not in found
+
+
+def test_an_env_file_that_says_it_holds_committed_defaults() -> None:
+    # Symfony's committed .env holds development defaults; its header says production
+    # secrets go elsewhere (.env.local, real environment variables)
+    header = (
+        "# In all environments, the following files are loaded if they exist:\n"
+        "#  * .env                contains default values for the environment variables\n"
+        "#  * .env.local          uncommitted file with local overrides\n"
+        "#\n"
+        "# DO NOT DEFINE PRODUCTION SECRETS IN THIS FILE NOR IN ANY OTHER COMMITTED FILES.\n"
+        "\n"
+    )
+    setting = "JWT_PASSPHRASE=66d45daf91b2ed1031e62d81c81dba2e\n"
+    compose = "services:\n  app:\n    image: shop/app:1.0\n    env_file: app.env\n"
+    catches_not("CL210", compose=compose, files={"app.env": header + setting})
+    catches("CL210", compose=compose, files={"app.env": setting}, at="app.env:1:1")

@@ -93,6 +93,7 @@ class _Words(NamedTuple):
     production: frozenset[str]
     retired_profiles: frozenset[str]
     development_headers: tuple[str, ...]
+    defaults_headers: tuple[str, ...]
     stand_ins: frozenset[str]
     placeholder_profiles: frozenset[str]
 
@@ -114,6 +115,7 @@ def _words() -> _Words:
         production=words(table["production_words"]),
         retired_profiles=words(table["retired_profile_words"]),
         development_headers=tuple(str(p) for p in table["development_header_phrases"]),
+        defaults_headers=tuple(str(p) for p in table["defaults_file_phrases"]),
         stand_ins=words(table["stand_in_images"]),
         placeholder_profiles=words(table["placeholder_profiles"]),
     )
@@ -316,6 +318,21 @@ def _says_development(text: str) -> bool:
 
 _HEADER_LINES = 30
 _HEADER_CHARS = 4096
+
+
+def says_defaults_only(text: str) -> bool:
+    """Whether the comment an env file opens with says it holds committed defaults and
+    no real secrets (Symfony's `.env`: "DO NOT DEFINE PRODUCTION SECRETS IN THIS FILE",
+    the real values going into the uncommitted `.env.local`; data/purpose.json)."""
+    header: list[str] = []
+    for line in text[:_HEADER_CHARS].splitlines()[:_HEADER_LINES]:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            header.append(stripped.lstrip("#"))
+        elif stripped:
+            break
+    said = " " + _NOT_WORDS.sub(" ", " ".join(header).lower()) + " "
+    return any(f" {phrase} " in said for phrase in _words().defaults_headers)
 
 
 def stage_use(build: Build) -> Use | None:

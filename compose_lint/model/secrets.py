@@ -35,7 +35,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.load.interpolation import has_interpolation
 from compose_lint.model import Build, ComposeFile, EnvVar, Port, Project, Service
 from compose_lint.model.cache import per_project
-from compose_lint.model.purpose import compose_use, source_use
+from compose_lint.model.purpose import compose_use, says_defaults_only, source_use
 from compose_lint.model.values import EnvFileEntry, env_file_entries
 
 
@@ -530,8 +530,10 @@ def env_files(project: Project) -> list[EnvFile]:
         except (ReadError, OSError, ValueError):
             continue
         display = _display_beside(view.main, path)
-        local = file_use(display) is not None or (
-            bool(services) and all(service_use(s) is not None for s in services)
+        local = (
+            file_use(display) is not None
+            or (bool(services) and all(service_use(s) is not None for s in services))
+            or says_defaults_only(text)
         )
         ignored = git_ignored(project, path)
         names = tuple(dict.fromkeys(s.name for s in services))
