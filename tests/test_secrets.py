@@ -1008,3 +1008,20 @@ def test_an_env_file_that_says_it_holds_committed_defaults() -> None:
     compose = "services:\n  app:\n    image: shop/app:1.0\n    env_file: app.env\n"
     catches_not("CL210", compose=compose, files={"app.env": header + setting})
     catches("CL210", compose=compose, files={"app.env": setting}, at="app.env:1:1")
+
+
+def test_a_value_the_comment_above_says_to_replace_is_a_placeholder() -> None:
+    # snipe-it's .env.docker: the shipped APP_KEY is a stand-in the user regenerates
+    key = "APP_KEY=base64:3ilviXqB9u6DX1NRcyWGJ+sjySF+H18CPDGb3+IVwMQ=\n"
+    told = "# Please regenerate the APP_KEY value by calling `php artisan key:generate`\n"
+    compose = "services:\n  app:\n    image: shop/app:1.0\n    env_file: app.env\n"
+    catches_not("CL210", compose=compose, files={"app.env": told + key})
+    catches("CL210", compose=compose, files={"app.env": key}, at="app.env:1:1")
+    # a comment that says something else, or one further up, changes nothing
+    other = "# the application key\n"
+    catches("CL210", compose=compose, files={"app.env": other + key}, at="app.env:2:1")
+    apart = told + "\n" + key
+    catches("CL210", compose=compose, files={"app.env": apart}, at="app.env:3:1")
+    # a credential a provider issues stays one whatever the comment says
+    issued = "# replace with your own token\nGH_TOKEN=ghp_" + "a1B2c3D4e5" * 3 + "a1B2c3\n"
+    catches("CL210", compose=compose, files={"app.env": issued}, at="app.env:2:1")

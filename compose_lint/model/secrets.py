@@ -461,14 +461,35 @@ def env_file_secrets(text: str, extra_names: tuple[str, ...] = ()) -> list[EnvFi
     refers to variables counts only for its credential-shaped part."""
     entries = env_file_entries(text)
     siblings = {e.name: e.value for e in entries if not (e.interpolated and "$" in e.value)}
+    lines = text.splitlines()
     found: list[EnvFileSecret] = []
     for entry in entries:
         literal = not (entry.interpolated and has_interpolation(entry.value))
         context = Context({k: v for k, v in siblings.items() if k != entry.name})
         verdict = judge(entry.name, entry.value, literal, extra_names, context)
         if verdict is not None:
+            if Kind.PLACEHOLDER < verdict.kind < Kind.ISSUED and _told_to_replace(
+                lines, entry.line
+            ):
+                verdict = verdict._replace(kind=Kind.PLACEHOLDER)
             found.append(EnvFileSecret(entry, verdict))
     return found
+
+
+_REPLACE_WORDS = frozenset({"regenerate", "replace", "change", "changeme", "generate"})
+
+
+def _told_to_replace(lines: Sequence[str], line: int) -> bool:
+    """Whether the comment right above line `line` (1-based) tells the user to put their
+    own value there: "# Please regenerate the APP_KEY value ... Copy paste the value here"
+    (snipe-it's .env.docker) marks a value the template ships as a stand-in."""
+    above = line - 2
+    while above >= 0 and lines[above].strip().startswith("#"):
+        words = set(re.findall(r"[a-z]+", lines[above].lower()))
+        if words & _REPLACE_WORDS:
+            return True
+        above -= 1
+    return False
 
 
 ENV_TEMPLATES = (
