@@ -95,6 +95,14 @@ def test_cl307_silent_when_a_later_run_installs_from_the_same_lists() -> None:
         at="2:5",
     )
     catches("CL307", dockerfile="RUN apt-get update && apt-get install -y a\nRUN echo ok\n")
+    # an update that runs only when a build arg asks for it may not happen: a later
+    # install may still read these lists (laradock's workspace image)
+    optional = (
+        "RUN apt-get update && apt-get install -y a\n"
+        "RUN if [ ${INSTALL_B} = true ]; then apt-get update && apt-get install -y b; fi\n"
+        "RUN apt-get install -y c\n"
+    )
+    catches_not("CL307", dockerfile=optional)
 
 
 def test_cl307_catches() -> None:

@@ -65,11 +65,18 @@ def _lists_used_later(run: Run, later: list[Run]) -> bool:
             continue
         calls = [c for c in map(package_call, other.commands) if c is not None]
         apt = [c for c in calls if c.manager in _APT]
-        if any(c.action == "update" for c in apt):
+        if any(c.action == "update" for c in apt) and not _conditional(other):
             return False  # it downloads lists of its own
         if any(c.action in ("install", "upgrade", "dist-upgrade", "build-dep") for c in apt):
             return True
     return False
+
+
+def _conditional(run: Run) -> bool:
+    """A RUN that is one `if …; then …; fi` (laradock's `if [ ${INSTALL_X} = true ]`):
+    what it does may not happen, so an update in it may leave the older lists in use."""
+    text = run.instruction.args.lstrip()
+    return text.startswith("if ") and text.rstrip().rstrip(";").endswith("fi")
 
 
 def _update(command: Command) -> PackageCall | None:
