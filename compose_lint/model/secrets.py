@@ -516,9 +516,11 @@ class EnvFile(NamedTuple):
     git_ignored: bool  # the repository's .gitignore leaves it out: never committed
 
 
-def env_files(project: Project) -> list[EnvFile]:
+@per_project
+def env_files(project: Project) -> tuple[EnvFile, ...]:
     """The env files of the project that exist and are not templates, each once: the
-    `.env` beside the compose file, then every `env_file:` entry in service order."""
+    `.env` beside the compose file, then every `env_file:` entry in service order (read
+    once per project)."""
     from compose_lint.load.files import ReadError, read_text, stat_kind
     from compose_lint.model.purpose import file_use, service_use
     from compose_lint.model.setup_steps import git_ignored
@@ -526,7 +528,7 @@ def env_files(project: Project) -> list[EnvFile]:
 
     view = project.view
     if view is None:
-        return []
+        return ()
     readers: dict[Path, list[Service]] = {project.directory / ".env": []}
     for service in project.services:
         raw = service.data.get("env_file")
@@ -559,7 +561,7 @@ def env_files(project: Project) -> list[EnvFile]:
         ignored = git_ignored(project, path)
         names = tuple(dict.fromkeys(s.name for s in services))
         found.append(EnvFile(path, display, text, names, local, ignored))
-    return found
+    return tuple(found)
 
 
 def _display_beside(compose: ComposeFile, path: Path) -> str:
