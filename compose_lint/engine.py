@@ -306,8 +306,11 @@ def _run(paths: Sequence[str], options: Options | None, cwd: Path | None) -> Res
     )
     result = Result(missing=missing)
     seen: set[Finding] = set()
+    # (rule, place) -> the project that reported it first: a Dockerfile that several
+    # compose files build is one file with one fix, whichever services each names
+    placed: dict[tuple[str, Location], int] = {}
     known: list[Finding] = []  # every finding before filtering: what is secret
-    for project in projects:
+    for number, project in enumerate(projects):
         config, selected = configs.for_directory(project.directory)
         sources = project.sources()
         result.files.update(source.display for source in sources)
@@ -346,7 +349,8 @@ def _run(paths: Sequence[str], options: Options | None, cwd: Path | None) -> Res
             filtered.findings.extend(again.findings)
         threshold = config.fail_on or "warning"
         for finding in filtered.findings:
-            if finding not in seen:
+            first = placed.setdefault((finding.code, finding.location), number)
+            if finding not in seen and first == number:
                 seen.add(finding)
                 result.findings.append(finding)
                 if threshold != "never" and finding.severity >= Severity.parse(threshold):

@@ -310,3 +310,20 @@ def test_cl505_an_arg_several_services_merge_is_reported_once() -> None:
         "CL505", compose=compose, dockerfile="FROM node:22-slim\n", at="compose.yaml:4:7"
     )
     assert "NODE_ENV" in message
+
+
+def test_a_dockerfile_two_compose_files_build_is_reported_once(tmp_path: Path) -> None:
+    # weaviate builds its root Dockerfile from five compose files, each naming its own
+    # services: one line, one fix, so one finding (the first compose file's)
+    from conftest import lint
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("")  # one repository: one project tree
+    (tmp_path / "Dockerfile").write_text("FROM python:3.13-slim\nCOPY app.py /app.py\n")
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    build: .\n")
+    (tmp_path / "auth").mkdir()
+    (tmp_path / "auth" / "compose.yaml").write_text("services:\n  web-auth:\n    build: ..\n")
+    found = [f for f in lint(tmp_path, "CL304") if f.endswith("CL304")]
+    assert found == ["Dockerfile:1:1 CL304"], found
