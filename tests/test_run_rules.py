@@ -251,6 +251,19 @@ def test_cl309() -> None:
     catches_not("CL309", dockerfile="RUN apt-get upgrade -y")
 
 
+def test_cl309_an_autoremove_of_recommends_in_the_same_run() -> None:
+    # the official Python images' clean-up (celery's docs image): purge --auto-remove
+    # with recommends unimportant takes out what came only as a recommendation
+    purge = "apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false"
+    installs = "RUN apt-get update && apt-get install -y texlive && apt-get install -y dvipng"
+    catches_not("CL309", dockerfile=f"{installs} && {purge}")
+    autoremove = "apt-get autoremove -y -o APT::AutoRemove::RecommendsImportant=0"
+    catches_not("CL309", dockerfile=f"{installs} && {autoremove}")
+    # a plain autoremove keeps recommended packages, and one before the install is no help
+    catches("CL309", dockerfile=f"{installs} && apt-get autoremove -y", at=["2:23", "2:53"])
+    catches("CL309", dockerfile=f"RUN {purge} && apt-get install -y texlive", at="2:85")
+
+
 BUILDER_ONLY = (
     "FROM debian:bookworm AS build\n"
     "RUN apt-get update && apt-get install -y build-essential\n"
