@@ -359,3 +359,19 @@ def test_a_menu_of_alternatives() -> None:
     # a few services clashing are not yet a menu: each clash is reported
     few = "services:\n" + "".join(service(n, p) for n, p in alternatives[:7])
     assert len(catches("CL132", compose=few)) == 4
+
+
+def test_a_file_that_says_not_to_start_it_whole() -> None:
+    # weaviate's contributor file: its header says not to use it directly with
+    # `docker compose up`; its scripts start keycloak or prometheus, not both
+    header = (
+        "# This file is intended only for development by contributors.\n"
+        "# It should not be used directly with `docker compose up`; use the scripts\n"
+        "# under tools/dev instead.\n"
+    )
+    text = two('"9090:8080"', '"9090:9090"')
+    catches_not("CL132", compose=header + text)
+    assert len(catches("CL132", compose=text)) == 1
+    # services that start together still clash
+    linked = two('"9090:8080"', '"9090:9090"', extra_b="    depends_on: [a]\n")
+    catches("CL132", compose=header + linked, at="compose.yaml:13:9")

@@ -94,6 +94,7 @@ class _Words(NamedTuple):
     retired_profiles: frozenset[str]
     development_headers: tuple[str, ...]
     defaults_headers: tuple[str, ...]
+    partial_start: tuple[str, ...]
     stand_ins: frozenset[str]
     placeholder_profiles: frozenset[str]
 
@@ -116,6 +117,7 @@ def _words() -> _Words:
         retired_profiles=words(table["retired_profile_words"]),
         development_headers=tuple(str(p) for p in table["development_header_phrases"]),
         defaults_headers=tuple(str(p) for p in table["defaults_file_phrases"]),
+        partial_start=tuple(str(p) for p in table["partial_start_phrases"]),
         stand_ins=words(table["stand_in_images"]),
         placeholder_profiles=words(table["placeholder_profiles"]),
     )
@@ -324,6 +326,19 @@ def says_defaults_only(text: str) -> bool:
     """Whether the comment an env file opens with says it holds committed defaults and
     no real secrets (Symfony's `.env`: "DO NOT DEFINE PRODUCTION SECRETS IN THIS FILE",
     the real values going into the uncommitted `.env.local`; data/purpose.json)."""
+    return _opening_comment_says(text, _words().defaults_headers)
+
+
+def says_not_started_whole(file: ComposeFile) -> bool:
+    """Whether the comment a compose file opens with says not to start it whole with
+    `docker compose up` (weaviate's contributor file, whose scripts start a few services
+    at a time; data/purpose.json `partial_start_phrases`)."""
+    return _opening_comment_says(file.text, _words().partial_start)
+
+
+def _opening_comment_says(text: str, phrases: Sequence[str]) -> bool:
+    """Whether the comment lines before the first setting of `text` hold one of
+    `phrases` (lower-cased, every run of other characters read as one space)."""
     header: list[str] = []
     for line in text[:_HEADER_CHARS].splitlines()[:_HEADER_LINES]:
         stripped = line.strip()
@@ -332,7 +347,7 @@ def says_defaults_only(text: str) -> bool:
         elif stripped:
             break
     said = " " + _NOT_WORDS.sub(" ", " ".join(header).lower()) + " "
-    return any(f" {phrase} " in said for phrase in _words().defaults_headers)
+    return any(f" {phrase} " in said for phrase in phrases)
 
 
 def stage_use(build: Build) -> Use | None:

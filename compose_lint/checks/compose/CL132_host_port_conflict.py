@@ -17,7 +17,9 @@ such clashes between services that have nothing to do with each other (apache2, 
 and nginx all on port 80). When three or more host ports are each claimed by services
 with no dependency between them, eight services or more in all, the clashes between
 unrelated services are taken for that design; a clash between services that start
-together (one depends on the other, or a third on both) is still reported.
+together (one depends on the other, or a third on both) is still reported. A file whose
+opening comment says not to start it whole with `docker compose up` is read as such a
+menu too.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import NamedTuple
 
 from compose_lint.findings import Location, Severity
 from compose_lint.model import Port, Project, Service
+from compose_lint.model.purpose import says_not_started_whole
 from compose_lint.model.services import HostPorts, all_references, exclusive, facts
 from compose_lint.registry import Found, rule
 
@@ -161,7 +164,9 @@ def host_port_conflict(project: Project) -> Found:
     ports = {(c.host.protocol, c.host.first) for c, _ in unrelated}
     services = {c.service.name for c, _ in unrelated}
     services |= {e.service.name for _, earlier in unrelated for e in earlier}
-    menu = len(ports) >= _MENU_PORTS and len(services) >= _MENU_SERVICES
+    menu = (len(ports) >= _MENU_PORTS and len(services) >= _MENU_SERVICES) or any(
+        says_not_started_whole(f) for f in project.compose_files
+    )
     for current, earlier in clashes:
         if menu:
             earlier = [e for e in earlier if related(current.service, e.service)]
