@@ -44,6 +44,18 @@ def test_docker_socket() -> None:
     assert "read-only does not help" in message and "socket proxy" in message
 
 
+def test_a_socket_proxy_whatever_its_tag_is_written_as() -> None:
+    # trigger.dev: image: tecnativa/docker-socket-proxy:${DOCKER_PROXY_IMAGE_TAG:-latest}
+    mount = ("volumes:", "  - /var/run/docker.sock:/var/run/docker.sock:ro")
+    for image in (
+        "tecnativa/docker-socket-proxy:${DOCKER_PROXY_IMAGE_TAG:-latest}",
+        "tecnativa/docker-socket-proxy:${TAG}",
+        "${REGISTRY:-docker.io}/tecnativa/docker-socket-proxy:0.3",
+    ):
+        catches_not("CL202", compose=svc(*mount, image=f'"{image}"'))
+    catches("CL202", compose=svc(*mount, image='"traefik:${TAG:-v3.2}"'), at="compose.yaml:5:9")
+
+
 def test_no_docker_socket() -> None:
     catches_not("CL202", compose=svc("volumes:", "  - ./docker.sock:/var/run/docker.sock"))
     catches_not("CL202", compose=svc("volumes:", "  - docker:/var/run"))  # a named volume

@@ -18,6 +18,7 @@ from functools import cache
 
 from compose_lint import data
 from compose_lint.findings import Severity
+from compose_lint.load import interpolation
 from compose_lint.model import Project, Service
 from compose_lint.model.imageref import parse_image
 from compose_lint.model.purpose import written_use
@@ -46,7 +47,12 @@ def _proxies() -> frozenset[str]:
 def _is_proxy(service: Service) -> bool:
     """The service runs a socket proxy or a container manager (a function executor,
     cAdvisor, Portainer): holding the socket is its whole job."""
-    image = parse_image(service.image) if service.image and service.build is None else None
+    written = service.image if service.build is None else None
+    # interpolated: `tecnativa/docker-socket-proxy:${TAG:-latest}` is the proxy whatever
+    # its tag (an unknown variable stands for some tag)
+    env = service.file.interpolation_env
+    text = interpolation.substitute(written, env, unknown="x") if written else None
+    image = parse_image(text) if text else None
     return image is not None and (
         image.short_name in _proxies() or image.repository.lower() in _proxies()
     )
