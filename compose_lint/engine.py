@@ -415,7 +415,9 @@ def _mask(result: Result, known: list[Finding], texts: dict[str, str], yaml: set
     findings point at, masked, for the report."""
     wanted = {f.path for f in result.findings} | {f.path for f in known if f.sensitive}
     lines = {path: _split_lines(texts[path], path in yaml) for path in wanted if path in texts}
-    masker = Masker(known, lines)
+    from compose_lint.model.secrets import well_known
+
+    masker = Masker(known, lines, well_known)
     result.findings = [masker.finding(f) for f in result.findings]
     for f in result.findings:
         text = masker.line(f.path, f.line)

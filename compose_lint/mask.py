@@ -9,14 +9,16 @@ line) and then masks, for every finding of the run whatever rule made it:
   secret further along) cannot print it;
 - per value: every occurrence of a known secret value, in any source line shown
   and in any message, is replaced by `********`, unless it is part of a longer name
-  (the secret `rabbit` leaves `shlink_rabbitmq` whole).
+  (the secret `rabbit` leaves `shlink_rabbitmq` whole), or the caller calls the value
+  public: a well-known default such as `postgres` is cut from its own line but left in
+  `postgres:14` elsewhere, where masking it would hide nothing and garble the message.
 
 Knows nothing about Compose: it reads lines and columns."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from compose_lint.findings import Finding
 
@@ -74,7 +76,12 @@ def secrets_of_length(lines: Sequence[str], index: int, column: int, length: int
 class Masker:
     """What is known to be secret in one run's files."""
 
-    def __init__(self, findings: Iterable[Finding], lines: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self,
+        findings: Iterable[Finding],
+        lines: Mapping[str, Sequence[str]],
+        public: Callable[[str], bool] = lambda value: False,
+    ) -> None:
         self.lines = lines
         self.cuts: dict[tuple[str, int], int] = {}  # (path, line) -> where secrets start
         values: set[str] = set()
@@ -91,7 +98,7 @@ class Masker:
             for length in _MASKED_LENGTH.findall(f.message):
                 values |= secrets_of_length(lines[f.path], f.line - 1, f.column, int(length))
         # longest first, so a secret that contains another is masked whole
-        self.values = sorted(values, key=len, reverse=True)
+        self.values = sorted((v for v in values if not public(v)), key=len, reverse=True)
         self._pattern = (
             re.compile("|".join(_alone(v) for v in self.values)) if self.values else None
         )

@@ -47,3 +47,34 @@ def test_a_longer_name_that_contains_it_is_not_cut(word: str) -> None:
     )
     assert _masker().line("compose.yaml", 2) == "  shlink_rabbitmq:"
     assert _masker().line("compose.yaml", 4) == f"      RABBITMQ_DEFAULT_PASS: {MASK}"
+
+
+def test_a_well_known_default_is_cut_from_its_line_but_not_from_other_text() -> None:
+    # POSTGRES_PASSWORD: postgres (trigger.dev): masking the word everywhere printed
+    # "********:14 reached end of life" and hid nothing anyone could not guess
+    from compose_lint.model.secrets import well_known
+
+    lines = {
+        "compose.yaml": [
+            "services:",
+            "  db:",
+            "    image: postgres:14",
+            "    environment:",
+            "      POSTGRES_PASSWORD: postgres",
+        ]
+    }
+    secret = Finding(
+        "CL215",
+        "literal-secret",
+        Severity.WARNING,
+        Location("compose.yaml", 5, 7),
+        "a well-known default",
+        sensitive=True,
+    )
+    masker = Masker([secret], lines, well_known)
+    assert masker.line("compose.yaml", 5) == f"      POSTGRES_PASSWORD: {MASK}"
+    assert masker.text("postgres:14 reached end of life") == "postgres:14 reached end of life"
+    # a value the tool cannot tell from a real secret is still masked everywhere
+    assert MASK in _masker().text("amqp://guest:rabbit@queue:5672")
+    assert well_known("postgres") and well_known("changeme")
+    assert not well_known("Zx9qLm2pT7vB") and not well_known("clickhouse-prod-7")

@@ -343,6 +343,12 @@ def _random_looking(text: str) -> bool:
     return entropy >= 3.5
 
 
+def well_known(value: str) -> bool:
+    """Whether `value` is recognisably no secret whatever it is set to: a placeholder or
+    a well-known default by its own words (`postgres`, `changeme`, `admin`)."""
+    return placeholder_kind(value, "", Context()) is not None
+
+
 def _strength(secret: str, name: str, context: Context, user: str | None = None) -> Kind:
     found = placeholder_kind(secret, name, context, user)
     if found is not None:
