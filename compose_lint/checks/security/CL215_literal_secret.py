@@ -27,6 +27,7 @@ PLACEHOLDERS_OPTION = "placeholders"
     Severity.WARNING,
     "A password or key is written into the compose file or Dockerfile as a literal.",
     sensitive=True,
+    default_enabled=False,
     options={
         EXTRA_NAMES_OPTION: "list[str]",
         LOCAL_FILES_OPTION: "bool",
