@@ -349,13 +349,22 @@ def _branch_ends(text: str, commands: Sequence[Command]) -> list[tuple[str, ...]
     return found
 
 
-# `gosu="gosu $USER:$GROUP"` (later `exec $gosu server`): a variable holding the
-# command that switches user, as ClickHouse's and other entrypoints write it
-_SWITCH_IN_VARIABLE = re.compile(
-    r"""^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=["']?"""
-    r"""((?:gosu|su-exec|s6-setuidgid|setuidgid|chpst|setpriv|runuser)[ \t][^"'\n]*)""",
-    re.MULTILINE,
+# `gosu="gosu $USER:$GROUP"` (later `exec $gosu server`): a variable that holds a
+# command, as ClickHouse's and other entrypoints write the user switch
+_ASSIGNMENT = re.compile(
+    r"""^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=["']?([^"'\n]*)""", re.MULTILINE
 )
+
+
+def _switches_in_variables(text: str) -> dict[str, list[str]]:
+    """The variables of a script assigned a command that runs the rest as another user
+    (as `_drop_user` reads it), with that command's words."""
+    found = {}
+    for match in _ASSIGNMENT.finditer(text):
+        words = match[2].split()
+        if _drop_user([*words, "program"])[0] is not None:
+            found[match[1]] = words
+    return found
 
 
 def _script(path: str, relpath: str, text: str) -> EntrypointScript:
@@ -363,7 +372,7 @@ def _script(path: str, relpath: str, text: str) -> EntrypointScript:
     drop: Command | None = None
     passes: Command | None = None
     hands_to: list[str] = []
-    switches = {m[1]: m[2].split() for m in _SWITCH_IN_VARIABLE.finditer(text)}
+    switches = _switches_in_variables(text)
     for command in commands:
         words = command.words
         if len(words) < 2 or words[0] != "exec":

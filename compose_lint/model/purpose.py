@@ -207,8 +207,15 @@ def _development_file(file: ComposeFile) -> bool:
         or _production_sibling(file.path)
         or _says_development(file.text)
         or _mounts_own_folder(file)
-        or file.path in _devcontainer_environments(file.path.parent)
+        or file.path in _devcontainer_environments(file.path.parent, _levels_inside(file))
     )
+
+
+def _levels_inside(file: ComposeFile) -> int:
+    """How many folders above its own a file may look for a `.devcontainer/`: up to
+    `_DEVCONTAINER_LEVELS`, and never above the folder the user named."""
+    folders = PurePosixPath(file.inner or file.display).parent.parts
+    return min(_DEVCONTAINER_LEVELS, len([f for f in folders if f not in (".", "..", "/")]))
 
 
 # how far above a compose file a `.devcontainer/` that names it is looked for
@@ -218,16 +225,16 @@ _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 @lru_cache(maxsize=256)
-def _devcontainer_environments(folder: Path) -> frozenset[Path]:
+def _devcontainer_environments(folder: Path, levels: int) -> frozenset[Path]:
     """The compose files that a dev container configuration (`.devcontainer/*.json`,
-    `.devcontainer/*/devcontainer.json`, `.devcontainer.json`) in `folder` or a folder
-    a little above names as its whole environment: `"dockerComposeFile"` with one file
+    `.devcontainer/*/devcontainer.json`, `.devcontainer.json`) in `folder` or one of the
+    `levels` folders above it names as its whole environment: `"dockerComposeFile"` with one file
     (laradock's `"../docker-compose.yml"`). With several, the earlier ones are the base
     files the dev container layers its own on: they may be the deployment's too, so
     they are not counted (`["../compose.yaml", "compose.devcontainer.yaml"]`)."""
     found: set[Path] = set()
     for level, base in enumerate([folder, *folder.parents]):
-        if level > _DEVCONTAINER_LEVELS:
+        if level > levels:
             break
         configs = [base / ".devcontainer.json"]
         inner = base / ".devcontainer"
@@ -300,22 +307,7 @@ def _says_development(text: str) -> bool:
     data/purpose.json). The paragraph ends at a blank line or a comment line without a
     word (a rule of `=` signs before it does not count): a list of profiles further
     down that mentions local development says nothing of the file."""
-    header: list[str] = []
-    for line in text[:_HEADER_CHARS].splitlines()[:_HEADER_LINES]:
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            comment = stripped.lstrip("#")
-            if _NOT_WORDS.sub("", comment.lower()):
-                header.append(comment)
-                continue
-        elif stripped == "---":
-            continue
-        if header or (stripped and not stripped.startswith("#")):
-            break
-    if not header:
-        return False
-    said = " " + _NOT_WORDS.sub(" ", " ".join(header).lower()) + " "
-    return any(f" {phrase} " in said for phrase in _words().development_headers)
+    return _opening_comment_says(text, _words().development_headers, paragraph=True)
 
 
 _HEADER_LINES = 30
@@ -336,15 +328,21 @@ def says_not_started_whole(file: ComposeFile) -> bool:
     return _opening_comment_says(file.text, _words().partial_start)
 
 
-def _opening_comment_says(text: str, phrases: Sequence[str]) -> bool:
-    """Whether the comment lines before the first setting of `text` hold one of
-    `phrases` (lower-cased, every run of other characters read as one space)."""
+def _opening_comment_says(text: str, phrases: Sequence[str], paragraph: bool = False) -> bool:
+    """Whether the comment lines before the first setting of `text` (only their first
+    paragraph, with `paragraph`) hold one of `phrases` (lower-cased, every run of other
+    characters read as one space)."""
     header: list[str] = []
     for line in text[:_HEADER_CHARS].splitlines()[:_HEADER_LINES]:
         stripped = line.strip()
         if stripped.startswith("#"):
-            header.append(stripped.lstrip("#"))
-        elif stripped:
+            comment = stripped.lstrip("#")
+            if not paragraph or _NOT_WORDS.sub("", comment.lower()):
+                header.append(comment)
+                continue
+        elif stripped == "---" or (not stripped and not paragraph):
+            continue
+        if not paragraph or header or (stripped and not stripped.startswith("#")):
             break
     said = " " + _NOT_WORDS.sub(" ", " ".join(header).lower()) + " "
     return any(f" {phrase} " in said for phrase in phrases)
