@@ -281,3 +281,27 @@ def test_privileged_is_reported_in_a_development_setup_too() -> None:
     production = {"compose.prod.yaml": "services:\n  queue:\n    image: x/q:1\n"}
     catches("CL203", compose=compose, files=production, at="compose.yaml:4:17")
     catches_not("CL203", files={"compose.ci.yaml": compose}, target=".")
+
+
+def test_a_dockerfile_whose_opening_comment_says_development() -> None:
+    # shiori's Dockerfile.compose: "intended for Development purposes only ... do not run
+    # this Dockerfile in any environment that is not a local development scenario"
+    from conftest import catches, catches_not
+
+    compose = "services:\n  app:\n    build: .\n    ports: ['8080:8080']\n"
+    dockerfile = (
+        "FROM debian:trixie-slim\n"
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+        'CMD ["app"]\n'
+    )
+    header = "# This Dockerfile is intended for development purposes only.\n\n"
+    for code, at in (
+        ("CL304", "Dockerfile:1:1"),
+        ("CL309", "Dockerfile:2:23"),
+        ("CL501", "compose.yaml:4:13"),
+    ):
+        catches(code, compose=compose, dockerfile=dockerfile, at=at)
+        catches_not(code, compose=compose, dockerfile=header + dockerfile)
+    # a comment that only mentions development further down says nothing
+    later = dockerfile + "# for development, see the README\n"
+    catches("CL304", compose=compose, dockerfile=later, at="Dockerfile:1:1")

@@ -33,13 +33,15 @@ Public names
   service of the base file).
 - `stage_use(build)`: what the target stage is for, by its name (`dev`, `test`), or
   by the local file that picks a stage before the last.
-- `dockerfile_use(source, builds)`: what a Dockerfile is for: its path says so, it has
-  a production sibling (`Dockerfile` beside `Dockerfile.prod`), every build of it
-  targets a test/development stage, or every service that builds it runs only behind
-  a profile (RETIRED when each is retired) or is an interactive shell. Who else
-  builds it does not count: the application's Dockerfile stays the application's
-  when only a test or development compose file builds it here (its image is pushed
-  from CI).
+- `declared_use(source)`: what a Dockerfile says it is for: its path, or its opening
+  comment ("intended for development purposes only").
+- `dockerfile_use(source, builds)`: what a Dockerfile is for: it says so
+  (`declared_use`), it has a production sibling (`Dockerfile` beside
+  `Dockerfile.prod`), every build of it targets a test/development stage, or every
+  service that builds it runs only behind a profile (RETIRED when each is retired) or
+  is an interactive shell. Who else builds it does not count: the application's
+  Dockerfile stays the application's when only a test or development compose file
+  builds it here (its image is pushed from CI).
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
 - `own_image(project, image)`: the image is one this project publishes: a part of
@@ -61,6 +63,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from compose_lint import data
+from compose_lint.load.dockerfile import Dockerfile
 from compose_lint.model import (
     Build,
     ComposeFile,
@@ -372,6 +375,31 @@ def source_use(source: ComposeFile | DockerfileSource | IgnoreSource) -> Use | N
     return file_use(source.inner or source.display)
 
 
+def declared_use(source: DockerfileSource) -> Use | None:
+    """What a Dockerfile is for by its path (`source_use`), or by what its opening
+    comment says ("This Dockerfile is intended for development purposes only")."""
+    use = source_use(source)
+    if use is None and source.parsed is not None and _dockerfile_says_development(source.parsed):
+        return Use.DEVELOPMENT
+    return use
+
+
+def _dockerfile_says_development(parsed: Dockerfile) -> bool:
+    """`_says_development` for the comment lines above a Dockerfile's first instruction
+    (parser directives are not comments); a gap between them ends a paragraph."""
+    first = parsed.instructions[0].line if parsed.instructions else None
+    lines: list[str] = []
+    previous = None
+    for number, comment in parsed.comments:
+        if first is not None and number > first:
+            break
+        if previous is not None and number != previous + 1:
+            lines.append("")
+        lines.append("# " + comment)
+        previous = number
+    return bool(lines) and _says_development("\n".join(lines))
+
+
 def compose_use(file: ComposeFile) -> Use | None:
     """What a compose file is for: its path says so (`source_use`), or it is a
     development file (the automatic override, a file with a production sibling, or one
@@ -418,7 +446,7 @@ def service_use(service: Service) -> Use | None:
         return None
     source = build.dockerfile
     if source is not None and build.inline is None:
-        use = source_use(source)
+        use = declared_use(source)
     return use or stage_use(build)
 
 
@@ -454,7 +482,7 @@ def written_use(service: Service, path: YamlPath) -> Use | None:
 
 def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | None:
     """What a Dockerfile is plainly for, or None (see the module's description)."""
-    use = source_use(source)
+    use = declared_use(source)
     if use is not None:
         return use
     if _production_sibling(source.path):

@@ -36,7 +36,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
 from compose_lint.model.commands import Command, apt_option, run_commands, unwrap
 from compose_lint.model.image import Resolver, Step
-from compose_lint.model.purpose import Use, dockerfile_use, source_use
+from compose_lint.model.purpose import Use, declared_use, dockerfile_use
 
 
 class Context(NamedTuple):
@@ -74,10 +74,10 @@ class Run(NamedTuple):
     @property
     def practice_unwanted(self) -> bool:
         """The image this RUN goes into is for tests or CI, is kept for backward
-        compatibility, or its Dockerfile's path says it is for local use
-        (`.devcontainer/`, `Dockerfile.dev`, `tests/`): the image-size and practice
-        rules leave it alone."""
-        return self.use in (Use.TEST, Use.RETIRED) or source_use(self.source) is not None
+        compatibility, or its Dockerfile says it is for local use, by its path
+        (`.devcontainer/`, `Dockerfile.dev`, `tests/`) or its opening comment: the
+        image-size and practice rules leave it alone."""
+        return self.use in (Use.TEST, Use.RETIRED) or declared_use(self.source) is not None
 
     def step(self, context: Context) -> Step:
         """This RUN's step in the stage chain `context` builds: the state before it."""

@@ -8,9 +8,9 @@ debugger's default port (data/debug_ports.json), and on per-instance ports: when
 several services build the same image and each publishes a container port the others
 do not (instances of one program told at run time where to listen), no EXPOSE line in
 the shared image is the fix. A service kept only behind a `deprecated` profile, or
-built from a Dockerfile whose path says it is for local use (`docker/devenv/`,
-`Dockerfile.test`; `model.purpose.source_use`), is not worth the line: EXPOSE
-documents an image, and those images are nobody else's to read. Nor is a stage that
+built from a Dockerfile that says it is for local use (by its path, `docker/devenv/`,
+`Dockerfile.test`, or its opening comment; `model.purpose.declared_use`), is not worth
+the line: EXPOSE documents an image, and those images are nobody else's to read. Nor is a stage that
 starts nothing of its own (no CMD or ENTRYPOINT in its chain) while the service's
 `command:` starts the server: EXPOSE would document a server the image does not run."""
 
@@ -25,7 +25,7 @@ from compose_lint.model import Build, Port, Project, Service
 from compose_lint.model.context import dockerfile_display
 from compose_lint.model.edits import insert_line_after
 from compose_lint.model.image import BuiltImage, image_of
-from compose_lint.model.purpose import is_retired, source_use
+from compose_lint.model.purpose import declared_use, is_retired
 from compose_lint.model.services import facts
 from compose_lint.model.values import PortSpan, image_ports, parse_port_span, uncovered
 from compose_lint.registry import Found, rule
@@ -101,11 +101,12 @@ def _per_instance(project: Project, image: BuiltImage, service: Service, port: P
 
 
 def _local(service: Service) -> bool:
-    """Kept only for backward compatibility, or built from a Dockerfile whose path says
-    it is for local use (`docker/devenv/Dockerfile`): an image nobody else runs."""
+    """Kept only for backward compatibility, or built from a Dockerfile that says it is
+    for local use (`docker/devenv/Dockerfile`, or in its opening comment): an image
+    nobody else runs."""
     build = service.build
     source = build.dockerfile if build is not None and build.inline is None else None
-    return is_retired(service) or (source is not None and source_use(source) is not None)
+    return is_retired(service) or (source is not None and declared_use(source) is not None)
 
 
 def _started_by_compose(service: Service, image: BuiltImage) -> bool:

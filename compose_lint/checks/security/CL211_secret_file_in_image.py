@@ -15,7 +15,7 @@ from compose_lint.findings import Severity
 from compose_lint.model import Project
 from compose_lint.model.context import context_display, dockerfile_location, instruction_text
 from compose_lint.model.leaks import MAX_NAMED, secret_copies
-from compose_lint.model.purpose import source_use
+from compose_lint.model.purpose import declared_use
 from compose_lint.registry import Found, rule
 
 
@@ -31,7 +31,7 @@ def secret_file_in_image(project: Project) -> Found:
             continue
         build = found.build
         source = build.dockerfile if build.inline is None else None
-        if source is not None and source_use(source) is not None:
+        if source is not None and declared_use(source) is not None:
             # an image for local use (docker/devenv/, Dockerfile.test): its keys are the
             # development certificates nobody trusts; a provider's credential still counts
             kept = [
