@@ -824,6 +824,12 @@ def test_cl512_other_installers_and_places() -> None:
     )
     found = catches("CL512", compose=compose, dockerfile=uv, at="compose.yaml:5:9")
     assert "/srv/.venv" in found[0]
+    # "uv run" syncs the environment before it starts the program: it rebuilds the
+    # .venv inside the mount (pythondotorg), unless told not to
+    runs = compose + '    command: uv run python manage.py runserver 0.0.0.0:8000\n'
+    catches_not("CL512", compose=runs, dockerfile=uv)
+    unsynced = runs.replace("uv run", "uv run --no-sync")
+    catches("CL512", compose=unsynced, dockerfile=uv, at="compose.yaml:5:9")
     # composer after a cd in the same RUN; a virtual environment made with python -m venv
     php = "FROM php:8.3-apache\nCOPY . /var/www/html\nRUN cd /var/www/html && composer install\n"
     found = catches("CL512", compose=_mounted("./:/var/www/html/"), dockerfile=php)

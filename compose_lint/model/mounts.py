@@ -57,6 +57,7 @@ from compose_lint.load.files import ReadError, read_text
 from compose_lint.model import Project, Service, YamlPath
 from compose_lint.model.commands import (
     Command,
+    PackageCall,
     basename,
     exec_commands,
     instruction_commands,
@@ -514,14 +515,24 @@ def _started_commands(image: BuiltImage) -> Iterator[Command]:
 
 
 def start_installs(image: BuiltImage, ecosystem: str) -> bool:
-    """Whether the container installs `ecosystem` dependencies as it starts."""
+    """Whether the container installs `ecosystem` dependencies as it starts (`uv run`
+    syncs the project's environment before it runs the program, unless `--no-sync`)."""
     for command in _started_commands(image):
         install = dependency_install(command)
         if install is not None and install.ecosystem == ecosystem:
             return True
         if ecosystem == "python" and _venv_target(unwrap(command)) is not None:
             return True
+        call = package_call(command)
+        if ecosystem == "python" and call is not None and _uv_run_syncs(call):
+            return True
     return False
+
+
+def _uv_run_syncs(call: PackageCall) -> bool:
+    return (call.manager, call.action) == ("uv", "run") and not call.has(
+        "--no-sync", "--no-project", "--script"
+    )
 
 
 # -- the service's mounts ---------------------------------------------------------------
