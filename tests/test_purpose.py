@@ -152,6 +152,8 @@ def test_a_compose_file_whose_opening_comment_says_development() -> None:
         "# This configuration file is for the **development** setup.\n# For production see docs.\n"
     )
     catches_not("CL302", compose=header + compose)
+    contributors = "##\n# NOTE:\n# This file is for contributors and is not meant for end-users.\n"
+    catches_not("CL302", compose=contributors + compose)
     # a comment further down, or one that only mentions development, says nothing
     catches("CL302", compose=compose + "# for development\n", at="compose.yaml:6:12")
     catches(
