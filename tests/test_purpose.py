@@ -307,3 +307,30 @@ def test_a_dockerfile_whose_opening_comment_says_development() -> None:
     # a comment that only mentions development further down says nothing
     later = dockerfile + "# for development, see the README\n"
     catches("CL304", compose=compose, dockerfile=later, at="Dockerfile:1:1")
+
+
+def test_an_image_that_starts_nothing_of_its_own_is_made_for_its_compose_file() -> None:
+    # djangoproject.com, pythondotorg: no CMD or ENTRYPOINT in the Dockerfile, the
+    # compose file's command runs the development server with the source mounted
+    from conftest import catches, catches_not
+
+    dockerfile = (
+        "FROM python:3.13-slim\nWORKDIR /code\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    )
+    compose = (
+        "services:\n  web:\n    build: .\n    command: python manage.py runserver 0.0.0.0:8000\n"
+        "    volumes: ['.:/code']\n"
+    )
+    catches_not("CL304", compose=compose, dockerfile=dockerfile)
+    # the image runs something of its own: it is the one that ships
+    shipped = dockerfile + 'CMD ["gunicorn", "app:app"]\n'
+    catches("CL304", compose=compose, dockerfile=shipped, at="Dockerfile:1:1")
+    # no command in compose either: the image is used as it is
+    plain = "services:\n  web:\n    build: .\n"
+    catches("CL304", compose=plain, dockerfile=dockerfile, at="Dockerfile:1:1")
+    # a datastore or server base starts itself; the command only passes it options
+    postgres = "FROM postgres\nCOPY init.sql /docker-entrypoint-initdb.d/\n"
+    tuned = "services:\n  db:\n    build: .\n    command: postgres -c max_connections=200\n"
+    catches(
+        "CL302", compose=tuned, dockerfile=postgres, files={"init.sql": ""}, at="Dockerfile:1:6"
+    )

@@ -826,7 +826,7 @@ def test_cl512_other_installers_and_places() -> None:
     assert "/srv/.venv" in found[0]
     # "uv run" syncs the environment before it starts the program: it rebuilds the
     # .venv inside the mount (pythondotorg), unless told not to
-    runs = compose + '    command: uv run python manage.py runserver 0.0.0.0:8000\n'
+    runs = compose + "    command: uv run python manage.py runserver 0.0.0.0:8000\n"
     catches_not("CL512", compose=runs, dockerfile=uv)
     unsynced = runs.replace("uv run", "uv run --no-sync")
     catches("CL512", compose=unsynced, dockerfile=uv, at="compose.yaml:5:9")

@@ -38,10 +38,11 @@ Public names
 - `dockerfile_use(source, builds)`: what a Dockerfile is for: it says so
   (`declared_use`), it has a production sibling (`Dockerfile` beside
   `Dockerfile.prod`), every build of it targets a test/development stage, or every
-  service that builds it runs only behind a profile (RETIRED when each is retired) or
-  is an interactive shell. Who else builds it does not count: the application's
-  Dockerfile stays the application's when only a test or development compose file
-  builds it here (its image is pushed from CI).
+  service that builds it runs only behind a profile (RETIRED when each is retired), is
+  an interactive shell, or starts with its own `command:` an image that starts nothing
+  of its own (no CMD or ENTRYPOINT, not a server's base). Who else builds it does not
+  count: the application's Dockerfile stays the application's when only a test or
+  development compose file builds it here (its image is pushed from CI).
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
 - `own_image(project, image)`: the image is one this project publishes: a part of
@@ -496,7 +497,28 @@ def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | N
         return Use.RETIRED  # kept for backward compatibility only
     if all(b.service.profiles or _interactive_shell(b.service) for b in builds):
         return Use.DEVELOPMENT  # a one-off job or tool, started only when asked for
+    if all(_started_only_by_compose(b) for b in builds):
+        return Use.DEVELOPMENT
     return None
+
+
+def _started_only_by_compose(build: Build) -> bool:
+    """The image starts nothing of its own: no stage of its chain sets CMD or ENTRYPOINT,
+    its base is not a server or datastore that starts itself (data/images.json,
+    `imageref.datastore`), and the service's `command:` says what to run: an image made
+    for this compose file (a development container), not one to ship."""
+    from compose_lint.model.image import image_facts, image_of
+    from compose_lint.model.imageref import datastore
+
+    image = image_of(build)
+    if image is None or image.root is None or build.service.data.get("command") is None:
+        return False
+    facts = image_facts(image.root)
+    if datastore(image.root) is not None or (facts is not None and facts.drops is not None):
+        return False
+    return not any(
+        i.keyword in ("CMD", "ENTRYPOINT") for stage in image.chain for i in stage.instructions
+    )
 
 
 def image_use(project: Project, image: ProjectImage) -> Use | None:
