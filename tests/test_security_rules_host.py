@@ -56,6 +56,21 @@ def test_a_socket_proxy_whatever_its_tag_is_written_as() -> None:
     catches("CL202", compose=svc(*mount, image='"traefik:${TAG:-v3.2}"'), at="compose.yaml:5:9")
 
 
+def test_container_managers_need_the_whole_api() -> None:
+    # Nextcloud's all-in-one master container creates and updates its sibling containers
+    mount = ("volumes:", "  - /var/run/docker.sock:/var/run/docker.sock:ro")
+    for image in (
+        "ghcr.io/nextcloud-releases/all-in-one:latest",
+        "nextcloud/all-in-one",
+        "portainer/portainer-ce:2.21.4",
+    ):
+        catches_not("CL202", compose=svc(*mount, image=f'"{image}"'))
+    # acme-companion only signals nginx-proxy: a socket proxy can pass that on
+    catches(
+        "CL202", compose=svc(*mount, image='"nginxproxy/acme-companion"'), at="compose.yaml:5:9"
+    )
+
+
 def test_no_docker_socket() -> None:
     catches_not("CL202", compose=svc("volumes:", "  - ./docker.sock:/var/run/docker.sock"))
     catches_not("CL202", compose=svc("volumes:", "  - docker:/var/run"))  # a named volume
