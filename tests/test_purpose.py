@@ -328,6 +328,13 @@ def test_an_image_that_starts_nothing_of_its_own_is_made_for_its_compose_file() 
     # no command in compose either: the image is used as it is
     plain = "services:\n  web:\n    build: .\n"
     catches("CL304", compose=plain, dockerfile=dockerfile, at="Dockerfile:1:1")
+    # nor are its image-size findings worth a line
+    cached = dockerfile.replace("pip install", "pip install --upgrade pip && pip install")
+    catches_not("CL317", compose=compose, dockerfile=cached)
+    catches("CL317", compose=plain, dockerfile=cached, at=["Dockerfile:4:5", "Dockerfile:4:34"])
+    # a base that runs a program of its own (opencve's airflow scheduler)
+    airflow = cached.replace("python:3.13-slim", "apache/airflow:3.1.3")
+    catches("CL317", compose=compose, dockerfile=airflow, at=["Dockerfile:4:5", "Dockerfile:4:34"])
     # a datastore or server base starts itself; the command only passes it options
     postgres = "FROM postgres\nCOPY init.sql /docker-entrypoint-initdb.d/\n"
     tuned = "services:\n  db:\n    build: .\n    command: postgres -c max_connections=200\n"

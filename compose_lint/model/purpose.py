@@ -40,9 +40,10 @@ Public names
   `Dockerfile.prod`), every build of it targets a test/development stage, or every
   service that builds it runs only behind a profile (RETIRED when each is retired), is
   an interactive shell, or starts with its own `command:` an image that starts nothing
-  of its own (no CMD or ENTRYPOINT, not a server's base). Who else builds it does not
-  count: the application's Dockerfile stays the application's when only a test or
-  development compose file builds it here (its image is pushed from CI).
+  of its own (no CMD or ENTRYPOINT, on a shell or language base: `made_for_compose`).
+  Who else builds it does not count: the application's Dockerfile stays the
+  application's when only a test or development compose file builds it here (its
+  image is pushed from CI).
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
 - `own_image(project, image)`: the image is one this project publishes: a part of
@@ -101,6 +102,7 @@ class _Words(NamedTuple):
     partial_start: tuple[str, ...]
     stand_ins: frozenset[str]
     placeholder_profiles: frozenset[str]
+    toolbox_bases: frozenset[str]
 
 
 @cache
@@ -124,6 +126,7 @@ def _words() -> _Words:
         partial_start=tuple(str(p) for p in table["partial_start_phrases"]),
         stand_ins=words(table["stand_in_images"]),
         placeholder_profiles=words(table["placeholder_profiles"]),
+        toolbox_bases=words(table["toolbox_bases"]),
     )
 
 
@@ -497,24 +500,30 @@ def dockerfile_use(source: DockerfileSource, builds: Sequence[Build]) -> Use | N
         return Use.RETIRED  # kept for backward compatibility only
     if all(b.service.profiles or _interactive_shell(b.service) for b in builds):
         return Use.DEVELOPMENT  # a one-off job or tool, started only when asked for
-    if all(_started_only_by_compose(b) for b in builds):
+    if made_for_compose(builds):
         return Use.DEVELOPMENT
     return None
 
 
+def made_for_compose(builds: Sequence[Build]) -> bool:
+    """Every build of a Dockerfile makes an image that starts nothing of its own and is
+    run by its service's `command:` (`_started_only_by_compose`): nobody ships it."""
+    return bool(builds) and all(_started_only_by_compose(b) for b in builds)
+
+
 def _started_only_by_compose(build: Build) -> bool:
-    """The image starts nothing of its own: no stage of its chain sets CMD or ENTRYPOINT,
-    its base is not a server or datastore that starts itself (data/images.json,
-    `imageref.datastore`), and the service's `command:` says what to run: an image made
-    for this compose file (a development container), not one to ship."""
-    from compose_lint.model.image import image_facts, image_of
-    from compose_lint.model.imageref import datastore
+    """The image starts nothing of its own: it is built on an official image whose
+    default command is a shell or a language's prompt (data/purpose.json
+    `toolbox_bases`), no stage of its chain sets CMD or ENTRYPOINT, and the service's
+    `command:` says what to run: an image made for this compose file (a development
+    container), not one to ship."""
+    from compose_lint.model.image import image_of
 
     image = image_of(build)
     if image is None or image.root is None or build.service.data.get("command") is None:
         return False
-    facts = image_facts(image.root)
-    if datastore(image.root) is not None or (facts is not None and facts.drops is not None):
+    base = parse_image(image.root)
+    if base is None or not base.official or base.short_name not in _words().toolbox_bases:
         return False
     return not any(
         i.keyword in ("CMD", "ENTRYPOINT") for stage in image.chain for i in stage.instructions

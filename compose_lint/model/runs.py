@@ -36,7 +36,7 @@ from compose_lint.load.dockerfile import Dockerfile, Instruction, Stage
 from compose_lint.model import Build, DockerfileSource, Project
 from compose_lint.model.commands import Command, apt_option, run_commands, unwrap
 from compose_lint.model.image import Resolver, Step
-from compose_lint.model.purpose import Use, declared_use, dockerfile_use
+from compose_lint.model.purpose import Use, declared_use, dockerfile_use, made_for_compose
 
 
 class Context(NamedTuple):
@@ -77,7 +77,12 @@ class Run(NamedTuple):
         compatibility, or its Dockerfile says it is for local use, by its path
         (`.devcontainer/`, `Dockerfile.dev`, `tests/`) or its opening comment: the
         image-size and practice rules leave it alone."""
-        return self.use in (Use.TEST, Use.RETIRED) or declared_use(self.source) is not None
+        builds = [c.build for c in self.contexts if c.build is not None]
+        return (
+            self.use in (Use.TEST, Use.RETIRED)
+            or declared_use(self.source) is not None
+            or made_for_compose(builds)
+        )
 
     def step(self, context: Context) -> Step:
         """This RUN's step in the stage chain `context` builds: the state before it."""
