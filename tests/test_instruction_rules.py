@@ -169,6 +169,34 @@ def test_cl315_exec_wrapper_without_an_init_makes_the_shell_pid_1() -> None:
     assert '"init: true"' in message
 
 
+def test_cl315_a_stage_no_service_builds_reads_the_script_of_one_that_shares_it() -> None:
+    # richie: compose builds the development stage; the production stage beside it
+    # inherits the same ENTRYPOINT script from their common stage
+    dockerfile = (
+        "FROM python:3.13-slim AS core\nCOPY docker-entrypoint.sh /usr/local/bin/\n"
+        'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+        "FROM core AS development\nCMD python manage.py runserver\n"
+        "FROM core AS production\nCMD gunicorn wsgi:application\n"
+    )
+    compose = CL315_WEB.replace("build: .", "build:\n      context: .\n      target: development")
+    found = rule_catches(
+        "CL315",
+        compose=compose,
+        dockerfile=dockerfile,
+        files={"docker-entrypoint.sh": WRAPPER},
+        at=["Dockerfile:5:1", "Dockerfile:7:1"],
+    )
+    for message in found:
+        assert "run by the entrypoint script /usr/local/bin/docker-entrypoint.sh" in message
+        assert "almost never what it expects" not in message
+    # the service's init: true is its own; the stage it does not build keeps the shell PID 1
+    init = compose + "    init: true\n"
+    rule_catches(
+        "CL315", compose=init, dockerfile=dockerfile, files={"docker-entrypoint.sh": WRAPPER},
+        at="Dockerfile:7:1",
+    )  # fmt: skip
+
+
 def test_cl315_init_before_a_script_that_does_not_exec_its_arguments() -> None:
     dockerfile = ON_WRAPPER.format(entrypoint='["tini", "--", "docker-entrypoint.sh"]')
     files = {"docker-entrypoint.sh": "#!/bin/sh\nexec gunicorn app:app\n"}

@@ -137,16 +137,23 @@ class _Handover(NamedTuple):
     direct: bool  # the init runs CMD itself (`ENTRYPOINT ["tini", "--"]`)
 
 
-def _handover(resolver: Resolver, stage: Stage, images: list[BuiltImage]) -> _Handover | None:
+def _handover(
+    resolver: Resolver, stage: Stage, images: list[BuiltImage], siblings: list[BuiltImage]
+) -> _Handover | None:
     """What every image built from `stage` does with its CMD when it has an exec-form
     ENTRYPOINT from the Dockerfile; None when some image passes CMD as plain arguments
-    to a program (or nothing is known)."""
+    to a program (or nothing is known). A stage no service builds reads the entrypoint
+    script through an image of `siblings` (the Dockerfile's other builds) that inherits
+    the same ENTRYPOINT; that service's own `init:` does not count for it."""
     entrypoint = resolver.end(stage).entrypoint
     if entrypoint is None or not entrypoint.json_args:
         return None
     candidates: list[BuiltImage | None] = [i for i in images if i.entrypoint is entrypoint]
+    borrowed = False
     if not candidates:
-        candidates = [None]  # no build to read a script from: the ENTRYPOINT alone
+        sibling = next((i for i in siblings if i.entrypoint is entrypoint), None)
+        borrowed = sibling is not None
+        candidates = [sibling]  # None: no build to read a script from, the ENTRYPOINT alone
     found: list[_Handover] = []
     for image in candidates:
         if image is None:
@@ -158,7 +165,7 @@ def _handover(resolver: Resolver, stage: Stage, images: list[BuiltImage]) -> _Ha
         start = start_of(image)
         if start is None:
             return None
-        has_init = start.init is not None or _compose_init(image)
+        has_init = start.init is not None or (not borrowed and _compose_init(image))
         if start.init is not None and not start.words:
             found.append(_Handover(True, None, True))
             continue
@@ -257,7 +264,8 @@ def shell_form_cmd(project: Project) -> Found:
                         continue  # docker-init is PID 1 and passes signals on
                     if images and all(_script_stays_pid1(i) for i in images):
                         continue  # the exec form would leave the script's own shell PID 1
-                    handover = _handover(resolver, stage, images)
+                    siblings = [i for b in builds if (i := image_of(b)) is not None]
+                    handover = _handover(resolver, stage, images, siblings)
                     if handover is not None and handover.init:
                         continue  # an init is PID 1 and hands CMD on as the program
                 message = _message(resolver, stage, instruction, commands, runner, handover)
