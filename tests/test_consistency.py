@@ -521,6 +521,23 @@ def test_cl503_python_installed(dockerfile: str) -> None:
     catches_not("CL503", **cl503(dockerfile, **PY))
 
 
+def test_cl503_uv_told_where_the_project_is() -> None:
+    # tasking-manager: the lock files copied to /_lock, "uv sync --project /_lock"
+    files = {"pyproject.toml": "[project]\nname = 'x'\n", "uv.lock": "\n", "app.py": "1\n"}
+    for option in ("--project /_lock", "--directory=/_lock"):
+        dockerfile = (
+            "FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml uv.lock /_lock/\n"
+            f"RUN uv sync {option} --locked --no-install-project\nCOPY . .\n"
+        )
+        catches_not("CL503", **cl503(dockerfile, **files))
+    # the manifest is not where the option points
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY pyproject.toml uv.lock /_lock/\n"
+        "RUN uv sync --project /srv --locked\nCOPY . .\n"
+    )
+    catches("CL503", **cl503(dockerfile, **files))
+
+
 @pytest.mark.parametrize(
     "run",
     [

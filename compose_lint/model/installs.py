@@ -20,7 +20,7 @@ Public names:
   reads, as written or by convention; () when it installs packages named on the
   command line or reads nothing a linter can name), `.any_of` (True when any one of
   the manifests is enough, as for a local project), `.lockfiles` (lock files it
-  reads when present), `.directory` (a `-C`/`--cwd`/`--prefix`/`--directory` value,
+  reads when present), `.directory` (a `-C`/`--cwd`/`--prefix`/`--directory`/`--project` value,
   as written), `.named` (packages are named on the command line), `.call` (the
   `PackageCall`, None for tools read by name), `.command` (the program's command,
   wrappers taken off), `.text` (the command as written, wrappers left out).
@@ -52,9 +52,16 @@ _PACKAGING_TOOLS = frozenset(
     {"pip", "setuptools", "wheel", "poetry", "pipenv", "uv", "virtualenv", "pip-tools"}
 )
 _PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
-# Where these tools are told to run the project from (pip's --prefix is not that).
-_DIRECTORY_OPTIONS = ("--prefix", "--cwd", "--dir", "--directory", "-C")
-_DIRECTORY_TOOLS = frozenset({"poetry", "pdm", "npm", "yarn", "pnpm", "bun"})
+# Where these tools are told to find the project (pip's --prefix is not that).
+_DIRECTORY_OPTIONS = {
+    "poetry": ("--directory", "-C", "--project", "-P"),
+    "pdm": ("--project", "-p"),
+    "uv": ("--project", "--directory"),
+    "npm": ("--prefix", "-C"),
+    "yarn": ("--cwd",),
+    "pnpm": ("--dir", "-C"),
+    "bun": ("--cwd",),
+}
 _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _NODE_LOCKS = {
     "npm": ("package-lock.json", "npm-shrinkwrap.json"),
@@ -105,8 +112,8 @@ def _make(
     named: bool = False,
 ) -> DependencyInstall:
     directory = None
-    if call is not None and tool in _DIRECTORY_TOOLS:
-        given = call.values(*_DIRECTORY_OPTIONS)
+    if call is not None and tool in _DIRECTORY_OPTIONS:
+        given = call.values(*_DIRECTORY_OPTIONS[tool])
         directory = given[0] if given else None
     return DependencyInstall(
         ecosystem, tool, action, manifests, any_of, lockfiles, directory, named, call, command
