@@ -528,6 +528,27 @@ def test_cl302_silent_on_an_echo_server_standing_in_for_the_users_app(image: str
     catches("CL302", compose=compose.replace(image, "traefik/whoami-api"), at="compose.yaml:3:12")
 
 
+@pytest.mark.parametrize(
+    "image",
+    [
+        "ghcr.io/example/egress-deny-private:latest",  # DocsGPT: "replace with your proxy image"
+        "registry.example.com/team/app:latest",
+        "example/app",
+        "your-registry/your-app:latest",
+        "localhost.test/app",
+    ],
+)
+def test_cl302_silent_on_a_placeholder_the_user_replaces(image: str) -> None:
+    # the name of a reserved example domain (RFC 2606, RFC 6761) or namespace: no such
+    # image is ever pulled, so no tag of it can float
+    compose = f"services:\n  proxy:\n    image: {image}\n"
+    catches_not("CL302", compose=compose)
+    # a real namespace that only contains the word
+    catches(
+        "CL302", compose=compose.replace(image, "ghcr.io/examplecorp/app"), at="compose.yaml:3:12"
+    )
+
+
 @pytest.mark.parametrize("image", ["schickling/mailcatcher", "axllent/mailpit", "mailhog/mailhog"])
 def test_cl302_silent_on_a_mail_catcher_standing_in_for_an_smtp_server(image: str) -> None:
     # a plain compose.yaml, no development name: the mail catcher delivers nothing

@@ -103,6 +103,10 @@ class _Words(NamedTuple):
     stand_ins: frozenset[str]
     placeholder_profiles: frozenset[str]
     toolbox_bases: frozenset[str]
+    placeholder_domains: frozenset[str]
+    placeholder_suffixes: tuple[str, ...]
+    placeholder_namespaces: frozenset[str]
+    placeholder_prefixes: tuple[str, ...]
 
 
 @cache
@@ -127,6 +131,10 @@ def _words() -> _Words:
         stand_ins=words(table["stand_in_images"]),
         placeholder_profiles=words(table["placeholder_profiles"]),
         toolbox_bases=words(table["toolbox_bases"]),
+        placeholder_domains=words(table["placeholder_image_domains"]),
+        placeholder_suffixes=tuple(words(table["placeholder_image_domain_suffixes"])),
+        placeholder_namespaces=words(table["placeholder_image_namespaces"]),
+        placeholder_prefixes=tuple(words(table["placeholder_image_namespace_prefixes"])),
     )
 
 
@@ -549,9 +557,24 @@ def is_placeholder_profile(profile: str) -> bool:
 
 def is_stand_in(image: ImageRef) -> bool:
     """Whether `image` is an echo or demo server that stands in for the user's own app
-    in an example (`traefik/whoami` behind the router): it holds nothing."""
+    in an example (`traefik/whoami` behind the router), or a placeholder name the user
+    replaces with their own image (`ghcr.io/example/proxy`, `your-registry/app`): it
+    holds nothing."""
     key = image_key(image)
-    return key.registry == "docker.io" and key.repository.lower() in _words().stand_ins
+    words = _words()
+    if key.registry == "docker.io" and key.repository.lower() in words.stand_ins:
+        return True
+    registry = key.registry.lower().partition(":")[0]
+    domain = registry.rsplit(".", 2)[-2:]  # example.com of registry.example.com
+    if ".".join(domain) in words.placeholder_domains or registry.endswith(
+        words.placeholder_suffixes
+    ):
+        return True
+    namespaces = [n.lower() for n in key.repository.split("/")[:-1]]
+    return any(
+        n in words.placeholder_namespaces or n.startswith(words.placeholder_prefixes)
+        for n in namespaces
+    )
 
 
 def own_image(project: Project, image: ImageRef | str) -> bool:
