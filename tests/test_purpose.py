@@ -238,6 +238,22 @@ def test_a_build_context_below_the_file_mounted_as_configuration_says_nothing() 
     catches("CL215", compose=compose, files=files, at="compose.yaml:10:7")
 
 
+def test_a_build_context_below_the_file_mounted_as_the_source_is_the_development_setup() -> None:
+    # AgentGPT: build ./next, and ./next/ mounted over /next where the image runs it
+    from conftest import catches, catches_not
+
+    compose = (
+        "services:\n  web:\n    build: ./next\n    volumes:\n      - ./next/:/next/\n"
+        "  db:\n    image: mysql:8.4\n    ports: ['3307:3306']\n"
+        "    environment:\n      MYSQL_ROOT_PASSWORD: root\n"
+    )
+    files = {"next/Dockerfile": "FROM node:24-slim\nWORKDIR /next\nCOPY . .\n"}
+    catches_not("CL215", compose=compose, files=files)
+    # a folder of the context (its assets) says nothing
+    assets = compose.replace("./next/:/next/", "./next/public:/next/public")
+    catches("CL215", compose=assets, files=files, at="compose.yaml:10:7")
+
+
 DATABASE = (
     "services:\n  db:\n    image: mysql:8.4\n    ports: ['3307:3306']\n"
     "    environment:\n      MYSQL_ROOT_PASSWORD: root\n"

@@ -281,12 +281,16 @@ def _named_compose_files(config: Path) -> list[str]:
     return [m[1] for m in _JSON_STRING.finditer(match[1]) if m[1].strip()]
 
 
+# where a mounted folder is configuration, not source (`./sentry:/etc/sentry`)
+_CONFIG_FOLDERS = ("/etc", "/usr/local/etc", "/config", "/opt/config")
+
+
 def _mounts_own_folder(file: ComposeFile) -> bool:
     """Whether a service of `file` bind-mounts the folder the file is in (`./:/srv/app`,
-    `.:/app:cached`) or its build context when that is a folder above (`..:/app` beside
-    `build: ..`; not a folder below, such as `./sentry`, which holds configuration): the whole
-    source tree, live in the container, is how a development setup runs; a deployment
-    mounts folders of it (`./config`) or named volumes."""
+    `.:/app:cached`) or its own build context (`..:/app` beside `build: ..`, `./next/:/next/`
+    beside `build: ./next`; not a context mounted as configuration, `./sentry:/etc/sentry`):
+    the whole source tree, live in the container, is how a development setup runs; a
+    deployment mounts folders of it (`./config`) or named volumes."""
     from compose_lint.model.values import parse_mounts
 
     services = file.data.get("services") if isinstance(file.data, dict) else None
@@ -296,20 +300,27 @@ def _mounts_own_folder(file: ComposeFile) -> bool:
         if not isinstance(service, dict):
             continue
         own = {"."}
+        below = None  # a build context below this folder
         build = service.get("build")
         context = build.get("context", ".") if isinstance(build, dict) else build
-        if isinstance(context, str) and "$" not in context:
+        if isinstance(context, str) and "$" not in context and "://" not in context:
             folder = posixpath.normpath(context.strip() or ".")
             if all(part == ".." for part in folder.split("/")):
                 own.add(folder)  # a folder above, holding this one: the source tree
+            elif not folder.startswith(("/", "..")):
+                below = folder
         mounts = parse_mounts(
             service.get("volumes"), ("services", name, "volumes"), file.interpolation_env
         )
-        if any(
-            m.kind == "bind" and posixpath.normpath((m.source or "").strip() or "/") in own
-            for m in mounts
-        ):
-            return True
+        for m in mounts:
+            if m.kind != "bind":
+                continue
+            source = posixpath.normpath((m.source or "").strip() or "/")
+            if source in own:
+                return True
+            target = posixpath.normpath((m.target or "").strip() or "/")
+            if source == below and not target.startswith(_CONFIG_FOLDERS):
+                return True  # the service's own source, live where the image runs it
     return False
 
 
