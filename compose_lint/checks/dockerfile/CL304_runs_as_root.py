@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from compose_lint.findings import Severity
 from compose_lint.load.dockerfile import Dockerfile, Instruction
 from compose_lint.model import DockerfileSource, Project
-from compose_lint.model.commands import basename
+from compose_lint.model.commands import basename, shell_commands
 from compose_lint.model.entrypoint import (
+    argv,
     entrypoint_script,
     root_by_design,
     start_of,
@@ -67,21 +68,24 @@ def _services(names: Sequence[str]) -> str:
     return "services " + ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def _program(value: object) -> str | None:
-    """The program an ENTRYPOINT/CMD (instruction or compose override) runs."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return basename(str(value[0])) if value else None
+def _program(value: Instruction | str | list[str] | None) -> str | None:
+    """The program an ENTRYPOINT/CMD (instruction or compose override) runs: the one
+    program of the exec form or of a one-command shell form; of a shell form that runs
+    commands in turn (`openssl req ... && nginx -g 'daemon off;'`), the last one, which
+    keeps running."""
+    words = argv(value)
+    text = ""
     if isinstance(value, str):
-        words = value.split()
-        return basename(words[0]) if words else None
-    if isinstance(value, Instruction):
-        if value.json_args is not None:
-            return basename(value.json_args[0]) if value.json_args else None
-        words = value.args.split()
-        return basename(words[0]) if words else None
-    return None
+        text = value
+    elif isinstance(value, Instruction) and value.json_args is None:
+        text = value.args
+    if words is None and text:
+        commands = shell_commands(text)
+        if commands and not any(c.in_pipeline for c in commands):
+            words = list(commands[-1].words)
+    if words and words[0] == "exec":
+        words = words[1:]
+    return basename(words[0]) if words else None
 
 
 def _base_drops(image: BuiltImage, facts: ImageFacts) -> bool:
