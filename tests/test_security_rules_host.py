@@ -44,31 +44,36 @@ def test_docker_socket() -> None:
     assert "read-only does not help" in message and "socket proxy" in message
 
 
-def test_a_socket_proxy_whatever_its_tag_is_written_as() -> None:
-    # trigger.dev: image: tecnativa/docker-socket-proxy:${DOCKER_PROXY_IMAGE_TAG:-latest}
-    mount = ("volumes:", "  - /var/run/docker.sock:/var/run/docker.sock:ro")
-    for image in (
+SOCKET = ("volumes:", "  - /var/run/docker.sock:/var/run/docker.sock:ro")
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        # a socket proxy, whatever its tag is written as (trigger.dev)
         "tecnativa/docker-socket-proxy:${DOCKER_PROXY_IMAGE_TAG:-latest}",
         "tecnativa/docker-socket-proxy:${TAG}",
         "${REGISTRY:-docker.io}/tecnativa/docker-socket-proxy:0.3",
-    ):
-        catches_not("CL202", compose=svc(*mount, image=f'"{image}"'))
-    catches("CL202", compose=svc(*mount, image='"traefik:${TAG:-v3.2}"'), at="compose.yaml:5:9")
-
-
-def test_container_managers_need_the_whole_api() -> None:
-    # Nextcloud's all-in-one master container creates and updates its sibling containers
-    mount = ("volumes:", "  - /var/run/docker.sock:/var/run/docker.sock:ro")
-    for image in (
+        # a container manager that needs the whole API: Nextcloud's all-in-one master
+        # container creates and updates its sibling containers
         "ghcr.io/nextcloud-releases/all-in-one:latest",
         "nextcloud/all-in-one",
         "portainer/portainer-ce:2.21.4",
-    ):
-        catches_not("CL202", compose=svc(*mount, image=f'"{image}"'))
-    # acme-companion only signals nginx-proxy: a socket proxy can pass that on
-    catches(
-        "CL202", compose=svc(*mount, image='"nginxproxy/acme-companion"'), at="compose.yaml:5:9"
-    )
+    ],
+)
+def test_images_that_hold_the_socket_by_design(image: str) -> None:
+    catches_not("CL202", compose=svc(*SOCKET, image=f'"{image}"'))
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "traefik:${TAG:-v3.2}",
+        "nginxproxy/acme-companion",  # only signals nginx-proxy: a proxy can pass that on
+    ],
+)
+def test_images_a_socket_proxy_could_serve(image: str) -> None:
+    catches("CL202", compose=svc(*SOCKET, image=f'"{image}"'), at="compose.yaml:5:9")
 
 
 def test_no_docker_socket() -> None:
