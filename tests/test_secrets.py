@@ -734,6 +734,26 @@ def test_an_issued_credential_is_an_error_in_a_local_file_too() -> None:
     assert "revoke it" in message
 
 
+def test_a_private_key_in_a_local_file_is_a_fixture() -> None:
+    # modoboa: test_project/oidc_key holds the key its development OIDC setup signs with;
+    # a private key is made by its owner, not issued: in a test or development file it is
+    # a fixture, elsewhere still an exposed credential
+    key = (
+        "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----"
+    )
+    compose = "services:\n  api:\n    image: shop/api:1.4\n    env_file: {path}\n"
+    env = f'OIDC_RSA_PRIVATE_KEY="{key}"\n'
+    catches_not("CL210", compose=compose.format(path="test_project/oidc_key"),
+                files={"test_project/oidc_key": env})  # fmt: skip
+    [message] = catches("CL210", compose=compose.format(path="oidc.env"), files={"oidc.env": env},
+                        at="oidc.env:1:1")  # fmt: skip
+    assert "a private key" in message and "revoke" not in message
+    assert "replace it" in message
+    catches("CL210", compose=compose.format(path="test_project/oidc_key"),
+            files={"test_project/oidc_key": env}, options={"local-files": True},
+            at="test_project/oidc_key:1:1")  # fmt: skip
+
+
 def test_access_key_id_pair_in_compose() -> None:
     compose = (
         "services:\n"

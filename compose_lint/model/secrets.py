@@ -59,7 +59,7 @@ class _Pattern(NamedTuple):
     id: str
     label: str
     regex: re.Pattern[str]
-    issued: bool  # a provider-issued credential (a token, a key), not an embedded password
+    kind: str  # issued (a token, a cloud key), generated (a private key) or embedded
 
 
 class _Knowledge(NamedTuple):
@@ -97,7 +97,7 @@ def _knowledge() -> _Knowledge:
         not_secrets=frozenset(names["not_secrets"]),
         settings=frozenset(v.lower() for v in table["settings"]["values"]),
         patterns=tuple(
-            _Pattern(item["id"], item["label"], re.compile(item["regex"]), item["kind"] == "issued")
+            _Pattern(item["id"], item["label"], re.compile(item["regex"]), item["kind"])
             for item in table["patterns"]
         ),
         markers=frozenset(w.lower() for w in table["placeholders"]["markers"]),
@@ -198,7 +198,8 @@ class Kind(IntEnum):
     DEFAULT = 1  # a well-known default: password, the user name, postgres, admin:admin
     LITERAL = 2  # an ordinary literal: a real password, or a throwaway one
     RANDOM = 3  # random-looking under a secret name: how generated keys look
-    ISSUED = 4  # a credential format a provider issues: a token, a cloud key, a private key
+    GENERATED = 4  # a format its owner makes: a private key (a fixture in a local file)
+    ISSUED = 5  # a credential format a provider issues: a token, a cloud key
 
 
 class Verdict(NamedTuple):
@@ -398,8 +399,9 @@ def judge(
         match = pattern.regex.search(value)
         if not match:
             continue
-        if pattern.issued:
-            kind = Kind.PLACEHOLDER if _issued_example(match.group(0)) else Kind.ISSUED
+        if pattern.kind in ("issued", "generated"):
+            made = Kind.ISSUED if pattern.kind == "issued" else Kind.GENERATED
+            kind = Kind.PLACEHOLDER if _issued_example(match.group(0)) else made
             return Verdict(pattern.label, kind=kind)
         url = _URL_USERINFO.search(value)
         if url is not None:
@@ -760,7 +762,7 @@ def _tier(kind: Kind, local: bool, settings: Settings) -> Tier:
         return Tier.CREDENTIAL
     if local:
         return Tier.QUIET
-    if kind is Kind.RANDOM:
+    if kind in (Kind.RANDOM, Kind.GENERATED):
         return Tier.CREDENTIAL
     if kind is Kind.LITERAL or settings.placeholders:
         return Tier.LITERAL
@@ -952,7 +954,7 @@ def _sets_itself(project: Project, verdict: Verdict, settings: Settings) -> bool
 def _what(value: str, verdict: Verdict) -> str:
     """The value as the message describes it (never the value itself)."""
     masked = mask(value)
-    if verdict.kind is Kind.ISSUED:
+    if verdict.kind in (Kind.ISSUED, Kind.GENERATED):
         return f"what looks like {verdict.label} {masked}"
     if verdict.label is not None:  # a URL or connection string with a password in it
         how = {
@@ -971,6 +973,8 @@ def _what(value: str, verdict: Verdict) -> str:
 def _leaked(verdict: Verdict) -> str:
     if verdict.kind is Kind.ISSUED:
         return "treat it as leaked and revoke it, then "
+    if verdict.kind is Kind.GENERATED:
+        return "treat it as leaked and replace it with a new one, then "
     if verdict.kind is Kind.RANDOM:
         return "if it is a real secret, treat it as leaked and rotate it, then "
     return ""
@@ -1003,6 +1007,8 @@ def _environment(
         return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
     if local:
         return Tier.QUIET, f"{problem}; {fix}"
+    if kind is Kind.GENERATED:
+        return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
     target, named = _target(project, service, env.name, verdict)
     published = _published(project, target) if target is not None else []
     proxy = _proxied(project, target) if target is not None and not published else None
