@@ -498,6 +498,24 @@ def test_cl328_one_finding_per_copy() -> None:
     rule_catches("CL328", dockerfile=text, at="3:1")
 
 
+def test_cl328_a_manifest_made_in_the_image_has_nothing_to_copy_first() -> None:
+    # modoboa: pip-compile writes the requirements files from the sources just copied
+    text = (
+        "FROM python:3.14-alpine\nWORKDIR /tmp\nCOPY . /tmp\n"
+        "RUN pip-compile --output-file=requirements.txt pyproject.toml\n"
+        "RUN pip-compile --extra=dev -o dev-requirements.txt pyproject.toml\n"
+        "RUN pip install -r requirements.txt -r dev-requirements.txt\n"
+    )
+    catches_not("CL328", dockerfile=text)
+    exported = "FROM python:3.13\nCOPY . .\nRUN poetry export > requirements.txt\n"
+    catches_not("CL328", dockerfile=exported + "RUN pip install -r requirements.txt\n")
+    same_run = "FROM python:3.13\nCOPY . .\nRUN uv export -o r.txt && pip install -r r.txt\n"
+    catches_not("CL328", dockerfile=same_run)
+    # one made there, one from the context: the other is still worth copying first
+    both = text.replace("-r dev-requirements.txt", "-r base.txt")
+    rule_catches("CL328", dockerfile=both, at="3:1")
+
+
 def test_cl328_lock_file_from_the_context() -> None:
     text = "FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn\n"
     files = {"package.json": "{}", "yarn.lock": ""}

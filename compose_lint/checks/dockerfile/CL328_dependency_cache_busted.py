@@ -7,7 +7,8 @@ the one package-manager reader, which takes wrappers such as `sudo`, `gosu app` 
 image model. A Dockerfile that only services kept for backward compatibility build
 (behind a `deprecated` or `legacy` profile, `model.purpose.dockerfile_use`) is left alone,
 and so is a Node install that runs the project's install scripts (`postinstall`,
-`prepare`...), which read the sources.
+`prepare`...), which read the sources, and an install whose manifests a RUN after the
+copy generates (`pip-compile --output-file=requirements.txt`, `poetry export > ...`).
 """
 
 from __future__ import annotations
@@ -113,6 +114,35 @@ _NODE_TOOLS = frozenset({"npm", "yarn", "pnpm", "bun"})
 _INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
 
 
+# the options with which generators and exporters name the file they write
+_OUTPUT_OPTIONS = ("--output-file", "--output", "-o")
+
+
+def _written_files(command: Command) -> set[str]:
+    """The base names of the files `command` writes: an output option's value
+    (`pip-compile --output-file=requirements.txt`, `uv export -o r.txt`) or a
+    redirection (`poetry export > requirements.txt`)."""
+    found: set[str] = set()
+    words = command.words
+    for i, word in enumerate(words[1:], start=1):
+        name, glued, value = word.partition("=")
+        if name in _OUTPUT_OPTIONS and glued:
+            found.add(posixpath.basename(value))
+        elif word in _OUTPUT_OPTIONS and i + 1 < len(words):
+            found.add(posixpath.basename(words[i + 1]))
+    for redirect in command.redirects:
+        target = redirect.lstrip("0123456789")
+        if target.startswith(">") and not target.startswith(">&"):
+            found.add(posixpath.basename(target.lstrip(">|").strip()))
+    return found
+
+
+def _made_in_the_image(install: _Install, written: set[str]) -> bool:
+    """Every manifest the install reads was written by a RUN after the whole-context
+    copy (generated from the sources): there is no file to copy on its own first."""
+    return all(posixpath.basename(m) in written for m in install.manifests)
+
+
 def _scripts_need_sources(command: Command, install: _Install, context: Path | None) -> bool:
     """A Node install that runs the project's own install scripts (package.json's
     `postinstall: npm run build`, `prepare`...): they read the sources, so the install
@@ -127,15 +157,6 @@ def _scripts_need_sources(command: Command, install: _Install, context: Path | N
         return False
     scripts = manifest.get("scripts") if isinstance(manifest, dict) else None
     return isinstance(scripts, dict) and any(scripts.get(name) for name in _INSTALL_SCRIPTS)
-
-
-def _installs(instruction: Instruction, escape: str) -> list[tuple[Command, _Install]]:
-    found: list[tuple[Command, _Install]] = []
-    for command in run_commands(instruction, escape):
-        install = _install(command)
-        if install is not None:
-            found.append((command, install))
-    return found
 
 
 def _stages_in_scope(dockerfile: Dockerfile, builds: list[Build]) -> list[Stage]:
@@ -226,6 +247,7 @@ def dependency_cache_busted(project: Project) -> Found:
             start = ends.get(parent.index) if parent is not None else None
             whole, installed = start if start is not None else (None, frozenset())
             before = set(installed)  # installed before the whole-context copy
+            written: set[str] = set()  # files RUNs after that copy write
             for step in resolver.own_steps(stage):
                 instruction = step.instruction
                 if whole is None and is_whole_context_copy(instruction):
@@ -233,13 +255,18 @@ def dependency_cache_busted(project: Project) -> Found:
                     continue
                 if instruction.keyword != "RUN":
                     continue
-                for command, install in _installs(instruction, dockerfile.escape):
+                for command in run_commands(instruction, dockerfile.escape):
+                    install = _install(command)
                     if whole is None:
-                        before |= install.keys
-                    elif (
-                        not install.keys <= before
+                        if install is not None:
+                            before |= install.keys
+                        continue
+                    if (
+                        install is not None
+                        and not install.keys <= before
                         and whole.line not in reported
                         and not _user_created(install, context)
+                        and not _made_in_the_image(install, written)
                         and not _scripts_need_sources(command, install, context)
                     ):
                         reported.add(whole.line)
@@ -247,4 +274,5 @@ def dependency_cache_busted(project: Project) -> Found:
                             source.loc(whole.line, whole.column),
                             _message(whole, command, install, context),
                         )
+                    written |= _written_files(command)
             ends[stage.index] = (whole, frozenset(before))
