@@ -699,6 +699,17 @@ GO_MAKE = "FROM golang:1.24\nWORKDIR /src\nADD . /src\nRUN make server\n"
         (GO_MAKE.replace("make server", "make -C server build"), None),
         (GO_MAKE.replace("make server", 'go build -ldflags "-X main.v=$(git describe)" .'), None),
         (GO_MAKE.replace("make server", "git submodule update --init"), None),
+        # modoboa: the build installs git for setuptools_scm, which reads the version
+        (
+            "FROM python:3.14-alpine\nRUN apk add --update gcc git\nCOPY . /tmp\n"
+            "RUN pip install /tmp\n",
+            None,
+        ),
+        (
+            "FROM python:3.13\nRUN apt-get update && apt-get install -y --no-install-recommends"
+            " git=1:2.47*\nCOPY . .\n",
+            None,
+        ),
     ],
 )
 def test_cl402_a_build_that_reads_git_needs_dot_git(dockerfile: str, makefile: str | None) -> None:
@@ -720,3 +731,10 @@ def test_cl402_dot_git_still_leaks_when_nothing_reads_it() -> None:
     compose = "services:\n  app:\n    build: .\n"
     [message] = catches("CL402", compose=compose, dockerfile=GO_MAKE, files=files)
     assert "does not exclude .git" in message
+    # lemmy: git installed in the runtime stage, which copies no context, is not the build's
+    staged = (
+        "FROM rust:1.88 AS builder\nCOPY . .\nRUN cargo build --release\n"
+        "FROM debian:trixie-slim\nRUN apt-get install -y git\n"
+        "COPY --from=builder /target/release/app /usr/local/bin/\n"
+    )
+    catches("CL402", compose=compose, dockerfile=staged, files=files, at=".dockerignore:1:1")

@@ -29,7 +29,7 @@ from compose_lint.load.dockerfile import Instruction, Stage, Word
 from compose_lint.load.dockerignore import parse_dockerignore
 from compose_lint.load.files import peek_text
 from compose_lint.model import Build, Project
-from compose_lint.model.commands import run_commands, unwrap
+from compose_lint.model.commands import package_call, run_commands, unwrap
 from compose_lint.model.context import (
     HEAVY_DIRS,
     BuildContext,
@@ -44,7 +44,7 @@ from compose_lint.model.context import (
     is_whole_context_copy,
     local_builds,
 )
-from compose_lint.model.image import BuiltImage, Step, copy_destination
+from compose_lint.model.image import BuiltImage, Resolver, Step, copy_destination
 
 
 def whole_context_builds(
@@ -157,7 +157,7 @@ def find_leaks(
             continue
         if kind.needed_by is not None:
             if programs is None:
-                programs = build_programs(build)
+                programs = build_programs(build, copy)
             if kind.needed_by in programs:
                 continue  # RUN make, whose Makefile stamps the version with git rev-parse
         if any(entry.relpath == n or entry.relpath.startswith(n + "/") for n in wanted):
@@ -174,25 +174,41 @@ _MAKE_SHELL = re.compile(r"\$[({]shell[ \t]+([\w.+-]+)")
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 
 
-def build_programs(build: Build) -> frozenset[str]:
+# the actions with which system package managers install a package
+_INSTALLS = frozenset({"install", "add"})
+
+
+def build_programs(build: Build, copy: Instruction | None = None) -> frozenset[str]:
     """The programs the RUN instructions of `build`'s stages run: each command behind
-    its wrappers and those in its `$(...)`, and for `make` (`make -C dir`) the ones
-    the `$(shell ...)` of the context's Makefile there runs when make reads it."""
+    its wrappers and those in its `$(...)`, for `make` (`make -C dir`) the ones the
+    `$(shell ...)` of the context's Makefile there runs when make reads it, and the
+    packages a system package manager installs in the stage of `copy` or the stages it
+    is built FROM (`apk add git` before `COPY . .`: there for the build, setuptools_scm
+    reading the version from git; not git installed in a later runtime stage)."""
     parsed = build.parsed
     if parsed is None:
         return frozenset()
+    resolver = Resolver.of(parsed, build)
+    chain: set[int] = set()
+    stage = next((s for s in parsed.stages if copy in s.instructions), None)
+    while stage is not None and stage.index not in chain:
+        chain.add(stage.index)
+        stage = resolver.parent(stage)
     found: set[str] = set()
     commands = [
-        unwrap(command)
+        (unwrap(command), stage.index)
         for stage in built_stages(parsed, build.target, build)
         for instruction in stage.instructions
         if instruction.keyword == "RUN"
         for command in run_commands(instruction, parsed.escape)
     ]
     while commands:
-        command = commands.pop()
+        command, index = commands.pop()
         found.add(command.name)
-        commands.extend(unwrap(c) for c in command.substitutions)
+        commands.extend((unwrap(c), index) for c in command.substitutions)
+        call = package_call(command)
+        if call is not None and call.action in _INSTALLS and (copy is None or index in chain):
+            found.update(call.package_names)  # installed for the build to run
         if command.name in ("make", "gmake") and build.context is not None:
             found.update(_makefile_programs(build.context, command.words))
     return frozenset(found)
