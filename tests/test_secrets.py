@@ -223,6 +223,15 @@ def test_words_are_not_random(value: str) -> None:
     assert verdict is not None and verdict.kind is Kind.LITERAL
 
 
+@pytest.mark.parametrize(
+    # go-clean-template: "my awesome password" in leetspeak; "super secret password"
+    "value", ["myAwEsOm3pa55@w0rd", "Sup3rS3cr3tP4ssw0rd", "W3lc0me-Qw3rty-2024"]
+)
+def test_a_word_spelt_to_look_random_was_typed(value: str) -> None:
+    verdict = judge("POSTGRES_PASSWORD", value, True)
+    assert verdict is not None and verdict.kind in (Kind.LITERAL, Kind.DEFAULT)
+
+
 def test_access_key_beside_secret_key_is_the_key_id() -> None:
     pair = {"AWS_ACCESS_KEY": "sentry", "AWS_SECRET_KEY": "sentry"}
     assert judge("AWS_ACCESS_KEY", "sentry", True, context=Context(pair)) is None

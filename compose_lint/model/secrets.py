@@ -324,6 +324,18 @@ def placeholder_kind(
 _ENCODED_KEY = re.compile(r"base64:[A-Za-z0-9+/]{43,}={0,2}")
 
 
+# the digits and signs that stand for letters when a word is spelt to look random
+_LEET = str.maketrans("013457@$!", "oieastasi")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@cache
+def _typed_words() -> tuple[str, ...]:
+    """The well-known password words long enough not to turn up by chance in a
+    generated value (`password`, `secret`, `welcome`: data/secrets.json defaults)."""
+    return tuple(w for w in _knowledge().defaults if len(w) >= 6)
+
+
 def _random_looking(text: str) -> bool:
     """Generated, not typed: long, mixed character classes, high entropy, no words."""
     if len(text) < 16 or any(c.isspace() for c in text):
@@ -339,6 +351,10 @@ def _random_looking(text: str) -> bool:
     )
     if classes < 2 or _SAME_CASE_RUN.search(text):
         return False
+    lowered = text.lower()
+    spellings = (lowered.translate(_LEET), _NOT_ALNUM.sub("", lowered).translate(_LEET))
+    if any(word in plain for plain in spellings for word in _typed_words()):
+        return False  # "myAwEsOm3pa55@w0rd": a word spelt with digits and mixed case
     counts = Counter(text)
     entropy = -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
     return entropy >= 3.5
