@@ -249,7 +249,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, to_file: bool) -> None:
 
 
 def test_show_source_on_a_minified_file_prints_a_window(tree: Path) -> None:
-    services = {f"s{i}": {"image": f"example.org/s{i}"} for i in range(2500)}
+    services = {f"s{i}": {"image": f"registry.acme.io/s{i}"} for i in range(2500)}
     (tree / "compose.yaml").write_text(json.dumps({"services": services}, separators=(",", ":")))
     assert (tree / "compose.yaml").stat().st_size > 70_000
     result = cli("--show-source", ".", cwd=tree)

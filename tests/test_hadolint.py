@@ -118,8 +118,8 @@ FROMS: tuple[Snippet, ...] = (
     Snippet("from-tag-and-digest", "FROM alpine:3.20@sha256:" + "2" * 64),
     Snippet("from-scratch", "FROM scratch"),
     Snippet("from-platform", "FROM --platform=$BUILDPLATFORM golang:1.23-alpine"),
-    Snippet("from-registry-port", "FROM registry.example.com:5000/team/base"),
-    Snippet("from-registry-port-tag", "FROM registry.example.com:5000/team/base:2.1"),
+    Snippet("from-registry-port", "FROM registry.acme.io:5000/team/base"),
+    Snippet("from-registry-port-tag", "FROM registry.acme.io:5000/team/base:2.1"),
     Snippet("from-lowercase", "from alpine:3.20"),
 )
 # FROM lines that only make sense first (they declare a global ARG).

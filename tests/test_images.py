@@ -322,7 +322,7 @@ def test_a_lone_dockerfile() -> None:
         ("FROM python", True),
         ("FROM python:latest", True),
         ("FROM docker.io/library/python", True),
-        ("FROM ghcr.io/example/tool", True),
+        ("FROM ghcr.io/acme/tool", True),
         ("FROM python:3.14-slim", False),
         ("FROM python@sha256:" + "b" * 64, False),
         ("FROM python:latest@sha256:" + "b" * 64, False),

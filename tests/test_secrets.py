@@ -225,7 +225,8 @@ def test_words_are_not_random(value: str) -> None:
 
 @pytest.mark.parametrize(
     # go-clean-template: "my awesome password" in leetspeak; "super secret password"
-    "value", ["myAwEsOm3pa55@w0rd", "Sup3rS3cr3tP4ssw0rd", "W3lc0me-Qw3rty-2024"]
+    "value",
+    ["myAwEsOm3pa55@w0rd", "Sup3rS3cr3tP4ssw0rd", "W3lc0me-Qw3rty-2024"],
 )
 def test_a_word_spelt_to_look_random_was_typed(value: str) -> None:
     verdict = judge("POSTGRES_PASSWORD", value, True)
