@@ -44,6 +44,11 @@ Public names
   Who else builds it does not count: the application's Dockerfile stays the
   application's when only a test or development compose file builds it here (its
   image is pushed from CI).
+- `made_for_compose(builds)`: every build of a Dockerfile makes an image that starts
+  nothing of its own (no CMD or ENTRYPOINT, on a shell or language base) and is run by
+  its service's `command:`: nobody ships it (the image-size rules leave it alone too).
+- `is_stand_in(image)`: an echo server or mail catcher standing in for the user's own,
+  or a placeholder name on a domain or namespace reserved for examples.
 - `image_use(project, image)`: what an image the project pulls is used for (the
   service that runs it, or the Dockerfile that builds FROM it).
 - `own_image(project, image)`: the image is one this project publishes: a part of
@@ -621,6 +626,7 @@ def _named_like_tree(project: Project, repository: str) -> bool:
 
 __all__ = [
     "Use",
+    "declared_use",
     "dockerfile_use",
     "defining_file",
     "file_use",
@@ -631,6 +637,7 @@ __all__ = [
     "is_retired",
     "is_test_data",
     "is_test_data_below",
+    "made_for_compose",
     "own_image",
     "service_use",
     "source_use",
