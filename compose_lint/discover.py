@@ -239,6 +239,8 @@ def collect_projects(
             project = load(key, partial)
             if not partial and elsewhere.completes(project, key):
                 project.partial = True
+            elif partial and elsewhere.stands_alone(project, key):
+                project.partial = False
             projects[key] = project
         return projects[key]
 
@@ -324,8 +326,27 @@ class _Elsewhere:
         from compose_lint.model.services import wanted
 
         missing = wanted(project)
-        if not missing:
+        return bool(missing) and missing <= self._defined_nearby(key, missing)
+
+    def stands_alone(self, project: Project, key: tuple[Path, ...]) -> bool:
+        """True for a file named like a fragment (`docker-compose-ssl.yml`) whose
+        services all name an image or a build and none of whose references another file
+        nearby defines (`completes`' candidates): no combination of those files
+        completes it, so it is an application of its own, which Compose refuses as
+        every combination would (a depends_on naming a container instead of a service)."""
+        from compose_lint.model.services import wanted
+
+        missing = wanted(project)
+        if not missing or any(s.image is None and s.build is None for s in project.services):
             return False
+        return not missing & self._defined_nearby(key, missing)
+
+    def _defined_nearby(
+        self, key: tuple[Path, ...], missing: set[tuple[str, str]]
+    ) -> set[tuple[str, str]]:
+        """What the compose files above or beside `key`, and the pieces of a stack
+        under the nearest folder above that holds one, define (gathered until all of
+        `missing` is found)."""
         above = [p for p in compose_files_above(key[0], self.folders) if p not in key]
         candidates = [(p, True) for p in above]
         higher = [p.parent for p in above if p.parent != key[0].parent]
@@ -340,5 +361,5 @@ class _Elsewhere:
             if near or piece:
                 defined |= offers
                 if missing <= defined:
-                    return True
-        return False
+                    break
+        return defined

@@ -94,6 +94,26 @@ def test_fragment_alone_is_not_judged(tmp_path: Path) -> None:
     assert [f.code for f in result.findings] == []
 
 
+def test_a_fragment_that_no_file_nearby_completes_stands_alone() -> None:
+    # owntracks' docker-compose-ssl.yml: every service names its image, and depends_on
+    # names the container nginx instead of the service nginx-proxy; no file defines it
+    app = "services:\n  recorder:\n    image: owntracks/recorder:1.0\n"
+    ssl = (
+        "services:\n  nginx-proxy:\n    image: nginxproxy/nginx-proxy:1.7\n"
+        "    container_name: nginx\n"
+        "  companion:\n    image: nginxproxy/acme-companion:2.5\n    depends_on: [nginx]\n"
+    )
+    files = {"docker-compose.yml": app, "docker-compose-ssl.yml": ssl}
+    catches("CL103", files=files, target=".", at="docker-compose-ssl.yml:7:18")
+    # the file beside it defines the service: a piece layered with -f, not judged alone
+    files["docker-compose.yml"] = app + "  nginx:\n    image: nginx:1.29\n"
+    catches_not("CL103", files=files, target=".")
+    # a service without image or build overrides another file's: a piece too
+    override = ssl + "  recorder:\n    ports: ['8083:8083']\n"
+    catches_not("CL103", files={"docker-compose.yml": app, "docker-compose-ssl.yml": override},
+                target=".")  # fmt: skip
+
+
 # -- CL104-CL107 networks, volumes, secrets, configs ----------------------------------
 
 
