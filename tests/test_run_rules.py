@@ -330,6 +330,9 @@ def test_cl316() -> None:
         "RUN --mount=type=cache,target=/root/.cache/npm pip install flask",
         "RUN --mount=type=bind,target=/root/.cache/pip pip install flask",
         "RUN pip install flask --cache-dir /tmp/pip",
+        # a wheel from the web is downloaded, and a local one beside a package named
+        "RUN pip3 install https://example.org/axengine-0.1.3-py3-none-any.whl",
+        "RUN pip install /wheels/app-1.0-py3-none-any.whl flask",
     ],
 )
 def test_cl317_catches(dockerfile: str) -> None:
@@ -359,6 +362,10 @@ def test_cl317_catches(dockerfile: str) -> None:
         "RUN uv pip install flask",
         "RUN pip download flask",
         "RUN pip freeze > requirements.txt",
+        # nothing is downloaded: local wheels a builder stage made, or no index at all
+        "RUN --mount=type=bind,from=wheels,source=/wheels,target=/deps pip3 install -U /deps/*.whl",
+        "RUN pip install /wheels/app-1.0-py3-none-any.whl /wheels/dep-2.0-py3-none-any.whl",
+        "RUN pip install --no-index --find-links=/wheels -r requirements.txt",
     ],
 )
 def test_cl317_not_catches(dockerfile: str) -> None:

@@ -59,6 +59,7 @@ SOCKET = ("volumes:", "  - /var/run/docker.sock:/var/run/docker.sock:ro")
         "ghcr.io/nextcloud-releases/all-in-one:latest",
         "nextcloud/all-in-one",
         "portainer/portainer-ce:2.21.4",
+        "nickfedor/watchtower:latest",  # the maintained fork of containrrr/watchtower
     ],
 )
 def test_images_that_hold_the_socket_by_design(image: str) -> None:

@@ -3,8 +3,9 @@
 Any of these keeps the cache out of the image: `--no-cache-dir` (or a prefix pip
 accepts, such as `--no-cache`), `PIP_NO_CACHE_DIR=1` (ENV, ARG, `export`, or on the
 command), a cache or tmpfs mount over the cache directory, `pip cache purge` or
-`rm -rf ~/.cache/pip` in the same RUN. `uv pip` has a cache of its own and is not
-judged here.
+`rm -rf ~/.cache/pip` in the same RUN. So does an install that downloads nothing:
+`--no-index`, or only local wheel files (`pip install /wheels/*.whl`, from a builder
+stage). `uv pip` has a cache of its own and is not judged here.
 """
 
 from __future__ import annotations
@@ -83,13 +84,23 @@ def _run_disables_pip_cache(run: Run) -> bool:
 
 
 def _call_disables_pip_cache(call: PackageCall) -> bool:
-    if call.has("--no-cache-dir"):
+    """--no-cache-dir or PIP_NO_CACHE_DIR on the command, or an install that downloads
+    nothing: `--no-index`, or only local wheel files (`/wheels/*.whl`, which a builder
+    stage made with their dependencies)."""
+    if call.has("--no-cache-dir", "--no-index"):
+        return True
+    operands = [o.text for o in call.operands]
+    if operands and all(_local_wheel(o) for o in operands) and not call.has("-r", "--requirement"):
         return True
     for assignment in call.command.assignments:
         variable, _, value = assignment.partition("=")
         if variable == "PIP_NO_CACHE_DIR" and value.lower() in TRUE_WORDS:
             return True
     return False
+
+
+def _local_wheel(operand: str) -> bool:
+    return operand.endswith(".whl") and "://" not in operand
 
 
 def _env(run: Run, context: Context, name: str) -> str:
