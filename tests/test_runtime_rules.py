@@ -614,6 +614,8 @@ def test_cl143_near_misses() -> None:
     )
     catches_not("CL143", compose=optional)
     catches_not("CL143", compose=MISSING_ENV, files={"web.env": "A=1\n"})
+    # coolify: an absolute path names a file on the host it deploys to, not here
+    catches_not("CL143", compose=MISSING_ENV.replace("web.env", "/data/coolify/source/.env"))
 
 
 # --- CL148 restart-conflict -------------------------------------------------------------

@@ -4,7 +4,9 @@ is not marked `required: false`, so Compose refuses to start the project.
 When the file is a setup step rather than a mistake (`model.setup_steps`: a template
 beside it, `.env.prod-sample`, `app.env.example`, or a `.gitignore` that keeps it out
 of the repository), it is the repository's intended flow, so it is reported only with
-the option `setup-steps` (at info level, saying how to create it)."""
+the option `setup-steps` (at info level, saying how to create it). An absolute path
+(`/data/app/source/.env`) names a file of the host the project is deployed to, which is
+not here to look at: it is not reported."""
 
 from __future__ import annotations
 
@@ -59,6 +61,8 @@ def missing_env_file(project: Project, options: Mapping[str, Any]) -> Found:
             text = resolved(written, project.env)
             if not text or "$" in written:
                 continue  # depends on a variable: not known here
+            if os.path.isabs(text) or text.startswith("~"):
+                continue  # a file of the host it deploys to (/data/app/.env): not here to look at
             holder = service.file.file_of(path)
             file = Path(os.path.normpath(holder.base_dir / text))
             if stat_kind(file) != "missing":
