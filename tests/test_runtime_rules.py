@@ -184,6 +184,21 @@ def test_cl146_several_items_after_cmd_shell() -> None:
     # one string keeps the shell that expands the variable; no exec form is offered
     assert '["CMD-SHELL", "pg_isready -U $$POSTGRES_USER"]' in found[0]
     assert '"CMD", ' not in found[0]
+    # coolify: the first item is already shell text; it stays as written, and only the
+    # items after it are words to append (quoted when they hold a space)
+    compose = (
+        "services:\n  db:\n    image: postgres:17\n    healthcheck:\n"
+        '      test: ["CMD-SHELL", "pg_isready -U ${DB_USERNAME}", "-d", "${DB:-app}"]\n'
+    )
+    [message] = catches("CL146", compose=compose, at="compose.yaml:5:59")
+    assert '["CMD-SHELL", "pg_isready -U ${DB_USERNAME} -d ${DB:-app}"]' in message
+    spaced = compose.replace('"-d", "${DB:-app}"', '"-d", "my db"')
+    [message] = catches("CL146", compose=spaced)
+    assert '["CMD-SHELL", "pg_isready -U ${DB_USERNAME} -d \\"my db\\""]' in message
+    # a first item of several words is no program for the exec form
+    plain = compose.replace("${DB_USERNAME}", "app").replace("${DB:-app}", "app")
+    [message] = catches("CL146", compose=plain)
+    assert '"CMD", ' not in message
 
 
 def test_cl146_near_misses() -> None:

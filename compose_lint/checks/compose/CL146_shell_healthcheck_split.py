@@ -31,14 +31,16 @@ def _findings(project: Project) -> Found:
             continue
         if not all(isinstance(item, str) for item in test[1:]):
             continue
-        script = " ".join(
-            f'"{item}"' if not item or any(c.isspace() for c in item) else item for item in test[1:]
-        )
-        shell_form = json.dumps(["CMD-SHELL", script])
-        # without a shell nothing expands variables: offer the exec form only without any
+        # the first item is already shell text; the others are words the author meant
+        # as its arguments, quoted when they hold a space
+        words = [f'"{item}"' if not item or any(c.isspace() for c in item) else item
+                 for item in test[2:]]  # fmt: skip
+        shell_form = json.dumps(["CMD-SHELL", " ".join([test[1], *words])])
+        # without a shell nothing expands variables: offer the exec form only without any,
+        # and only when the first item is one program
         exec_hint = (
             f", or the exec form {json.dumps(['CMD', *test[1:]])}"
-            if not any("$" in item for item in test[1:])
+            if not any("$" in item for item in test[1:]) and len(test[1].split()) == 1
             else ""
         )
         yield (
