@@ -188,12 +188,10 @@ def build_programs(build: Build, copy: Instruction | None = None) -> frozenset[s
     parsed = build.parsed
     if parsed is None:
         return frozenset()
-    resolver = Resolver.of(parsed, build)
-    chain: set[int] = set()
-    stage = next((s for s in parsed.stages if copy in s.instructions), None)
-    while stage is not None and stage.index not in chain:
-        chain.add(stage.index)
-        stage = resolver.parent(stage)
+    copied = next((s for s in parsed.stages if copy in s.instructions), None)
+    chain = (
+        {s.index for s in Resolver.of(parsed, build).chain(copied)} if copied is not None else set()
+    )
     found: set[str] = set()
     commands = [
         (unwrap(command), stage.index)

@@ -1019,12 +1019,10 @@ def _environment(
     kind = verdict.kind
     problem = f'sets environment variable "{env.name}" to {_what(value, verdict)}'
     fix = _environment_fix(env)
-    if kind is Kind.ISSUED:
+    if kind is Kind.ISSUED or (kind is Kind.GENERATED and not local):
         return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
     if local:
         return Tier.QUIET, f"{problem}; {fix}"
-    if kind is Kind.GENERATED:
-        return Tier.CREDENTIAL, f"{problem}; {_leaked(verdict)}{fix}"
     target, named = _target(project, service, env.name, verdict)
     published = _published(project, target) if target is not None else []
     proxy = _proxied(project, target) if target is not None and not published else None

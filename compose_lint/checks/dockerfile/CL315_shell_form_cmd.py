@@ -235,6 +235,7 @@ def _message(
 def shell_form_cmd(project: Project) -> Found:
     for source, dockerfile, builds in project.parsed_dockerfiles():
         resolver = resolvers(dockerfile, builds)[0]
+        siblings = [i for b in builds if (i := image_of(b)) is not None]
         for stage in dockerfile.stages:
             for instruction in stage.instructions:
                 if instruction.keyword not in ("CMD", "ENTRYPOINT"):
@@ -264,7 +265,6 @@ def shell_form_cmd(project: Project) -> Found:
                         continue  # docker-init is PID 1 and passes signals on
                     if images and all(_script_stays_pid1(i) for i in images):
                         continue  # the exec form would leave the script's own shell PID 1
-                    siblings = [i for b in builds if (i := image_of(b)) is not None]
                     handover = _handover(resolver, stage, images, siblings)
                     if handover is not None and handover.init:
                         continue  # an init is PID 1 and hands CMD on as the program
